@@ -1,0 +1,54 @@
+# disposisi — see README.md. `make`, `make check`, `make check-asan`,
+# `make demo`, `make deps` (as root, Debian 12).
+
+PKGS	 = libetpan gmime-3.0 libcurl sqlite3 libpcre2-8 libcrypto
+CC	?= cc
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc \
+	   $(shell pkg-config --cflags $(PKGS))
+LDLIBS	+= $(shell pkg-config --libs $(PKGS))
+
+SRCS	 = src/caseref.c src/classify.c src/conf.c src/crypto.c \
+	   src/disposisi.c src/imap.c src/intake.c src/log.c src/mime.c \
+	   src/outbox.c src/re.c src/reply.c src/rules.c src/smtp.c \
+	   src/spool.c src/store.c src/template.c src/util.c \
+	   src/workflow.c src/xmalloc.c
+OBJS	 = $(SRCS:.c=.o)
+HDRS	 = src/disposisi.h src/log.h src/xmalloc.h src/reply.h src/re.h
+
+UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
+	   tests/unit/t_mime tests/unit/t_store
+LIBOBJS	 = $(filter-out src/disposisi.o,$(OBJS))
+
+all: disposisi
+
+disposisi: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(OBJS): $(HDRS)
+
+tests/unit/%: tests/unit/%.c $(LIBOBJS) tests/unit/test.h
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+deps:
+	sh contrib/deps.sh
+
+# Unit tests, then the regress suite against real Dovecot and Postfix.
+check: disposisi $(UNIT)
+	sh tests/run.sh $(UNIT)
+
+# The same suite built with AddressSanitizer and UBSan, in its own tree.
+check-asan:
+	rm -rf .asan && mkdir .asan && \
+	git ls-files -z | xargs -0 cp --parents -t .asan && \
+	$(MAKE) -C .asan check CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+
+demo: disposisi
+	sh contrib/demo.sh
+
+clean:
+	rm -f disposisi $(OBJS) $(UNIT)
+	rm -rf .asan
+
+.PHONY: all deps check check-asan demo clean

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * What is this message? Decided from headers alone, in an order that keeps
+ * the robot out of mail loops: its own mail first, then anything a
+ * machine sent (RFC 3834 auto-replies, RFC 3464 bounces, lists), then
+ * replies that carry a dispatch token, then applications from allowed
+ * senders. Whatever is left is nobody we serve, and gets no answer.
+ */
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "disposisi.h"
+
+const char *
+classify_name(enum msg_kind k)
+{
+	switch (k) {
+	case KIND_OWN:
+		return ("own");
+	case KIND_MACHINE:
+		return ("machine");
+	case KIND_REPLY:
+		return ("reply");
+	case KIND_APPLICATION:
+		return ("application");
+	case KIND_FOLLOWUP:
+		return ("follow-up");
+	case KIND_UNKNOWN:
+		break;
+	}
+	return ("unknown");
+}
+
+/* The first word of a header value, before any ';' parameter. */
+static int
+classify_word_is(const char *v, const char *word)
+{
+	size_t	 n = strlen(word);
+
+	while (isspace((unsigned char)*v))
+		v++;
+	return (strncasecmp(v, word, n) == 0 && (v[n] == '\0' ||
+	    v[n] == ';' || isspace((unsigned char)v[n])));
+}
+
+/* Returns why a machine sent this message, or NULL if a person did. */
+static const char *
+classify_machine(const struct msg *m)
+{
+	static const char *senders[] = { "mailer-daemon", "postmaster",
+	    "noreply", "no-reply", "donotreply", "do-not-reply" };
+	static const char *subjects[] = { "auto:", "automatic reply",
+	    "autoreply", "out of office", "balasan otomatis",
+	    "di luar kantor", "undeliverable:", "undelivered mail",
+	    "delivery status notification", "returned mail" };
+	const char	*at;
+	size_t		 i, n;
+
+	if (m->auto_submitted != NULL && !classify_word_is(m->auto_submitted,
+	    "no"))
+		return ("Auto-Submitted");
+	if (m->content_type != NULL &&
+	    strcmp(m->content_type, "multipart/report") == 0)
+		return ("delivery or read report");
+	if (m->return_path != NULL && strstr(m->return_path, "<>") != NULL)
+		return ("null Return-Path");
+	if (m->precedence != NULL && (classify_word_is(m->precedence, "bulk")
+	    || classify_word_is(m->precedence, "junk") ||
+	    classify_word_is(m->precedence, "list") ||
+	    classify_word_is(m->precedence, "auto_reply")))
+		return ("Precedence");
+	if (m->x_autoreply != NULL)
+		return ("X-Autoreply");
+	if (m->list_id != NULL)
+		return ("mailing list");
+	if (m->from_addr != NULL && (at = strchr(m->from_addr, '@')) != NULL) {
+		n = (size_t)(at - m->from_addr);
+		for (i = 0; i < sizeof senders / sizeof senders[0]; i++) {
+			if (strlen(senders[i]) == n &&
+			    strncasecmp(m->from_addr, senders[i], n) == 0)
+				return ("sender is a mail system");
+		}
+	}
+	for (i = 0; m->subject != NULL && i < sizeof subjects /
+	    sizeof subjects[0]; i++) {
+		if (strncasecmp(m->subject, subjects[i],
+		    strlen(subjects[i])) == 0)
+			return ("auto-reply subject");
+	}
+	return (NULL);
+}
+
+/* Tokens are lower-case hex; clients may have changed the case. */
+static char *
+classify_tokdup(const char *start, const char *end)
+{
+	char	*t, *p;
+
+	t = xstrndup(start, (size_t)(end - start));
+	for (p = t; *p != '\0'; p++)
+		*p = tolower((unsigned char)*p);
+	return (t);
+}
+
+/*
+ * Finds a dispatch token: in a recipient robot+<ref>.<token>@domain (the
+ * Reply-To of every disposition) or, when the client replied to From, in
+ * In-Reply-To/References <ref>.<token>@domain (the disposition's
+ * Message-ID). Returns a lower-case token to free, or NULL.
+ */
+char *
+classify_token(const struct ctx *ctx, const struct msg *m)
+{
+	const char	*robot = ctx->conf->robot_address;
+	const char	*rat = strchr(robot, '@'), *at, *plus, *dot;
+	size_t		 llen = (size_t)(rat - robot), i;
+
+	for (i = 0; i < m->nrcpts; i++) {
+		const char *r = m->rcpts[i];
+
+		if ((at = strrchr(r, '@')) == NULL ||
+		    strcasecmp(at, rat) != 0)
+			continue;
+		if ((plus = strchr(r, '+')) == NULL || plus > at ||
+		    (size_t)(plus - r) != llen ||
+		    strncasecmp(r, robot, llen) != 0)
+			continue;
+		dot = memrchr(plus, '.', (size_t)(at - plus));
+		if (dot != NULL && at - dot > 1)
+			return (classify_tokdup(dot + 1, at));
+	}
+	for (i = 0; i < m->nrefs; i++) {
+		const char *r = m->refs[i];
+
+		if ((at = strrchr(r, '@')) == NULL ||
+		    strcasecmp(at + 1, rat + 1) != 0)
+			continue;
+		dot = memrchr(r, '.', (size_t)(at - r));
+		if (dot != NULL && at - dot > 1 &&
+		    strncasecmp(r, "tte-", 4) == 0)
+			return (classify_tokdup(dot + 1, at));
+	}
+	return (NULL);
+}
+
+/* A case reference in the subject, or a reference to the robot's mail. */
+static int
+classify_about_case(const struct ctx *ctx, const struct msg *m)
+{
+	const char	*dom = conf_domain(ctx->conf), *at;
+	size_t		 i;
+
+	if (m->subject != NULL && case_ref_find(m->subject, NULL))
+		return (1);
+	for (i = 0; i < m->nrefs; i++) {
+		if ((at = strrchr(m->refs[i], '@')) != NULL &&
+		    strcasecmp(at + 1, dom) == 0 &&
+		    strncasecmp(m->refs[i], "tte-", 4) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+enum msg_kind
+classify(const struct ctx *ctx, const struct msg *m, char **why)
+{
+	const char	*w;
+	char		*tok;
+
+	if (util_addr_eq(m->from_addr, ctx->conf->robot_address)) {
+		xasprintf(why, "the robot's own mail");
+		return (KIND_OWN);
+	}
+	if ((w = classify_machine(m)) != NULL) {
+		xasprintf(why, "sent by a machine (%s)", w);
+		return (KIND_MACHINE);
+	}
+	if ((tok = classify_token(ctx, m)) != NULL) {
+		free(tok);
+		xasprintf(why, "reply to a disposition");
+		return (KIND_REPLY);
+	}
+	if (classify_about_case(ctx, m)) {
+		xasprintf(why, "mail about an existing case");
+		return (KIND_FOLLOWUP);
+	}
+	if (rules_applicant_ok(ctx->rules, m->from_addr)) {
+		xasprintf(why, "new mail from an applicant domain");
+		return (KIND_APPLICATION);
+	}
+	xasprintf(why, "sender %s is neither an applicant nor answering a"
+	    " disposition", m->from_addr);
+	return (KIND_UNKNOWN);
+}

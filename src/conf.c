@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * disposisi.conf: one "key = value" per line, '#' comments, values may be
+ * double-quoted. Every error names file, line and key; relative paths are
+ * taken relative to the directory of the config file, so a tree can be
+ * moved whole.
+ */
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "disposisi.h"
+
+enum ctype { C_STR, C_PATH, C_INT, C_BOOL, C_TLS, C_SECRET, C_LOGTARGET };
+
+struct ckey {
+	const char	*name;
+	enum ctype	 type;
+	size_t		 off;
+	long		 min, max;
+};
+
+#define O(f)	offsetof(struct conf, f)
+/* Sorted by name for bsearch. */
+static const struct ckey conf_keys[] = {
+	{ "admin_address",	C_STR,	O(admin_address), 0, 0 },
+	{ "database",		C_PATH,	O(database), 0, 0 },
+	{ "hmac_secret_file",	C_PATH,	O(hmac_secret_file), 0, 0 },
+	{ "imap_allow_plaintext", C_BOOL, O(imap_allow_plaintext), 0, 0 },
+	{ "imap_ca_file",	C_PATH,	O(imap_ca_file), 0, 0 },
+	{ "imap_host",		C_STR,	O(imap_host), 0, 0 },
+	{ "imap_idle_timeout",	C_INT,	O(imap_idle_timeout), 1, 600 },
+	{ "imap_mailbox",	C_STR,	O(imap_mailbox), 0, 0 },
+	{ "imap_password_file",	C_SECRET, O(imap_password), 0, 0 },
+	{ "imap_poll_interval",	C_INT,	O(imap_poll_interval), 1, 3600 },
+	{ "imap_port",		C_INT,	O(imap_port), 1, 65535 },
+	{ "imap_processed",	C_STR,	O(imap_processed), 0, 0 },
+	{ "imap_quarantine",	C_STR,	O(imap_quarantine), 0, 0 },
+	{ "imap_timeout",	C_INT,	O(imap_timeout), 5, 3600 },
+	{ "imap_tls",		C_TLS,	O(imap_tls), 0, 0 },
+	{ "imap_tls_name",	C_STR,	O(imap_tls_name), 0, 0 },
+	{ "imap_user",		C_STR,	O(imap_user), 0, 0 },
+	{ "log_level",		C_INT,	O(log_level), 0, 2 },
+	{ "log_target",		C_LOGTARGET, O(log_syslog), 0, 0 },
+	{ "max_message_size",	C_INT,	O(max_message_size), 1024,
+	    1024L * 1024 * 1024 },
+	{ "robot_address",	C_STR,	O(robot_address), 0, 0 },
+	{ "robot_name",		C_STR,	O(robot_name), 0, 0 },
+	{ "rules_dir",		C_PATH,	O(rules_dir), 0, 0 },
+	{ "smtp_allow_plaintext", C_BOOL, O(smtp_allow_plaintext), 0, 0 },
+	{ "smtp_ca_file",	C_PATH,	O(smtp_ca_file), 0, 0 },
+	{ "smtp_host",		C_STR,	O(smtp_host), 0, 0 },
+	{ "smtp_password_file",	C_SECRET, O(smtp_password), 0, 0 },
+	{ "smtp_port",		C_INT,	O(smtp_port), 1, 65535 },
+	{ "smtp_retry_max",	C_INT,	O(smtp_retry_max), 1, 86400 },
+	{ "smtp_retry_min",	C_INT,	O(smtp_retry_min), 1, 86400 },
+	{ "smtp_timeout",	C_INT,	O(smtp_timeout), 5, 3600 },
+	{ "smtp_tls",		C_TLS,	O(smtp_tls), 0, 0 },
+	{ "smtp_user",		C_STR,	O(smtp_user), 0, 0 },
+	{ "spool_dir",		C_PATH,	O(spool_dir), 0, 0 },
+	{ "templates_dir",	C_PATH,	O(templates_dir), 0, 0 },
+};
+
+static int
+conf_key_cmp(const void *a, const void *b)
+{
+	return (strcmp(a, ((const struct ckey *)b)->name));
+}
+
+static char *
+conf_dir(const char *path)
+{
+	const char	*s = strrchr(path, '/');
+
+	if (s == NULL)
+		return (xstrdup("."));
+	if (s == path)
+		return (xstrdup("/"));
+	return (xstrndup(path, (size_t)(s - path)));
+}
+
+static void
+conf_set_str(struct conf *c, size_t off, char *v)
+{
+	char	**p = (char **)((char *)c + off);
+
+	free(*p);
+	*p = v;
+}
+
+/* Reads a secret: the first line of a file, which must not be world-readable. */
+static char *
+conf_read_secret(const char *path, char **cause)
+{
+	char	*buf, *nl;
+
+	if ((buf = util_read_file(path, 4096, NULL, cause)) == NULL)
+		return (NULL);
+	if ((nl = strpbrk(buf, "\r\n")) != NULL)
+		*nl = '\0';
+	return (buf);
+}
+
+static int
+conf_value(struct conf *c, const struct ckey *k, const char *dir,
+    const char *v, char **cause)
+{
+	char		*end, *s;
+	long long	 n;
+
+	switch (k->type) {
+	case C_STR:
+		conf_set_str(c, k->off, xstrdup(v));
+		return (0);
+	case C_PATH:
+		conf_set_str(c, k->off, util_path(dir, v));
+		return (0);
+	case C_SECRET:
+		s = util_path(dir, v);
+		end = conf_read_secret(s, cause);
+		free(s);
+		if (end == NULL)
+			return (-1);
+		conf_set_str(c, k->off, end);
+		return (0);
+	case C_INT:
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (errno != 0 || end == v || *end != '\0' || n < k->min ||
+		    n > k->max) {
+			xasprintf(cause, "want a whole number from %ld to %ld,"
+			    " got \"%s\"", k->min, k->max, v);
+			return (-1);
+		}
+		if (k->off == O(max_message_size))
+			c->max_message_size = (size_t)n;
+		else
+			*(int *)((char *)c + k->off) = (int)n;
+		return (0);
+	case C_BOOL:
+		if (strcmp(v, "yes") == 0)
+			*(int *)((char *)c + k->off) = 1;
+		else if (strcmp(v, "no") == 0)
+			*(int *)((char *)c + k->off) = 0;
+		else {
+			xasprintf(cause, "want yes or no, got \"%s\"", v);
+			return (-1);
+		}
+		return (0);
+	case C_TLS:
+		if (strcmp(v, "implicit") == 0)
+			*(enum tls_mode *)((char *)c + k->off) = TLS_IMPLICIT;
+		else if (strcmp(v, "starttls") == 0)
+			*(enum tls_mode *)((char *)c + k->off) = TLS_STARTTLS;
+		else if (strcmp(v, "none") == 0)
+			*(enum tls_mode *)((char *)c + k->off) = TLS_NONE;
+		else {
+			xasprintf(cause, "want implicit, starttls or none,"
+			    " got \"%s\"", v);
+			return (-1);
+		}
+		return (0);
+	case C_LOGTARGET:
+		if (strcmp(v, "stderr") == 0)
+			c->log_syslog = 0;
+		else if (strcmp(v, "syslog") == 0)
+			c->log_syslog = 1;
+		else {
+			xasprintf(cause, "want stderr or syslog, got \"%s\"", v);
+			return (-1);
+		}
+		return (0);
+	}
+	return (-1);
+}
+
+/* Splits "key = value", unquoting a double-quoted value. */
+static int
+conf_split(char *line, char **key, char **val, char **cause)
+{
+	char	*eq, *v, *e;
+
+	if ((eq = strchr(line, '=')) == NULL) {
+		xasprintf(cause, "expected \"key = value\"");
+		return (-1);
+	}
+	*eq = '\0';
+	*key = util_trim(line);
+	v = util_trim(eq + 1);
+	if (*v == '"') {
+		e = strrchr(v + 1, '"');
+		if (e == NULL || e[1] != '\0') {
+			xasprintf(cause, "unterminated quoted value");
+			return (-1);
+		}
+		*e = '\0';
+		v++;
+	}
+	*val = v;
+	return (0);
+}
+
+static void
+conf_defaults(struct conf *c)
+{
+	c->imap_host = xstrdup("localhost");
+	c->imap_port = 993;
+	c->imap_tls = TLS_IMPLICIT;
+	c->imap_mailbox = xstrdup("INBOX");
+	c->imap_processed = xstrdup("Processed");
+	c->imap_quarantine = xstrdup("Quarantine");
+	c->imap_idle_timeout = 300;
+	c->imap_poll_interval = 60;
+	c->imap_timeout = 60;
+	c->smtp_host = xstrdup("localhost");
+	c->smtp_port = 587;
+	c->smtp_tls = TLS_STARTTLS;
+	c->smtp_retry_min = 60;
+	c->smtp_retry_max = 3600;
+	c->smtp_timeout = 120;
+	c->robot_name = xstrdup("Robot Disposisi TTE Diskominfo");
+	c->max_message_size = 30 * 1024 * 1024;
+}
+
+/* Checks what no single line can: required keys and combinations. */
+static int
+conf_check(struct conf *c, char **cause)
+{
+	static const struct { const char *key; size_t off; } req[] = {
+		{ "robot_address", O(robot_address) },
+		{ "admin_address", O(admin_address) },
+		{ "imap_user", O(imap_user) },
+		{ "imap_password_file", O(imap_password) },
+		{ "database", O(database) },
+		{ "spool_dir", O(spool_dir) },
+		{ "rules_dir", O(rules_dir) },
+		{ "templates_dir", O(templates_dir) },
+		{ "hmac_secret_file", O(hmac_secret_file) },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof req / sizeof req[0]; i++) {
+		if (*(char **)((char *)c + req[i].off) == NULL) {
+			xasprintf(cause, "%s: %s: required key missing",
+			    c->path, req[i].key);
+			return (-1);
+		}
+	}
+	if (strchr(c->robot_address, '@') == NULL) {
+		xasprintf(cause, "%s: robot_address: not an address: \"%s\"",
+		    c->path, c->robot_address);
+		return (-1);
+	}
+	if (c->imap_tls == TLS_NONE && !c->imap_allow_plaintext) {
+		xasprintf(cause, "%s: imap_tls: \"none\" sends the password in"
+		    " clear; set imap_allow_plaintext = yes to allow it",
+		    c->path);
+		return (-1);
+	}
+	if (c->smtp_tls == TLS_NONE && c->smtp_user != NULL &&
+	    !c->smtp_allow_plaintext) {
+		xasprintf(cause, "%s: smtp_tls: \"none\" with smtp_user sends"
+		    " the password in clear; set smtp_allow_plaintext = yes",
+		    c->path);
+		return (-1);
+	}
+	if (c->smtp_retry_max < c->smtp_retry_min) {
+		xasprintf(cause, "%s: smtp_retry_max: smaller than"
+		    " smtp_retry_min", c->path);
+		return (-1);
+	}
+	if (c->smtp_user != NULL && c->smtp_password == NULL) {
+		xasprintf(cause, "%s: smtp_password_file: required with"
+		    " smtp_user", c->path);
+		return (-1);
+	}
+	return (0);
+}
+
+struct conf *
+conf_load(const char *path, char **cause)
+{
+	struct conf	*c;
+	char		*buf, *line, *next, *dir, *key, *val, *why = NULL;
+	const struct ckey *k;
+	unsigned	 lineno = 0;
+
+	if ((buf = util_read_file(path, 1024 * 1024, NULL, cause)) == NULL)
+		return (NULL);
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(path);
+	conf_defaults(c);
+	dir = conf_dir(path);
+	for (line = buf; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		line = util_trim(line);
+		if (*line == '\0' || *line == '#')
+			continue;
+		if (conf_split(line, &key, &val, &why) == -1) {
+			xasprintf(cause, "%s:%u: %s", path, lineno, why);
+			goto fail;
+		}
+		k = bsearch(key, conf_keys, sizeof conf_keys /
+		    sizeof conf_keys[0], sizeof conf_keys[0], conf_key_cmp);
+		if (k == NULL) {
+			xasprintf(cause, "%s:%u: %s: unknown key", path, lineno,
+			    key);
+			goto fail;
+		}
+		if (conf_value(c, k, dir, val, &why) == -1) {
+			xasprintf(cause, "%s:%u: %s: %s", path, lineno, key,
+			    why);
+			goto fail;
+		}
+	}
+	free(buf);
+	free(dir);
+	if (c->smtp_user == NULL && c->smtp_password != NULL)
+		c->smtp_user = xstrdup(c->imap_user);
+	if (conf_check(c, cause) == -1) {
+		conf_free(c);
+		return (NULL);
+	}
+	return (c);
+fail:
+	free(why);
+	free(buf);
+	free(dir);
+	conf_free(c);
+	return (NULL);
+}
+
+/*
+ * Loads the HMAC key for reply tokens, creating 32 random bytes (mode
+ * 0600) on first run. A key readable by others would let anyone forge a
+ * decision, so that is refused.
+ */
+int
+conf_load_secret(struct conf *c, char **cause)
+{
+	unsigned char	 key[32];
+	char		 hex[65];
+	struct stat	 st;
+	size_t		 len;
+	char		*buf;
+
+	if (stat(c->hmac_secret_file, &st) == -1) {
+		if (errno != ENOENT) {
+			xasprintf(cause, "%s: %s", c->hmac_secret_file,
+			    strerror(errno));
+			return (-1);
+		}
+		if (crypto_random_bytes(key, sizeof key) == -1) {
+			xasprintf(cause, "no random bytes for the HMAC key");
+			return (-1);
+		}
+		for (len = 0; len < sizeof key; len++)
+			snprintf(hex + 2 * len, 3, "%02x", key[len]);
+		if (util_write_file(c->hmac_secret_file, hex, 64, 0600,
+		    cause) == -1)
+			return (-1);
+		log_info("created HMAC key %s", c->hmac_secret_file);
+	} else if (st.st_mode & 077) {
+		xasprintf(cause, "%s: mode %03o: the HMAC key must not be"
+		    " readable by group or others (chmod 600)",
+		    c->hmac_secret_file, (unsigned)(st.st_mode & 0777));
+		return (-1);
+	}
+	if ((buf = util_read_file(c->hmac_secret_file, 4096, &len,
+	    cause)) == NULL)
+		return (-1);
+	while (len > 0 && isspace((unsigned char)buf[len - 1]))
+		buf[--len] = '\0';
+	if (len < 32) {
+		xasprintf(cause, "%s: key shorter than 32 bytes",
+		    c->hmac_secret_file);
+		free(buf);
+		return (-1);
+	}
+	free(c->hmac_secret);
+	c->hmac_secret = (unsigned char *)buf;
+	c->hmac_secret_len = len;
+	return (0);
+}
+
+const char *
+conf_domain(const struct conf *c)
+{
+	return (strchr(c->robot_address, '@') + 1);
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t	 i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < sizeof conf_keys / sizeof conf_keys[0]; i++) {
+		switch (conf_keys[i].type) {
+		case C_STR:
+		case C_PATH:
+		case C_SECRET:
+			free(*(char **)((char *)c + conf_keys[i].off));
+			break;
+		default:
+			break;
+		}
+	}
+	free(c->path);
+	free(c->hmac_secret);
+	free(c);
+}

@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The project's only libetpan user: an IMAP session for the intake loop.
+ * Debian's libetpan does TLS with GnuTLS and checks no certificate, so
+ * imap_connect() hands the server's chain to crypto_verify_chain() before
+ * the password is sent. Folder names stay ASCII (no modified UTF-7).
+ */
+
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libetpan/libetpan.h>
+
+#include "disposisi.h"
+
+struct imap {
+	mailimap	*s;
+	int		 has_move;
+	int		 has_uidplus;
+};
+
+static void
+imap_cause(struct imap *im, const char *what, int r, char **cause)
+{
+	const char	*resp = im->s ? im->s->imap_response : NULL;
+
+	xasprintf(cause, "%s failed (libetpan error %d)%s%s", what, r,
+	    resp ? ": " : "", resp ? resp : "");
+}
+
+/* Checks the TLS peer against the CA file and the expected name. */
+static int
+imap_verify(struct imap *im, const struct conf *c, char **cause)
+{
+	carray		*chain;
+	const unsigned char **der;
+	size_t		*len, n, i;
+	MMAPString	*cert;
+	int		 rv;
+
+	chain = mailstream_get_certificate_chain(im->s->imap_stream);
+	if (chain == NULL) {
+		xasprintf(cause, "no certificate from %s", c->imap_host);
+		return (-1);
+	}
+	n = carray_count(chain);
+	der = xcalloc(n + 1, sizeof *der);
+	len = xcalloc(n + 1, sizeof *len);
+	for (i = 0; i < n; i++) {
+		cert = carray_get(chain, (unsigned)i);
+		der[i] = (const unsigned char *)cert->str;
+		len[i] = cert->len;
+	}
+	rv = crypto_verify_chain(der, len, n, c->imap_tls_name ?
+	    c->imap_tls_name : c->imap_host, c->imap_ca_file, cause);
+	free(der);
+	free(len);
+	mailstream_certificate_chain_free(chain);
+	return (rv);
+}
+
+static int
+imap_ok(int r)
+{
+	return (r == MAILIMAP_NO_ERROR || r == MAILIMAP_NO_ERROR_AUTHENTICATED
+	    || r == MAILIMAP_NO_ERROR_NON_AUTHENTICATED);
+}
+
+struct imap *
+imap_connect(const struct conf *c, char **cause)
+{
+	struct imap	*im;
+	int		 r, fd, on = 1;
+	struct mailimap_capability_data *cap = NULL;
+
+	im = xcalloc(1, sizeof *im);
+	im->s = mailimap_new(0, NULL);
+	mailimap_set_timeout(im->s, c->imap_timeout);
+	if (c->imap_tls == TLS_IMPLICIT)
+		r = mailimap_ssl_connect(im->s, c->imap_host,
+		    (uint16_t)c->imap_port);
+	else
+		r = mailimap_socket_connect(im->s, c->imap_host,
+		    (uint16_t)c->imap_port);
+	if (!imap_ok(r)) {
+		xasprintf(cause, "cannot connect to %s:%d (libetpan error %d)",
+		    c->imap_host, c->imap_port, r);
+		goto fail;
+	}
+	if (c->imap_tls == TLS_STARTTLS &&
+	    (r = mailimap_socket_starttls(im->s)) != MAILIMAP_NO_ERROR) {
+		imap_cause(im, "STARTTLS", r, cause);
+		goto fail;
+	}
+	if (c->imap_tls != TLS_NONE && imap_verify(im, c, cause) == -1)
+		goto fail;
+	if ((fd = mailimap_idle_get_fd(im->s)) != -1)
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+	if ((r = mailimap_login(im->s, c->imap_user, c->imap_password)) !=
+	    MAILIMAP_NO_ERROR) {
+		imap_cause(im, "LOGIN", r, cause);
+		goto fail;
+	}
+	/* Capabilities change after login; ask again. */
+	if (mailimap_capability(im->s, &cap) == MAILIMAP_NO_ERROR)
+		mailimap_capability_data_free(cap);
+	im->has_move = mailimap_has_extension(im->s, "MOVE");
+	im->has_uidplus = mailimap_has_extension(im->s, "UIDPLUS");
+	return (im);
+fail:
+	imap_close(im);
+	return (NULL);
+}
+
+void
+imap_close(struct imap *im)
+{
+	if (im == NULL)
+		return;
+	if (im->s != NULL) {
+		if (im->s->imap_state != MAILIMAP_STATE_DISCONNECTED)
+			mailimap_logout(im->s);
+		mailimap_free(im->s);
+	}
+	free(im);
+}
+
+/* Creates a folder unless LIST finds it. */
+int
+imap_ensure_folder(struct imap *im, const char *name, char **cause)
+{
+	clist	*list = NULL;
+	int	 r, found;
+
+	r = mailimap_list(im->s, "", name, &list);
+	if (r != MAILIMAP_NO_ERROR) {
+		imap_cause(im, "LIST", r, cause);
+		return (-1);
+	}
+	found = list != NULL && clist_count(list) > 0;
+	if (list != NULL)
+		mailimap_list_result_free(list);
+	if (found)
+		return (0);
+	if ((r = mailimap_create(im->s, name)) != MAILIMAP_NO_ERROR) {
+		imap_cause(im, "CREATE", r, cause);
+		return (-1);
+	}
+	log_info("created IMAP folder %s", name);
+	return (0);
+}
+
+int
+imap_select(struct imap *im, const char *mbox, uint32_t *uidvalidity,
+    char **cause)
+{
+	int	 r;
+
+	if ((r = mailimap_select(im->s, mbox)) != MAILIMAP_NO_ERROR) {
+		imap_cause(im, "SELECT", r, cause);
+		return (-1);
+	}
+	*uidvalidity = im->s->imap_selection_info->sel_uidvalidity;
+	return (0);
+}
+
+static int
+imap_uid_cmp(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* UIDs above last, ascending. "last+1:*" always matches the newest
+ * message even when it is <= last (RFC 3501 6.4.8), so filter. */
+int
+imap_search_new(struct imap *im, uint32_t last, uint32_t **uids, size_t *n,
+    char **cause)
+{
+	struct mailimap_search_key *key;
+	clist		*res = NULL;
+	clistiter	*it;
+	uint32_t	 u;
+	int		 r;
+
+	*uids = NULL;
+	*n = 0;
+	key = mailimap_search_key_new_uid(mailimap_set_new_interval(last + 1,
+	    0));
+	r = mailimap_uid_search(im->s, NULL, key, &res);
+	mailimap_search_key_free(key);
+	if (r != MAILIMAP_NO_ERROR) {
+		imap_cause(im, "UID SEARCH", r, cause);
+		return (-1);
+	}
+	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
+		u = *(uint32_t *)clist_content(it);
+		if (u <= last)
+			continue;
+		*uids = xreallocarray(*uids, *n + 1, sizeof **uids);
+		(*uids)[(*n)++] = u;
+	}
+	mailimap_search_result_free(res);
+	if (*n > 1)
+		qsort(*uids, *n, sizeof **uids, imap_uid_cmp);
+	return (0);
+}
+
+/* Walks a FETCH answer for the first item of one type. */
+static struct mailimap_msg_att_item *
+imap_att(clist *res, int type)
+{
+	clistiter			*i, *j;
+	struct mailimap_msg_att		*ma;
+	struct mailimap_msg_att_item	*item;
+
+	for (i = clist_begin(res); i != NULL; i = clist_next(i)) {
+		ma = clist_content(i);
+		for (j = clist_begin(ma->att_list); j; j = clist_next(j)) {
+			item = clist_content(j);
+			if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
+			    item->att_data.att_static->att_type == type)
+				return (item);
+		}
+	}
+	return (NULL);
+}
+
+/*
+ * Fetches one message into path. Returns 0 when fetched, 1 when it is
+ * larger than max (not fetched; *size_r says how large), 2 when the UID
+ * no longer exists, -1 on error.
+ */
+int
+imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
+    size_t *size_r, char **cause)
+{
+	struct mailimap_set		*set;
+	struct mailimap_fetch_type	*ft;
+	struct mailimap_msg_att_item	*item;
+	struct mailimap_msg_att_body_section *sec;
+	clist				*res = NULL;
+	int				 r, rv = -1;
+
+	set = mailimap_set_new_single(uid);
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_rfc822_size());
+	r = mailimap_uid_fetch(im->s, set, ft, &res);
+	mailimap_fetch_type_free(ft);
+	if (r != MAILIMAP_NO_ERROR) {
+		mailimap_set_free(set);
+		imap_cause(im, "UID FETCH (RFC822.SIZE)", r, cause);
+		return (-1);
+	}
+	item = imap_att(res, MAILIMAP_MSG_ATT_RFC822_SIZE);
+	if (item == NULL) {
+		mailimap_fetch_list_free(res);
+		mailimap_set_free(set);
+		return (2);
+	}
+	*size_r = item->att_data.att_static->att_data.att_rfc822_size;
+	mailimap_fetch_list_free(res);
+	if (*size_r > max) {
+		mailimap_set_free(set);
+		return (1);
+	}
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(
+	    NULL)));
+	res = NULL;
+	r = mailimap_uid_fetch(im->s, set, ft, &res);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR) {
+		imap_cause(im, "UID FETCH (BODY.PEEK[])", r, cause);
+		return (-1);
+	}
+	item = imap_att(res, MAILIMAP_MSG_ATT_BODY_SECTION);
+	if (item == NULL) {
+		mailimap_fetch_list_free(res);
+		return (2);
+	}
+	sec = item->att_data.att_static->att_data.att_body_section;
+	*size_r = sec->sec_length;
+	if (util_write_file(path, sec->sec_body_part ? sec->sec_body_part : "",
+	    sec->sec_length, 0600, cause) == 0)
+		rv = 0;
+	mailimap_fetch_list_free(res);
+	return (rv);
+}
+
+/*
+ * Marks a handled message with the robot's keyword and moves it to
+ * folder. Without MOVE (Zimbra) it copies, flags \Deleted and expunges
+ * that UID only - a plain EXPUNGE would remove what others deleted.
+ * Harmless to repeat: a UID that is gone already is left alone.
+ */
+int
+imap_archive(struct imap *im, uint32_t uid, const char *folder,
+    char **cause)
+{
+	struct mailimap_set		*set;
+	struct mailimap_flag_list	*fl;
+	struct mailimap_store_att_flags	*sf;
+	int				 r;
+
+	set = mailimap_set_new_single(uid);
+	fl = mailimap_flag_list_new_empty();
+	mailimap_flag_list_add(fl, mailimap_flag_new_flag_keyword(
+	    xstrdup(IMAP_KEYWORD)));
+	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
+	r = mailimap_uid_store(im->s, set, sf);
+	mailimap_store_att_flags_free(sf);
+	if (r != MAILIMAP_NO_ERROR) {
+		imap_cause(im, "UID STORE", r, cause);
+		goto fail;
+	}
+	if (im->has_move) {
+		if ((r = mailimap_uid_move(im->s, set, folder)) !=
+		    MAILIMAP_NO_ERROR) {
+			imap_cause(im, "UID MOVE", r, cause);
+			goto fail;
+		}
+		mailimap_set_free(set);
+		return (0);
+	}
+	if ((r = mailimap_uid_copy(im->s, set, folder)) != MAILIMAP_NO_ERROR) {
+		imap_cause(im, "UID COPY", r, cause);
+		goto fail;
+	}
+	fl = mailimap_flag_list_new_empty();
+	mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
+	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
+	r = mailimap_uid_store(im->s, set, sf);
+	mailimap_store_att_flags_free(sf);
+	if (r == MAILIMAP_NO_ERROR && im->has_uidplus)
+		r = mailimap_uid_expunge(im->s, set);
+	if (r != MAILIMAP_NO_ERROR) {
+		imap_cause(im, "UID EXPUNGE", r, cause);
+		goto fail;
+	}
+	mailimap_set_free(set);
+	return (0);
+fail:
+	mailimap_set_free(set);
+	return (-1);
+}
+
+/*
+ * Waits up to seconds for news in the selected mailbox or a byte on
+ * wake_fd (signals). IDLE when the server has it, a plain sleep
+ * otherwise (the caller polls with UID SEARCH). Returns 0 after the
+ * wait, -1 if the session is broken.
+ */
+int
+imap_wait(struct imap *im, int seconds, int wake_fd, char **cause)
+{
+	struct pollfd	 pfd[2];
+	int		 r, npfd = 1, idling;
+
+	idling = mailimap_has_idle(im->s);
+	pfd[0].fd = wake_fd;
+	pfd[0].events = POLLIN;
+	if (idling) {
+		if ((r = mailimap_idle(im->s)) != MAILIMAP_NO_ERROR) {
+			imap_cause(im, "IDLE", r, cause);
+			return (-1);
+		}
+		pfd[1].fd = mailimap_idle_get_fd(im->s);
+		pfd[1].events = POLLIN;
+		npfd = 2;
+		/* Data already buffered would not wake poll(). */
+		if (im->s->imap_stream->read_buffer_len > 0)
+			seconds = 0;
+	}
+	r = poll(pfd, (nfds_t)npfd, seconds * 1000);
+	if (r == -1 && errno != EINTR) {
+		xasprintf(cause, "poll: %s", strerror(errno));
+		return (-1);
+	}
+	if (idling && (r = mailimap_idle_done(im->s)) != MAILIMAP_NO_ERROR) {
+		imap_cause(im, "IDLE DONE", r, cause);
+		return (-1);
+	}
+	if (!idling && mailimap_noop(im->s) != MAILIMAP_NO_ERROR) {
+		xasprintf(cause, "NOOP failed: connection lost");
+		return (-1);
+	}
+	return (0);
+}

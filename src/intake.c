@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The intake loop: keep a session to the robot's mailbox, hand every new
+ * message to the pipeline once, wait with IDLE, and come back after any
+ * outage. Per message (see docs/design.md, "Exactly once"):
+ *
+ *	fetch (BODY.PEEK[]) → spool raw/<sha256> → parse → BEGIN; inbound row,
+ *	case changes, outbox rows, last_uid; COMMIT → keyword + move → done
+ *
+ * A kill before COMMIT leaves the message above last_uid, so it is fetched
+ * again; a kill after leaves an inbound row with imap_done = 0, which the
+ * next sync finishes. The same bytes under a new UID are recognised by
+ * their digest.
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "disposisi.h"
+
+#define BACKOFF_MAX	300
+
+/* Sleeps up to seconds unless a signal arrives. */
+static void
+intake_sleep(struct ctx *ctx, int seconds)
+{
+	struct pollfd	 pfd = { .fd = ctx->wake_fd, .events = POLLIN };
+
+	if (!*ctx->quit)
+		poll(&pfd, 1, seconds * 1000);
+}
+
+/* Records a message the pipeline cannot read and quarantines it. */
+static int64_t
+intake_reject(struct ctx *ctx, uint32_t uidvalidity, uint32_t uid,
+    const char *sha, const struct msg *m, const char *kind, const char *why)
+{
+	const char	*mbox = ctx->conf->imap_mailbox;
+	int64_t		 id;
+
+	if (store_begin(ctx->store) == -1)
+		fatalx("cannot begin a transaction");
+	id = store_inbound_add(ctx->store, mbox, uidvalidity, uid, sha, m);
+	if (id == -1 || store_inbound_set(ctx->store, id, kind,
+	    ctx->conf->imap_quarantine, why, NULL) == -1 ||
+	    store_mailbox_set(ctx->store, mbox, uidvalidity, uid) == -1 ||
+	    store_commit(ctx->store) == -1)
+		fatalx("cannot record message %u", uid);
+	log_warnx("message %u quarantined: %s", uid, why);
+	return (id);
+}
+
+/*
+ * Handles one message. Returns -1 only when the IMAP session broke; every
+ * problem with the message itself ends in Quarantine, recorded.
+ */
+static int
+intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
+    uint32_t uid)
+{
+	const char	*mbox = ctx->conf->imap_mailbox;
+	struct decision	 d = { 0 };
+	struct msg	*m = NULL;
+	char		 sha[SHA256_HEX_LEN + 1];
+	char		*tmp, *path = NULL, *cause = NULL, *why;
+	size_t		 size;
+	int64_t		 id;
+	int		 r;
+
+	tmp = spool_tmp_path(ctx->spool);
+	r = imap_fetch(im, uid, tmp, ctx->conf->max_message_size, &size,
+	    &cause);
+	if (r == -1) {
+		log_warnx("message %u: %s", uid, cause);
+		unlink(tmp);
+		free(tmp);
+		free(cause);
+		return (-1);
+	}
+	if (r == 2) {		/* expunged by someone else meanwhile */
+		free(tmp);
+		return (0);
+	}
+	if (r == 1) {
+		free(tmp);
+		xasprintf(&why, "message of %zu bytes exceeds max_message_size"
+		    " %zu; left untouched in the quarantine folder", size,
+		    ctx->conf->max_message_size);
+		intake_reject(ctx, uidvalidity, uid, NULL, NULL, "too-large",
+		    why);
+		free(why);
+		return (0);
+	}
+	path = spool_commit(ctx->spool, tmp, "raw", sha, &cause);
+	free(tmp);
+	if (path == NULL)
+		fatalx("spool: %s", cause);
+	if (store_inbound_seen(ctx->store, mbox, uidvalidity, uid, sha)) {
+		log_info("message %u: handled before (same content), not again",
+		    uid);
+		store_begin(ctx->store);
+		id = store_inbound_add(ctx->store, mbox, uidvalidity, uid, NULL,
+		    NULL);
+		store_inbound_set(ctx->store, id, "duplicate",
+		    ctx->conf->imap_processed, "same bytes handled before", NULL);
+		store_mailbox_set(ctx->store, mbox, uidvalidity, uid);
+		if (store_commit(ctx->store) == -1)
+			fatalx("cannot record message %u", uid);
+		free(path);
+		return (0);
+	}
+	if ((m = mime_parse(path, ctx->spool, &cause)) == NULL) {
+		xasprintf(&why, "unreadable MIME: %s (kept as %s)", cause,
+		    path);
+		intake_reject(ctx, uidvalidity, uid, sha, NULL, "malformed",
+		    why);
+		goto out;
+	}
+	if (m->from_addr == NULL) {
+		xasprintf(&why, "no sender address in From: (kept as %s)",
+		    path);
+		intake_reject(ctx, uidvalidity, uid, sha, m, "malformed", why);
+		goto out;
+	}
+	if (store_begin(ctx->store) == -1)
+		fatalx("cannot begin a transaction");
+	if ((id = store_inbound_add(ctx->store, mbox, uidvalidity, uid, sha,
+	    m)) == -1)
+		fatalx("cannot record message %u", uid);
+	if (workflow_handle(ctx, m, id, &d, &cause) == -1) {
+		/* Keep the mail, say why; an admin fixes rules or templates. */
+		store_rollback(ctx->store);
+		xasprintf(&why, "could not be handled: %s", cause);
+		intake_reject(ctx, uidvalidity, uid, sha, m, "error", why);
+		goto out;
+	}
+	store_inbound_set(ctx->store, id, d.kind, d.folder, d.note, d.case_ref);
+	store_mailbox_set(ctx->store, mbox, uidvalidity, uid);
+	if (store_commit(ctx->store) == -1)
+		fatalx("cannot commit message %u", uid);
+	log_info("%s: message %u from %s: %s -> %s", d.case_ref ? d.case_ref :
+	    "-", uid, m->from_addr, d.note ? d.note : d.kind, d.folder);
+	why = NULL;
+out:
+	free(why);
+	free(cause);
+	free(d.note);
+	free(d.case_ref);
+	free(path);
+	mime_free(m);
+	return (0);
+}
+
+/* Flags and moves what the database says is handled but still in INBOX. */
+static int
+intake_archive(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
+{
+	struct inbound_row	*rows;
+	size_t			 n, i;
+	char			*cause = NULL;
+	int			 rv = 0;
+
+	store_inbound_pending(ctx->store, ctx->conf->imap_mailbox, &rows, &n);
+	for (i = 0; i < n; i++) {
+		if (rows[i].uidvalidity == uidvalidity && imap_archive(im,
+		    rows[i].uid, rows[i].folder, &cause) == -1) {
+			log_warnx("message %u: %s", rows[i].uid, cause);
+			free(cause);
+			rv = -1;
+			break;
+		}
+		store_inbound_done(ctx->store, rows[i].id);
+	}
+	store_inbound_rows_free(rows, n);
+	return (rv);
+}
+
+static int
+intake_sync(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
+{
+	uint32_t	 known_uv = 0, last = 0, *uids;
+	size_t		 n, i;
+	char		*cause = NULL;
+	int		 rv = 0;
+
+	if (intake_archive(ctx, im, uidvalidity) == -1)
+		return (-1);
+	if (store_mailbox_get(ctx->store, ctx->conf->imap_mailbox, &known_uv,
+	    &last) && known_uv != uidvalidity) {
+		log_warnx("%s: UIDVALIDITY changed (%u -> %u): rescanning;"
+		    " handled mail is recognised by content",
+		    ctx->conf->imap_mailbox, known_uv, uidvalidity);
+		last = 0;
+	}
+	if (imap_search_new(im, last, &uids, &n, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+		return (-1);
+	}
+	for (i = 0; i < n && !*ctx->quit; i++) {
+		if (intake_message(ctx, im, uidvalidity, uids[i]) == -1 ||
+		    intake_archive(ctx, im, uidvalidity) == -1) {
+			rv = -1;
+			break;
+		}
+	}
+	free(uids);
+	return (rv);
+}
+
+/* Empties the signal pipe so poll() blocks again. */
+static void
+intake_drain_wake(struct ctx *ctx)
+{
+	char	 buf[64];
+
+	while (read(ctx->wake_fd, buf, sizeof buf) > 0)
+		;
+}
+
+int
+intake_run(struct ctx *ctx)
+{
+	struct imap	*im;
+	uint32_t	 uidvalidity;
+	char		*cause = NULL;
+	int		 backoff = 1, down = 0, wait;
+
+	while (!*ctx->quit) {
+		if ((im = imap_connect(ctx->conf, &cause)) == NULL) {
+			/* One line per outage, not per attempt. */
+			if (!down)
+				log_warnx("IMAP %s: %s; retrying with backoff",
+				    ctx->conf->imap_host, cause);
+			else
+				log_debug("IMAP still down: %s", cause);
+			free(cause);
+			cause = NULL;
+			down = 1;
+			outbox_drain(ctx);	/* SMTP may still work */
+			intake_sleep(ctx, backoff);
+			intake_drain_wake(ctx);
+			backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
+			    backoff * 2;
+			continue;
+		}
+		if (down)
+			log_info("IMAP %s: connected again", ctx->conf->imap_host);
+		down = 0;
+		if (imap_ensure_folder(im, ctx->conf->imap_processed,
+		    &cause) == -1 || imap_ensure_folder(im,
+		    ctx->conf->imap_quarantine, &cause) == -1 ||
+		    imap_select(im, ctx->conf->imap_mailbox, &uidvalidity,
+		    &cause) == -1) {
+			log_warnx("IMAP: %s", cause);
+			free(cause);
+			cause = NULL;
+			imap_close(im);
+			down = 1;
+			intake_sleep(ctx, backoff);
+			continue;
+		}
+		backoff = 1;
+		log_debug("IMAP: %s selected, UIDVALIDITY %u",
+		    ctx->conf->imap_mailbox, uidvalidity);
+		while (!*ctx->quit) {
+			if (intake_sync(ctx, im, uidvalidity) == -1)
+				break;
+			outbox_drain(ctx);
+			if (*ctx->quit)
+				break;
+			wait = outbox_wait_seconds(ctx,
+			    ctx->conf->imap_idle_timeout);
+			if (imap_wait(im, wait, ctx->wake_fd, &cause) == -1) {
+				log_warnx("IMAP: %s; reconnecting", cause);
+				free(cause);
+				cause = NULL;
+				down = 1;
+				break;
+			}
+			intake_drain_wake(ctx);
+		}
+		imap_close(im);
+	}
+	return (0);
+}

@@ -1,0 +1,581 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The project's only GMime user. mime_parse() turns a spooled message into
+ * a struct msg: headers decoded to UTF-8, the text the sender wrote as
+ * UTF-8, attachments streamed into the spool (decoded in chunks, never
+ * whole in memory). mime_build() writes an outgoing mail, CRLF, ready
+ * for SMTP.
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gmime/gmime.h>
+
+#include "disposisi.h"
+#include "reply.h"
+
+void
+mime_init(void)
+{
+	g_mime_init();
+}
+
+void
+mime_shutdown(void)
+{
+	g_mime_shutdown();
+}
+
+static char *
+mime_dup(const char *s)
+{
+	return (s == NULL ? NULL : xstrdup(s));
+}
+
+static void
+mime_add(char ***list, size_t *n, const char *s)
+{
+	*list = xreallocarray(*list, *n + 1, sizeof **list);
+	(*list)[(*n)++] = util_lower(s);
+}
+
+/* Adds every mailbox of a list, descending into groups. */
+static void
+mime_addrs(InternetAddressList *l, char ***list, size_t *n)
+{
+	InternetAddress	*ia;
+	int		 i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < internet_address_list_length(l); i++) {
+		ia = internet_address_list_get_address(l, i);
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+			mime_add(list, n, internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(ia)));
+		else if (INTERNET_ADDRESS_IS_GROUP(ia))
+			mime_addrs(internet_address_group_get_members(
+			    INTERNET_ADDRESS_GROUP(ia)), list, n);
+	}
+}
+
+static const char *
+mime_header(GMimeObject *o, const char *name)
+{
+	return (g_mime_object_get_header(o, name));
+}
+
+/* Text as valid UTF-8 whatever the sender declared (or failed to). */
+static char *
+mime_utf8(GMimeTextPart *tp)
+{
+	char		*raw, *conv;
+	const char	*cs;
+	char		*r;
+	static const char *fallback[] = { "windows-1252", "iso-8859-1" };
+	size_t		 i;
+
+	raw = g_mime_text_part_get_text(tp);
+	if (raw == NULL)
+		return (xstrdup(""));
+	if (g_utf8_validate(raw, -1, NULL)) {
+		r = xstrdup(raw);
+		g_free(raw);
+		return (r);
+	}
+	cs = g_mime_text_part_get_charset(tp);
+	for (i = 0; i < sizeof fallback / sizeof fallback[0]; i++) {
+		conv = g_convert(raw, -1, "UTF-8", cs && i == 0 &&
+		    g_ascii_strcasecmp(cs, "utf-8") != 0 ? cs : fallback[i],
+		    NULL, NULL, NULL);
+		if (conv != NULL && g_utf8_validate(conv, -1, NULL)) {
+			r = xstrdup(conv);
+			g_free(conv);
+			g_free(raw);
+			return (r);
+		}
+		g_free(conv);
+	}
+	conv = g_utf8_make_valid(raw, -1);
+	r = xstrdup(conv);
+	g_free(conv);
+	g_free(raw);
+	return (r);
+}
+
+/* A file name safe to show and to put in an outgoing header. */
+static char *
+mime_filename(const char *name, size_t n)
+{
+	const char	*base;
+	char		*r, *p;
+
+	if (name == NULL || *name == '\0') {
+		xasprintf(&r, "lampiran-%zu", n);
+		return (r);
+	}
+	base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	if (strrchr(base, '\\') != NULL)
+		base = strrchr(base, '\\') + 1;
+	r = xstrndup(base, 120);
+	for (p = r; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"')
+			*p = '_';
+	}
+	if (*r == '\0' || *r == '.') {
+		free(r);
+		xasprintf(&r, "lampiran-%zu", n);
+	}
+	if (!g_utf8_validate(r, -1, NULL)) {
+		p = g_utf8_make_valid(r, -1);
+		free(r);
+		r = xstrdup(p);
+		g_free(p);
+	}
+	return (r);
+}
+
+static int
+mime_save_part(GMimePart *part, struct spool *sp, struct msg *m,
+    char **cause)
+{
+	GMimeDataWrapper	*dw;
+	GMimeStream		*out;
+	GMimeContentType	*ct;
+	struct attachment	*a;
+	char			*tmp, *path, *type;
+	gint64			 len;
+	int			 fd;
+
+	if ((dw = g_mime_part_get_content(part)) == NULL)
+		return (0);
+	tmp = spool_tmp_path(sp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return (-1);
+	}
+	out = g_mime_stream_fs_new(fd);
+	len = g_mime_data_wrapper_write_to_stream(dw, out);
+	if (len == -1 || g_mime_stream_flush(out) == -1) {
+		g_object_unref(out);
+		unlink(tmp);
+		xasprintf(cause, "cannot decode attachment");
+		free(tmp);
+		return (-1);
+	}
+	g_object_unref(out);
+	m->att = xreallocarray(m->att, m->natt + 1, sizeof *m->att);
+	a = &m->att[m->natt];
+	memset(a, 0, sizeof *a);
+	path = spool_commit(sp, tmp, "doc", a->sha256, cause);
+	free(tmp);
+	if (path == NULL)
+		return (-1);
+	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+	type = g_mime_content_type_get_mime_type(ct);
+	a->content_type = util_lower(type);
+	g_free(type);
+	a->filename = mime_filename(g_mime_part_get_filename(part),
+	    m->natt + 1);
+	a->path = path;
+	a->size = (size_t)len;
+	m->natt++;
+	return (0);
+}
+
+/*
+ * Walks every leaf (PartIter descends into forwarded message/rfc822 too):
+ * the first inline text/plain is the sender's text, an inline text/html
+ * the fallback; every other leaf with content is an attachment.
+ */
+static int
+mime_walk(GMimeMessage *gm, struct spool *sp, struct msg *m, char **cause)
+{
+	GMimePartIter	*it;
+	GMimeObject	*o;
+	GMimeContentType *ct;
+	GMimeTextPart	*plain = NULL, *html = NULL;
+	int		 rv = 0, inline_text;
+	char		*h;
+
+	it = g_mime_part_iter_new(GMIME_OBJECT(gm));
+	do {
+		o = g_mime_part_iter_get_current(it);
+		if (o == NULL || !GMIME_IS_PART(o))
+			continue;
+		ct = g_mime_object_get_content_type(o);
+		inline_text = GMIME_IS_TEXT_PART(o) &&
+		    !g_mime_part_is_attachment(GMIME_PART(o)) &&
+		    g_mime_part_get_filename(GMIME_PART(o)) == NULL;
+		if (inline_text && plain == NULL &&
+		    g_mime_content_type_is_type(ct, "text", "plain"))
+			plain = GMIME_TEXT_PART(o);
+		else if (inline_text && html == NULL &&
+		    g_mime_content_type_is_type(ct, "text", "html"))
+			html = GMIME_TEXT_PART(o);
+		else if (inline_text)
+			continue;	/* other alternatives of the text */
+		else if (mime_save_part(GMIME_PART(o), sp, m, cause) == -1) {
+			rv = -1;
+			break;
+		}
+	} while (g_mime_part_iter_next(it));
+	g_mime_part_iter_free(it);
+	if (plain != NULL)
+		m->text = mime_utf8(plain);
+	else if (html != NULL) {
+		h = mime_utf8(html);
+		m->text = reply_html_to_text(h);
+		free(h);
+	} else
+		m->text = xstrdup("");
+	return (rv);
+}
+
+struct msg *
+mime_parse(const char *path, struct spool *sp, char **cause)
+{
+	GMimeStream		*st;
+	GMimeParser		*p;
+	GMimeMessage		*gm;
+	GMimeObject		*o;
+	GMimeReferences		*refs;
+	InternetAddressList	*from;
+	InternetAddress		*ia;
+	GDateTime		*dt;
+	struct msg		*m;
+	const char		*v;
+	char			*type;
+	static const char	*rcpt_hdrs[] = { "Delivered-To",
+	    "X-Original-To", "Envelope-To", "X-Envelope-To" };
+	size_t			 i;
+	int			 j;
+
+	if ((st = g_mime_stream_fs_open(path, O_RDONLY, 0, NULL)) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	p = g_mime_parser_new_with_stream(st);
+	g_object_unref(st);
+	gm = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	if (gm == NULL) {
+		xasprintf(cause, "not a MIME message");
+		return (NULL);
+	}
+	o = GMIME_OBJECT(gm);
+	m = xcalloc(1, sizeof *m);
+	m->message_id = mime_dup(g_mime_message_get_message_id(gm));
+	m->subject = mime_dup(g_mime_message_get_subject(gm));
+	from = g_mime_message_get_from(gm);
+	for (j = 0; from != NULL && j < internet_address_list_length(from);
+	    j++) {
+		ia = internet_address_list_get_address(from, j);
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+			continue;
+		v = internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia));
+		if (v == NULL || strchr(v, '@') == NULL)
+			continue;
+		m->from_addr = util_lower(v);
+		m->from_name = mime_dup(internet_address_get_name(ia));
+		break;
+	}
+	if ((v = mime_header(o, "In-Reply-To")) != NULL) {
+		refs = g_mime_references_parse(NULL, v);
+		if (refs != NULL && g_mime_references_length(refs) > 0)
+			m->in_reply_to = xstrdup(g_mime_references_get_message_id(
+			    refs, 0));
+		for (j = 0; refs && j < g_mime_references_length(refs); j++)
+			mime_add(&m->refs, &m->nrefs,
+			    g_mime_references_get_message_id(refs, j));
+		g_mime_references_free(refs);
+	}
+	if ((v = mime_header(o, "References")) != NULL) {
+		refs = g_mime_references_parse(NULL, v);
+		for (j = 0; refs && j < g_mime_references_length(refs); j++)
+			mime_add(&m->refs, &m->nrefs,
+			    g_mime_references_get_message_id(refs, j));
+		g_mime_references_free(refs);
+	}
+	mime_addrs(g_mime_message_get_to(gm), &m->rcpts, &m->nrcpts);
+	mime_addrs(g_mime_message_get_cc(gm), &m->rcpts, &m->nrcpts);
+	for (i = 0; i < sizeof rcpt_hdrs / sizeof rcpt_hdrs[0]; i++) {
+		if ((v = mime_header(o, rcpt_hdrs[i])) == NULL)
+			continue;
+		InternetAddressList *l = internet_address_list_parse(NULL, v);
+		mime_addrs(l, &m->rcpts, &m->nrcpts);
+		if (l != NULL)
+			g_object_unref(l);
+	}
+	type = g_mime_content_type_get_mime_type(
+	    g_mime_object_get_content_type(g_mime_message_get_mime_part(gm) ?
+	    g_mime_message_get_mime_part(gm) : o));
+	m->content_type = util_lower(type);
+	g_free(type);
+	m->auto_submitted = mime_dup(mime_header(o, "Auto-Submitted"));
+	m->return_path = mime_dup(mime_header(o, "Return-Path"));
+	m->precedence = mime_dup(mime_header(o, "Precedence"));
+	if ((v = mime_header(o, "List-Id")) != NULL ||
+	    (v = mime_header(o, "List-Unsubscribe")) != NULL)
+		m->list_id = xstrdup(v);
+	if ((v = mime_header(o, "X-Autoreply")) != NULL ||
+	    (v = mime_header(o, "X-Autorespond")) != NULL ||
+	    (v = mime_header(o, "X-Autoresponder")) != NULL)
+		m->x_autoreply = xstrdup(v);
+	if ((dt = g_mime_message_get_date(gm)) != NULL)
+		m->date = (time_t)g_date_time_to_unix(dt);
+	if (mime_walk(gm, sp, m, cause) == -1) {
+		g_object_unref(gm);
+		mime_free(m);
+		return (NULL);
+	}
+	g_object_unref(gm);
+	return (m);
+}
+
+void
+mime_free(struct msg *m)
+{
+	size_t	 i;
+
+	if (m == NULL)
+		return;
+	free(m->message_id);
+	free(m->from_addr);
+	free(m->from_name);
+	free(m->subject);
+	free(m->in_reply_to);
+	for (i = 0; i < m->nrefs; i++)
+		free(m->refs[i]);
+	free(m->refs);
+	for (i = 0; i < m->nrcpts; i++)
+		free(m->rcpts[i]);
+	free(m->rcpts);
+	free(m->content_type);
+	free(m->auto_submitted);
+	free(m->return_path);
+	free(m->precedence);
+	free(m->list_id);
+	free(m->x_autoreply);
+	free(m->text);
+	for (i = 0; i < m->natt; i++) {
+		free(m->att[i].filename);
+		free(m->att[i].content_type);
+		free(m->att[i].path);
+	}
+	free(m->att);
+	free(m);
+}
+
+/* Plain text to simple HTML: paragraphs, line breaks, live links. */
+static char *
+mime_text_html(const char *text)
+{
+	GString		*h = g_string_new("<!DOCTYPE html><html><head>"
+	    "<meta charset=\"utf-8\"></head><body style=\"font-family:"
+	    "sans-serif;font-size:15px;line-height:1.5\"><p>");
+	const char	*p = text, *e;
+	char		*url, *esc;
+	size_t		 n;
+
+	while (*p != '\0') {
+		if (strncmp(p, "mailto:", 7) == 0 ||
+		    strncmp(p, "https://", 8) == 0 ||
+		    strncmp(p, "http://", 7) == 0) {
+			for (e = p; *e != '\0' && !isspace((unsigned char)*e) &&
+			    *e != '>' && *e != '<'; e++)
+				;
+			n = (size_t)(e - p);
+			url = xstrndup(p, n);
+			esc = g_markup_escape_text(url, -1);
+			g_string_append_printf(h, "<a href=\"%s\">%s</a>",
+			    esc, strncmp(url, "mailto:", 7) == 0 ?
+			    "(klik untuk membalas)" : esc);
+			g_free(esc);
+			free(url);
+			p = e;
+			continue;
+		}
+		if (p[0] == '\n' && p[1] == '\n') {
+			g_string_append(h, "</p>\n<p>");
+			p += 2;
+			continue;
+		}
+		switch (*p) {
+		case '\n':
+			g_string_append(h, "<br>\n");
+			break;
+		case '<':
+			g_string_append(h, "&lt;");
+			break;
+		case '>':
+			g_string_append(h, "&gt;");
+			break;
+		case '&':
+			g_string_append(h, "&amp;");
+			break;
+		default:
+			g_string_append_c(h, *p);
+		}
+		p++;
+	}
+	g_string_append(h, "</p></body></html>\n");
+	esc = xstrdup(h->str);
+	g_string_free(h, TRUE);
+	return (esc);
+}
+
+/* A UTF-8 text part, quoted-printable: GMime would otherwise pick Latin-1. */
+static GMimeObject *
+mime_text_part(const char *subtype, const char *text)
+{
+	GMimePart		*part;
+	GMimeStream		*mem;
+	GMimeDataWrapper	*dw;
+
+	part = GMIME_PART(g_mime_text_part_new_with_subtype(subtype));
+	mem = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+	dw = g_mime_data_wrapper_new_with_stream(mem,
+	    GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content(part, dw);
+	g_object_unref(dw);
+	g_object_unref(mem);
+	g_mime_object_set_content_type_parameter(GMIME_OBJECT(part),
+	    "charset", "utf-8");
+	g_mime_part_set_content_encoding(part,
+	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	return (GMIME_OBJECT(part));
+}
+
+static GMimeObject *
+mime_file_part(const struct attachment *a, char **cause)
+{
+	GMimePart		*part;
+	GMimeStream		*fs;
+	GMimeDataWrapper	*dw;
+	const char		*ct = a->content_type ? a->content_type :
+	    "application/octet-stream";
+	char			*type, *sub;
+
+	if ((fs = g_mime_stream_fs_open(a->path, O_RDONLY, 0, NULL)) ==
+	    NULL) {
+		xasprintf(cause, "%s: %s", a->path, strerror(errno));
+		return (NULL);
+	}
+	type = xstrdup(ct);
+	if ((sub = strchr(type, '/')) != NULL)
+		*sub++ = '\0';
+	part = g_mime_part_new_with_type(type, sub && *sub ? sub :
+	    "octet-stream");
+	free(type);
+	dw = g_mime_data_wrapper_new_with_stream(fs,
+	    GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content(part, dw);
+	g_object_unref(dw);
+	g_object_unref(fs);
+	g_mime_part_set_filename(part, a->filename);
+	g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
+	return (GMIME_OBJECT(part));
+}
+
+/* Writes the mail to path with CRLF line ends, as SMTP wants it. */
+int
+mime_build(const struct mail_out *mo, const char *path, char **cause)
+{
+	GMimeMessage		*gm;
+	GMimeMultipart		*alt, *mixed;
+	GMimeObject		*o, *part;
+	GMimeStream		*out;
+	GMimeFormatOptions	*fo;
+	GDateTime		*now;
+	GTimeZone		*tz;
+	char			*html, *hdr;
+	size_t			 i;
+	int			 fd, rv = 0;
+
+	gm = g_mime_message_new(TRUE);
+	o = GMIME_OBJECT(gm);
+	g_mime_message_add_mailbox(gm, GMIME_ADDRESS_TYPE_FROM, mo->from_name,
+	    mo->from_addr);
+	g_mime_message_add_mailbox(gm, GMIME_ADDRESS_TYPE_TO, mo->to_name,
+	    mo->to_addr);
+	if (mo->reply_to != NULL)
+		g_mime_message_add_mailbox(gm, GMIME_ADDRESS_TYPE_REPLY_TO,
+		    mo->from_name, mo->reply_to);
+	g_mime_message_set_subject(gm, mo->subject, "utf-8");
+	g_mime_message_set_message_id(gm, mo->message_id);
+	tz = g_time_zone_new_offset(7 * 3600);
+	now = g_date_time_new_now(tz);
+	g_mime_message_set_date(gm, now);
+	g_date_time_unref(now);
+	g_time_zone_unref(tz);
+	if (mo->in_reply_to != NULL) {
+		xasprintf(&hdr, "<%s>", mo->in_reply_to);
+		g_mime_object_set_header(o, "In-Reply-To", hdr, NULL);
+		g_mime_object_set_header(o, "References", hdr, NULL);
+		free(hdr);
+	}
+	g_mime_object_set_header(o, "Auto-Submitted", "auto-generated", NULL);
+	g_mime_object_set_header(o, "X-Auto-Response-Suppress", "All", NULL);
+	g_mime_object_set_header(o, "Content-Language", "id", NULL);
+
+	alt = g_mime_multipart_new_with_subtype("alternative");
+	part = mime_text_part("plain", mo->text);
+	g_mime_multipart_add(alt, part);
+	g_object_unref(part);
+	html = mime_text_html(mo->text);
+	part = mime_text_part("html", html);
+	free(html);
+	g_mime_multipart_add(alt, part);
+	g_object_unref(part);
+	if (mo->natt == 0)
+		g_mime_message_set_mime_part(gm, GMIME_OBJECT(alt));
+	else {
+		mixed = g_mime_multipart_new_with_subtype("mixed");
+		g_mime_multipart_add(mixed, GMIME_OBJECT(alt));
+		for (i = 0; i < mo->natt; i++) {
+			if ((part = mime_file_part(&mo->att[i], cause)) ==
+			    NULL) {
+				rv = -1;
+				break;
+			}
+			g_mime_multipart_add(mixed, part);
+			g_object_unref(part);
+		}
+		g_mime_message_set_mime_part(gm, GMIME_OBJECT(mixed));
+		g_object_unref(mixed);
+	}
+	g_object_unref(alt);
+	if (rv == 0) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600);
+		if (fd == -1) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			rv = -1;
+		} else {
+			out = g_mime_stream_fs_new(fd);
+			fo = g_mime_format_options_clone(NULL);
+			g_mime_format_options_set_newline_format(fo,
+			    GMIME_NEWLINE_FORMAT_DOS);
+			if (g_mime_object_write_to_stream(o, fo, out) == -1 ||
+			    g_mime_stream_flush(out) == -1) {
+				xasprintf(cause, "%s: write failed", path);
+				rv = -1;
+			}
+			g_mime_format_options_free(fo);
+			g_object_unref(out);
+		}
+	}
+	g_object_unref(gm);
+	return (rv);
+}

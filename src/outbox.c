@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The outbox: mail the robot has decided to send. outbox_enqueue() runs
+ * inside the caller's transaction, so a mail exists exactly when the
+ * state change that caused it exists. outbox_drain() sends due rows one
+ * recipient at a time; a row is marked sent only after the server's 250,
+ * so a crash in between sends it again - with the same Message-ID, which
+ * the receiving server uses to drop the copy.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "disposisi.h"
+
+int
+outbox_enqueue(struct ctx *ctx, int64_t case_id, const char *kind,
+    const struct mail_out *mo_in, char **cause)
+{
+	struct mail_out	 mo = *mo_in;
+	char		 sha[SHA256_HEX_LEN + 1], rnd[25];
+	char		*tmp, *path, *mid = NULL;
+	int64_t		 id;
+
+	if (mo.message_id == NULL) {
+		crypto_random_hex(rnd, sizeof rnd);
+		xasprintf(&mid, "%s.%s@%s", kind, rnd, conf_domain(ctx->conf));
+		mo.message_id = mid;
+	}
+	mo.from_addr = ctx->conf->robot_address;
+	mo.from_name = ctx->conf->robot_name;
+	tmp = spool_tmp_path(ctx->spool);
+	if (mime_build(&mo, tmp, cause) == -1) {
+		free(tmp);
+		free(mid);
+		return (-1);
+	}
+	path = spool_commit(ctx->spool, tmp, "out", sha, cause);
+	free(tmp);
+	if (path == NULL) {
+		free(mid);
+		return (-1);
+	}
+	id = store_outbox_add(ctx->store, case_id, kind, mo.to_addr,
+	    mo.message_id, path);
+	free(path);
+	if (id == -1) {
+		xasprintf(cause, "cannot queue mail to %s", mo.to_addr);
+		free(mid);
+		return (-1);
+	}
+	log_debug("outbox %lld: %s to %s queued", (long long)id, kind,
+	    mo.to_addr);
+	free(mid);
+	return (0);
+}
+
+/* Exponential backoff from smtp_retry_min, capped at smtp_retry_max. */
+static time_t
+outbox_backoff(const struct conf *c, int attempts)
+{
+	long	 d = c->smtp_retry_min;
+
+	while (attempts-- > 0 && d < c->smtp_retry_max)
+		d *= 2;
+	return (d > c->smtp_retry_max ? c->smtp_retry_max : d);
+}
+
+/* Tells the admin that a mail could not be delivered, once per mail. */
+static void
+outbox_report(struct ctx *ctx, const struct outbox_row *r, int code,
+    const char *why)
+{
+	char		 scode[16];
+	char		*subject, *body, *cause = NULL;
+	struct mail_out	 mo;
+	struct tvar	 v[] = {
+		{ "ref", r->case_ref ? r->case_ref : "-" },
+		{ "penerima", r->rcpt },
+		{ "kode", scode },
+		{ "alasan", why },
+		{ "message_id", r->message_id },
+	};
+
+	if (util_addr_eq(r->rcpt, ctx->conf->admin_address))
+		return;		/* never report a failed report: no loop */
+	snprintf(scode, sizeof scode, "%d", code);
+	if (template_render(ctx->conf->templates_dir, "gagal-kirim", v,
+	    sizeof v / sizeof v[0], &subject, &body, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+		return;
+	}
+	memset(&mo, 0, sizeof mo);
+	mo.to_addr = ctx->conf->admin_address;
+	mo.subject = subject;
+	mo.text = body;
+	if (outbox_enqueue(ctx, 0, "gagal-kirim", &mo, &cause) == -1) {
+		log_warnx("failure report: %s", cause);
+		free(cause);
+	}
+	free(subject);
+	free(body);
+}
+
+/* Sends every due row. Returns the number sent. */
+int
+outbox_drain(struct ctx *ctx)
+{
+	struct outbox_row	*rows;
+	size_t			 n, i;
+	int			 code, rv, sent = 0;
+	char			*cause;
+	time_t			 now = time(NULL);
+
+	store_outbox_due(ctx->store, now, &rows, &n);
+	for (i = 0; i < n && !*ctx->quit; i++) {
+		cause = NULL;
+		rv = smtp_send(ctx->conf, rows[i].rcpt, rows[i].path, &code,
+		    &cause);
+		if (store_begin(ctx->store) == -1)
+			fatalx("outbox: cannot begin a transaction");
+		switch (rv) {
+		case SMTP_OK:
+			store_outbox_result(ctx->store, rows[i].id, "sent",
+			    code, NULL, now);
+			log_info("%s: sent mail %lld to %s <%s>",
+			    rows[i].case_ref ? rows[i].case_ref : "-",
+			    (long long)rows[i].id, rows[i].rcpt,
+			    rows[i].message_id);
+			sent++;
+			break;
+		case SMTP_TEMPFAIL:
+			store_outbox_result(ctx->store, rows[i].id, "queued",
+			    code, cause, time(NULL) + outbox_backoff(ctx->conf,
+			    rows[i].attempts));
+			log_warnx("%s: mail %lld to %s deferred (attempt %d):"
+			    " %s", rows[i].case_ref ? rows[i].case_ref : "-",
+			    (long long)rows[i].id, rows[i].rcpt,
+			    rows[i].attempts + 1, cause);
+			break;
+		default:
+			store_outbox_result(ctx->store, rows[i].id, "failed",
+			    code, cause, now);
+			log_warnx("%s: mail %lld to %s refused: %s",
+			    rows[i].case_ref ? rows[i].case_ref : "-",
+			    (long long)rows[i].id, rows[i].rcpt, cause);
+			outbox_report(ctx, &rows[i], code, cause);
+			break;
+		}
+		if (store_commit(ctx->store) == -1)
+			fatalx("outbox: cannot commit");
+		free(cause);
+	}
+	store_outbox_rows_free(rows, n);
+	return (sent);
+}
+
+/* Seconds until the next queued row is due, at most max. */
+int
+outbox_wait_seconds(struct ctx *ctx, int max)
+{
+	time_t	 when, now = time(NULL);
+
+	if (!store_outbox_next_due(ctx->store, &when))
+		return (max);
+	if (when <= now)
+		return (0);
+	return (when - now < max ? (int)(when - now) : max);
+}

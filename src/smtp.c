@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The project's only libcurl user: one SMTP transaction per recipient, so
+ * every outbox row gets a definite answer. The result is classified as
+ * the outbox needs it: delivered, try again later (4xx, network), or
+ * refused for good (5xx).
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "disposisi.h"
+
+int
+smtp_init(void)
+{
+	return (curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1);
+}
+
+/*
+ * Sends the file at path to rcpt. Returns SMTP_OK, SMTP_TEMPFAIL or
+ * SMTP_PERMFAIL; *code gets the server's reply code (0 if none) and
+ * *cause a description on failure.
+ */
+int
+smtp_send(const struct conf *c, const char *rcpt, const char *path,
+    int *code, char **cause)
+{
+	CURL			*h;
+	CURLcode		 rc;
+	struct curl_slist	*rcpts = NULL;
+	FILE			*f;
+	char			 errbuf[CURL_ERROR_SIZE] = "";
+	char			*url, *from, *to;
+	long			 reply = 0;
+	long			 size;
+	int			 rv;
+
+	*code = 0;
+	if ((f = fopen(path, "rb")) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (SMTP_PERMFAIL);
+	}
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	if ((h = curl_easy_init()) == NULL)
+		fatalx("curl_easy_init failed");
+	xasprintf(&url, "%s://%s:%d", c->smtp_tls == TLS_IMPLICIT ? "smtps" :
+	    "smtp", c->smtp_host, c->smtp_port);
+	xasprintf(&from, "<%s>", c->robot_address);
+	xasprintf(&to, "<%s>", rcpt);
+	rcpts = curl_slist_append(rcpts, to);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	if (c->smtp_tls == TLS_STARTTLS)
+		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (c->smtp_ca_file != NULL)
+		curl_easy_setopt(h, CURLOPT_CAINFO, c->smtp_ca_file);
+	if (c->smtp_user != NULL) {
+		curl_easy_setopt(h, CURLOPT_USERNAME, c->smtp_user);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, c->smtp_password);
+	}
+	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts);
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(h, CURLOPT_READDATA, f);
+	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)size);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 15L);
+	curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+	    (long)c->smtp_timeout);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)c->smtp_timeout * 3);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
+	*code = (int)reply;
+	if (rc == CURLE_OK && reply / 100 == 2)
+		rv = SMTP_OK;
+	else {
+		/* A 5xx is final; anything else (4xx, no answer) may pass later. */
+		rv = reply / 100 == 5 ? SMTP_PERMFAIL : SMTP_TEMPFAIL;
+		if (rc == CURLE_LOGIN_DENIED ||
+		    rc == CURLE_PEER_FAILED_VERIFICATION)
+			rv = SMTP_TEMPFAIL;	/* the admin can fix it; keep it */
+		xasprintf(cause, "%s%s%s (reply %ld)", curl_easy_strerror(rc),
+		    *errbuf ? ": " : "", errbuf, reply);
+	}
+	curl_slist_free_all(rcpts);
+	curl_easy_cleanup(h);
+	fclose(f);
+	free(url);
+	free(from);
+	free(to);
+	return (rv);
+}

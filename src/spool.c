@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The spool keeps every byte the robot receives or sends, named by SHA-256
+ * so that a second copy of the same bytes is the same file. Files are
+ * written under tmp/, fsynced, then renamed into their kind's directory
+ * (raw/ inbound messages, doc/ attachments, out/ outgoing mail) and the
+ * directory is fsynced, all before the database commit that names them.
+ * Everything is mode 0600 inside 0700 directories: KTP scans live here.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "disposisi.h"
+
+struct spool {
+	char	*dir;
+	unsigned seq;
+};
+
+static const char *spool_kinds[] = { "tmp", "raw", "doc", "out" };
+
+struct spool *
+spool_open(const char *dir, char **cause)
+{
+	struct spool	*sp;
+	char		*p;
+	size_t		 i;
+
+	umask(077);
+	if (util_mkdirs(dir, 0700, cause) == -1)
+		return (NULL);
+	for (i = 0; i < sizeof spool_kinds / sizeof spool_kinds[0]; i++) {
+		p = util_path(dir, spool_kinds[i]);
+		if (mkdir(p, 0700) == -1 && errno != EEXIST) {
+			xasprintf(cause, "mkdir %s: %s", p, strerror(errno));
+			free(p);
+			return (NULL);
+		}
+		free(p);
+	}
+	sp = xcalloc(1, sizeof *sp);
+	sp->dir = xstrdup(dir);
+	return (sp);
+}
+
+void
+spool_close(struct spool *sp)
+{
+	if (sp == NULL)
+		return;
+	free(sp->dir);
+	free(sp);
+}
+
+/* A fresh temp path; leftovers from a crash are harmless and never named by the database. */
+char *
+spool_tmp_path(struct spool *sp)
+{
+	char	 rnd[17];
+	char	*p;
+
+	crypto_random_hex(rnd, sizeof rnd);
+	xasprintf(&p, "%s/tmp/%ld.%u.%s", sp->dir, (long)getpid(), sp->seq++,
+	    rnd);
+	return (p);
+}
+
+char *
+spool_path(struct spool *sp, const char *kind, const char *name)
+{
+	char	*p;
+
+	xasprintf(&p, "%s/%s/%s", sp->dir, kind, name);
+	return (p);
+}
+
+static int
+spool_fsync_path(const char *path, int flags)
+{
+	int	 fd, rv;
+
+	if ((fd = open(path, flags | O_CLOEXEC)) == -1)
+		return (-1);
+	rv = fsync(fd);
+	close(fd);
+	return (rv);
+}
+
+/*
+ * Makes a finished temp file durable under kind/<sha256>[suffix]. If that
+ * name exists already (the same bytes again), the temp file is dropped.
+ * sha_r receives the hex digest; returns the final path.
+ */
+char *
+spool_commit(struct spool *sp, const char *tmp, const char *kind,
+    char *sha_r, char **cause)
+{
+	char	*final, *dir;
+
+	if (crypto_sha256_file(tmp, sha_r, cause) == -1)
+		return (NULL);
+	if (chmod(tmp, 0600) == -1 || spool_fsync_path(tmp, O_RDONLY) == -1) {
+		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		return (NULL);
+	}
+	final = spool_path(sp, kind, sha_r);
+	if (rename(tmp, final) == -1) {
+		xasprintf(cause, "rename %s: %s", final, strerror(errno));
+		unlink(tmp);
+		free(final);
+		return (NULL);
+	}
+	dir = util_path(sp->dir, kind);
+	if (spool_fsync_path(dir, O_RDONLY | O_DIRECTORY) == -1) {
+		xasprintf(cause, "fsync %s: %s", dir, strerror(errno));
+		free(dir);
+		free(final);
+		return (NULL);
+	}
+	free(dir);
+	return (final);
+}

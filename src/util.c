@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: ISC */
+/* Small string, file and time helpers that have no better home. */
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "disposisi.h"
+
+char *
+util_lower(const char *s)
+{
+	char	*r, *p;
+
+	r = xstrdup(s);
+	for (p = r; *p != '\0'; p++)
+		*p = tolower((unsigned char)*p);
+	return (r);
+}
+
+/* Trims ASCII white space in place; returns the first non-space byte. */
+char *
+util_trim(char *s)
+{
+	char	*e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return (s);
+}
+
+/* Addresses compare case-insensitively: local parts are case-folded in practice. */
+int
+util_addr_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (0);
+	return (strcasecmp(a, b) == 0);
+}
+
+/* Reads a whole small file (config, template, secret). NUL-terminated. */
+char *
+util_read_file(const char *path, size_t max, size_t *len_r, char **cause)
+{
+	int		 fd;
+	struct stat	 st;
+	char		*buf;
+	size_t		 off = 0;
+	ssize_t		 n;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	if (fstat(fd, &st) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		close(fd);
+		return (NULL);
+	}
+	if ((size_t)st.st_size > max) {
+		xasprintf(cause, "%s: larger than %zu bytes", path, max);
+		close(fd);
+		return (NULL);
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (off < (size_t)st.st_size) {
+		n = read(fd, buf + off, (size_t)st.st_size - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fd);
+	buf[off] = '\0';
+	if (len_r != NULL)
+		*len_r = off;
+	return (buf);
+}
+
+/* Writes a file durably: temp name, fsync, rename. */
+int
+util_write_file(const char *path, const void *data, size_t len, int mode,
+    char **cause)
+{
+	char	*tmp;
+	int	 fd;
+
+	xasprintf(&tmp, "%s.tmp%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd == -1) {
+		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return (-1);
+	}
+	if (write(fd, data, len) != (ssize_t)len || fsync(fd) == -1 ||
+	    close(fd) == -1 || rename(tmp, path) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return (-1);
+	}
+	free(tmp);
+	return (0);
+}
+
+int
+util_mkdirs(const char *path, int mode, char **cause)
+{
+	char	*p, *s;
+
+	p = xstrdup(path);
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, mode) == -1 && errno != EEXIST) {
+			xasprintf(cause, "mkdir %s: %s", p, strerror(errno));
+			free(p);
+			return (-1);
+		}
+		if ((*s = c) == '\0')
+			break;
+	}
+	free(p);
+	return (0);
+}
+
+/* Joins a directory and a name, unless the name is absolute. */
+char *
+util_path(const char *dir, const char *name)
+{
+	char	*r;
+
+	if (name[0] == '/' || dir == NULL || *dir == '\0')
+		return (xstrdup(name));
+	xasprintf(&r, "%s/%s", dir, name);
+	return (r);
+}
+
+/* The office runs on WIB (UTC+7, no daylight saving). */
+#define WIB_OFFSET	(7 * 3600)
+
+void
+util_time_wib(time_t t, char *buf, size_t len)
+{
+	struct tm	 tm;
+	time_t		 w = t + WIB_OFFSET;
+
+	gmtime_r(&w, &tm);
+	strftime(buf, len, "%d-%m-%Y %H.%M WIB", &tm);
+}
+
+int
+util_year_wib(time_t t)
+{
+	struct tm	 tm;
+	time_t		 w = t + WIB_OFFSET;
+
+	gmtime_r(&w, &tm);
+	return (tm.tm_year + 1900);
+}

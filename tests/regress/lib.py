@@ -1,0 +1,251 @@
+# SPDX-License-Identifier: ISC
+"""Helpers for the regress suite: a private Dovecot + Postfix (tests/sandbox),
+the real disposisi binary, and mail sent and read over real SMTP and IMAP.
+
+Waits are bounded polls, never timing assertions: the machines are shared."""
+
+import email
+import email.policy
+import imaplib
+import os
+import shutil
+import signal
+import smtplib
+import sqlite3
+import ssl
+import subprocess
+import time
+from email.message import EmailMessage
+from email.utils import make_msgid, formatdate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DOMAIN = "muaraenimkab.go.id"
+ROBOT = "tte@" + DOMAIN
+WAIT = float(os.environ.get("REGRESS_WAIT", "60"))
+
+
+class Failure(AssertionError):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def wait_until(pred, what, timeout=WAIT, every=0.2):
+    """Polls pred() until it returns something true; fails after timeout."""
+    end = time.time() + timeout
+    while True:
+        r = pred()
+        if r:
+            return r
+        if time.time() > end:
+            raise Failure("timed out waiting for " + what)
+        time.sleep(every)
+
+
+class Sandbox:
+    """A fresh mail sandbox under a short temp dir, torn down by pid files."""
+
+    def __init__(self, name):
+        self.dir = "/tmp/dsx-" + name
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.script("start")
+        self.env = {}
+        with open(os.path.join(self.dir, "env")) as f:
+            for line in f:
+                if "=" in line:
+                    k, v = line.strip().split("=", 1)
+                    self.env[k] = v.strip("'\"")
+        self.password = self.env["SANDBOX_PASSWORD"]
+        self.cafile = self.env["SANDBOX_CAFILE"]
+
+    def script(self, name, *args, env=None):
+        e = dict(os.environ)
+        e.update(env or {})
+        subprocess.run([os.path.join(ROOT, "tests/sandbox", name), self.dir] + list(args),
+                       check=True, env=e, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+    def fault(self, *args):
+        self.script("fault", *args)
+
+    def stop(self):
+        self.script("stop", env={"SANDBOX_PURGE": "1"})
+
+    def port(self, what):
+        return int(self.env["SANDBOX_%s_PORT" % what])
+
+    # --- SMTP -------------------------------------------------------------
+    def send(self, msg, sender=None, rcpts=None):
+        """Submits a message on the MX-like port, as a remote server would."""
+        with smtplib.SMTP("127.0.0.1", self.port("SMTP"), timeout=30) as s:
+            if isinstance(msg, bytes):
+                s.sendmail(sender, rcpts, msg)
+            else:
+                s.send_message(msg, from_addr=sender, to_addrs=rcpts)
+
+    # --- IMAP -------------------------------------------------------------
+    def imap(self, user):
+        ctx = ssl.create_default_context(cafile=self.cafile)
+        c = imaplib.IMAP4_SSL("localhost", self.port("IMAPS"), ssl_context=ctx)
+        c.login(user, self.password)
+        return c
+
+    def messages(self, user, folder="INBOX"):
+        """Every message in a folder, parsed, oldest first."""
+        c = self.imap(user)
+        try:
+            typ, _ = c.select('"%s"' % folder, readonly=True)
+            if typ != "OK":
+                return []
+            typ, data = c.uid("SEARCH", None, "ALL")
+            out = []
+            for uid in data[0].split():
+                typ, d = c.uid("FETCH", uid, "(BODY.PEEK[])")
+                raw = d[0][1]
+                out.append(email.message_from_bytes(raw, policy=email.policy.default))
+            return out
+        finally:
+            c.logout()
+
+    def count(self, user, folder="INBOX"):
+        return len(self.messages(user, folder))
+
+    def wait_mail(self, user, pred=lambda m: True, n=1, folder="INBOX", what=None):
+        """Waits until at least n messages matching pred are in the folder."""
+        def got():
+            ms = [m for m in self.messages(user, folder) if pred(m)]
+            return ms if len(ms) >= n else None
+        return wait_until(got, what or "%d mail(s) for %s in %s" % (n, user, folder))
+
+
+def subject_has(s):
+    return lambda m: s in str(m.get("Subject", ""))
+
+
+def body_text(m):
+    part = m.get_body(preferencelist=("plain",))
+    return part.get_content() if part is not None else ""
+
+
+def application(sender, subject="Permohonan Sertifikat Elektronik", n_att=2, name="Budi Santoso"):
+    m = EmailMessage()
+    m["From"] = "%s <%s>" % (name, sender)
+    m["To"] = ROBOT
+    m["Subject"] = subject
+    m["Date"] = formatdate(localtime=True)
+    m["Message-ID"] = make_msgid(domain=DOMAIN)
+    m.set_content("Dengan hormat,\n\nBersama ini saya mengajukan permohonan "
+                  "Sertifikat Elektronik.\n\nHormat saya,\n%s\n" % name)
+    docs = ["surat-permohonan.pdf", "ktp.jpg", "sk-terakhir.pdf", "sk-jabatan.pdf"]
+    for i in range(n_att):
+        data = os.urandom(2048) + ("dokumen %d" % i).encode()
+        maintype, subtype = ("image", "jpeg") if docs[i].endswith("jpg") else ("application", "pdf")
+        m.add_attachment(data, maintype=maintype, subtype=subtype, filename=docs[i])
+    return m
+
+
+def reply_to(orig, sender, text, use_reply_to=True, html=False):
+    """A reply as a mail client builds it: quoted original, threading headers."""
+    m = EmailMessage()
+    m["From"] = sender
+    to = orig.get("Reply-To") if use_reply_to and orig.get("Reply-To") else orig["From"]
+    m["To"] = str(to)
+    subj = str(orig["Subject"])
+    m["Subject"] = subj if subj.lower().startswith("re:") else "Re: " + subj
+    m["Date"] = formatdate(localtime=True)
+    m["Message-ID"] = make_msgid(domain=DOMAIN)
+    m["In-Reply-To"] = orig["Message-ID"]
+    m["References"] = orig["Message-ID"]
+    quoted = "\n".join("> " + l for l in body_text(orig).splitlines())
+    body = "%s\n\nPada %s, %s menulis:\n%s\n" % (text, orig["Date"], orig["From"], quoted)
+    if html:
+        m.set_content(body)
+        m.add_alternative("<div dir=\"ltr\">%s</div><div class=\"gmail_quote\">%s</div>"
+                          % (text.replace("\n", "<br>"), quoted.replace("\n", "<br>")),
+                          subtype="html")
+    else:
+        m.set_content(body)
+    return m
+
+
+class Robot:
+    """The real binary with a config pointing at the sandbox."""
+
+    running = []
+
+    def __init__(self, sb, name, extra=""):
+        name = name[:20]
+        self.sb = sb
+        self.dir = "/tmp/dsr-" + name
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(self.dir)
+        with open(os.path.join(self.dir, "password"), "w") as f:
+            f.write(sb.password + "\n")
+        os.chmod(os.path.join(self.dir, "password"), 0o600)
+        self.conf = os.path.join(self.dir, "disposisi.conf")
+        self.db = os.path.join(self.dir, "disposisi.db")
+        self.log = os.path.join(self.dir, "robot.log")
+        with open(self.conf, "w") as f:
+            f.write("""# written by tests/regress/lib.py
+imap_host = localhost
+imap_port = %(imaps)d
+imap_tls = implicit
+imap_user = tte
+imap_password_file = password
+imap_ca_file = %(ca)s
+imap_idle_timeout = 30
+smtp_host = localhost
+smtp_port = %(sub)d
+smtp_tls = starttls
+smtp_user = tte
+smtp_password_file = password
+smtp_ca_file = %(ca)s
+smtp_retry_min = 1
+smtp_retry_max = 4
+robot_address = %(robot)s
+admin_address = admin@%(dom)s
+database = disposisi.db
+spool_dir = spool
+rules_dir = %(root)s/rules
+templates_dir = %(root)s/mail-templates
+hmac_secret_file = hmac.key
+%(extra)s
+""" % dict(imaps=sb.port("IMAPS"), sub=sb.port("SUBMISSION"), ca=sb.cafile,
+           robot=ROBOT, dom=DOMAIN, root=ROOT, extra=extra))
+        self.proc = None
+
+    def start(self):
+        self.logf = open(self.log, "ab")
+        self.proc = subprocess.Popen([os.path.join(ROOT, "disposisi"), "run", "-v", "-v",
+                                      "-f", self.conf],
+                                     stdout=self.logf, stderr=self.logf, cwd=self.dir)
+        Robot.running.append(self)
+        return self
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=60)
+        rc = self.proc.returncode if self.proc else None
+        self.proc = None
+        return rc
+
+    def stop(self):
+        return self.kill(signal.SIGTERM)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def sql(self, q, *args):
+        c = sqlite3.connect(self.db, timeout=10)
+        try:
+            return c.execute(q, args).fetchall()
+        finally:
+            c.close()
+
+    def logtext(self):
+        with open(self.log, errors="replace") as f:
+            return f.read()

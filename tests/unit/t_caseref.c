@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: ISC */
+/* caseref.c: finding TTE-YYYY-NNNNN in subjects and ids. */
+
+#include "disposisi.h"
+#include "test.h"
+
+int
+main(void)
+{
+	char	 out[16];
+
+	TEST_ASSERT(case_ref_valid("TTE-2026-00001"));
+	TEST_ASSERT(case_ref_valid("tte-2026-12345"));
+	TEST_ASSERT(!case_ref_valid("TTE-26-00001"));
+	TEST_ASSERT(!case_ref_valid("TTE-2026-0001x"));
+	TEST_ASSERT(case_ref_find("Re: [TTE-2026-00042] Disposisi", out));
+	TEST_STREQ(out, "TTE-2026-00042");
+	TEST_ASSERT(case_ref_find("tte-2027-00003.ab12@x", out));
+	TEST_STREQ(out, "TTE-2027-00003");
+	TEST_ASSERT(!case_ref_find("XTTE-2026-00001", NULL));
+	TEST_ASSERT(!case_ref_find("TTE-2026-000012", NULL));
+	TEST_ASSERT(!case_ref_find("Permohonan TTE", NULL));
+	TEST_ASSERT(!case_ref_find("", NULL));
+	return (test_done());
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * mime.c and classify.c on messages in tests/unit/mail/: decoding,
+ * attachments into the spool, machine mail, tokens; and a built mail
+ * parsed back.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "disposisi.h"
+#include "test.h"
+
+static char	 dir[] = "/tmp/t_mime.XXXXXX";
+
+static struct msg *
+parse(struct spool *sp, const char *name)
+{
+	char		*path, *cause = NULL;
+	struct msg	*m;
+
+	xasprintf(&path, "tests/unit/mail/%s", name);
+	m = mime_parse(path, sp, &cause);
+	if (m == NULL)
+		fprintf(stderr, "%s: %s\n", name, cause);
+	free(cause);
+	free(path);
+	return (m);
+}
+
+int
+main(void)
+{
+	struct spool	*sp;
+	struct msg	*m;
+	struct conf	 conf = { 0 };
+	struct rules	 rules = { 0 };
+	char		*dom = "muaraenimkab.go.id";
+	struct ctx	 ctx = { .conf = &conf, .rules = &rules };
+	struct mail_out	 mo = { 0 };
+	struct attachment a = { 0 };
+	struct stat	 st;
+	char		*why = NULL, *tok, *out, *cause = NULL;
+
+	if (mkdtemp(dir) == NULL)
+		return (1);
+	conf.robot_address = "tte@muaraenimkab.go.id";
+	rules.applicant_domains = &dom;
+	rules.napplicant_domains = 1;
+	mime_init();
+	sp = spool_open(dir, &cause);
+	TEST_ASSERT(sp != NULL);
+
+	m = parse(sp, "outlook.eml");
+	TEST_ASSERT(m != NULL);
+	TEST_STREQ(m->from_addr, "andi@muaraenimkab.go.id");
+	TEST_STREQ(m->from_name, "Andi Pratama");
+	TEST_STREQ(m->subject, "Permohonan TTE \xc3\xa9lektronik");
+	TEST_STREQ(m->message_id, "abc.123@MuaraEnimKab.go.id");
+	TEST_ASSERT(strncmp(m->text, "Y, sudah saya periksa. Caf\xc3\xa9",
+	    27) == 0);
+	TEST_ASSERT(m->natt == 2);
+	if (m->natt == 2) {
+		TEST_STREQ(m->att[0].filename,
+		    "surat permohonan \xe2\x9c\x93.pdf");
+		TEST_STREQ(m->att[0].content_type, "application/pdf");
+		TEST_STREQ(m->att[1].filename, "ktp.jpg");
+		TEST_ASSERT(stat(m->att[0].path, &st) == 0 &&
+		    (st.st_mode & 077) == 0);
+		TEST_ASSERT(strstr(m->att[0].path, m->att[0].sha256) != NULL);
+	}
+	tok = classify_token(&ctx, m);
+	TEST_STREQ(tok, "0123456789abcdef0123");
+	free(tok);
+	TEST_ASSERT(classify(&ctx, m, &why) == KIND_REPLY);
+	free(why);
+	mime_free(m);
+
+	m = parse(sp, "html-autoreply.eml");
+	TEST_ASSERT(m != NULL && strstr(m->text, "cuti & di luar") != NULL);
+	TEST_ASSERT(m != NULL && strstr(m->text, "Y") == NULL);
+	TEST_ASSERT(classify(&ctx, m, &why) == KIND_MACHINE);
+	TEST_ASSERT(why != NULL && strstr(why, "Auto-Submitted") != NULL);
+	free(why);
+	mime_free(m);
+
+	m = parse(sp, "forwarded.eml");
+	TEST_ASSERT(m != NULL && m->natt >= 1);
+	TEST_ASSERT(m != NULL && m->natt >= 1 &&
+	    strcmp(m->att[m->natt - 1].filename, "sk-jabatan.pdf") == 0);
+	TEST_ASSERT(classify(&ctx, m, &why) == KIND_APPLICATION);
+	free(why);
+	mime_free(m);
+
+	m = parse(sp, "undeclared-8bit.eml");
+	TEST_ASSERT(m != NULL && strstr(m->text, "caf\xc3\xa9") != NULL);
+	mime_free(m);
+
+	/* No headers at all: parsed, but there is nobody to answer. */
+	m = parse(sp, "garbage.eml");
+	TEST_ASSERT(m == NULL || m->from_addr == NULL);
+	mime_free(m);
+
+	/* A built mail parses back with everything in place. */
+	a.filename = "ktp.jpg";
+	a.content_type = "image/jpeg";
+	a.path = "tests/unit/mail/garbage.eml";
+	mo.from_addr = conf.robot_address;
+	mo.from_name = "Robot Disposisi";
+	mo.to_addr = "sekdis@muaraenimkab.go.id";
+	mo.to_name = "Sekretaris Dinas";
+	mo.reply_to = "tte+tte-2026-00001.abc@muaraenimkab.go.id";
+	mo.subject = "[TTE-2026-00001] Disposisi permohonan: Ibu Siti Aisyah";
+	mo.text = "Yth. Bapak,\n\nMohon tindak lanjut. mailto:x@y?body=Y\n";
+	mo.message_id = "tte-2026-00001.abc@muaraenimkab.go.id";
+	mo.in_reply_to = "root@muaraenimkab.go.id";
+	mo.att = &a;
+	mo.natt = 1;
+	xasprintf(&out, "%s/built.eml", dir);
+	TEST_ASSERT(mime_build(&mo, out, &cause) == 0);
+	m = mime_parse(out, sp, &cause);
+	TEST_ASSERT(m != NULL);
+	if (m != NULL) {
+		TEST_STREQ(m->subject, mo.subject);
+		TEST_STREQ(m->message_id, mo.message_id);
+		TEST_STREQ(m->auto_submitted, "auto-generated");
+		TEST_ASSERT(strstr(m->text, "Mohon tindak lanjut") != NULL);
+		TEST_ASSERT(m->natt == 1);
+		TEST_ASSERT(classify(&ctx, m, &why) == KIND_OWN);
+		free(why);
+	}
+	mime_free(m);
+	free(out);
+	spool_close(sp);
+	mime_shutdown();
+	return (test_done());
+}
