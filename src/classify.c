@@ -94,15 +94,25 @@ classify_machine(const struct msg *m)
 	return (NULL);
 }
 
-/* Tokens are lower-case hex; clients may have changed the case. */
+/*
+ * Tokens are TOKEN_LEN hex digits; clients may have changed their case.
+ * Anything else (the tag of another robot mail) is no token.
+ */
 static char *
 classify_tokdup(const char *start, const char *end)
 {
 	char	*t, *p;
 
+	if (end - start != TOKEN_LEN)
+		return (NULL);
 	t = xstrndup(start, (size_t)(end - start));
-	for (p = t; *p != '\0'; p++)
+	for (p = t; *p != '\0'; p++) {
+		if (!isxdigit((unsigned char)*p)) {
+			free(t);
+			return (NULL);
+		}
 		*p = tolower((unsigned char)*p);
+	}
 	return (t);
 }
 
@@ -118,6 +128,7 @@ classify_token(const struct ctx *ctx, const struct msg *m)
 	const char	*robot = ctx->conf->robot_address;
 	const char	*rat = strchr(robot, '@'), *at, *plus, *dot;
 	size_t		 llen = (size_t)(rat - robot), i;
+	char		*tok;
 
 	for (i = 0; i < m->nrcpts; i++) {
 		const char *r = m->rcpts[i];
@@ -130,8 +141,8 @@ classify_token(const struct ctx *ctx, const struct msg *m)
 		    strncasecmp(r, robot, llen) != 0)
 			continue;
 		dot = memrchr(plus, '.', (size_t)(at - plus));
-		if (dot != NULL && at - dot > 1)
-			return (classify_tokdup(dot + 1, at));
+		if (dot != NULL && (tok = classify_tokdup(dot + 1, at)) != NULL)
+			return (tok);
 	}
 	for (i = 0; i < m->nrefs; i++) {
 		const char *r = m->refs[i];
@@ -140,9 +151,9 @@ classify_token(const struct ctx *ctx, const struct msg *m)
 		    strcasecmp(at + 1, rat + 1) != 0)
 			continue;
 		dot = memrchr(r, '.', (size_t)(at - r));
-		if (dot != NULL && at - dot > 1 &&
-		    strncasecmp(r, "tte-", 4) == 0)
-			return (classify_tokdup(dot + 1, at));
+		if (dot != NULL && case_ref_valid(r) &&
+		    (tok = classify_tokdup(dot + 1, at)) != NULL)
+			return (tok);
 	}
 	return (NULL);
 }
@@ -158,8 +169,7 @@ classify_about_case(const struct ctx *ctx, const struct msg *m)
 		return (1);
 	for (i = 0; i < m->nrefs; i++) {
 		if ((at = strrchr(m->refs[i], '@')) != NULL &&
-		    strcasecmp(at + 1, dom) == 0 &&
-		    strncasecmp(m->refs[i], "tte-", 4) == 0)
+		    strcasecmp(at + 1, dom) == 0 && case_ref_valid(m->refs[i]))
 			return (1);
 	}
 	return (0);

@@ -21,6 +21,7 @@
 #define DISPOSISI_VERSION	"0.1"
 #define EX_CONFIG_STATUS	78	/* sysexits.h EX_CONFIG */
 #define IMAP_KEYWORD		"$Disposisi"
+#define TOKEN_LEN		20	/* hex digits of a reply token */
 
 enum tls_mode {
 	TLS_IMPLICIT,

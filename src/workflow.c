@@ -19,8 +19,11 @@
 #include "disposisi.h"
 #include "reply.h"
 
-#define TOKEN_LEN	20
 #define MAX_NAGS	3	/* "not understood" answers per case and day */
+
+struct vars;
+static int	workflow_applicant(struct ctx *, const struct case_row *,
+		    const char *, struct vars *, char **);
 
 /* Variables every template may use, plus up to 16 of its own. */
 struct vars {
@@ -251,7 +254,7 @@ workflow_application(struct ctx *ctx, const struct msg *m, int64_t inbound,
 	vars_own(&vs, "lampiran", workflow_doclist(m->att, m->natt));
 	vars_add(&vs, "pejabat", rules_official(ctx->rules,
 	    ctx->rules->steps[0].role)->title);
-	rv = workflow_mail(ctx, c, "tanda-terima", &vs, &mo, cause);
+	rv = workflow_applicant(ctx, c, "tanda-terima", &vs, cause);
 	vars_free(&vs);
 	if (rv == 0)
 		rv = workflow_dispatch(ctx, c, 0, cause);
@@ -304,11 +307,20 @@ workflow_applicant(struct ctx *ctx, const struct case_row *c,
     const char *tmpl, struct vars *vs, char **cause)
 {
 	struct mail_out	 mo = { 0 };
+	char		*ref = util_lower(c->ref), *mid, rnd[13];
+	int		 rv;
 
+	/* The case in the Message-ID: an answer to it is a follow-up. */
+	crypto_random_hex(rnd, sizeof rnd);
+	xasprintf(&mid, "%s.%s-%s@%s", ref, tmpl, rnd, conf_domain(ctx->conf));
+	mo.message_id = mid;
 	mo.to_addr = c->applicant;
 	mo.to_name = c->applicant_name;
 	mo.in_reply_to = c->root_message_id;
-	return (workflow_mail(ctx, c, tmpl, vs, &mo, cause));
+	rv = workflow_mail(ctx, c, tmpl, vs, &mo, cause);
+	free(mid);
+	free(ref);
+	return (rv);
 }
 
 static int
