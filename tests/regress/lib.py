@@ -86,6 +86,12 @@ class Sandbox:
             else:
                 s.send_message(msg, from_addr=sender, to_addrs=rcpts)
 
+    def deliver(self, raw, rcpt="tte@" + DOMAIN):
+        """Delivers bytes as they are straight into a mailbox over LMTP:
+        Postfix would repair a mail without From or Date on the way."""
+        with smtplib.LMTP("127.0.0.1", self.port("LMTP"), timeout=30) as s:
+            s.sendmail("x@example.org", [rcpt], raw)
+
     # --- IMAP -------------------------------------------------------------
     def imap(self, user):
         ctx = ssl.create_default_context(cafile=self.cafile)
@@ -245,6 +251,14 @@ hmac_secret_file = hmac.key
             return c.execute(q, args).fetchall()
         finally:
             c.close()
+
+    def scalar(self, q, *args):
+        """One value, or None while the database is not created yet."""
+        try:
+            rows = self.sql(q, *args)
+        except sqlite3.OperationalError:
+            return None
+        return rows[0][0] if rows else None
 
     def logtext(self):
         with open(self.log, errors="replace") as f:

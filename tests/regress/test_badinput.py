@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: ISC
+"""Bad input gets a clear answer and loses nothing: malformed mail, unknown
+senders, machine mail, oversize mail, missing attachments, unreadable and
+wrong-sender replies. The next good message is always still handled."""
+
+import time
+from email.message import EmailMessage
+from email.utils import make_msgid, formatdate
+
+from lib import (DOMAIN, ROBOT, Robot, application, body_text, check, reply_to,
+                 subject_has, wait_until)
+
+
+def plain(sender, subject, text, **headers):
+    m = EmailMessage()
+    m["From"] = sender
+    m["To"] = ROBOT
+    m["Subject"] = subject
+    m["Date"] = formatdate(localtime=True)
+    m["Message-ID"] = make_msgid(domain="example.org")
+    for k, v in headers.items():
+        m[k.replace("_", "-")] = v
+    m.set_content(text)
+    return m
+
+
+def folder_kinds(r):
+    return dict(r.sql("SELECT kind, count(*) FROM inbound GROUP BY kind"))
+
+
+def test_quarantine_and_silence(sb):
+    r = Robot(sb, "quarantine", extra="max_message_size = 65536").start()
+    # 1. Garbage without headers. 2. No From. 3. Unknown outside sender.
+    # 4. Out-of-office with Auto-Submitted. 5. A DSN. 6. Oversize.
+    sb.deliver(b"\x00\xff garbage that is no mail\r\n\r\nat all\r\n")
+    sb.deliver(b"Subject: no sender\r\nTo: tte@muaraenimkab.go.id\r\n\r\nY\r\n")
+    sb.send(plain("spam@example.org", "Penawaran", "Beli sekarang"),
+            sender="spam@example.org", rcpts=[ROBOT])
+    sb.send(plain("sekdis@" + DOMAIN, "Di luar kantor", "Saya cuti.",
+                  Auto_Submitted="auto-replied (zimbra; vacation)", Precedence="bulk"))
+    dsn = EmailMessage()
+    dsn["From"] = "MAILER-DAEMON@" + DOMAIN
+    dsn["To"] = ROBOT
+    dsn["Subject"] = "Undelivered Mail Returned to Sender"
+    dsn.set_content("failed")
+    dsn.replace_header("Content-Type", 'multipart/report; report-type=delivery-status; boundary="x"')
+    sb.send(dsn)
+    sb.send(plain("siti@" + DOMAIN, "Permohonan", "lihat lampiran"), rcpts=[ROBOT])
+    big = application("siti@" + DOMAIN, subject="Permohonan besar sekali", n_att=1)
+    big.add_attachment(b"x" * 200000, maintype="application", subtype="pdf", filename="besar.pdf")
+    sb.send(big)
+    # Then a good application: it must still be handled.
+    sb.send(application("andi@" + DOMAIN, name="Andi"))
+    sb.wait_mail("andi", subject_has("Tanda terima"), what="ack after bad input")
+    sb.wait_mail("siti", subject_has("lampiran tidak ada"), what="missing attachment notice")
+
+    wait_until(lambda: sb.count("tte") == 0, "robot INBOX emptied")
+    kinds = folder_kinds(r)
+    check(kinds.get("malformed") == 2, "two malformed: %s" % kinds)
+    check(kinds.get("unknown") == 1, "one unknown sender: %s" % kinds)
+    check(kinds.get("machine") == 2, "two machine mails: %s" % kinds)
+    check(kinds.get("too-large") == 1, "one oversize: %s" % kinds)
+    check(sb.count("tte", "Quarantine") == 4, "four in Quarantine")
+    # No backscatter: nobody but the applicants got anything.
+    check(sb.count("outbound") == 0, "nothing sent outside the domain")
+    check(sb.count("sekdis") == 1, "sekdis got only the new disposition")
+    # The raw bytes of the malformed ones are kept in the spool.
+    notes = [n for (n,) in r.sql("SELECT note FROM inbound WHERE kind = 'malformed'")]
+    check(all("kept as" in n for n in notes), "malformed notes name the spool copy: %s" % notes)
+    check(r.alive(), "robot still running")
+
+
+def test_replies_unclear_wrong_sender(sb):
+    r = Robot(sb, "replies").start()
+    sb.send(application("budi@" + DOMAIN))
+    disp = sb.wait_mail("sekdis", subject_has("Disposisi"), what="disposition")[0]
+
+    # Someone else answers with sekdis's token: ignored, quarantined.
+    sb.send(reply_to(disp, "kadis@" + DOMAIN, "Y"))
+    # Sekdis writes something that is no decision.
+    sb.send(reply_to(disp, "sekdis@" + DOMAIN, "Terima kasih, akan saya cek"))
+    q = sb.wait_mail("sekdis", subject_has("belum dapat dibaca"), what="not-understood")[0]
+    check("Terima kasih, akan saya cek" in body_text(q), "the line read is quoted back")
+    # T without a reason: asked for one.
+    sb.send(reply_to(disp, "sekdis@" + DOMAIN, "T"))
+    sb.wait_mail("sekdis", subject_has("alasan"), what="reason request")
+    check(r.sql("SELECT state, step FROM cases") == [("proses", 0)], "case unchanged")
+    check(r.sql("SELECT count(*) FROM inbound WHERE kind='reply' AND folder='Quarantine'")
+          == [(1,)], "wrong sender quarantined")
+    # Replying to the robot's question (its own token) with Y works.
+    sb.send(reply_to(q, "sekdis@" + DOMAIN, "Ya"))
+    sb.wait_mail("kadis", subject_has("Disposisi"), what="disposition to kadis")
+    # A second Y to the same step gets "already decided", state unchanged.
+    sb.send(reply_to(disp, "sekdis@" + DOMAIN, "Y"))
+    sb.wait_mail("sekdis", subject_has("sudah diproses"), what="already-decided")
+    check(r.sql("SELECT state, step FROM cases") == [("proses", 1)], "case at step 1 once")
+    check(sb.count("kadis") == 1, "kadis got one disposition only")

@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: ISC
+"""Faults from the real servers: Dovecot restarted under IDLE, SMTP
+refusing for a while or for good, kill -9 in the middle of a batch, and a
+TLS certificate for the wrong host."""
+
+import random
+import signal
+import time
+
+from lib import (DOMAIN, ROBOT, Robot, application, check, subject_has, wait_until)
+
+
+def log_has(r, s):
+    return s in r.logtext()
+
+
+def test_imap_restart_under_idle(sb):
+    r = Robot(sb, "imap_restart").start()
+    wait_until(lambda: log_has(r, "INBOX selected"), "robot in IDLE")
+    time.sleep(0.5)
+    sb.fault("imap-down")
+    sb.send(application("budi@" + DOMAIN))       # Postfix keeps it queued
+    wait_until(lambda: log_has(r, "reconnecting"), "robot noticed the outage")
+    time.sleep(2)
+    sb.fault("imap-up")
+    sb.wait_mail("budi", subject_has("Tanda terima"), what="ack after restart")
+    sb.wait_mail("sekdis", subject_has("Disposisi"), what="disposition after restart")
+    wait_until(lambda: log_has(r, "connected again"), "reconnect logged")
+    check(r.logtext().count("reconnecting") == 1, "one warning for the outage")
+    check(r.alive(), "robot still running")
+
+
+def test_smtp_tempfail_then_delivers(sb):
+    sb.fault("smtp-tempfail", "on")
+    r = Robot(sb, "smtp_tempfail").start()
+    sb.deliver(application("budi@" + DOMAIN).as_bytes())
+    wait_until(lambda: (r.scalar("SELECT min(attempts) FROM outbox") or 0) >= 2,
+               "two failed attempts")
+    check(r.sql("SELECT count(*) FROM outbox WHERE status = 'queued'") == [(2,)],
+          "both mails still queued")
+    check(sb.count("budi") == 0, "nothing delivered while refused")
+    sb.fault("smtp-tempfail", "off")
+    sb.wait_mail("budi", subject_has("Tanda terima"), what="ack once SMTP accepts")
+    sb.wait_mail("sekdis", subject_has("Disposisi"), what="disposition once SMTP accepts")
+    wait_until(lambda: r.sql("SELECT count(*) FROM outbox WHERE status != 'sent'") == [(0,)],
+               "outbox drained")
+    codes = r.sql("SELECT DISTINCT smtp_code FROM outbox")
+    check((250,) in codes, "last result recorded: %s" % codes)
+
+
+def test_smtp_permfail_reported(sb):
+    r = Robot(sb, "smtp_permfail").start()
+    # The applicant's address is refused with 550 by the server.
+    sb.deliver(application("permfail@" + DOMAIN).as_bytes())
+    rep = sb.wait_mail("admin", subject_has("gagal terkirim"), what="report to admin")[0]
+    check("permfail@" + DOMAIN in str(rep["Subject"]), "report names the recipient")
+    check(r.sql("SELECT status, smtp_code FROM outbox WHERE rcpt = ?", "permfail@" + DOMAIN)
+          == [("failed", 550)], "row failed with 550")
+    sb.wait_mail("sekdis", subject_has("Disposisi"), what="the case still goes on")
+
+
+def test_kill9_exactly_once(sb):
+    users = ["budi", "siti", "andi", "pemohon"]
+    n = 24
+    for i in range(n):
+        u = users[i % len(users)]
+        sb.deliver(application("%s@%s" % (u, DOMAIN), subject="Permohonan %d" % i,
+                               n_att=1).as_bytes())
+    rnd = random.Random(int(time.time()))
+    r = Robot(sb, "kill9")
+
+    def done():
+        return (r.scalar("SELECT count(*) FROM cases") == n and
+                r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0 and
+                r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 0") == 0)
+
+    kills = midway = 0
+    while not done() and kills < 60:
+        r.start()
+        time.sleep(rnd.uniform(0.02, 0.3))
+        r.kill(signal.SIGKILL)
+        kills += 1
+        if not done():
+            midway += 1
+    r.start()
+    wait_until(done, "all %d applications handled" % n)
+    check(midway >= 3, "killed in the middle of the batch %d times" % midway)
+    check(r.sql("SELECT count(DISTINCT root_message_id) FROM cases") == [(n,)],
+          "one case per application")
+    check(r.sql("SELECT count(*) FROM inbound") == [(n,)], "each message recorded once")
+    wait_until(lambda: sb.count("tte") == 0, "robot INBOX empty")
+    check(sb.count("tte", "Processed") == n, "each message archived once")
+    acks = []
+    for u in users:
+        acks += [m["Message-ID"] for m in sb.messages(u) if "Tanda terima" in m["Subject"]]
+    disp = [m["Message-ID"] for m in sb.messages("sekdis")]
+    check(len(set(acks)) == n, "%d distinct acknowledgements: %d" % (n, len(set(acks))))
+    check(len(set(disp)) == n, "%d distinct dispositions: %d" % (n, len(set(disp))))
+    # A duplicate is allowed only for a kill between the 250 and the commit,
+    # and then it carries the same Message-ID (counted above as one).
+    check(len(acks) + len(disp) <= 2 * n + kills, "at most one resend per kill")
+    refs = sorted(x for (x,) in r.sql("SELECT ref FROM cases"))
+    check(len(set(refs)) == n, "distinct case references")
+
+
+def test_tls_wrong_host_refused(sb):
+    r = Robot(sb, "tls_wrong", extra="imap_tls_name = wrong.example.org").start()
+    wait_until(lambda: log_has(r, "not trusted"), "certificate refused")
+    check("wrong.example.org" in r.logtext(), "log names the expected host")
+    check("selected" not in r.logtext(), "never logged in")
+    with open(sb.dir + "/log/dovecot.log", errors="replace") as f:
+        check("user=<tte" not in f.read(), "the server saw no login")
+    check(r.alive(), "robot keeps retrying, not exiting")
