@@ -37,18 +37,22 @@ deps:
 check: disposisi $(UNIT)
 	sh tests/run.sh $(UNIT)
 
-# The same suite built with AddressSanitizer and UBSan, in its own tree.
+# The same suite built with AddressSanitizer and UBSan (LeakSanitizer on).
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=all
 check-asan:
-	rm -rf .asan && mkdir .asan && \
-	git ls-files -z | xargs -0 cp --parents -t .asan && \
-	$(MAKE) -C .asan check CC=clang \
-	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+	$(MAKE) clean
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	    $(MAKE) check CFLAGS="$(ASAN_FLAGS)"; rc=$$?; $(MAKE) clean; exit $$rc
 
-demo: disposisi
-	sh contrib/demo.sh
+demo: deps disposisi
+	python3 contrib/demo.py
+
+demo-stop:
+	sh contrib/demo-stop.sh
 
 clean:
 	rm -f disposisi $(OBJS) $(UNIT)
-	rm -rf .asan
 
-.PHONY: all deps check check-asan demo clean
+.PHONY: all deps check check-asan demo demo-stop clean

@@ -109,11 +109,15 @@ static const struct verdict_word {
 	int			 space_reason;
 } reply_words[] = {
 	{ "TIDAK SETUJU",	REPLY_NO,	1 },
+	{ "DISETUJUI",		REPLY_YES,	0 },
 	{ "SETUJU",		REPLY_YES,	0 },
+	{ "LANJUTKAN",		REPLY_YES,	0 },
 	{ "LANJUT",		REPLY_YES,	0 },
+	{ "DITOLAK",		REPLY_NO,	1 },
 	{ "TIDAK",		REPLY_NO,	0 },
 	{ "TOLAK",		REPLY_NO,	1 },
 	{ "YES",		REPLY_YES,	0 },
+	{ "IYA",		REPLY_YES,	0 },
 	{ "YA",			REPLY_YES,	0 },
 	{ "NO",			REPLY_NO,	0 },
 	{ "Y",			REPLY_YES,	0 },

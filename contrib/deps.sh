@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Installs what building, testing and the demo need on Debian 12, as root.
+# Idempotent and non-interactive: a no-op when everything is there.
+set -eu
+cd "$(dirname "$0")/.."
+
+PKGS="make gcc pkg-config git ca-certificates python3 libetpan-dev
+libgmime-3.0-dev libsqlite3-dev libpcre2-dev libssl-dev libcurl4-gnutls-dev"
+
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+	    missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "deps: installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	# A fresh image may have empty package lists: update only if needed.
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing ||
+	    { apt-get update -qq &&
+	      apt-get install -y -qq --no-install-recommends $missing; }
+fi
+# Dovecot and Postfix for the mail sandbox, without starting system services.
+bash tests/sandbox/install

@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: ISC
+"""Admins' mistakes: a bad config, rules or template stops the robot at
+start with exit 78 and one line naming file:line; `disposisi check` says the
+same without starting. The HMAC key is created 0600 and a readable one is
+refused."""
+
+import os
+import shutil
+import stat
+import subprocess
+
+from lib import ROOT, Robot, check, wait_until
+
+BIN = os.path.join(ROOT, "disposisi")
+
+
+def run(*args):
+    p = subprocess.run([BIN] + list(args), capture_output=True, text=True, timeout=30)
+    return p.returncode, p.stderr + p.stdout
+
+
+def test_config_errors(sb):
+    r = Robot(sb, "config")
+    rc, out = run("check", "-f", r.conf)
+    check(rc == 0 and "OK" in out, "good config checks OK: %s" % out)
+
+    with open(r.conf) as f:
+        good = f.read()
+    bad = good.replace("imap_port = ", "imap_port = x")
+    with open(r.conf, "w") as f:
+        f.write(bad)
+    line = [i + 1 for i, l in enumerate(bad.splitlines()) if l.startswith("imap_port")][0]
+    for cmd in ("check", "run"):
+        rc, out = run(cmd, "-f", r.conf)
+        check(rc == 78, "%s: exit 78 on a bad value, got %d" % (cmd, rc))
+        check("%s:%d: imap_port: want a whole number" % (r.conf, line) in out,
+              "%s names file:line: key: %s" % (cmd, out))
+
+    # A rules file with a typo: file:line, nothing half-loaded.
+    rules = os.path.join(r.dir, "rules")
+    shutil.copytree(os.path.join(ROOT, "rules"), rules)
+    with open(os.path.join(rules, "sop-tte.conf"), "a") as f:
+        f.write("stpe 6 egov 30 \"typo\"\n")
+    n = sum(1 for _ in open(os.path.join(rules, "sop-tte.conf")))
+    with open(r.conf, "w") as f:
+        f.write(good.replace(os.path.join(ROOT, "rules"), rules))
+    rc, out = run("check", "-f", r.conf)
+    check(rc == 78 and "sop-tte.conf:%d: unknown directive \"stpe\"" % n in out,
+          "rules typo located: %s" % out)
+    lines = open(os.path.join(rules, "sop-tte.conf")).read().splitlines()[:-1]
+    lines.append("step 6 egov 30 \"Membuat akun surel dinas\"")
+    with open(os.path.join(rules, "sop-tte.conf"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    rc, out = run("check", "-f", r.conf)
+    check(rc == 78 and "no official holds role \"egov\"" in out,
+          "step without an official refused: %s" % out)
+
+    # A template with an unknown variable.
+    tmpl = os.path.join(r.dir, "tmpl")
+    shutil.copytree(os.path.join(ROOT, "mail-templates"), tmpl)
+    with open(os.path.join(tmpl, "ditolak.txt"), "a") as f:
+        f.write("Salam {{nama_kepala}}\n")
+    with open(r.conf, "w") as f:
+        f.write(good.replace(os.path.join(ROOT, "mail-templates"), tmpl))
+    rc, out = run("check", "-f", r.conf)
+    check(rc == 78 and "ditolak.txt:" in out and "unknown variable {{nama_kepala}}" in out,
+          "template typo located: %s" % out)
+
+
+def test_hmac_key_mode(sb):
+    r = Robot(sb, "hmac").start()
+    key = os.path.join(r.dir, "hmac.key")
+    wait_until(lambda: os.path.exists(key), "key created")
+    check(stat.S_IMODE(os.stat(key).st_mode) == 0o600, "key is 0600")
+    r.stop()
+    spool = os.path.join(r.dir, "spool")
+    check(stat.S_IMODE(os.stat(spool).st_mode) == 0o700, "spool is 0700")
+    os.chmod(key, 0o644)
+    rc, out = run("run", "-f", r.conf)
+    check(rc == 78 and "must not be readable" in out, "readable key refused: %s" % out)
