@@ -4,7 +4,8 @@
 PKGS	 = libetpan gmime-3.0 libcurl sqlite3 libpcre2-8 libcrypto
 CC	?= cc
 CFLAGS	?= -O2 -g
-CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc \
+# Project flags stay even when CFLAGS is given on the command line.
+XCFLAGS	 = $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc \
 	   $(shell pkg-config --cflags $(PKGS))
 LDLIBS	+= $(shell pkg-config --libs $(PKGS))
 
@@ -23,12 +24,15 @@ LIBOBJS	 = $(filter-out src/disposisi.o,$(OBJS))
 all: disposisi
 
 disposisi: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(CC) $(XCFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+.c.o:
+	$(CC) $(XCFLAGS) -c -o $@ $<
 
 $(OBJS): $(HDRS)
 
 tests/unit/%: tests/unit/%.c $(LIBOBJS) tests/unit/test.h
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+	$(CC) $(XCFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
 deps:
 	sh contrib/deps.sh

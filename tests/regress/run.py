@@ -14,6 +14,24 @@ sys.path.insert(0, HERE)
 import lib  # noqa: E402
 
 
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def sanitizer_check(name):
+    """Under make check-asan, a sanitizer report in the robot's log fails
+    the test even when the behaviour looked right."""
+    for p in lib.Robot.running:
+        p.stop()
+    rdir = "/tmp/dsr-" + name[5:][:20]
+    log = os.path.join(rdir, "robot.log")
+    if os.path.exists(log):
+        with open(log, errors="replace") as f:
+            text = f.read()
+        for mark in SANITIZER_MARKS:
+            if mark in text:
+                raise lib.Failure("sanitizer report in %s: %s" % (log, mark))
+
+
 def main():
     filt = sys.argv[1] if len(sys.argv) > 1 else ""
     passed = failed = 0
@@ -31,6 +49,7 @@ def main():
             try:
                 sb = lib.Sandbox(name[5:][:20])
                 getattr(mod, name)(sb)
+                sanitizer_check(name)
                 passed += 1
                 print("ok   %s (%.1f s)" % (name, time.time() - t0), flush=True)
             except Exception:

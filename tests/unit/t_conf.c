@@ -97,6 +97,7 @@ main(void)
 		TEST_STREQ(conf_domain(c), "muaraenimkab.go.id");
 	}
 	conf_free(c);
+	free(p);
 
 	/* Errors: file:line: key: what. Line 16 is the appended line. */
 	expect_cause("imap_port = 99999\n", "bad.conf:16: imap_port: want a"
