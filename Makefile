@@ -50,6 +50,10 @@ check-asan:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	    $(MAKE) check CFLAGS="$(ASAN_FLAGS)"; rc=$$?; $(MAKE) clean; exit $$rc
 
+# Latency, throughput and memory through real servers; prints, asserts nothing.
+bench: disposisi
+	python3 bench/pipeline.py
+
 demo: deps disposisi
 	python3 contrib/demo.py
 
@@ -59,4 +63,4 @@ demo-stop:
 clean:
 	rm -f disposisi $(OBJS) $(UNIT)
 
-.PHONY: all deps check check-asan demo demo-stop clean
+.PHONY: all bench deps check check-asan demo demo-stop clean

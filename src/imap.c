@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +234,37 @@ imap_att(clist *res, int type)
 	return (NULL);
 }
 
+/* Where a fetched literal goes as it arrives from the network. */
+struct imap_sink {
+	int	 fd;
+	size_t	 len;
+	int	 error;
+};
+
+static bool
+imap_sink_write(int type, struct mailimap_msg_att_body_section *sec,
+    const char *bytes, size_t len, void *arg)
+{
+	struct imap_sink	*sk = arg;
+	ssize_t			 n;
+
+	(void)sec;
+	if (type != MAILIMAP_MSG_ATT_BODY_SECTION)
+		return (false);
+	while (len > 0) {
+		if ((n = write(sk->fd, bytes, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			sk->error = errno;
+			return (false);	/* aborts the FETCH; we reconnect */
+		}
+		bytes += n;
+		len -= (size_t)n;
+		sk->len += (size_t)n;
+	}
+	return (true);
+}
+
 /*
  * Fetches one message into path. Returns 0 when fetched, 1 when it is
  * larger than max (not fetched; *size_r says how large), 2 when the UID
@@ -246,8 +278,9 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 	struct mailimap_fetch_type	*ft;
 	struct mailimap_msg_att_item	*item;
 	struct mailimap_msg_att_body_section *sec;
+	struct imap_sink		 sk = { -1, 0, 0 };
 	clist				*res = NULL;
-	int				 r, rv = -1;
+	int				 r;
 
 	set = mailimap_set_new_single(uid);
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
@@ -276,26 +309,46 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(
 	    NULL)));
+	/* Stream the literal to disk: a 30 MB scan never sits in memory. */
+	sk.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (sk.fd == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		mailimap_fetch_type_free(ft);
+		mailimap_set_free(set);
+		return (-1);
+	}
+	mailimap_set_msg_body_handler(im->s, imap_sink_write, &sk);
 	res = NULL;
 	r = mailimap_uid_fetch(im->s, set, ft, &res);
+	mailimap_set_msg_body_handler(im->s, NULL, NULL);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR) {
-		imap_cause(im, "UID FETCH (BODY.PEEK[])", r, cause);
+	if (r != MAILIMAP_NO_ERROR || sk.error != 0) {
+		if (sk.error != 0)
+			xasprintf(cause, "%s: %s", path, strerror(sk.error));
+		else
+			imap_cause(im, "UID FETCH (BODY.PEEK[])", r, cause);
+		close(sk.fd);
 		return (-1);
 	}
 	item = imap_att(res, MAILIMAP_MSG_ATT_BODY_SECTION);
 	if (item == NULL) {
 		mailimap_fetch_list_free(res);
+		close(sk.fd);
 		return (2);
 	}
 	sec = item->att_data.att_static->att_data.att_body_section;
-	*size_r = sec->sec_length;
-	if (util_write_file(path, sec->sec_body_part ? sec->sec_body_part : "",
-	    sec->sec_length, 0600, cause) == 0)
-		rv = 0;
+	/* A literal the handler did not see (e.g. sent quoted) is in memory. */
+	if (sk.len == 0 && sec->sec_body_part != NULL)
+		imap_sink_write(MAILIMAP_MSG_ATT_BODY_SECTION, sec,
+		    sec->sec_body_part, sec->sec_length, &sk);
+	*size_r = sk.len;
 	mailimap_fetch_list_free(res);
-	return (rv);
+	if (sk.error == 0 && fsync(sk.fd) == 0 && close(sk.fd) == 0)
+		return (0);
+	xasprintf(cause, "%s: %s", path, strerror(sk.error ? sk.error :
+	    errno));
+	return (-1);
 }
 
 /*

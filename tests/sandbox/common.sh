@@ -70,27 +70,26 @@ children() {
     done
 }
 
-# wait_gone TIMEOUT_S PID...: wait until none of PIDs is alive; KILL the
-# survivors after TIMEOUT_S and wait a little more. Returns 1 if any survives.
+# wait_gone TIMEOUT_MS PID...: wait until none of PIDs is alive; KILL the
+# survivors after TIMEOUT_MS and wait a little more. Returns 1 if any survives.
 wait_gone() {
-    local t=$1 i p left; shift
-    for ((i = 0; i < t * 50; i++)); do
+    local deadline=$(( $(date +%s%N) + $1 * 1000000 )) p left killed=''; shift
+    while :; do
         left=
         for p in "$@"; do alive "$p" && left+=" $p"; done
         [ -z "$left" ] && return 0
-        sleep 0.02
+        if [ "$(date +%s%N)" -gt "$deadline" ]; then
+            if [ -n "$killed" ]; then
+                say "could not kill:$left"
+                return 1
+            fi
+            # shellcheck disable=SC2086
+            kill -KILL $left 2>/dev/null
+            killed=1
+            deadline=$(( $(date +%s%N) + 2000000000 ))
+        fi
+        sleep 0.01
     done
-    say "still alive after ${t}s, sending KILL:$left"
-    # shellcheck disable=SC2086
-    kill -KILL $left 2>/dev/null
-    for ((i = 0; i < 100; i++)); do
-        left=
-        for p in "$@"; do alive "$p" && left+=" $p"; done
-        [ -z "$left" ] && return 0
-        sleep 0.02
-    done
-    say "could not kill:$left"
-    return 1
 }
 
 # port_open PORT: true if something accepts on 127.0.0.1:PORT.
