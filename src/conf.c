@@ -37,6 +37,7 @@ static const struct ckey conf_keys[] = {
 	{ "imap_allow_plaintext", C_BOOL, O(imap_allow_plaintext), 0, 0 },
 	{ "imap_ca_file",	C_PATH,	O(imap_ca_file), 0, 0 },
 	{ "imap_host",		C_STR,	O(imap_host), 0, 0 },
+	{ "imap_idle",		C_BOOL,	O(imap_idle), 0, 0 },
 	{ "imap_idle_timeout",	C_INT,	O(imap_idle_timeout), 1, 600 },
 	{ "imap_mailbox",	C_STR,	O(imap_mailbox), 0, 0 },
 	{ "imap_password_file",	C_SECRET, O(imap_password), 0, 0 },
@@ -44,6 +45,7 @@ static const struct ckey conf_keys[] = {
 	{ "imap_port",		C_INT,	O(imap_port), 1, 65535 },
 	{ "imap_processed",	C_STR,	O(imap_processed), 0, 0 },
 	{ "imap_quarantine",	C_STR,	O(imap_quarantine), 0, 0 },
+	{ "imap_session_max",	C_INT,	O(imap_session_max), 60, 86400 },
 	{ "imap_timeout",	C_INT,	O(imap_timeout), 5, 3600 },
 	{ "imap_tls",		C_TLS,	O(imap_tls), 0, 0 },
 	{ "imap_tls_name",	C_STR,	O(imap_tls_name), 0, 0 },
@@ -217,7 +219,9 @@ conf_defaults(struct conf *c)
 	c->imap_mailbox = xstrdup("INBOX");
 	c->imap_processed = xstrdup("Processed");
 	c->imap_quarantine = xstrdup("Quarantine");
+	c->imap_idle = 1;
 	c->imap_idle_timeout = 300;
+	c->imap_session_max = 4 * 3600;
 	c->imap_poll_interval = 60;
 	c->imap_timeout = 60;
 	c->smtp_host = xstrdup("localhost");

@@ -44,7 +44,9 @@ struct conf {
 	char		*imap_mailbox;
 	char		*imap_processed;
 	char		*imap_quarantine;
+	int		 imap_idle;		/* use IDLE when offered */
 	int		 imap_idle_timeout;	/* seconds, <= 600 */
+	int		 imap_session_max;	/* seconds before a fresh login */
 	int		 imap_poll_interval;	/* seconds, servers without IDLE */
 	int		 imap_timeout;		/* seconds per network read */
 
@@ -129,6 +131,7 @@ int		 imap_fetch(struct imap *, uint32_t, const char *, size_t,
 		     size_t *, char **);
 int		 imap_archive(struct imap *, uint32_t, const char *, char **);
 int		 imap_wait(struct imap *, int, int, char **);
+time_t		 imap_age(const struct imap *);
 
 /* mime.c */
 struct attachment {

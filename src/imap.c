@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libetpan/libetpan.h>
@@ -24,6 +25,9 @@ struct imap {
 	mailimap	*s;
 	int		 has_move;
 	int		 has_uidplus;
+	int		 use_idle;
+	int		 poll_interval;
+	time_t		 since;		/* connected at */
 };
 
 static void
@@ -113,6 +117,12 @@ imap_connect(const struct conf *c, char **cause)
 		mailimap_capability_data_free(cap);
 	im->has_move = mailimap_has_extension(im->s, "MOVE");
 	im->has_uidplus = mailimap_has_extension(im->s, "UIDPLUS");
+	im->use_idle = c->imap_idle && mailimap_has_idle(im->s);
+	im->poll_interval = c->imap_poll_interval;
+	im->since = time(NULL);
+	if (!im->use_idle)
+		log_info("IMAP %s: no IDLE, polling every %d s", c->imap_host,
+		    c->imap_poll_interval);
 	return (im);
 fail:
 	imap_close(im);
@@ -408,11 +418,18 @@ fail:
 	return (-1);
 }
 
+/* Seconds since the session logged in: sessions are recycled. */
+time_t
+imap_age(const struct imap *im)
+{
+	return (time(NULL) - im->since);
+}
+
 /*
  * Waits up to seconds for news in the selected mailbox or a byte on
- * wake_fd (signals). IDLE when the server has it, a plain sleep
- * otherwise (the caller polls with UID SEARCH). Returns 0 after the
- * wait, -1 if the session is broken.
+ * wake_fd (signals). IDLE when the server has it, a sleep of at most
+ * imap_poll_interval otherwise (the caller polls with UID SEARCH).
+ * Returns 0 after the wait, -1 if the session is broken.
  */
 int
 imap_wait(struct imap *im, int seconds, int wake_fd, char **cause)
@@ -420,7 +437,9 @@ imap_wait(struct imap *im, int seconds, int wake_fd, char **cause)
 	struct pollfd	 pfd[2];
 	int		 r, npfd = 1, idling;
 
-	idling = mailimap_has_idle(im->s);
+	idling = im->use_idle;
+	if (!idling && seconds > im->poll_interval)
+		seconds = im->poll_interval;
 	pfd[0].fd = wake_fd;
 	pfd[0].events = POLLIN;
 	if (idling) {

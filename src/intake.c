@@ -271,6 +271,11 @@ intake_run(struct ctx *ctx)
 		while (!*ctx->quit) {
 			if (intake_sync(ctx, im, uidvalidity) == -1)
 				break;
+			/* Long sessions leak in libetpan and may go stale. */
+			if (imap_age(im) > ctx->conf->imap_session_max) {
+				log_debug("IMAP: recycling the session");
+				break;
+			}
 			outbox_drain(ctx);
 			if (*ctx->quit)
 				break;
