@@ -307,9 +307,12 @@ char		*store_error(struct store *);
 #define SMTP_OK		0
 #define SMTP_TEMPFAIL	1
 #define SMTP_PERMFAIL	2
+struct smtp;
 int		 smtp_init(void);
-int		 smtp_send(const struct conf *, const char *, const char *,
-		     int *, char **);
+struct smtp	*smtp_open(void);
+void		 smtp_close(struct smtp *);
+int		 smtp_send(struct smtp *, const struct conf *, const char *,
+		     const char *, int *, char **);
 
 /* outbox.c */
 struct ctx;

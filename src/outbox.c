@@ -110,15 +110,18 @@ int
 outbox_drain(struct ctx *ctx)
 {
 	struct outbox_row	*rows;
+	struct smtp		*sm = NULL;
 	size_t			 n, i;
 	int			 code, rv, sent = 0;
 	char			*cause;
 	time_t			 now = time(NULL);
 
 	store_outbox_due(ctx->store, now, &rows, &n);
+	if (n > 0)
+		sm = smtp_open();
 	for (i = 0; i < n && !*ctx->quit; i++) {
 		cause = NULL;
-		rv = smtp_send(ctx->conf, rows[i].rcpt, rows[i].path, &code,
+		rv = smtp_send(sm, ctx->conf, rows[i].rcpt, rows[i].path, &code,
 		    &cause);
 		if (store_begin(ctx->store) == -1)
 			fatalx("outbox: cannot begin a transaction");
@@ -154,6 +157,7 @@ outbox_drain(struct ctx *ctx)
 			fatalx("outbox: cannot commit");
 		free(cause);
 	}
+	smtp_close(sm);
 	store_outbox_rows_free(rows, n);
 	return (sent);
 }

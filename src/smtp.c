@@ -22,15 +22,42 @@ smtp_init(void)
 }
 
 /*
+ * A handle for one outbox drain: libcurl keeps the connection (TLS and
+ * AUTH done once) for the next transaction to the same server.
+ */
+struct smtp {
+	CURL	*h;
+};
+
+struct smtp *
+smtp_open(void)
+{
+	struct smtp	*sm = xcalloc(1, sizeof *sm);
+
+	if ((sm->h = curl_easy_init()) == NULL)
+		fatalx("curl_easy_init failed");
+	return (sm);
+}
+
+void
+smtp_close(struct smtp *sm)
+{
+	if (sm == NULL)
+		return;
+	curl_easy_cleanup(sm->h);
+	free(sm);
+}
+
+/*
  * Sends the file at path to rcpt. Returns SMTP_OK, SMTP_TEMPFAIL or
  * SMTP_PERMFAIL; *code gets the server's reply code (0 if none) and
  * *cause a description on failure.
  */
 int
-smtp_send(const struct conf *c, const char *rcpt, const char *path,
-    int *code, char **cause)
+smtp_send(struct smtp *sm, const struct conf *c, const char *rcpt,
+    const char *path, int *code, char **cause)
 {
-	CURL			*h;
+	CURL			*h = sm->h;
 	CURLcode		 rc;
 	struct curl_slist	*rcpts = NULL;
 	FILE			*f;
@@ -48,8 +75,7 @@ smtp_send(const struct conf *c, const char *rcpt, const char *path,
 	fseek(f, 0, SEEK_END);
 	size = ftell(f);
 	rewind(f);
-	if ((h = curl_easy_init()) == NULL)
-		fatalx("curl_easy_init failed");
+	curl_easy_reset(h);	/* keeps the open connection */
 	xasprintf(&url, "%s://%s:%d", c->smtp_tls == TLS_IMPLICIT ? "smtps" :
 	    "smtp", c->smtp_host, c->smtp_port);
 	xasprintf(&from, "<%s>", c->robot_address);
@@ -90,7 +116,6 @@ smtp_send(const struct conf *c, const char *rcpt, const char *path,
 		    *errbuf ? ": " : "", errbuf, reply);
 	}
 	curl_slist_free_all(rcpts);
-	curl_easy_cleanup(h);
 	fclose(f);
 	free(url);
 	free(from);
