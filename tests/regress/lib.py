@@ -50,8 +50,12 @@ class Sandbox:
 
     def __init__(self, name):
         self.dir = "/tmp/dsx-" + name
-        shutil.rmtree(self.dir, ignore_errors=True)
-        self.script("start")
+        self.stop()         # by pid files: a leftover instance, then its files
+        try:
+            self.script("start")
+        except Exception:
+            self.stop()     # whatever half started must not linger
+            raise
         self.env = {}
         with open(os.path.join(self.dir, "env")) as f:
             for line in f:
