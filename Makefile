@@ -54,6 +54,17 @@ check-asan:
 bench: disposisi
 	python3 bench/pipeline.py
 
+# libFuzzer on the hostile-input path (needs clang); FUZZ_SECONDS to taste.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) clean
+	$(MAKE) $(LIBOBJS) CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined"
+	clang $(XCFLAGS) -fsanitize=fuzzer,address,undefined -o tests/fuzz/fuzz_mime \
+	    tests/fuzz/fuzz_mime.c $(LIBOBJS) $(filter-out -specs=%,$(LDLIBS))
+	mkdir -p tests/fuzz/corpus && cp tests/unit/mail/*.eml tests/fuzz/corpus/
+	tests/fuzz/fuzz_mime -max_total_time=$(FUZZ_SECONDS) -max_len=65536 tests/fuzz/corpus
+	$(MAKE) clean
+
 demo: deps disposisi
 	python3 contrib/demo.py
 
@@ -61,6 +72,6 @@ demo-stop:
 	sh contrib/demo-stop.sh
 
 clean:
-	rm -f disposisi $(OBJS) $(UNIT)
+	rm -f disposisi $(OBJS) $(UNIT) tests/fuzz/fuzz_mime
 
-.PHONY: all bench deps check check-asan demo demo-stop clean
+.PHONY: all bench fuzz deps check check-asan demo demo-stop clean
