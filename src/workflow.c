@@ -326,8 +326,12 @@ workflow_applicant(struct ctx *ctx, const struct case_row *c,
 static int
 workflow_nagged(struct ctx *ctx, const struct case_row *c, const char *rcpt)
 {
+	time_t	 since = time(NULL) - 86400;
+
+	/* Both questions count: an auto-responder may trigger either. */
 	return (store_outbox_count(ctx->store, c->id, "tidak-dipahami", rcpt,
-	    time(NULL) - 86400) >= MAX_NAGS);
+	    since) + store_outbox_count(ctx->store, c->id, "alasan-diperlukan",
+	    rcpt, since) >= MAX_NAGS);
 }
 
 static int

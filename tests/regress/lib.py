@@ -184,10 +184,11 @@ def reply_to(orig, sender, text, use_reply_to=True, html=False):
 class Robot:
     """The real binary with a config pointing at the sandbox."""
 
-    running = []
+    created = []        # every robot of the current test, for the runner
 
     def __init__(self, sb, name, extra=""):
         name = name[:20]
+        Robot.created.append(self)
         self.sb = sb
         self.dir = "/tmp/dsr-" + name
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -232,7 +233,6 @@ hmac_secret_file = hmac.key
         self.proc = subprocess.Popen([os.path.join(ROOT, "disposisi"), "run", "-v", "-v",
                                       "-f", self.conf],
                                      stdout=self.logf, stderr=self.logf, cwd=self.dir)
-        Robot.running.append(self)
         return self
 
     def kill(self, sig=signal.SIGKILL):

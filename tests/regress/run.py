@@ -17,19 +17,17 @@ import lib  # noqa: E402
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 
 
-def sanitizer_check(name):
-    """Under make check-asan, a sanitizer report in the robot's log fails
-    the test even when the behaviour looked right."""
-    for p in lib.Robot.running:
-        p.stop()
-    rdir = "/tmp/dsr-" + name[5:][:20]
-    log = os.path.join(rdir, "robot.log")
-    if os.path.exists(log):
-        with open(log, errors="replace") as f:
-            text = f.read()
-        for mark in SANITIZER_MARKS:
-            if mark in text:
-                raise lib.Failure("sanitizer report in %s: %s" % (log, mark))
+def sanitizer_check():
+    """Under make check-asan, a sanitizer report in a robot's log fails the
+    test even when the behaviour looked right. Stopping first lets
+    LeakSanitizer report at exit."""
+    for r in lib.Robot.created:
+        r.stop()
+        if os.path.exists(r.log):
+            text = r.logtext()
+            for mark in SANITIZER_MARKS:
+                if mark in text:
+                    raise lib.Failure("sanitizer report in %s: %s" % (r.log, mark))
 
 
 def main():
@@ -49,26 +47,24 @@ def main():
             try:
                 sb = lib.Sandbox(name[5:][:20])
                 getattr(mod, name)(sb)
-                sanitizer_check(name)
+                sanitizer_check()
                 passed += 1
                 print("ok   %s (%.1f s)" % (name, time.time() - t0), flush=True)
             except Exception:
                 failed += 1
                 print("FAIL %s (%.1f s)" % (name, time.time() - t0), flush=True)
                 traceback.print_exc()
-                rdir = "/tmp/dsr-" + name[5:][:20]
-                log = os.path.join(rdir, "robot.log")
-                if os.path.exists(log):
-                    print("--- robot log (last 60 lines) ---")
-                    with open(log, errors="replace") as f:
-                        print("".join(f.readlines()[-60:]))
+                for r in lib.Robot.created:
+                    if os.path.exists(r.log):
+                        print("--- %s (last 60 lines) ---" % r.log)
+                        print("\n".join(r.logtext().splitlines()[-60:]))
             finally:
-                for p in lib.Robot.running:
+                for r in lib.Robot.created:
                     try:
-                        p.kill()
+                        r.kill()
                     except Exception:
                         pass
-                lib.Robot.running.clear()
+                lib.Robot.created.clear()
                 if sb is not None:
                     try:
                         sb.stop()

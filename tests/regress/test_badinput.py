@@ -95,3 +95,25 @@ def test_replies_unclear_wrong_sender(sb):
     sb.wait_mail("sekdis", subject_has("sudah diproses"), what="already-decided")
     check(r.sql("SELECT state, step FROM cases") == [("proses", 1)], "case at step 1 once")
     check(sb.count("kadis") == 1, "kadis got one disposition only")
+
+
+def test_no_question_loop(sb):
+    """A responder without RFC 3834 headers that answers every mail with
+    the same text: the robot asks at most three times a day, then stays
+    silent; the case does not move."""
+    r = Robot(sb, "noloop").start()
+    sb.send(application("budi@" + DOMAIN))
+    last = sb.wait_mail("sekdis", subject_has("Disposisi"), what="disposition")[0]
+    for i in range(5):
+        sb.send(reply_to(last, "sekdis@" + DOMAIN, "Saya sedang dinas luar kota"))
+        if i < 3:
+            last = sb.wait_mail("sekdis", subject_has("belum dapat dibaca"), n=i + 1,
+                                what="question %d" % (i + 1))[-1]
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE kind = 'reply'") == 5,
+               "all five handled")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "outbox drained")
+    check(r.scalar("SELECT count(*) FROM outbox WHERE kind = 'tidak-dipahami'") == 3,
+          "three questions, no more")
+    check("not answering sekdis@%s again today" % DOMAIN in r.logtext(), "silence logged")
+    check(r.sql("SELECT state, step FROM cases") == [("proses", 0)], "case unchanged")
