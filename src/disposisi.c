@@ -123,8 +123,6 @@ cmd_run(const char *path, int verbose)
 		fprintf(stderr, "disposisi: %s\n", cause);
 		exit(EX_CONFIG_STATUS);
 	}
-	if ((ctx.spool = spool_open(ctx.conf->spool_dir, &cause)) == NULL)
-		fatalx("spool: %s", cause);
 	/* One robot per database: two would answer every mail twice. */
 	xasprintf(&lock, "%s.lock", ctx.conf->database);
 	if ((lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
@@ -132,6 +130,9 @@ cmd_run(const char *path, int verbose)
 	if (flock(lockfd, LOCK_EX | LOCK_NB) == -1)
 		fatalx("%s: another disposisi runs on this database", lock);
 	free(lock);
+	if ((ctx.spool = spool_open(ctx.conf->spool_dir, &cause)) == NULL)
+		fatalx("spool: %s", cause);
+	spool_clean(ctx.spool);
 	if ((ctx.store = store_open(ctx.conf->database, &cause)) == NULL)
 		fatalx("database: %s", cause);
 	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == -1)

@@ -113,6 +113,7 @@ int		 crypto_verify_chain(const unsigned char **, const size_t *,
 struct spool;
 struct spool	*spool_open(const char *, char **);
 void		 spool_close(struct spool *);
+void		 spool_clean(struct spool *);
 char		*spool_tmp_path(struct spool *);
 /* Moves a finished temp file into dir "kind"; *sha_r gets its SHA-256. */
 char		*spool_commit(struct spool *, const char *, const char *,

@@ -10,6 +10,7 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -48,6 +49,37 @@ spool_open(const char *dir, char **cause)
 	sp = xcalloc(1, sizeof *sp);
 	sp->dir = xstrdup(dir);
 	return (sp);
+}
+
+/*
+ * Removes what a killed process left in tmp/: never named by the
+ * database, so never needed. Call only while holding the robot's lock.
+ */
+void
+spool_clean(struct spool *sp)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*dir, *p;
+	int		 n = 0;
+
+	dir = util_path(sp->dir, "tmp");
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		p = util_path(dir, e->d_name);
+		if (unlink(p) == 0)
+			n++;
+		free(p);
+	}
+	closedir(d);
+	if (n > 0)
+		log_info("spool: removed %d unfinished file(s) from %s", n, dir);
+	free(dir);
 }
 
 void
