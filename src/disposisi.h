@@ -289,6 +289,7 @@ void		 store_documents_free(struct attachment *, size_t);
 int64_t		 store_dispatch_add(struct store *, int64_t, int, const char *,
 		     const char *, const char *, const char *);
 struct dispatch_row *store_dispatch_by_token(struct store *, const char *);
+struct dispatch_row *store_dispatch_pending(struct store *, int64_t);
 void		 store_dispatch_free(struct dispatch_row *);
 int		 store_dispatch_answer(struct store *, int64_t, const char *,
 		     const char *, int64_t);

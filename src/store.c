@@ -521,15 +521,11 @@ store_dispatch_add(struct store *st, int64_t case_id, int step,
 	return (sqlite3_last_insert_rowid(st->db));
 }
 
-struct dispatch_row *
-store_dispatch_by_token(struct store *st, const char *token)
+static struct dispatch_row *
+store_dispatch_read(sqlite3_stmt *s)
 {
-	sqlite3_stmt		*s;
 	struct dispatch_row	*d = NULL;
 
-	s = store_stmt(st, "SELECT id, case_id, step, official, token,"
-	    " message_id, answered_at IS NOT NULL FROM dispatches WHERE"
-	    " token = ?", "t", token);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		d = xcalloc(1, sizeof *d);
 		d->id = sqlite3_column_int64(s, 0);
@@ -542,6 +538,25 @@ store_dispatch_by_token(struct store *st, const char *token)
 	}
 	sqlite3_finalize(s);
 	return (d);
+}
+
+#define DISPATCH_COLS "id, case_id, step, official, token, message_id," \
+	" answered_at IS NOT NULL"
+
+struct dispatch_row *
+store_dispatch_by_token(struct store *st, const char *token)
+{
+	return (store_dispatch_read(store_stmt(st, "SELECT " DISPATCH_COLS
+	    " FROM dispatches WHERE token = ?", "t", token)));
+}
+
+/* The dispatch of a case still waiting for its answer, if any. */
+struct dispatch_row *
+store_dispatch_pending(struct store *st, int64_t case_id)
+{
+	return (store_dispatch_read(store_stmt(st, "SELECT " DISPATCH_COLS
+	    " FROM dispatches WHERE case_id = ? AND answered_at IS NULL"
+	    " ORDER BY id DESC LIMIT 1", "i", case_id)));
 }
 
 void

@@ -326,12 +326,16 @@ workflow_applicant(struct ctx *ctx, const struct case_row *c,
 static int
 workflow_nagged(struct ctx *ctx, const struct case_row *c, const char *rcpt)
 {
+	static const char *asks[] = { "tidak-dipahami", "alasan-diperlukan",
+	    "balas-disposisi" };
 	time_t	 since = time(NULL) - 86400;
+	size_t	 i;
+	int	 n = 0;
 
-	/* Both questions count: an auto-responder may trigger either. */
-	return (store_outbox_count(ctx->store, c->id, "tidak-dipahami", rcpt,
-	    since) + store_outbox_count(ctx->store, c->id, "alasan-diperlukan",
-	    rcpt, since) >= MAX_NAGS);
+	/* Every question counts: an auto-responder may trigger any. */
+	for (i = 0; i < sizeof asks / sizeof asks[0]; i++)
+		n += store_outbox_count(ctx->store, c->id, asks[i], rcpt, since);
+	return (n >= MAX_NAGS);
 }
 
 static int
@@ -476,23 +480,46 @@ out:
  * taken as a new application.
  */
 static int
-workflow_followup(struct ctx *ctx, const struct msg *m, struct decision *d)
+workflow_followup(struct ctx *ctx, const struct msg *m, struct decision *d,
+    char **cause)
 {
-	int64_t		 id;
+	struct case_row		*c;
+	struct dispatch_row	*dp;
+	struct vars		 vs = { 0 };
+	int64_t			 id;
+	int			 rv = 0;
 
 	id = store_case_find(ctx->store, m->subject, m->refs, m->nrefs);
-	if (id == 0) {
+	if (id == 0 || (c = store_case_get(ctx->store, id)) == NULL) {
 		d->folder = ctx->conf->imap_quarantine;
 		xasprintf(&d->note, "mentions a case that does not exist");
 		return (0);
 	}
 	store_event(ctx->store, id, m->from_addr, "surat-susulan",
 	    m->subject);
-	d->case_ref = store_case_ref(ctx->store, id);
-	xasprintf(&d->note, "follow-up mail recorded on %s", d->case_ref);
-	log_info("%s: follow-up mail from %s recorded", d->case_ref,
-	    m->from_addr);
-	return (0);
+	d->case_ref = xstrdup(c->ref);
+	xasprintf(&d->note, "follow-up mail recorded on %s", c->ref);
+	log_info("%s: follow-up mail from %s recorded", c->ref, m->from_addr);
+	/*
+	 * The official whose answer the case waits for wrote without the
+	 * token (a new mail, or a client that dropped the threading
+	 * headers): not a decision - From alone proves nothing - but show
+	 * them the way that works.
+	 */
+	dp = store_dispatch_pending(ctx->store, id);
+	if (dp != NULL && util_addr_eq(dp->official, m->from_addr) &&
+	    !workflow_nagged(ctx, c, m->from_addr)) {
+		vars_case(&vs, ctx, c);
+		rv = workflow_tell(ctx, c, dp, "balas-disposisi", m, &vs,
+		    cause);
+		vars_free(&vs);
+		free(d->note);
+		xasprintf(&d->note, "mail from the step's official without the"
+		    " reply token: asked to answer the disposition itself");
+	}
+	store_dispatch_free(dp);
+	store_case_free(c);
+	return (rv);
 }
 
 /*
@@ -527,7 +554,7 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 		rv = workflow_reply(ctx, m, inbound, d, cause);
 		break;
 	case KIND_FOLLOWUP:
-		rv = workflow_followup(ctx, m, d);
+		rv = workflow_followup(ctx, m, d, cause);
 		free(why);
 		why = NULL;
 		break;

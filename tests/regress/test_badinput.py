@@ -117,3 +117,31 @@ def test_no_question_loop(sb):
           "three questions, no more")
     check("not answering sekdis@%s again today" % DOMAIN in r.logtext(), "silence logged")
     check(r.sql("SELECT state, step FROM cases") == [("proses", 0)], "case unchanged")
+
+
+def test_followups_without_token(sb):
+    """Mail about a case that carries no token: the applicant's is recorded
+    in the case history (no new case); the pending official's is not taken
+    as a decision - From proves nothing - but answered with the way that
+    works, and that way does work."""
+    r = Robot(sb, "followups").start()
+    sb.send(application("budi@" + DOMAIN))
+    ack = sb.wait_mail("budi", subject_has("Tanda terima"), what="ack")[0]
+    ref = r.scalar("SELECT ref FROM cases")
+    # The applicant answers the acknowledgement with one more scan.
+    more = reply_to(ack, "budi@" + DOMAIN, "Berikut SK Jabatan yang terbaru.")
+    more.add_attachment(b"%PDF-1.4 sk", maintype="application", subtype="pdf",
+                        filename="sk-jabatan.pdf")
+    sb.send(more)
+    # The official writes a fresh mail instead of replying.
+    sb.send(plain("sekdis@" + DOMAIN, "[%s] Y" % ref, "Y"))
+    ask = sb.wait_mail("sekdis", subject_has("Mohon jawab"), what="how-to-answer mail")[0]
+    check(r.scalar("SELECT count(*) FROM cases") == 1, "no second case")
+    check(r.sql("SELECT state, step FROM cases") == [("proses", 0)], "no decision from From alone")
+    events = [e for (e,) in r.sql("SELECT event FROM case_events")]
+    check(events.count("surat-susulan") == 2, "both recorded: %s" % events)
+    check(sb.count("budi") == 1, "the applicant's follow-up gets no extra mail")
+    # Replying to that mail is a proper answer.
+    sb.send(reply_to(ask, "sekdis@" + DOMAIN, "Y"))
+    sb.wait_mail("kadis", subject_has("Disposisi"), what="disposition to kadis")
+    check(r.sql("SELECT state, step FROM cases") == [("proses", 1)], "case moved on")
