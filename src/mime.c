@@ -109,6 +109,38 @@ mime_utf8(GMimeTextPart *tp)
 	return (r);
 }
 
+/*
+ * RFC 3676 format=flowed: a line ending in a space continues on the next
+ * (phones send this), so "mohon \ndipindai" is one sentence again. With
+ * DelSp=yes the space itself was added by the sender and goes too.
+ */
+static void
+mime_unflow(char *text, int delsp)
+{
+	char	*r = text, *w = text, *eol;
+	size_t	 n;
+	int	 soft;
+
+	while (*r != '\0') {
+		eol = strchr(r, '\n');
+		n = eol ? (size_t)(eol - r) : strlen(r);
+		if (n > 0 && r[n - 1] == '\r')
+			n--;
+		soft = eol != NULL && n > 0 && r[n - 1] == ' ' &&
+		    !(n == 3 && strncmp(r, "-- ", 3) == 0);
+		memmove(w, r, n);
+		if (soft) {
+			w += delsp ? n - 1 : n;		/* soft break: join */
+		} else {
+			w += n;
+			if (eol != NULL)
+				*w++ = '\n';
+		}
+		r = eol ? eol + 1 : r + strlen(r);
+	}
+	*w = '\0';
+}
+
 /* A file name safe to show and to put in an outgoing header. */
 static char *
 mime_filename(const char *name, size_t n)
@@ -230,8 +262,15 @@ mime_walk(GMimeMessage *gm, struct spool *sp, struct msg *m, char **cause)
 		}
 	} while (g_mime_part_iter_next(it));
 	g_mime_part_iter_free(it);
-	if (plain != NULL)
+	if (plain != NULL) {
 		m->text = mime_utf8(plain);
+		ct = g_mime_object_get_content_type(GMIME_OBJECT(plain));
+		if ((h = (char *)g_mime_content_type_get_parameter(ct,
+		    "format")) != NULL && g_ascii_strcasecmp(h, "flowed") == 0)
+			mime_unflow(m->text, (h = (char *)
+			    g_mime_content_type_get_parameter(ct, "delsp")) !=
+			    NULL && g_ascii_strcasecmp(h, "yes") == 0);
+	}
 	else if (html != NULL) {
 		h = mime_utf8(html);
 		m->text = reply_html_to_text(h);
