@@ -78,6 +78,28 @@ check_templates(const struct conf *c, char **cause)
 	return (0);
 }
 
+/* Mail from the robot to itself would be read back as its own: refuse. */
+static int
+check_loops(const struct conf *c, const struct rules *r, char **cause)
+{
+	size_t	 i;
+
+	if (util_addr_eq(c->admin_address, c->robot_address)) {
+		xasprintf(cause, "%s: admin_address: must not be the robot's"
+		    " own address", c->path);
+		return (-1);
+	}
+	for (i = 0; i < r->nofficials; i++) {
+		if (util_addr_eq(r->officials[i].address, c->robot_address)) {
+			xasprintf(cause, "%s: official %s: %s is the robot's own"
+			    " address", c->rules_dir, r->officials[i].role,
+			    r->officials[i].address);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 /* Loads everything a run needs; exits 78 with one clear line on error. */
 static void
 load(const char *path, struct conf **c, struct rules **r)
@@ -89,6 +111,7 @@ load(const char *path, struct conf **c, struct rules **r)
 		exit(EX_CONFIG_STATUS);
 	}
 	if ((*r = rules_load((*c)->rules_dir, &cause)) == NULL ||
+	    check_loops(*c, *r, &cause) == -1 ||
 	    check_templates(*c, &cause) == -1) {
 		fprintf(stderr, "disposisi: %s\n", cause);
 		exit(EX_CONFIG_STATUS);

@@ -55,6 +55,13 @@ def test_config_errors(sb):
     check(rc == 78 and "no official holds role \"egov\"" in out,
           "step without an official refused: %s" % out)
 
+    # An official at the robot's own address would make a mail loop.
+    with open(r.conf, "w") as f:
+        f.write(good.replace("admin_address = admin@", "admin_address = tte@"))
+    rc, out = run("check", "-f", r.conf)
+    check(rc == 78 and "admin_address: must not be the robot's own address" in out,
+          "admin = robot refused: %s" % out)
+
     # A template with an unknown variable.
     tmpl = os.path.join(r.dir, "tmpl")
     shutil.copytree(os.path.join(ROOT, "mail-templates"), tmpl)
@@ -75,6 +82,9 @@ def test_hmac_key_mode(sb):
     r.stop()
     spool = os.path.join(r.dir, "spool")
     check(stat.S_IMODE(os.stat(spool).st_mode) == 0o700, "spool is 0700")
+    for f in (r.db, r.db + "-wal", r.db + ".lock"):
+        if os.path.exists(f):
+            check(stat.S_IMODE(os.stat(f).st_mode) & 0o077 == 0, "%s is private" % f)
     os.chmod(key, 0o644)
     rc, out = run("run", "-f", r.conf)
     check(rc == 78 and "must not be readable" in out, "readable key refused: %s" % out)
