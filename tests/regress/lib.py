@@ -48,11 +48,12 @@ def wait_until(pred, what, timeout=WAIT, every=0.2):
 class Sandbox:
     """A fresh mail sandbox under a short temp dir, torn down by pid files."""
 
-    def __init__(self, name):
+    def __init__(self, name, env=None):
         self.dir = "/tmp/dsx-" + name
+        self.start_env = env or {}
         self.stop()         # by pid files: a leftover instance, then its files
         try:
-            self.script("start")
+            self.script("start", env=self.start_env)
         except Exception:
             self.stop()     # whatever half started must not linger
             raise

@@ -45,8 +45,9 @@ def main():
             t0 = time.time()
             sb = robot = None
             try:
-                sb = lib.Sandbox(name[5:][:20])
-                getattr(mod, name)(sb)
+                fn = getattr(mod, name)
+                sb = lib.Sandbox(name[5:][:20], getattr(fn, "sandbox_env", None))
+                fn(sb)
                 sanitizer_check()
                 passed += 1
                 print("ok   %s (%.1f s)" % (name, time.time() - t0), flush=True)

@@ -2,7 +2,7 @@
 """Other ways to reach the server: IMAP with STARTTLS on 143-style ports,
 and polling for servers without IDLE."""
 
-from lib import DOMAIN, Robot, application, check, subject_has
+from lib import DOMAIN, Robot, application, check, subject_has, wait_until
 
 
 def test_starttls_and_polling(sb):
@@ -15,3 +15,32 @@ def test_starttls_and_polling(sb):
     sb.send(application("siti@" + DOMAIN))
     sb.wait_mail("siti", subject_has("Tanda terima"), what="second ack by polling")
     check(r.scalar("SELECT count(*) FROM cases") == 2, "two cases")
+
+
+# What Zimbra 8-10 advertises after login: IDLE and UIDPLUS, no MOVE.
+ZIMBRA_CAPS = ("IMAP4rev1 ACL BINARY CATENATE CHILDREN CONDSTORE ENABLE ESEARCH ESORT I18NLEVEL=1"
+               " ID IDLE LIST-EXTENDED LIST-STATUS LITERAL+ LOGIN-REFERRALS MULTIAPPEND NAMESPACE"
+               " QRESYNC QUOTA RIGHTS=ektx SASL-IR SEARCHRES SPECIAL-USE UIDPLUS UNSELECT WITHIN")
+
+
+def test_no_move_like_zimbra(sb):
+    """Without MOVE (Zimbra) the robot copies, flags \\Deleted and expunges
+    that UID only (UID EXPUNGE, UIDPLUS)."""
+    c = sb.imap("tte")
+    typ, caps = c.capability()
+    c.logout()
+    check(b"MOVE" not in caps[0].split(), "no MOVE advertised: %s" % caps)
+    r = Robot(sb, "no_move").start()
+    sb.send(application("budi@" + DOMAIN))
+    sb.deliver(b"From: x@example.org\r\nSubject: iklan\r\n\r\nbeli\r\n")
+    sb.wait_mail("budi", subject_has("Tanda terima"), what="ack")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1") == 2,
+               "both archived")
+    wait_until(lambda: sb.count("tte") == 0, "INBOX emptied by UID EXPUNGE")
+    check(sb.count("tte", "Processed") == 1, "application copied to Processed")
+    check(sb.count("tte", "Quarantine") == 1, "unknown sender copied to Quarantine")
+    check(r.scalar("SELECT count(*) FROM cases") == 1, "one case")
+    check(r.alive(), "robot running")
+
+
+test_no_move_like_zimbra.sandbox_env = {"SANDBOX_IMAP_CAPABILITY": ZIMBRA_CAPS}
