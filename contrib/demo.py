@@ -7,7 +7,9 @@ The sandbox and the robot keep running afterwards; `make demo-stop` ends
 them."""
 
 import os
+import signal
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "regress"))
 import lib  # noqa: E402
@@ -29,7 +31,21 @@ def show(who, m):
     print(body_text(m).rstrip())
 
 
+def stop_previous():
+    """A robot left by an earlier `make demo` must not share the new sandbox."""
+    try:
+        with open("/tmp/dsr-demo/pid") as f:
+            pid = int(f.read())
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(100):
+            os.kill(pid, 0)
+            time.sleep(0.1)
+    except (OSError, ValueError):
+        pass
+
+
 def main():
+    stop_previous()
     print("Starting the mail sandbox (Dovecot + Postfix on 127.0.0.1)...")
     sb = lib.Sandbox("demo")
     robot = lib.Robot(sb, "demo").start()
