@@ -203,6 +203,10 @@ imap_search_new(struct imap *im, uint32_t last, uint32_t **uids, size_t *n,
 
 	*uids = NULL;
 	*n = 0;
+	/* What this search finds needs no wake-up later (see imap_wait). */
+	if (im->s->imap_selection_info != NULL)
+		im->s->imap_selection_info->sel_has_exists =
+		    im->s->imap_selection_info->sel_has_recent = 0;
 	key = mailimap_search_key_new_uid(mailimap_set_new_interval(last + 1,
 	    0));
 	r = mailimap_uid_search(im->s, NULL, key, &res);
@@ -434,9 +438,20 @@ imap_age(const struct imap *im)
 int
 imap_wait(struct imap *im, int seconds, int wake_fd, char **cause)
 {
+	struct mailimap_selection_info *si;
 	struct pollfd	 pfd[2];
 	int		 r, npfd = 1, idling;
 
+	/*
+	 * New mail announced (untagged EXISTS) in the answer to one of our
+	 * own commands since the last search would not be announced again
+	 * in IDLE: search at once instead of waiting.
+	 */
+	si = im->s->imap_selection_info;
+	if (si != NULL && (si->sel_has_exists || si->sel_has_recent)) {
+		si->sel_has_exists = si->sel_has_recent = 0;
+		return (0);
+	}
 	idling = im->use_idle;
 	if (!idling && seconds > im->poll_interval)
 		seconds = im->poll_interval;

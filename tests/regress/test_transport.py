@@ -44,3 +44,16 @@ def test_no_move_like_zimbra(sb):
 
 
 test_no_move_like_zimbra.sandbox_env = {"SANDBOX_IMAP_CAPABILITY": ZIMBRA_CAPS}
+
+
+def test_mail_arriving_while_busy(sb):
+    """Mail announced while the robot was busy with other mail is handled
+    at once, not after the IDLE timeout (set here far beyond the wait)."""
+    import time
+    r = Robot(sb, "busy", extra="imap_idle_timeout = 600").start()
+    wait_until(lambda: "INBOX selected" in r.logtext(), "robot in IDLE")
+    for i in range(12):
+        sb.send(application("budi@" + DOMAIN, subject="Permohonan %d" % i, n_att=1))
+        time.sleep(0.07)
+    wait_until(lambda: r.scalar("SELECT count(*) FROM cases") == 12,
+               "all 12 handled well before the 600 s IDLE timeout", timeout=60)
