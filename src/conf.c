@@ -52,6 +52,8 @@ static const struct ckey conf_keys[] = {
 	{ "imap_user",		C_STR,	O(imap_user), 0, 0 },
 	{ "log_level",		C_INT,	O(log_level), 0, 2 },
 	{ "log_target",		C_LOGTARGET, O(log_syslog), 0, 0 },
+	{ "max_attachments",	C_INT,	O(max_attachments), 0,
+	    1024L * 1024 * 1024 },
 	{ "max_message_size",	C_INT,	O(max_message_size), 1024,
 	    1024L * 1024 * 1024 },
 	{ "robot_address",	C_STR,	O(robot_address), 0, 0 },
@@ -144,6 +146,8 @@ conf_value(struct conf *c, const struct ckey *k, const char *dir,
 		}
 		if (k->off == O(max_message_size))
 			c->max_message_size = (size_t)n;
+		else if (k->off == O(max_attachments))
+			c->max_attachments = (size_t)n;
 		else
 			*(int *)((char *)c + k->off) = (int)n;
 		return (0);
@@ -232,6 +236,7 @@ conf_defaults(struct conf *c)
 	c->smtp_timeout = 120;
 	c->robot_name = xstrdup("Robot Disposisi TTE Diskominfo");
 	c->max_message_size = 30 * 1024 * 1024;
+	c->max_attachments = 7 * 1024 * 1024;
 }
 
 /* Checks what no single line can: required keys and combinations. */

@@ -37,7 +37,7 @@ static const struct tvar template_probe[] = {
 	{ "lampiran", "x" }, { "tautan_y", "x" }, { "tautan_t", "x" },
 	{ "keputusan", "x" }, { "alasan", "x" }, { "pejabat_berikut", "x" },
 	{ "status", "x" }, { "baris", "x" }, { "penerima", "x" },
-	{ "kode", "x" }, { "message_id", "x" },
+	{ "kode", "x" }, { "message_id", "x" }, { "catatan_lampiran", "x" },
 };
 
 static void

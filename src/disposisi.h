@@ -74,6 +74,7 @@ struct conf {
 	size_t		 hmac_secret_len;
 
 	size_t		 max_message_size;
+	size_t		 max_attachments;	/* bytes of scans per mail */
 	int		 log_level;
 	int		 log_syslog;
 };

@@ -167,6 +167,7 @@ workflow_dispatch(struct ctx *ctx, const struct case_row *c, int k,
 	struct mail_out		 mo = { 0 };
 	char			 token[TOKEN_LEN + 1], nonce[17], mins[16];
 	char			*data, *reply_to, *mid;
+	size_t			 i, total = 0;
 	int			 rv = -1;
 
 	crypto_random_hex(nonce, sizeof nonce);
@@ -198,6 +199,22 @@ workflow_dispatch(struct ctx *ctx, const struct case_row *c, int k,
 	mo.message_id = mid;
 	mo.att = docs;
 	mo.natt = ndocs;
+	/*
+	 * Mail servers refuse big mail (Zimbra: 10 MB by default, after
+	 * base64): better a disposition without scans than none at all.
+	 */
+	for (i = 0; i < ndocs; i++)
+		total += docs[i].size;
+	if (total > ctx->conf->max_attachments) {
+		mo.natt = 0;
+		vars_add(&vs, "catatan_lampiran", "Berkas tidak dilampirkan"
+		    " karena ukurannya melebihi batas surel; berkas tersimpan"
+		    " pada sistem disposisi dan dapat diminta kepada admin.");
+		log_info("%s: documents (%zu bytes) too big to attach for %s",
+		    c->ref, total, o->address);
+	} else
+		vars_add(&vs, "catatan_lampiran", "Berkas terlampir pada surel"
+		    " ini.");
 	rv = workflow_mail(ctx, c, "disposisi", &vs, &mo, cause);
 	store_documents_free(docs, ndocs);
 	vars_free(&vs);

@@ -57,3 +57,15 @@ def test_sop_slice(sb):
           "every outbox row sent")
     check(r.alive(), "robot still running")
     check(r.stop() == 0, "clean exit on SIGTERM")
+
+
+def test_documents_too_big_to_attach(sb):
+    """Scans over max_attachments are listed in the disposition, not
+    attached, so the mail is not refused by the officials' server."""
+    r = Robot(sb, "too_big", extra="max_attachments = 3000").start()
+    sb.send(application(BUDI, n_att=2))
+    disp = sb.wait_mail("sekdis", subject_has("Disposisi"), what="disposition")[0]
+    check(list(disp.iter_attachments()) == [], "no attachments")
+    text = body_text(disp)
+    check("ktp.jpg" in text and "tidak dilampirkan" in text, "documents listed, reason given")
+    check("too big to attach" in r.logtext(), "logged")
