@@ -20,6 +20,7 @@
 #include "reply.h"
 
 #define MAX_NAGS	3	/* "not understood" answers per case and day */
+#define MAX_DOCS	20	/* attachments an application may carry */
 
 struct vars;
 static int	workflow_applicant(struct ctx *, const struct case_row *,
@@ -257,6 +258,15 @@ workflow_application(struct ctx *ctx, const struct msg *m, int64_t inbound,
 		xasprintf(&d->note, "application without attachments:"
 		    " applicant told what to attach");
 		return (rv);
+	}
+	if (m->natt > MAX_DOCS) {
+		/* No office sends fifty scans; a case like that helps nobody. */
+		d->folder = ctx->conf->imap_quarantine;
+		xasprintf(&d->note, "application with %zu attachments (at most"
+		    " %d): kept for the admin", m->natt, MAX_DOCS);
+		log_warnx("application from %s has %zu attachments: quarantined",
+		    m->from_addr, m->natt);
+		return (0);
 	}
 	c = store_case_open(ctx->store, m->from_addr, m->from_name,
 	    m->subject, m->message_id, time(NULL));

@@ -49,6 +49,10 @@ def test_quarantine_and_silence(sb):
     big = application("siti@" + DOMAIN, subject="Permohonan besar sekali", n_att=1)
     big.add_attachment(b"x" * 200000, maintype="application", subtype="pdf", filename="besar.pdf")
     sb.send(big)
+    many = application("siti@" + DOMAIN, subject="Banyak", n_att=1)
+    for i in range(25):
+        many.add_attachment(b"x%d" % i, maintype="image", subtype="png", filename="%d.png" % i)
+    sb.send(many)
     # Then a good application: it must still be handled.
     sb.send(application("andi@" + DOMAIN, name="Andi"))
     sb.wait_mail("andi", subject_has("Tanda terima"), what="ack after bad input")
@@ -60,7 +64,8 @@ def test_quarantine_and_silence(sb):
     check(kinds.get("unknown") == 1, "one unknown sender: %s" % kinds)
     check(kinds.get("machine") == 2, "two machine mails: %s" % kinds)
     check(kinds.get("too-large") == 1, "one oversize: %s" % kinds)
-    check(sb.count("tte", "Quarantine") == 4, "four in Quarantine")
+    check(sb.count("tte", "Quarantine") == 5, "five in Quarantine")
+    check(r.scalar("SELECT count(*) FROM cases") == 1, "only the good application opened a case")
     # No backscatter: nobody but the applicants got anything.
     check(sb.count("outbound") == 0, "nothing sent outside the domain")
     check(sb.count("sekdis") == 1, "sekdis got only the new disposition")
