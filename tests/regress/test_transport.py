@@ -5,6 +5,15 @@ and polling for servers without IDLE."""
 from lib import DOMAIN, Robot, application, check, subject_has, wait_until
 
 
+def test_smtps_implicit_tls(sb):
+    """Submission over implicit TLS (smtps, port 465 style)."""
+    r = Robot(sb, "smtps", extra="smtp_port = %d\nsmtp_tls = implicit\n"
+              % sb.port("SMTPS")).start()
+    sb.send(application("budi@" + DOMAIN))
+    sb.wait_mail("budi", subject_has("Tanda terima"), what="ack sent over smtps")
+    check(r.scalar("SELECT count(*) FROM outbox WHERE status = 'sent'") == 2, "both sent")
+
+
 def test_starttls_and_polling(sb):
     r = Robot(sb, "starttls", extra="imap_port = %d\nimap_tls = starttls\n"
               "imap_idle = no\nimap_poll_interval = 1\n" % sb.port("IMAP")).start()

@@ -104,12 +104,12 @@ load_saved_env() {
     # shellcheck disable=SC2016  # expanded by the inner bash
     out=$(env -i bash -c '. "$1" || exit 1
         for v in SANDBOX_IMAP_PORT SANDBOX_IMAPS_PORT SANDBOX_SMTP_PORT \
-                 SANDBOX_SUBMISSION_PORT SANDBOX_LMTP_PORT SANDBOX_PASSWORD; do
+                 SANDBOX_SUBMISSION_PORT SANDBOX_SMTPS_PORT SANDBOX_LMTP_PORT SANDBOX_PASSWORD; do
             printf "saved_%s=%q\n" "$v" "${!v}"
         done' _ "$DIR/env") || return 0
     eval "$out"
     for v in SANDBOX_IMAP_PORT SANDBOX_IMAPS_PORT SANDBOX_SMTP_PORT \
-             SANDBOX_SUBMISSION_PORT SANDBOX_LMTP_PORT SANDBOX_PASSWORD; do
+             SANDBOX_SUBMISSION_PORT SANDBOX_SMTPS_PORT SANDBOX_LMTP_PORT SANDBOX_PASSWORD; do
         local s=saved_$v
         [ -z "${!v:-}" ] && [ -n "${!s:-}" ] && printf -v "$v" %s "${!s}"
     done
@@ -123,10 +123,12 @@ sandbox_settings() {
     IMAPS_PORT=${SANDBOX_IMAPS_PORT:-10993}
     SMTP_PORT=${SANDBOX_SMTP_PORT:-10025}
     SUBMISSION_PORT=${SANDBOX_SUBMISSION_PORT:-10587}
+    SMTPS_PORT=${SANDBOX_SMTPS_PORT:-10465}
     LMTP_PORT=${SANDBOX_LMTP_PORT:-10024}
     PASSWORD=${SANDBOX_PASSWORD:-secret}
     local p
-    for p in "$IMAP_PORT" "$IMAPS_PORT" "$SMTP_PORT" "$SUBMISSION_PORT" "$LMTP_PORT"; do
+    for p in "$IMAP_PORT" "$IMAPS_PORT" "$SMTP_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT" \
+             "$LMTP_PORT"; do
         if ! [[ $p =~ ^[0-9]+$ ]] || [ "$p" -lt 1 ] || [ "$p" -gt 65535 ]; then
             die "bad port: $p"
         fi
