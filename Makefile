@@ -7,15 +7,17 @@ CFLAGS	?= -O2 -g
 # Project flags stay even when CFLAGS is given on the command line.
 XCFLAGS	 = $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc \
 	   $(shell pkg-config --cflags $(PKGS))
-LDLIBS	+= $(shell pkg-config --libs $(PKGS))
+# libetpan's .pc carries a gcc-only -specs flag; clang (fuzz) refuses it.
+LDLIBS	+= $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS)))
 
 SRCS	 = src/caseref.c src/classify.c src/conf.c src/crypto.c \
-	   src/disposisi.c src/imap.c src/intake.c src/log.c src/mime.c \
-	   src/outbox.c src/re.c src/reply.c src/rules.c src/smtp.c \
-	   src/spool.c src/store.c src/template.c src/util.c \
-	   src/workflow.c src/xmalloc.c
+	   src/disposisi.c src/html.c src/imap.c src/intake.c src/log.c \
+	   src/mime.c src/outbox.c src/re.c src/reply.c src/rules.c \
+	   src/smtp.c src/spool.c src/store.c src/template.c src/text.c \
+	   src/util.c src/workflow.c src/xmalloc.c
 OBJS	 = $(SRCS:.c=.o)
-HDRS	 = src/disposisi.h src/log.h src/xmalloc.h src/reply.h src/re.h
+HDRS	 = src/disposisi.h src/log.h src/xmalloc.h src/reply.h src/re.h \
+	   src/html.h src/text.h
 
 UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
 	   tests/unit/t_mime tests/unit/t_store
@@ -60,7 +62,7 @@ fuzz:
 	$(MAKE) clean
 	$(MAKE) $(LIBOBJS) CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined"
 	clang $(XCFLAGS) -fsanitize=fuzzer,address,undefined -o tests/fuzz/fuzz_mime \
-	    tests/fuzz/fuzz_mime.c $(LIBOBJS) $(filter-out -specs=%,$(LDLIBS))
+	    tests/fuzz/fuzz_mime.c $(LIBOBJS) $(LDLIBS)
 	mkdir -p tests/fuzz/corpus && cp tests/unit/mail/*.eml tests/fuzz/corpus/
 	tests/fuzz/fuzz_mime -max_total_time=$(FUZZ_SECONDS) -max_len=65536 tests/fuzz/corpus
 	$(MAKE) clean

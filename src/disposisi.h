@@ -324,7 +324,7 @@ int		 outbox_enqueue(struct ctx *, int64_t, const char *,
 int		 outbox_drain(struct ctx *);
 int		 outbox_wait_seconds(struct ctx *, int);
 
-/* reply.c is declared in reply.h; classify.c */
+/* html.c and reply.c are declared in html.h and reply.h; classify.c */
 enum msg_kind {
 	KIND_OWN,		/* the robot's own mail */
 	KIND_MACHINE,		/* auto-reply, bounce, list: never answered */

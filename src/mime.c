@@ -18,7 +18,7 @@
 #include <gmime/gmime.h>
 
 #include "disposisi.h"
-#include "reply.h"
+#include "html.h"
 
 void
 mime_init(void)
@@ -273,7 +273,7 @@ mime_walk(GMimeMessage *gm, struct spool *sp, struct msg *m, char **cause)
 	}
 	else if (html != NULL) {
 		h = mime_utf8(html);
-		m->text = reply_html_to_text(h);
+		m->text = html_to_text(h);
 		free(h);
 	} else
 		m->text = xstrdup("");

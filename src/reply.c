@@ -2,10 +2,10 @@
 /*
  * Find the official's answer in a reply. Clients quote the robot's mail in
  * many ways (">" lines, "On ... wrote:", Outlook header blocks, Zimbra
- * "----- Pesan Asli -----", HTML containers), so the body is first cut down
- * to the new text, then its first line is read with a deliberately strict
- * rule: a wrong YES or NO moves a citizen's case, while UNCLEAR only makes
- * the robot ask again.
+ * "----- Pesan Asli -----"; HTML containers are html.c's), so the body is
+ * first cut down to the new text, then its first line is read with a
+ * deliberately strict rule: a wrong YES or NO moves a citizen's case, while
+ * UNCLEAR only makes the robot ask again.
  *
  * The patterns are compiled on first use and kept for the life of the
  * process; the first call is not thread-safe.
@@ -15,21 +15,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "log.h"
 #include "re.h"
 #include "reply.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define REPLY_LINE_MAX		200	/* bytes kept in struct reply line */
 #define REPLY_ATTR_LINES	3	/* "On ... wrote:" may wrap this far */
-
-struct buf {
-	char	*s;
-	size_t	 len;
-	size_t	 size;
-};
 
 enum line_kind {
 	L_UNKNOWN = 0,		/* not classified yet */
@@ -124,54 +118,9 @@ static const struct verdict_word {
 	{ "T",			REPLY_NO,	1 },
 };
 
-/* Named HTML entities mail clients actually emit. */
-static const struct {
-	const char	*name;
-	uint32_t	 cp;
-} html_entities[] = {
-	{ "nbsp", 0xa0 },	{ "amp", '&' },		{ "lt", '<' },
-	{ "gt", '>' },		{ "quot", '"' },	{ "apos", '\'' },
-	{ "ndash", 0x2013 },	{ "mdash", 0x2014 },	{ "hellip", 0x2026 },
-	{ "lsquo", 0x2018 },	{ "rsquo", 0x2019 },	{ "ldquo", 0x201c },
-	{ "rdquo", 0x201d },	{ "laquo", 0xab },	{ "raquo", 0xbb },
-	{ "copy", 0xa9 },	{ "shy", 0xad },	{ "zwnj", 0x200c },
-	{ "zwj", 0x200d },	{ "ZeroWidthSpace", 0x200b },
-};
-
-struct html_tag {
-	char		 name[16];	/* lower case; "" if too long */
-	int		 closing;
-	int		 selfclosing;
-	int		 comment;	/* comment, doctype, PI: no effect */
-	const char	*id;
-	size_t		 idlen;
-	const char	*cls;
-	size_t		 clslen;
-	const char	*marker;	/* data-marker (Zimbra) */
-	size_t		 markerlen;
-};
-
-static void	 buf_add(struct buf *, const char *, size_t);
-static void	 buf_addc(struct buf *, char);
-static void	 buf_addcp(struct buf *, uint32_t);
-static void	 buf_rtrim(struct buf *);
-static char	*buf_finish(struct buf *);
-
-static int	 ascii_alpha(int);
-static int	 ascii_alnum(int);
 static int	 ascii_upper(int);
-static int	 ascii_blank(int);
-static int	 ascii_casecmpn(const char *, size_t, const char *);
 static size_t	 utf8_decode(const unsigned char *, size_t, uint32_t *);
 static size_t	 utf8_dash(const char *, size_t);
-
-static const char *html_tag(const char *, struct html_tag *);
-static const char *html_skip_raw(const char *, const char *);
-static size_t	 html_entity(const char *, struct buf *);
-static int	 html_class_has(const struct html_tag *, const char *);
-static int	 html_is_cut(const struct html_tag *);
-static int	 html_is_drop(const struct html_tag *);
-static int	 html_is_block(const char *);
 
 static void	 reply_patterns(void);
 static int	 reply_pmatch(int, const char *, size_t);
@@ -183,107 +132,6 @@ static const struct verdict_word *reply_word(const char *, size_t, size_t *);
 static enum reply_verdict reply_verdict(const char *, size_t, size_t *);
 static char	*reply_reason(struct lines *, size_t, size_t, const char *,
 		    size_t);
-
-char *
-reply_html_to_text(const char *html)
-{
-	struct buf	 b = { NULL, 0, 0 };
-	struct html_tag	 t;
-	const char	*p = html, *q;
-	char		 skip[sizeof t.name] = "";
-	int		 skipdepth = 0, pre = 0, space = 0;
-	size_t		 n;
-
-	while (*p != '\0') {
-		if (*p == '<' && (q = html_tag(p, &t)) != NULL) {
-			p = q;
-			if (t.comment)
-				continue;
-			/* Inside a dropped container: only track nesting. */
-			if (skipdepth > 0) {
-				if (strcmp(t.name, skip) != 0)
-					continue;
-				if (t.closing)
-					skipdepth--;
-				else if (!t.selfclosing)
-					skipdepth++;
-				continue;
-			}
-			if (t.closing) {
-				if (strcmp(t.name, "pre") == 0 && pre > 0)
-					pre--;
-				if (html_is_block(t.name)) {
-					buf_rtrim(&b);
-					if (b.len > 0 && b.s[b.len - 1] != '\n')
-						buf_addc(&b, '\n');
-					space = 0;
-				}
-				continue;
-			}
-			/* Markers after which everything is the old mail. */
-			if (html_is_cut(&t))
-				break;
-			if (strcmp(t.name, "head") == 0 ||
-			    strcmp(t.name, "style") == 0 ||
-			    strcmp(t.name, "script") == 0 ||
-			    strcmp(t.name, "title") == 0) {
-				if (!t.selfclosing)
-					p = html_skip_raw(p, t.name);
-				continue;
-			}
-			if (html_is_drop(&t)) {
-				if (!t.selfclosing && t.name[0] != '\0') {
-					strcpy(skip, t.name);
-					skipdepth = 1;
-				}
-				continue;
-			}
-			if (strcmp(t.name, "br") == 0) {
-				buf_rtrim(&b);
-				buf_addc(&b, '\n');
-				space = 0;
-			} else if (html_is_block(t.name)) {
-				if (strcmp(t.name, "pre") == 0)
-					pre++;
-				buf_rtrim(&b);
-				if (b.len > 0 && b.s[b.len - 1] != '\n')
-					buf_addc(&b, '\n');
-				space = 0;
-			} else if (strcmp(t.name, "td") == 0 ||
-			    strcmp(t.name, "th") == 0)
-				space = 1;
-			continue;
-		}
-		if (skipdepth > 0) {
-			p++;
-			continue;
-		}
-		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' ||
-		    *p == '\f') {
-			if (pre > 0 && *p == '\n') {
-				buf_rtrim(&b);
-				buf_addc(&b, '\n');
-			} else if (pre > 0 && *p != '\r')
-				buf_addc(&b, ' ');
-			else
-				space = 1;
-			p++;
-			continue;
-		}
-		/* Collapse runs of source white space to one space. */
-		if (space && b.len > 0 && b.s[b.len - 1] != '\n' &&
-		    b.s[b.len - 1] != ' ')
-			buf_addc(&b, ' ');
-		space = 0;
-		if (*p == '&' && (n = html_entity(p, &b)) != 0)
-			p += n;
-		else
-			buf_addc(&b, *p++);
-	}
-	while (b.len > 0 && (b.s[b.len - 1] == ' ' || b.s[b.len - 1] == '\n'))
-		b.s[--b.len] = '\0';
-	return (buf_finish(&b));
-}
 
 int
 reply_parse(const char *text, struct reply *r)
@@ -398,23 +246,23 @@ reply_pmatch(int which, const char *s, size_t len)
 static char *
 reply_normalise(const char *text)
 {
-	struct buf		 b = { NULL, 0, 0 };
+	struct text_buf		 b = { NULL, 0, 0 };
 	const unsigned char	*p = (const unsigned char *)text;
 	size_t			 left = strlen(text), n;
 	uint32_t		 cp;
 
 	while (left > 0) {
 		if (*p == '\r') {
-			buf_addc(&b, '\n');
+			text_addc(&b, '\n');
 			n = (left > 1 && p[1] == '\n') ? 2 : 1;
 		} else if (*p == '\v' || *p == '\f') {
-			buf_addc(&b, ' ');
+			text_addc(&b, ' ');
 			n = 1;
 		} else if (*p < 0x80) {
-			buf_addc(&b, (char)*p);
+			text_addc(&b, (char)*p);
 			n = 1;
 		} else if ((n = utf8_decode(p, left, &cp)) == 0) {
-			buf_addcp(&b, 0xfffd);
+			text_addcp(&b, 0xfffd);
 			n = 1;
 		} else {
 			switch (cp) {
@@ -429,21 +277,21 @@ reply_normalise(const char *text)
 			case 0x2007:
 			case 0x202f:
 			case 0x3000:
-				buf_addc(&b, ' ');
+				text_addc(&b, ' ');
 				break;
 			case 0x2028:
 			case 0x2029:
-				buf_addc(&b, '\n');
+				text_addc(&b, '\n');
 				break;
 			default:
-				buf_add(&b, (const char *)p, n);
+				text_add(&b, (const char *)p, n);
 				break;
 			}
 		}
 		p += n;
 		left -= n;
 	}
-	return (buf_finish(&b));
+	return (text_finish(&b));
 }
 
 /* Split text in place into lines; each gets a trimmed view. */
@@ -466,11 +314,11 @@ reply_split(char *text, struct lines *ls)
 		l->rawlen = strlen(p);
 		l->s = p;
 		l->len = l->rawlen;
-		while (l->len > 0 && ascii_blank(*l->s)) {
+		while (l->len > 0 && text_blank(*l->s)) {
 			l->s++;
 			l->len--;
 		}
-		while (l->len > 0 && ascii_blank(l->s[l->len - 1]))
+		while (l->len > 0 && text_blank(l->s[l->len - 1]))
 			l->len--;
 		if (nl != NULL)
 			p = nl + 1;
@@ -482,7 +330,7 @@ static enum line_kind
 reply_kind(struct lines *ls, size_t i)
 {
 	struct line	*l = &ls->v[i];
-	struct buf	 b;
+	struct text_buf	 b;
 	size_t		 k;
 	int		 found;
 
@@ -505,8 +353,8 @@ reply_kind(struct lines *ls, size_t i)
 			if (k > 0 && ls->v[i + k].len == 0)
 				break;
 			if (k > 0)
-				buf_addc(&b, ' ');
-			buf_add(&b, ls->v[i + k].s, ls->v[i + k].len);
+				text_addc(&b, ' ');
+			text_add(&b, ls->v[i + k].s, ls->v[i + k].len);
 			if (reply_pmatch(P_ATTR, b.s, b.len)) {
 				found = 1;
 				break;
@@ -560,9 +408,9 @@ reply_word(const char *s, size_t len, size_t *endp)
 		w = &reply_words[i];
 		for (c = w->word, k = 0; *c != '\0'; c++) {
 			if (*c == ' ') {
-				if (k >= len || !ascii_blank(s[k]))
+				if (k >= len || !text_blank(s[k]))
 					break;
-				while (k < len && ascii_blank(s[k]))
+				while (k < len && text_blank(s[k]))
 					k++;
 			} else {
 				if (k >= len || ascii_upper(s[k]) != *c)
@@ -572,7 +420,7 @@ reply_word(const char *s, size_t len, size_t *endp)
 		}
 		if (*c != '\0')
 			continue;
-		if (k < len && (ascii_alnum(s[k]) ||
+		if (k < len && (text_alnum(s[k]) ||
 		    ((unsigned char)s[k] >= 0x80 && utf8_dash(s + k,
 		    len - k) == 0)))
 			continue;
@@ -617,11 +465,11 @@ reply_verdict(const char *s, size_t len, size_t *restp)
 		return (REPLY_UNCLEAR);
 	k += off;
 
-	for (q = k; q < len && ascii_blank(s[q]); q++)
+	for (q = k; q < len && text_blank(s[q]); q++)
 		/* nothing */;
 	for (r = q; r < len && strchr(".!,*", s[r]) != NULL; r++)
 		/* nothing */;
-	while (r < len && ascii_blank(s[r]))
+	while (r < len && text_blank(s[r]))
 		r++;
 	if (r == len)
 		return (w->verdict);
@@ -633,7 +481,7 @@ reply_verdict(const char *s, size_t len, size_t *restp)
 			r++;
 		else if ((n = utf8_dash(s + r, len - r)) != 0)
 			r += n;
-		else if (r > q && r < len && ascii_blank(s[r]))
+		else if (r > q && r < len && text_blank(s[r]))
 			r++;
 		else
 			break;
@@ -673,366 +521,30 @@ static char *
 reply_reason(struct lines *ls, size_t i, size_t end, const char *rest,
     size_t restlen)
 {
-	struct buf	 b = { NULL, 0, 0 };
+	struct text_buf	 b = { NULL, 0, 0 };
 
-	while (restlen > 0 && ascii_blank(*rest)) {
+	while (restlen > 0 && text_blank(*rest)) {
 		rest++;
 		restlen--;
 	}
-	buf_add(&b, rest, restlen);
+	text_add(&b, rest, restlen);
 	for (; i < end && ls->v[i].len != 0; i++) {
 		if (b.len > 0)
-			buf_addc(&b, '\n');
-		buf_add(&b, ls->v[i].s, ls->v[i].len);
+			text_addc(&b, '\n');
+		text_add(&b, ls->v[i].s, ls->v[i].len);
 	}
 	if (b.len == 0) {
 		free(b.s);
 		return (NULL);
 	}
-	return (buf_finish(&b));
+	return (text_finish(&b));
 }
 
-/*
- * Parse the tag at p ('<'). Return the position after it, or NULL if p does
- * not start a tag (a lone '<' in text). An unterminated tag runs to the end.
- */
-static const char *
-html_tag(const char *p, struct html_tag *t)
-{
-	const char	*an, *av, *e;
-	size_t		 anlen, avlen, n = 0;
-	char		 quote;
-
-	memset(t, 0, sizeof *t);
-	p++;
-	if (strncmp(p, "!--", 3) == 0) {
-		t->comment = 1;
-		if ((e = strstr(p + 3, "-->")) != NULL)
-			return (e + 3);
-		return (p + strlen(p));
-	}
-	if (*p == '!' || *p == '?') {
-		t->comment = 1;
-		if ((e = strchr(p, '>')) != NULL)
-			return (e + 1);
-		return (p + strlen(p));
-	}
-	if (*p == '/') {
-		t->closing = 1;
-		p++;
-	}
-	if (!ascii_alpha(*p))
-		return (NULL);
-	for (; ascii_alnum(*p) || *p == ':' || *p == '-' || *p == '_'; p++) {
-		if (n < sizeof t->name - 1)
-			t->name[n] = (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p;
-		n++;
-	}
-	/* A name we would truncate matches nothing we act on. */
-	if (n >= sizeof t->name)
-		t->name[0] = '\0';
-
-	for (;;) {
-		while (ascii_blank(*p) || *p == '\r' || *p == '\n' ||
-		    *p == '\f' || *p == '/') {
-			if (*p == '/')
-				t->selfclosing = 1;
-			p++;
-		}
-		if (*p == '\0')
-			return (p);
-		if (*p == '>')
-			return (p + 1);
-		t->selfclosing = 0;
-		an = p;
-		while (*p != '\0' && *p != '>' && *p != '=' && *p != '/' &&
-		    !ascii_blank(*p) && *p != '\r' && *p != '\n')
-			p++;
-		anlen = p - an;
-		if (anlen == 0 && *p == '=')
-			p++;		/* stray '=': skip it */
-		while (ascii_blank(*p) || *p == '\r' || *p == '\n')
-			p++;
-		av = NULL;
-		avlen = 0;
-		if (*p == '=') {
-			p++;
-			while (ascii_blank(*p) || *p == '\r' || *p == '\n')
-				p++;
-			if (*p == '"' || *p == '\'') {
-				quote = *p++;
-				av = p;
-				while (*p != '\0' && *p != quote)
-					p++;
-				avlen = p - av;
-				if (*p != '\0')
-					p++;
-			} else {
-				av = p;
-				while (*p != '\0' && *p != '>' &&
-				    !ascii_blank(*p) && *p != '\r' &&
-				    *p != '\n')
-					p++;
-				avlen = p - av;
-			}
-		}
-		if (av == NULL || anlen == 0)
-			continue;
-		if (ascii_casecmpn(an, anlen, "id") == 0) {
-			t->id = av;
-			t->idlen = avlen;
-		} else if (ascii_casecmpn(an, anlen, "class") == 0) {
-			t->cls = av;
-			t->clslen = avlen;
-		} else if (ascii_casecmpn(an, anlen, "data-marker") == 0) {
-			t->marker = av;
-			t->markerlen = avlen;
-		}
-	}
-}
-
-/*
- * Skip the content of a raw element (style, script) or of <head>, whose
- * end tag may be missing before <body>. Return where parsing resumes.
- */
-static const char *
-html_skip_raw(const char *p, const char *name)
-{
-	size_t	 n = strlen(name);
-
-	for (; *p != '\0'; p++) {
-		if (*p != '<')
-			continue;
-		if (p[1] == '/' && strncasecmp(p + 2, name, n) == 0 &&
-		    !ascii_alnum(p[2 + n]))
-			return (p);
-		if (strcmp(name, "head") == 0 &&
-		    strncasecmp(p + 1, "body", 4) == 0 && !ascii_alnum(p[5]))
-			return (p);
-	}
-	return (p);
-}
-
-/* Decode the entity at p ('&') into b; return its length, 0 if none. */
-static size_t
-html_entity(const char *p, struct buf *b)
-{
-	const char	*e;
-	uint32_t	 cp = 0;
-	size_t		 i, n;
-	int		 hex, digits = 0;
-
-	for (e = p + 1; ascii_alnum(*e) || *e == '#'; e++)
-		if (e - p > 32)
-			return (0);
-	if (*e != ';' || e == p + 1)
-		return (0);
-	n = e - p + 1;
-
-	if (p[1] == '#') {
-		hex = (p[2] == 'x' || p[2] == 'X');
-		for (e = p + 2 + hex; *e != ';'; e++, digits++) {
-			if (*e >= '0' && *e <= '9')
-				cp = cp * (hex ? 16 : 10) + (*e - '0');
-			else if (hex && ((*e | 0x20) >= 'a' &&
-			    (*e | 0x20) <= 'f'))
-				cp = cp * 16 + ((*e | 0x20) - 'a' + 10);
-			else
-				return (0);
-			if (cp > 0x10ffff)
-				cp = 0x110000;	/* saturate: invalid */
-		}
-		if (digits == 0)
-			return (0);
-		if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			cp = 0xfffd;
-		buf_addcp(b, cp);
-		return (n);
-	}
-	for (i = 0; i < sizeof html_entities / sizeof html_entities[0]; i++) {
-		if (strlen(html_entities[i].name) == n - 2 &&
-		    strncmp(p + 1, html_entities[i].name, n - 2) == 0) {
-			buf_addcp(b, html_entities[i].cp);
-			return (n);
-		}
-	}
-	return (0);
-}
-
-/* Is token one of the space-separated words in the class attribute? */
-static int
-html_class_has(const struct html_tag *t, const char *token)
-{
-	const char	*p = t->cls, *end, *w;
-	size_t		 n = strlen(token);
-
-	if (p == NULL)
-		return (0);
-	end = p + t->clslen;
-	while (p < end) {
-		while (p < end && (ascii_blank(*p) || *p == '\r' ||
-		    *p == '\n'))
-			p++;
-		for (w = p; p < end && !ascii_blank(*p) && *p != '\r' &&
-		    *p != '\n'; p++)
-			/* nothing */;
-		if ((size_t)(p - w) == n && strncmp(w, token, n) == 0)
-			return (1);
-	}
-	return (0);
-}
-
-/*
- * Elements that start the quoted mail: Outlook on the web (#divRplyFwdMsg,
- * #appendonsend), Outlook for Mac (#OLK_SRC_BODY_SECTION), Zimbra
- * (hr#zwchr and the data-marker="__...__" divider, headers, quote and
- * signature blocks). Everything from there on is dropped.
- */
-static int
-html_is_cut(const struct html_tag *t)
-{
-	if (t->id != NULL &&
-	    (ascii_casecmpn(t->id, t->idlen, "divRplyFwdMsg") == 0 ||
-	    ascii_casecmpn(t->id, t->idlen, "appendonsend") == 0 ||
-	    ascii_casecmpn(t->id, t->idlen, "OLK_SRC_BODY_SECTION") == 0 ||
-	    ascii_casecmpn(t->id, t->idlen, "zwchr") == 0))
-		return (1);
-	if (t->marker != NULL && t->markerlen >= 2 &&
-	    strncmp(t->marker, "__", 2) == 0)
-		return (1);
-	return (0);
-}
-
-/* Containers dropped with their content: quotes and client signatures. */
-static int
-html_is_drop(const struct html_tag *t)
-{
-	if (strcmp(t->name, "blockquote") == 0)
-		return (1);
-	if (t->id != NULL && ascii_casecmpn(t->id, t->idlen, "Signature") == 0)
-		return (1);
-	return (html_class_has(t, "gmail_quote") ||
-	    html_class_has(t, "gmail_quote_container") ||
-	    html_class_has(t, "gmail_signature") ||
-	    html_class_has(t, "moz-cite-prefix") ||
-	    html_class_has(t, "yahoo_quoted") ||
-	    html_class_has(t, "protonmail_quote"));
-}
-
-/* Elements that end a line of text when they open or close. */
-static int
-html_is_block(const char *name)
-{
-	static const char	*blocks[] = {
-		"address", "article", "blockquote", "dd", "div", "dl", "dt",
-		"footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
-		"li", "ol", "p", "pre", "section", "table", "tr", "ul",
-	};
-	size_t			 i;
-
-	for (i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
-		if (strcmp(name, blocks[i]) == 0)
-			return (1);
-	return (0);
-}
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	size_t	 want;
-
-	want = b->len + n + 1;
-	if (want > b->size) {
-		b->size = b->size == 0 ? 256 : b->size;
-		while (b->size < want)
-			b->size *= 2;
-		b->s = xreallocarray(b->s, 1, b->size);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-buf_addc(struct buf *b, char c)
-{
-	buf_add(b, &c, 1);
-}
-
-/* Append cp as UTF-8; cp must be a valid scalar value. */
-static void
-buf_addcp(struct buf *b, uint32_t cp)
-{
-	char	 u[4];
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		buf_add(b, u, 1);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		buf_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		buf_add(b, u, 4);
-	}
-}
-
-/* Drop trailing spaces so a line break never leaves them behind. */
-static void
-buf_rtrim(struct buf *b)
-{
-	while (b->len > 0 && b->s[b->len - 1] == ' ')
-		b->s[--b->len] = '\0';
-}
-
-/* Hand the string over; an empty buffer still yields "". */
-static char *
-buf_finish(struct buf *b)
-{
-	if (b->s == NULL)
-		return (xstrdup(""));
-	return (b->s);
-}
-
-/* ASCII-only classes: <ctype.h> depends on the locale. */
-static int
-ascii_alpha(int c)
-{
-	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
-}
-
-static int
-ascii_alnum(int c)
-{
-	return (ascii_alpha(c) || (c >= '0' && c <= '9'));
-}
-
+/* ASCII-only, like text.h's classes: toupper() depends on the locale. */
 static int
 ascii_upper(int c)
 {
 	return ((c >= 'a' && c <= 'z') ? c - 'a' + 'A' : c);
-}
-
-static int
-ascii_blank(int c)
-{
-	return (c == ' ' || c == '\t');
-}
-
-/* Compare s[0..n) to the string want, ignoring ASCII case; 0 if equal. */
-static int
-ascii_casecmpn(const char *s, size_t n, const char *want)
-{
-	return (strlen(want) != n || strncasecmp(s, want, n) != 0);
 }
 
 /*

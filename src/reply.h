@@ -30,13 +30,6 @@ struct reply {
 };
 
 /*
- * Convert a UTF-8 HTML body to plain text, dropping <head>, scripts, styles
- * and the quoted parts clients mark up (blockquote, Gmail, Outlook, Zimbra,
- * Thunderbird containers). The caller frees the result.
- */
-char	*reply_html_to_text(const char *html);
-
-/*
  * Parse plain text (UTF-8; invalid bytes are read as U+FFFD) into *r, which
  * is overwritten: reply_clear it before reusing it. Returns 0. The strings
  * in *r belong to the caller, who releases them with reply_clear.

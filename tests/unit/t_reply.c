@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Unit tests for reply.c (and the re.c wrapper under it): one table of reply
- * bodies as real clients write them, each with the verdict, reason and
- * first line we expect.
+ * Unit tests for reply.c (and the re.c wrapper under it) and html.c: one
+ * table of reply bodies as real clients write them, each with the verdict,
+ * reason and first line we expect.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "html.h"
 #include "re.h"
 #include "reply.h"
 #include "test.h"
@@ -19,7 +20,7 @@
 
 struct tcase {
 	const char		*name;
-	int			 html;		/* reply_html_to_text first */
+	int			 html;		/* html_to_text first */
 	const char		*in;
 	enum reply_verdict	 verdict;
 	const char		*reason;	/* NULL: expect none */
@@ -329,7 +330,7 @@ check_case(const struct tcase *tc)
 	const char	*in = tc->in;
 
 	if (tc->html)
-		in = text = reply_html_to_text(tc->in);
+		in = text = html_to_text(tc->in);
 	TEST_ASSERT(reply_parse(in, &r) == 0);
 	if (r.verdict != tc->verdict)
 		fprintf(stderr, "%s: verdict %d, want %d\n", tc->name,
@@ -367,7 +368,7 @@ test_html(void)
 	char	*s;
 
 	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-		s = reply_html_to_text(t[i].html);
+		s = html_to_text(t[i].html);
 		TEST_STREQ(s, t[i].text);
 		free(s);
 	}
