@@ -24,7 +24,7 @@ static int			 wake_pipe[2] = { -1, -1 };
 
 /* Every template the workflow sends, and every variable one may use. */
 static const char *templates[] = {
-	"alasan-diperlukan", "balas-disposisi", "disposisi",
+	"alasan-diperlukan", "balas-disposisi", "bukan-pejabat", "disposisi",
 	"disposisi-selesai", "ditolak",
 	"gagal-kirim", "kemajuan", "lampiran-kurang", "sudah-diproses",
 	"tanda-terima", "tercatat", "tidak-dipahami",
@@ -38,6 +38,7 @@ static const struct tvar template_probe[] = {
 	{ "keputusan", "x" }, { "alasan", "x" }, { "pejabat_berikut", "x" },
 	{ "status", "x" }, { "baris", "x" }, { "penerima", "x" },
 	{ "kode", "x" }, { "message_id", "x" }, { "catatan_lampiran", "x" },
+	{ "alamat_pejabat", "x" },
 };
 
 static void

@@ -425,6 +425,37 @@ workflow_decide(struct ctx *ctx, const struct case_row *c,
 	return (rv);
 }
 
+/*
+ * Tells someone in the office who answered another official's
+ * disposition (forwarded to them, say) why nothing happened. Only
+ * inside the applicant domains, so a forged From outside gets no mail,
+ * at most MAX_NAGS a day, and without the token, which is not theirs.
+ */
+static int
+workflow_not_yours(struct ctx *ctx, const struct case_row *c,
+    const struct dispatch_row *dp, const struct msg *m, char **cause)
+{
+	const struct official	*o = rules_official_by_addr(ctx->rules,
+	    dp->official);
+	struct mail_out		 mo = { 0 };
+	struct vars		 vs = { 0 };
+	int			 rv;
+
+	if (!rules_applicant_ok(ctx->rules, m->from_addr) ||
+	    store_outbox_count(ctx->store, c->id, "bukan-pejabat",
+	    m->from_addr, time(NULL) - 86400) >= MAX_NAGS)
+		return (0);
+	vars_case(&vs, ctx, c);
+	vars_add(&vs, "pejabat", o ? o->title : dp->official);
+	vars_add(&vs, "alamat_pejabat", dp->official);
+	mo.to_addr = m->from_addr;
+	mo.to_name = m->from_name;
+	mo.in_reply_to = m->message_id;
+	rv = workflow_mail(ctx, c, "bukan-pejabat", &vs, &mo, cause);
+	vars_free(&vs);
+	return (rv);
+}
+
 static int
 workflow_reply(struct ctx *ctx, const struct msg *m, int64_t inbound,
     struct decision *d, char **cause)
@@ -455,6 +486,7 @@ workflow_reply(struct ctx *ctx, const struct msg *m, int64_t inbound,
 		d->folder = ctx->conf->imap_quarantine;
 		xasprintf(&d->note, "reply from %s but the step belongs to %s",
 		    m->from_addr, dp->official);
+		rv = workflow_not_yours(ctx, c, dp, m, cause);
 		goto out;
 	}
 	reply_parse(m->text ? m->text : "", &r);

@@ -80,8 +80,13 @@ def test_replies_unclear_wrong_sender(sb):
     sb.send(application("budi@" + DOMAIN))
     disp = sb.wait_mail("sekdis", subject_has("Disposisi"), what="disposition")[0]
 
-    # Someone else answers with sekdis's token: ignored, quarantined.
+    # Someone else answers with sekdis's token: ignored, quarantined, told why.
     sb.send(reply_to(disp, "kadis@" + DOMAIN, "Y"))
+    nope = sb.wait_mail("kadis", subject_has("tidak dapat diterima"), what="not-yours notice")[0]
+    check("sekdis@" + DOMAIN in body_text(nope), "notice names the official")
+    check("+" not in str(nope.get("Reply-To", "")), "notice carries no token")
+    # The same from outside the office: no mail at all (no backscatter).
+    sb.send(reply_to(disp, "orang@example.org", "Y"))
     # Sekdis writes something that is no decision.
     sb.send(reply_to(disp, "sekdis@" + DOMAIN, "Terima kasih, akan saya cek"))
     q = sb.wait_mail("sekdis", subject_has("belum dapat dibaca"), what="not-understood")[0]
@@ -91,7 +96,8 @@ def test_replies_unclear_wrong_sender(sb):
     sb.wait_mail("sekdis", subject_has("alasan"), what="reason request")
     check(r.sql("SELECT state, step FROM cases") == [("proses", 0)], "case unchanged")
     check(r.sql("SELECT count(*) FROM inbound WHERE kind='reply' AND folder='Quarantine'")
-          == [(1,)], "wrong sender quarantined")
+          == [(2,)], "wrong senders quarantined")
+    check(sb.count("outbound") == 0, "nothing to the outside sender")
     # Replying to the robot's question (its own token) with Y works.
     sb.send(reply_to(q, "sekdis@" + DOMAIN, "Ya"))
     sb.wait_mail("kadis", subject_has("Disposisi"), what="disposition to kadis")
@@ -99,7 +105,8 @@ def test_replies_unclear_wrong_sender(sb):
     sb.send(reply_to(disp, "sekdis@" + DOMAIN, "Y"))
     sb.wait_mail("sekdis", subject_has("sudah diproses"), what="already-decided")
     check(r.sql("SELECT state, step FROM cases") == [("proses", 1)], "case at step 1 once")
-    check(sb.count("kadis") == 1, "kadis got one disposition only")
+    check(len([m for m in sb.messages("kadis") if "Disposisi" in m["Subject"]]) == 1,
+          "kadis got one disposition only")
 
 
 def test_no_question_loop(sb):
