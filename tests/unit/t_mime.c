@@ -97,6 +97,10 @@ main(void)
 
 	m = parse(sp, "undeclared-8bit.eml");
 	TEST_ASSERT(m != NULL && strstr(m->text, "caf\xc3\xa9") != NULL);
+	TEST_ASSERT(m != NULL && m->subject != NULL &&
+	    strcmp(m->subject, "latin caf\xc3\xa9") == 0);
+	TEST_ASSERT(m != NULL && m->from_name != NULL &&
+	    strcmp(m->from_name, "Andr\xc3\xa9") == 0);
 	mime_free(m);
 
 	/* No headers at all: parsed, but there is nobody to answer. */
