@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "log.h"
 #include "re.h"
@@ -526,6 +527,19 @@ reply_reason(struct lines *ls, size_t i, size_t end, const char *rest,
 	while (restlen > 0 && text_blank(*rest)) {
 		rest++;
 		restlen--;
+	}
+	/* "T alasan: ..." (as the robot's own link prefills it): the label goes. */
+	if (restlen >= 6 && strncasecmp(rest, "alasan", 6) == 0) {
+		size_t	 k = 6;
+
+		while (k < restlen && text_blank(rest[k]))
+			k++;
+		if (k < restlen && (rest[k] == ':' || rest[k] == '-')) {
+			for (k++; k < restlen && text_blank(rest[k]); k++)
+				;
+			rest += k;
+			restlen -= k;
+		}
 	}
 	text_add(&b, rest, restlen);
 	for (; i < end && ls->v[i].len != 0; i++) {

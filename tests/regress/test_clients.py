@@ -55,3 +55,7 @@ def test_real_client_replies(sb):
           "Outlook reason: %r" % reasons)
     check("Original Message" not in reasons["Permohonan T-outlook-1252-base64.eml"],
           "quote cut from the reason")
+    check(reasons["Permohonan T-samsung.eml"] == "foto KTP tidak jelas",
+          "Samsung reason without its label: %r" % reasons["Permohonan T-samsung.eml"])
+    check(reasons["Permohonan T-zimbra-text.eml"] == "SK Jabatan belum dilampirkan.",
+          "Zimbra reason: %r" % reasons["Permohonan T-zimbra-text.eml"])
