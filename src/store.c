@@ -672,7 +672,10 @@ store_outbox_next_due(struct store *st, time_t *when)
 	return (found);
 }
 
-/* How many mails of a kind went to rcpt about a case since a time. */
+/*
+ * How many mails of a kind went to rcpt since a time: about one case, or
+ * about anything when case_id is 0.
+ */
 int
 store_outbox_count(struct store *st, int64_t case_id, const char *kind,
     const char *rcpt, time_t since)
@@ -680,9 +683,9 @@ store_outbox_count(struct store *st, int64_t case_id, const char *kind,
 	sqlite3_stmt	*s;
 	int		 n = 0;
 
-	s = store_stmt(st, "SELECT count(*) FROM outbox WHERE case_id = ? AND"
-	    " kind = ? AND rcpt = ? AND created_at >= ?", "itti", case_id,
-	    kind, rcpt, (int64_t)since);
+	s = store_stmt(st, "SELECT count(*) FROM outbox WHERE (?1 = 0 OR"
+	    " case_id = ?1) AND kind = ?2 AND rcpt = ?3 AND created_at >= ?4",
+	    "itti", case_id, kind, rcpt, (int64_t)since);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);

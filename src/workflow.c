@@ -19,7 +19,7 @@
 #include "disposisi.h"
 #include "reply.h"
 
-#define MAX_NAGS	3	/* "not understood" answers per case and day */
+#define MAX_NAGS	3	/* questions per case (or sender) and day */
 #define MAX_DOCS	20	/* attachments an application may carry */
 
 struct vars;
@@ -247,6 +247,14 @@ workflow_application(struct ctx *ctx, const struct msg *m, int64_t inbound,
 	mo.in_reply_to = m->message_id;
 	if (m->natt == 0) {
 		/* No case without documents: say what is needed instead. */
+		if (store_outbox_count(ctx->store, 0, "lampiran-kurang",
+		    m->from_addr, time(NULL) - 86400) >= MAX_NAGS) {
+			log_warnx("not telling %s about missing attachments"
+			    " again today", m->from_addr);
+			xasprintf(&d->note, "application without attachments;"
+			    " sender already told %d times today", MAX_NAGS);
+			return (0);
+		}
 		vars_add(&vs, "pemohon", m->from_name ? m->from_name :
 		    m->from_addr);
 		vars_add(&vs, "perihal", m->subject ? m->subject :

@@ -74,7 +74,9 @@ main(void)
 	store_outbox_rows_free(rows, n);
 	store_outbox_result(st, id, "sent", 250, NULL, now);
 	TEST_ASSERT(store_outbox_next_due(st, &when) == 0);
-	TEST_ASSERT(store_outbox_count(st, 0, "k", "a@x", now - 5) == 0);
+	TEST_ASSERT(store_outbox_count(st, 0, "k", "a@x", now - 5) == 1);
+	TEST_ASSERT(store_outbox_count(st, 99, "k", "a@x", now - 5) == 0);
+	TEST_ASSERT(store_outbox_count(st, 0, "k", "b@x", now - 5) == 0);
 
 	/* Mailbox state and inbound dedup by place and by content. */
 	TEST_ASSERT(store_mailbox_get(st, "INBOX", &uv, &last) == 0);

@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: ISC
+"""Hostile mail through the real path: traversal file names, broken MIME
+structure, deep nesting, header floods, NUL bytes, lying encodings. Every
+one ends recorded and moved, the robot keeps running, nothing is written
+outside its spool, and the next good message is handled."""
+
+import os
+
+from lib import DOMAIN, Robot, application, check, subject_has, wait_until
+
+B = "budi@" + DOMAIN
+
+
+def hostile():
+    yield (b"From: " + B.encode() + b"\r\nSubject: traversal\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\n"
+           b"lampiran\r\n--x\r\nContent-Type: application/pdf\r\n"
+           b"Content-Disposition: attachment; filename=\"../../../../tmp/dsx-pwned\"\r\n"
+           b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--x\r\n"
+           b"Content-Type: application/pdf\r\nContent-Disposition: attachment;"
+           b" filename*=UTF-8''%2E%2E%2F%2E%2E%2Fetc%2Fpasswd%00.pdf\r\n\r\nxx\r\n--x--\r\n")
+    yield (b"From: " + B.encode() + b"\r\nSubject: no boundary\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/mixed\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nY\r\n")
+    nested = b"Y\r\n"
+    for i in range(200):
+        nested = (b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i)
+                  + nested + b"\r\n--b%d--\r\n" % i)
+    yield b"From: " + B.encode() + b"\r\nSubject: nested\r\nMIME-Version: 1.0\r\n" + nested
+    yield (b"From: " + B.encode() + b"\r\nSubject: flood\r\n"
+           + b"".join(b"X-Junk-%d: %s\r\n" % (i, b"a" * 900) for i in range(3000)) + b"\r\nY\r\n")
+    yield (b"From: " + B.encode() + b"\r\nSubject: nul\x00byte\r\nContent-Type: text/plain;"
+           b" charset=utf-16\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!\x00\r\n")
+    yield (b"From: =?UTF-8?B?////?= <" + B.encode() + b">\r\nSubject: =?x-unknown?Q?=FF=FE?=\r\n"
+           b"Content-Type: text/plain; charset=x-unknown-charset\r\n\r\n\xff\xfe\xfd T\r\n")
+    yield (b"From: <>\r\nSubject: empty from\r\n\r\nY\r\n")
+    yield (b"From: a@b@c, , <@>\r\nTo: ;;;\r\nSubject: bad addresses\r\n\r\nY\r\n")
+    yield b"\r\n\r\n\r\n"
+    yield (b"From: " + B.encode() + b"\r\nSubject: long line\r\n\r\n" + b"Y" * 2000000 + b"\r\n")
+
+
+def test_hostile_mail(sb):
+    r = Robot(sb, "hostile").start()
+    msgs = list(hostile())
+    for raw in msgs:
+        sb.deliver(raw)
+    sb.send(application("siti@" + DOMAIN, name="Siti"))
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="good application after hostile mail")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1")
+               == len(msgs) + 1, "every message recorded and moved")
+    check(sb.count("tte") == 0, "INBOX emptied")
+    check(r.alive(), "robot survived")
+    check(not os.path.exists("/tmp/dsx-pwned"), "no file written outside the spool")
+    told = [m for m in sb.messages("budi") if "lampiran tidak ada" in str(m["Subject"])]
+    check(len(told) == 3, "missing-attachment answers limited to 3 a day: %d" % len(told))
+    names = [n for (n,) in r.sql("SELECT filename FROM documents")]
+    check(all("/" not in n for n in names), "document names are no paths: %s" % names)
+    spool = os.path.join(r.dir, "spool")
+    for root, dirs, files in os.walk(spool):
+        for f in files:
+            check(len(f) == 64 or root.endswith("tmp"), "spool names are digests: %s" % f)
