@@ -13,7 +13,8 @@ LDLIBS	+= $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS)))
 SRCS	 = src/caseref.c src/classify.c src/conf.c src/crypto.c \
 	   src/disposisi.c src/html.c src/imap.c src/intake.c src/log.c \
 	   src/mime.c src/outbox.c src/re.c src/reply.c src/rules.c \
-	   src/smtp.c src/spool.c src/store.c src/template.c src/text.c \
+	   src/smtp.c src/spool.c src/status.c src/store.c src/template.c \
+	   src/text.c \
 	   src/util.c src/workflow.c src/xmalloc.c
 OBJS	 = $(SRCS:.c=.o)
 HDRS	 = src/disposisi.h src/log.h src/xmalloc.h src/reply.h src/re.h \

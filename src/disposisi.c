@@ -4,6 +4,7 @@
  *
  *	disposisi run [-v] -f disposisi.conf	the daemon
  *	disposisi check -f disposisi.conf	check config, rules, templates
+ *	disposisi status -f disposisi.conf [REF]	what happened, and why
  *	disposisi version
  */
 
@@ -46,6 +47,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: disposisi run [-v] -f file\n"
 	    "       disposisi check -f file\n"
+	    "       disposisi status -f file [TTE-YYYY-NNNNN]\n"
 	    "       disposisi version\n");
 	exit(64);
 }
@@ -134,6 +136,31 @@ cmd_check(const char *path)
 }
 
 static int
+cmd_status(const char *path, const char *ref)
+{
+	struct conf	*c;
+	struct store	*st;
+	char		*cause = NULL;
+	int		 rv;
+
+	if ((c = conf_load(path, &cause)) == NULL) {
+		fprintf(stderr, "disposisi: %s\n", cause);
+		return (EX_CONFIG_STATUS);
+	}
+	if (access(c->database, R_OK) == -1 ||
+	    (st = store_open(c->database, &cause)) == NULL) {
+		fprintf(stderr, "disposisi: %s: %s\n", c->database, cause ?
+		    cause : "no database yet (has the robot run?)");
+		conf_free(c);
+		return (1);
+	}
+	rv = status_show(st, ref);
+	store_close(st);
+	conf_free(c);
+	return (rv);
+}
+
+static int
 cmd_run(const char *path, int verbose)
 {
 	struct ctx		 ctx = { 0 };
@@ -219,7 +246,9 @@ main(int argc, char **argv)
 	log_init(LOG_TO_STDERR, verbose);
 	if (strcmp(cmd, "run") == 0)
 		return (cmd_run(file, verbose));
-	if (strcmp(cmd, "check") == 0)
+	if (strcmp(cmd, "check") == 0 && optind == argc)
 		return (cmd_check(file));
+	if (strcmp(cmd, "status") == 0 && argc - optind <= 1)
+		return (cmd_status(file, optind < argc ? argv[optind] : NULL));
 	usage();
 }

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "log.h"
@@ -305,6 +306,7 @@ int		 store_outbox_next_due(struct store *, time_t *);
 int		 store_outbox_count(struct store *, int64_t, const char *,
 		     const char *, time_t);
 char		*store_error(struct store *);
+int		 store_print(struct store *, FILE *, const char *, const char *);
 
 /* smtp.c */
 #define SMTP_OK		0
@@ -346,6 +348,9 @@ struct decision {
 };
 int		 workflow_handle(struct ctx *, const struct msg *, int64_t,
 		     struct decision *, char **);
+
+/* status.c */
+int		 status_show(struct store *, const char *);
 
 /* intake.c */
 int		 intake_run(struct ctx *);

@@ -729,3 +729,33 @@ store_case_ref(struct store *st, int64_t id)
 	store_case_free(c);
 	return (r);
 }
+
+/*
+ * Prints the rows of a read-only query as "column: value" blocks, for
+ * `disposisi status`. The query may take one text parameter.
+ * Returns the number of rows.
+ */
+int
+store_print(struct store *st, FILE *f, const char *sql, const char *arg)
+{
+	sqlite3_stmt	*s;
+	int		 i, n = 0, w, width = 0;
+	const char	*v;
+
+	s = store_stmt(st, sql, arg != NULL ? "t" : "", arg);
+	for (i = 0; i < sqlite3_column_count(s); i++) {
+		w = (int)strlen(sqlite3_column_name(s, i));
+		width = w > width ? w : width;
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (n++ > 0 || sqlite3_column_count(s) > 1)
+			fputc('\n', f);
+		for (i = 0; i < sqlite3_column_count(s); i++) {
+			v = (const char *)sqlite3_column_text(s, i);
+			fprintf(f, "  %-*s  %s\n", width,
+			    sqlite3_column_name(s, i), v ? v : "-");
+		}
+	}
+	sqlite3_finalize(s);
+	return (n);
+}

@@ -58,6 +58,17 @@ def test_sop_slice(sb):
     check(r.alive(), "robot still running")
     check(r.stop() == 0, "clean exit on SIGTERM")
 
+    # The admin's view, without an SQL client.
+    import subprocess
+    from lib import ROOT
+    out = subprocess.run([ROOT + "/disposisi", "status", "-f", r.conf, ref.lower()],
+                         capture_output=True, text=True).stdout
+    check("ditolak" in out and "KTP tidak terbaca" in out and "kadis@" in out,
+          "status shows the decision: %s" % out)
+    out = subprocess.run([ROOT + "/disposisi", "status", "-f", r.conf],
+                         capture_output=True, text=True).stdout
+    check("Last 20 messages" in out and "T at step 2b" in out, "overview: %s" % out)
+
 
 def test_documents_too_big_to_attach(sb):
     """Scans over max_attachments are listed in the disposition, not
