@@ -20,7 +20,8 @@
 
 #include "disposisi.h"
 
-static volatile sig_atomic_t	 quit;
+/* quit stops the intake loop; term says it is for good, hup to reload. */
+static volatile sig_atomic_t	 quit, term, hup;
 static int			 wake_pipe[2] = { -1, -1 };
 
 /* Every template the workflow sends, and every variable one may use. */
@@ -57,7 +58,10 @@ on_signal(int sig)
 {
 	int	 saved = errno;
 
-	(void)sig;
+	if (sig == SIGHUP)
+		hup = 1;
+	else
+		term = 1;
 	quit = 1;
 	if (wake_pipe[1] != -1)
 		(void)write(wake_pipe[1], "x", 1);
@@ -160,11 +164,37 @@ cmd_status(const char *path, const char *ref)
 	return (rv);
 }
 
+/*
+ * SIGHUP: read rules/ and mail-templates/ again. A set with an error is
+ * refused with file:line in the log, and the robot goes on with the old.
+ */
+static void
+reload(struct ctx *ctx)
+{
+	struct rules	*r;
+	char		*cause = NULL;
+
+	if ((r = rules_load(ctx->conf->rules_dir, &cause)) == NULL ||
+	    check_loops(ctx->conf, r, &cause) == -1 ||
+	    check_templates(ctx->conf, &cause) == -1) {
+		log_warnx("reload refused, keeping the rules in force: %s",
+		    cause);
+		free(cause);
+		rules_free(r);
+		return;
+	}
+	rules_free(ctx->rules);
+	ctx->rules = r;
+	log_info("reloaded rules: %zu officials, %zu steps", r->nofficials,
+	    r->nsteps);
+}
+
 static int
 cmd_run(const char *path, int verbose)
 {
 	struct ctx		 ctx = { 0 };
 	struct sigaction	 sa;
+	sigset_t		 sigs, old;
 	char			*cause = NULL, *lock;
 	int			 lockfd;
 
@@ -194,6 +224,11 @@ cmd_run(const char *path, int verbose)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
 	signal(SIGPIPE, SIG_IGN);
 	if (smtp_init() == -1)
 		fatalx("libcurl initialisation failed");
@@ -203,7 +238,18 @@ cmd_run(const char *path, int verbose)
 	log_info("disposisi %s starting: %s@%s:%d, %zu steps",
 	    DISPOSISI_VERSION, ctx.conf->imap_user, ctx.conf->imap_host,
 	    ctx.conf->imap_port, ctx.rules->nsteps);
-	intake_run(&ctx);
+	for (;;) {
+		intake_run(&ctx);
+		/* Flags change only with the signals blocked: none is lost. */
+		sigprocmask(SIG_BLOCK, &sigs, &old);
+		if (term) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			break;
+		}
+		hup = quit = 0;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		reload(&ctx);
+	}
 	log_info("disposisi stopping");
 	mime_shutdown();
 	store_close(ctx.store);

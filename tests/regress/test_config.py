@@ -88,3 +88,40 @@ def test_hmac_key_mode(sb):
     os.chmod(key, 0o644)
     rc, out = run("run", "-f", r.conf)
     check(rc == 78 and "must not be readable" in out, "readable key refused: %s" % out)
+
+
+def test_reload_on_sighup(sb):
+    """Admins edit rules/ and send SIGHUP: a good set takes effect without
+    a restart; a set with a mistake is refused with file:line and the
+    robot goes on with the rules it had."""
+    import signal
+    from lib import DOMAIN, application, subject_has
+    rdir = "/tmp/dsr-reload-rules"
+    shutil.rmtree(rdir, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "rules"), rdir)
+    r = Robot(sb, "reload")
+    with open(r.conf) as f:
+        text = f.read().replace(os.path.join(ROOT, "rules"), rdir)
+    with open(r.conf, "w") as f:
+        f.write(text)
+    r.start()
+    wait_until(lambda: "INBOX selected" in r.logtext(), "robot ready")
+    officials = os.path.join(rdir, "officials.conf")
+    with open(officials) as f:
+        text = f.read()
+    with open(officials, "w") as f:
+        f.write(text.replace("sekdis@" + DOMAIN, "sandiman@" + DOMAIN, 1))
+    r.proc.send_signal(signal.SIGHUP)
+    wait_until(lambda: "reloaded rules" in r.logtext(), "reload logged")
+    sb.send(application("budi@" + DOMAIN))
+    sb.wait_mail("sandiman", subject_has("Disposisi"), what="disposition to the new holder")
+    check(sb.count("sekdis") == 0, "the old holder gets nothing")
+
+    with open(os.path.join(rdir, "sop-tte.conf"), "a") as f:
+        f.write("step 9 nobody 10 \"x\"\n")
+    r.proc.send_signal(signal.SIGHUP)
+    wait_until(lambda: "reload refused" in r.logtext(), "bad reload refused")
+    check("no official holds role \"nobody\"" in r.logtext(), "reason logged")
+    sb.send(application("siti@" + DOMAIN))
+    sb.wait_mail("sandiman", subject_has("Disposisi"), n=2, what="old rules still in force")
+    check(r.alive(), "robot running")
