@@ -104,10 +104,15 @@ conf_set_str(struct conf *c, size_t off, char *v)
 static char *
 conf_read_secret(const char *path, char **cause)
 {
-	char	*buf, *nl;
+	struct stat	 st;
+	char		*buf, *nl;
 
 	if ((buf = util_read_file(path, 4096, NULL, cause)) == NULL)
 		return (NULL);
+	if (stat(path, &st) == 0 && (st.st_mode & 077) != 0)
+		log_warnx("%s: mode %03o: a password file should be readable"
+		    " by its owner only (chmod 600)", path,
+		    (unsigned)(st.st_mode & 0777));
 	if ((nl = strpbrk(buf, "\r\n")) != NULL)
 		*nl = '\0';
 	return (buf);
