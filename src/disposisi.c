@@ -26,7 +26,8 @@ static int			 wake_pipe[2] = { -1, -1 };
 
 /* Every template the workflow sends, and every variable one may use. */
 static const char *templates[] = {
-	"alasan-diperlukan", "balas-disposisi", "bukan-pejabat", "disposisi",
+	"alasan-diperlukan", "balas-disposisi", "berkas-diterima",
+	"bukan-pejabat", "disposisi",
 	"disposisi-selesai", "ditolak",
 	"gagal-kirim", "kemajuan", "lampiran-kurang", "sudah-diproses",
 	"tanda-terima", "tercatat", "tidak-dipahami",

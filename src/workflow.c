@@ -546,6 +546,43 @@ out:
  * acknowledgement, say): kept and written into the case's history, never
  * taken as a new application.
  */
+/*
+ * The applicant sends documents for an open case (the SK that was
+ * missing, a sharper KTP scan): they join the case, so the next
+ * disposition carries them, and the applicant hears they arrived.
+ */
+static int
+workflow_more_documents(struct ctx *ctx, const struct case_row *c,
+    const struct msg *m, struct decision *d, char **cause)
+{
+	struct attachment	*docs;
+	size_t			 ndocs, i;
+	struct vars		 vs = { 0 };
+	int			 rv;
+
+	store_documents(ctx->store, c->id, &docs, &ndocs);
+	store_documents_free(docs, ndocs);
+	if (ndocs + m->natt > MAX_DOCS) {
+		free(d->note);
+		xasprintf(&d->note, "more documents refused: the case would"
+		    " hold over %d", MAX_DOCS);
+		return (0);
+	}
+	for (i = 0; i < m->natt; i++)
+		store_document_add(ctx->store, c->id, &m->att[i]);
+	store_event(ctx->store, c->id, m->from_addr, "berkas-tambahan", NULL);
+	vars_case(&vs, ctx, c);
+	vars_own(&vs, "lampiran", workflow_doclist(m->att, m->natt));
+	rv = workflow_applicant(ctx, c, "berkas-diterima", &vs, cause);
+	vars_free(&vs);
+	free(d->note);
+	xasprintf(&d->note, "%zu more document(s) added to %s", m->natt,
+	    c->ref);
+	log_info("%s: %zu more document(s) from the applicant", c->ref,
+	    m->natt);
+	return (rv);
+}
+
 static int
 workflow_followup(struct ctx *ctx, const struct msg *m, struct decision *d,
     char **cause)
@@ -567,6 +604,12 @@ workflow_followup(struct ctx *ctx, const struct msg *m, struct decision *d,
 	d->case_ref = xstrdup(c->ref);
 	xasprintf(&d->note, "follow-up mail recorded on %s", c->ref);
 	log_info("%s: follow-up mail from %s recorded", c->ref, m->from_addr);
+	if (util_addr_eq(m->from_addr, c->applicant) && m->natt > 0 &&
+	    strcmp(c->state, "proses") == 0) {
+		rv = workflow_more_documents(ctx, c, m, d, cause);
+		store_case_free(c);
+		return (rv);
+	}
 	/*
 	 * The official whose answer the case waits for wrote without the
 	 * token (a new mail, or a client that dropped the threading

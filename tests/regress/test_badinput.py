@@ -133,7 +133,8 @@ def test_no_question_loop(sb):
 
 def test_followups_without_token(sb):
     """Mail about a case that carries no token: the applicant's is recorded
-    in the case history (no new case); the pending official's is not taken
+    in the case history (no new case) and its scans join the case; the
+    pending official's is not taken
     as a decision - From proves nothing - but answered with the way that
     works, and that way does work."""
     r = Robot(sb, "followups").start()
@@ -152,8 +153,12 @@ def test_followups_without_token(sb):
     check(r.sql("SELECT state, step FROM cases") == [("proses", 0)], "no decision from From alone")
     events = [e for (e,) in r.sql("SELECT event FROM case_events")]
     check(events.count("surat-susulan") == 2, "both recorded: %s" % events)
-    check(sb.count("budi") == 1, "the applicant's follow-up gets no extra mail")
-    # Replying to that mail is a proper answer.
+    sb.wait_mail("budi", subject_has("Berkas tambahan"), what="more documents acknowledged")
+    check(r.scalar("SELECT count(*) FROM documents") == 3, "the scan joined the case")
+    # Replying to that mail is a proper answer; the next disposition has all three scans.
     sb.send(reply_to(ask, "sekdis@" + DOMAIN, "Y"))
-    sb.wait_mail("kadis", subject_has("Disposisi"), what="disposition to kadis")
+    nxt = sb.wait_mail("kadis", subject_has("Disposisi"), what="disposition to kadis")[0]
+    names = sorted(p.get_filename() for p in nxt.iter_attachments())
+    check(names == ["ktp.jpg", "sk-jabatan.pdf", "surat-permohonan.pdf"],
+          "all documents go on: %s" % names)
     check(r.sql("SELECT state, step FROM cases") == [("proses", 1)], "case moved on")
