@@ -8,6 +8,7 @@ them."""
 
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -66,9 +67,9 @@ def main():
     show("kadis", sb.wait_mail("kadis", subject_has("Disposisi"))[0])
 
     print("\n" + "=" * 72)
-    print("Case in the database (%s):" % robot.db)
-    for row in robot.sql("SELECT ref, applicant, state, step FROM cases"):
-        print("  ref=%s applicant=%s state=%s step=%d" % row)
+    print("What an admin sees: disposisi status -f %s TTE-...-00001" % robot.conf)
+    ref = robot.scalar("SELECT ref FROM cases")
+    subprocess.run([os.path.join(lib.ROOT, "disposisi"), "status", "-f", robot.conf, ref])
     print("\nWhat the robot logged:")
     print(robot.logtext().rstrip())
     print("\nThe robot and the sandbox keep running (robot pid %d)." % robot.proc.pid)
