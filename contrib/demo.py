@@ -67,7 +67,7 @@ def main():
     show("kadis", sb.wait_mail("kadis", subject_has("Disposisi"))[0])
 
     print("\n" + "=" * 72)
-    print("What an admin sees: disposisi status -f %s TTE-...-00001" % robot.conf)
+    print("What an admin sees: disposisi status -f %s TTE-...-00001" % robot.conf, flush=True)
     ref = robot.scalar("SELECT ref FROM cases")
     subprocess.run([os.path.join(lib.ROOT, "disposisi"), "status", "-f", robot.conf, ref])
     print("\nWhat the robot logged:")
