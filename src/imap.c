@@ -365,61 +365,97 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 	return (-1);
 }
 
+/* Is the session unusable (reconnect), or did the server just say NO? */
+static int
+imap_broken(int r)
+{
+	switch (r) {
+	case MAILIMAP_ERROR_BAD_STATE:
+	case MAILIMAP_ERROR_STREAM:
+	case MAILIMAP_ERROR_PARSE:
+	case MAILIMAP_ERROR_CONNECTION_REFUSED:
+	case MAILIMAP_ERROR_MEMORY:
+	case MAILIMAP_ERROR_FATAL:
+	case MAILIMAP_ERROR_PROTOCOL:
+	case MAILIMAP_ERROR_SSL:
+		return (1);
+	}
+	return (0);
+}
+
+static int
+imap_flag(struct imap *im, struct mailimap_set *set,
+    struct mailimap_flag *flag)
+{
+	struct mailimap_flag_list	*fl;
+	struct mailimap_store_att_flags	*sf;
+	int				 r;
+
+	fl = mailimap_flag_list_new_empty();
+	mailimap_flag_list_add(fl, flag);
+	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
+	r = mailimap_uid_store(im->s, set, sf);
+	mailimap_store_att_flags_free(sf);
+	return (r);
+}
+
 /*
  * Marks a handled message with the robot's keyword and moves it to
  * folder. Without MOVE (Zimbra) it copies, flags \Deleted and expunges
  * that UID only - a plain EXPUNGE would remove what others deleted.
  * Harmless to repeat: a UID that is gone already is left alone.
+ * Returns 0 when done, 1 when the server refused (try again later; the
+ * session is fine), -1 when the session broke.
  */
 int
 imap_archive(struct imap *im, uint32_t uid, const char *folder,
     char **cause)
 {
-	struct mailimap_set		*set;
-	struct mailimap_flag_list	*fl;
-	struct mailimap_store_att_flags	*sf;
-	int				 r;
+	struct mailimap_set	*set;
+	const char		*what;
+	int			 r, tries;
 
 	set = mailimap_set_new_single(uid);
-	fl = mailimap_flag_list_new_empty();
-	mailimap_flag_list_add(fl, mailimap_flag_new_flag_keyword(
+	/* The keyword is a hint for people; a server without keywords is fine. */
+	r = imap_flag(im, set, mailimap_flag_new_flag_keyword(
 	    xstrdup(IMAP_KEYWORD)));
-	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
-	r = mailimap_uid_store(im->s, set, sf);
-	mailimap_store_att_flags_free(sf);
-	if (r != MAILIMAP_NO_ERROR) {
-		imap_cause(im, "UID STORE", r, cause);
+	if (r != MAILIMAP_NO_ERROR && imap_broken(r)) {
+		what = "UID STORE";
 		goto fail;
 	}
-	if (im->has_move) {
-		if ((r = mailimap_uid_move(im->s, set, folder)) !=
-		    MAILIMAP_NO_ERROR) {
-			imap_cause(im, "UID MOVE", r, cause);
-			goto fail;
+	for (tries = 0; tries < 2; tries++) {
+		if (im->has_move) {
+			what = "UID MOVE";
+			r = mailimap_uid_move(im->s, set, folder);
+		} else {
+			what = "UID COPY";
+			r = mailimap_uid_copy(im->s, set, folder);
 		}
-		mailimap_set_free(set);
-		return (0);
+		if (r == MAILIMAP_NO_ERROR || imap_broken(r) || tries > 0)
+			break;
+		/* Someone may have deleted the folder: make it and retry. */
+		free(*cause);
+		*cause = NULL;
+		if (imap_ensure_folder(im, folder, cause) == -1)
+			break;
 	}
-	if ((r = mailimap_uid_copy(im->s, set, folder)) != MAILIMAP_NO_ERROR) {
-		imap_cause(im, "UID COPY", r, cause);
+	if (r != MAILIMAP_NO_ERROR)
 		goto fail;
-	}
-	fl = mailimap_flag_list_new_empty();
-	mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
-	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
-	r = mailimap_uid_store(im->s, set, sf);
-	mailimap_store_att_flags_free(sf);
-	if (r == MAILIMAP_NO_ERROR && im->has_uidplus)
-		r = mailimap_uid_expunge(im->s, set);
-	if (r != MAILIMAP_NO_ERROR) {
-		imap_cause(im, "UID EXPUNGE", r, cause);
-		goto fail;
+	if (!im->has_move) {
+		what = "UID EXPUNGE";
+		r = imap_flag(im, set, mailimap_flag_new_deleted());
+		if (r == MAILIMAP_NO_ERROR && im->has_uidplus)
+			r = mailimap_uid_expunge(im->s, set);
+		if (r != MAILIMAP_NO_ERROR)
+			goto fail;
 	}
 	mailimap_set_free(set);
 	return (0);
 fail:
+	free(*cause);
+	imap_cause(im, what, r, cause);
 	mailimap_set_free(set);
-	return (-1);
+	return (imap_broken(r) ? -1 : 1);
 }
 
 /* Seconds since the session logged in: sessions are recycled. */

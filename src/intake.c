@@ -163,16 +163,24 @@ intake_archive(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
 	struct inbound_row	*rows;
 	size_t			 n, i;
 	char			*cause = NULL;
-	int			 rv = 0;
+	int			 r, rv = 0;
 
 	store_inbound_pending(ctx->store, ctx->conf->imap_mailbox, &rows, &n);
 	for (i = 0; i < n; i++) {
-		if (rows[i].uidvalidity == uidvalidity && imap_archive(im,
-		    rows[i].uid, rows[i].folder, &cause) == -1) {
-			log_warnx("message %u: %s", rows[i].uid, cause);
+		r = 0;
+		if (rows[i].uidvalidity == uidvalidity)
+			r = imap_archive(im, rows[i].uid, rows[i].folder, &cause);
+		if (r != 0) {
+			/* Refused: leave it for the next sync, go on with mail. */
+			log_warnx("message %u not moved to %s: %s", rows[i].uid,
+			    rows[i].folder, cause);
 			free(cause);
-			rv = -1;
-			break;
+			cause = NULL;
+			if (r == -1) {
+				rv = -1;
+				break;
+			}
+			continue;
 		}
 		store_inbound_done(ctx->store, rows[i].id);
 	}

@@ -66,3 +66,21 @@ def test_mail_arriving_while_busy(sb):
         time.sleep(0.07)
     wait_until(lambda: r.scalar("SELECT count(*) FROM cases") == 12,
                "all 12 handled well before the 600 s IDLE timeout", timeout=60)
+
+
+def test_processed_folder_deleted(sb):
+    """Someone deletes the Processed folder while the robot runs: it is
+    made again and handled mail still leaves INBOX."""
+    r = Robot(sb, "folder_gone").start()
+    sb.send(application("budi@" + DOMAIN))
+    sb.wait_mail("budi", subject_has("Tanda terima"), what="first ack")
+    wait_until(lambda: sb.count("tte") == 0, "first message archived")
+    c = sb.imap("tte")
+    typ, _ = c.delete("Processed")
+    c.logout()
+    check(typ == "OK", "folder deleted")
+    sb.send(application("siti@" + DOMAIN))
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="second ack")
+    wait_until(lambda: sb.count("tte") == 0, "second message archived")
+    check(sb.count("tte", "Processed") == 1, "Processed made again")
+    check(r.alive(), "robot running")
