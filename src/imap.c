@@ -34,8 +34,23 @@ static void
 imap_cause(struct imap *im, const char *what, int r, char **cause)
 {
 	const char	*resp = im->s ? im->s->imap_response : NULL;
+	const char	*why;
 
-	xasprintf(cause, "%s failed (libetpan error %d)%s%s", what, r,
+	switch (r) {
+	case MAILIMAP_ERROR_STREAM:
+		why = "connection lost or closed by the server";
+		break;
+	case MAILIMAP_ERROR_PARSE:
+		why = "answer from the server not understood";
+		break;
+	case MAILIMAP_ERROR_SSL:
+		why = "TLS failed";
+		break;
+	default:
+		why = "refused";
+		break;
+	}
+	xasprintf(cause, "%s: %s (libetpan error %d)%s%s", what, why, r,
 	    resp ? ": " : "", resp ? resp : "");
 }
 
@@ -248,6 +263,24 @@ imap_att(clist *res, int type)
 	return (NULL);
 }
 
+/* Is the session unusable (reconnect), or did the server just say NO? */
+static int
+imap_broken(int r)
+{
+	switch (r) {
+	case MAILIMAP_ERROR_BAD_STATE:
+	case MAILIMAP_ERROR_STREAM:
+	case MAILIMAP_ERROR_PARSE:
+	case MAILIMAP_ERROR_CONNECTION_REFUSED:
+	case MAILIMAP_ERROR_MEMORY:
+	case MAILIMAP_ERROR_FATAL:
+	case MAILIMAP_ERROR_PROTOCOL:
+	case MAILIMAP_ERROR_SSL:
+		return (1);
+	}
+	return (0);
+}
+
 /* Where a fetched literal goes as it arrives from the network. */
 struct imap_sink {
 	int	 fd;
@@ -282,7 +315,8 @@ imap_sink_write(int type, struct mailimap_msg_att_body_section *sec,
 /*
  * Fetches one message into path. Returns 0 when fetched, 1 when it is
  * larger than max (not fetched; *size_r says how large), 2 when the UID
- * no longer exists, -1 on error.
+ * no longer exists, 3 when the server refused (NO; the session is fine),
+ * -1 when the session broke.
  */
 int
 imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
@@ -305,7 +339,7 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 	if (r != MAILIMAP_NO_ERROR) {
 		mailimap_set_free(set);
 		imap_cause(im, "UID FETCH (RFC822.SIZE)", r, cause);
-		return (-1);
+		return (imap_broken(r) ? -1 : 3);
 	}
 	item = imap_att(res, MAILIMAP_MSG_ATT_RFC822_SIZE);
 	if (item == NULL) {
@@ -343,7 +377,7 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 		else
 			imap_cause(im, "UID FETCH (BODY.PEEK[])", r, cause);
 		close(sk.fd);
-		return (-1);
+		return (sk.error == 0 && !imap_broken(r) ? 3 : -1);
 	}
 	item = imap_att(res, MAILIMAP_MSG_ATT_BODY_SECTION);
 	if (item == NULL) {
@@ -363,24 +397,6 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 	xasprintf(cause, "%s: %s", path, strerror(sk.error ? sk.error :
 	    errno));
 	return (-1);
-}
-
-/* Is the session unusable (reconnect), or did the server just say NO? */
-static int
-imap_broken(int r)
-{
-	switch (r) {
-	case MAILIMAP_ERROR_BAD_STATE:
-	case MAILIMAP_ERROR_STREAM:
-	case MAILIMAP_ERROR_PARSE:
-	case MAILIMAP_ERROR_CONNECTION_REFUSED:
-	case MAILIMAP_ERROR_MEMORY:
-	case MAILIMAP_ERROR_FATAL:
-	case MAILIMAP_ERROR_PROTOCOL:
-	case MAILIMAP_ERROR_SSL:
-		return (1);
-	}
-	return (0);
 }
 
 static int

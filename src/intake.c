@@ -24,6 +24,8 @@
 #include "disposisi.h"
 
 #define BACKOFF_MAX	300
+#define FETCH_TRIES	3	/* fetches of one UID before it is set aside */
+#define SESSION_YOUNG	10	/* seconds; a session dying younger backs off */
 
 /* Sleeps up to seconds unless a signal arrives. */
 static void
@@ -56,8 +58,30 @@ intake_reject(struct ctx *ctx, uint32_t uidvalidity, uint32_t uid,
 }
 
 /*
- * Handles one message. Returns -1 only when the IMAP session broke; every
- * problem with the message itself ends in Quarantine, recorded.
+ * Counts failures on the same message in a row (across reconnects), so
+ * that one message the server will not hand out, or not move, cannot stop
+ * the mail behind it for ever.
+ */
+static int
+intake_refused(uint64_t key)
+{
+	static uint64_t	 last;
+	static int	 count;
+
+	if (key != last) {
+		last = key;
+		count = 0;
+	}
+	return (++count);
+}
+
+/* Failed moves are counted by inbound row, apart from fetches by UID. */
+#define ARCHIVE_KEY(id)	((uint64_t)1 << 63 | (uint64_t)(id))
+
+/*
+ * Handles one message. Returns -1 only when the IMAP session broke, 1 to
+ * stop this sync and try again at the next; every problem with the
+ * message itself ends in Quarantine, recorded.
  */
 static int
 intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
@@ -75,12 +99,29 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 	tmp = spool_tmp_path(ctx->spool);
 	r = imap_fetch(im, uid, tmp, ctx->conf->max_message_size, &size,
 	    &cause);
-	if (r == -1) {
+	if ((r == 3 || r == -1) && intake_refused(uid) >= FETCH_TRIES) {
+		/*
+		 * The same message failed every time (Dovecot even drops the
+		 * session over an unreadable file): set it aside, so the
+		 * mail behind it is not held up for ever.
+		 */
+		xasprintf(&why, "could not be fetched in %d tries (last: %s);"
+		    " left for the admin", FETCH_TRIES, cause);
+		unlink(tmp);
+		free(tmp);
+		free(cause);
+		intake_reject(ctx, uidvalidity, uid, NULL, NULL, "unfetchable",
+		    why);
+		free(why);
+		return (r == -1 ? -1 : 0);	/* -1: move it on a new session */
+	}
+	if (r == 3 || r == -1) {
+		/* Maybe for a moment: reconnect (-1) or try at the next sync. */
 		log_warnx("message %u: %s", uid, cause);
 		unlink(tmp);
 		free(tmp);
 		free(cause);
-		return (-1);
+		return (r == 3 ? 1 : -1);
 	}
 	if (r == 2) {		/* expunged by someone else meanwhile */
 		free(tmp);
@@ -170,7 +211,8 @@ intake_archive(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
 		r = 0;
 		if (rows[i].uidvalidity == uidvalidity)
 			r = imap_archive(im, rows[i].uid, rows[i].folder, &cause);
-		if (r != 0) {
+		if (r != 0 && intake_refused(ARCHIVE_KEY(rows[i].id)) <
+		    FETCH_TRIES) {
 			/* Refused: leave it for the next sync, go on with mail. */
 			log_warnx("message %u not moved to %s: %s", rows[i].uid,
 			    rows[i].folder, cause);
@@ -182,7 +224,19 @@ intake_archive(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
 			}
 			continue;
 		}
+		if (r != 0) {
+			/* Handled and recorded; only the move never worked. */
+			log_warnx("message %u: giving up moving it to %s (%s);"
+			    " it stays in %s", rows[i].uid, rows[i].folder, cause,
+			    ctx->conf->imap_mailbox);
+			free(cause);
+			cause = NULL;
+		}
 		store_inbound_done(ctx->store, rows[i].id);
+		if (r == -1) {
+			rv = -1;
+			break;
+		}
 	}
 	store_inbound_rows_free(rows, n);
 	return (rv);
@@ -194,7 +248,7 @@ intake_sync(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
 	uint32_t	 known_uv = 0, last = 0, *uids;
 	size_t		 n, i;
 	char		*cause = NULL;
-	int		 rv = 0;
+	int		 r, rv = 0;
 
 	if (intake_archive(ctx, im, uidvalidity) == -1)
 		return (-1);
@@ -211,8 +265,9 @@ intake_sync(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
 		return (-1);
 	}
 	for (i = 0; i < n && !*ctx->quit; i++) {
-		if (intake_message(ctx, im, uidvalidity, uids[i]) == -1 ||
-		    intake_archive(ctx, im, uidvalidity) == -1) {
+		if ((r = intake_message(ctx, im, uidvalidity, uids[i])) == 1)
+			break;		/* keep the order: next sync */
+		if (r == -1 || intake_archive(ctx, im, uidvalidity) == -1) {
 			rv = -1;
 			break;
 		}
@@ -229,6 +284,15 @@ intake_drain_wake(struct ctx *ctx)
 
 	while (read(ctx->wake_fd, buf, sizeof buf) > 0)
 		;
+}
+
+/* Waits the current backoff (a signal cuts it short), then doubles it. */
+static void
+intake_backoff(struct ctx *ctx, int *backoff)
+{
+	intake_sleep(ctx, *backoff);
+	intake_drain_wake(ctx);
+	*backoff = *backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : *backoff * 2;
 }
 
 int
@@ -251,10 +315,7 @@ intake_run(struct ctx *ctx)
 			cause = NULL;
 			down = 1;
 			outbox_drain(ctx);	/* SMTP may still work */
-			intake_sleep(ctx, backoff);
-			intake_drain_wake(ctx);
-			backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
-			    backoff * 2;
+			intake_backoff(ctx, &backoff);
 			continue;
 		}
 		if (down)
@@ -270,15 +331,16 @@ intake_run(struct ctx *ctx)
 			cause = NULL;
 			imap_close(im);
 			down = 1;
-			intake_sleep(ctx, backoff);
+			intake_backoff(ctx, &backoff);
 			continue;
 		}
-		backoff = 1;
 		log_debug("IMAP: %s selected, UIDVALIDITY %u",
 		    ctx->conf->imap_mailbox, uidvalidity);
 		while (!*ctx->quit) {
-			if (intake_sync(ctx, im, uidvalidity) == -1)
+			if (intake_sync(ctx, im, uidvalidity) == -1) {
+				down = 1;
 				break;
+			}
 			/* Long sessions leak in libetpan and may go stale. */
 			if (imap_age(im) > ctx->conf->imap_session_max) {
 				log_debug("IMAP: recycling the session");
@@ -298,6 +360,11 @@ intake_run(struct ctx *ctx)
 			}
 			intake_drain_wake(ctx);
 		}
+		/* A server that drops every fresh session must not be hammered. */
+		if (down && imap_age(im) < SESSION_YOUNG)
+			intake_backoff(ctx, &backoff);
+		else
+			backoff = 1;
 		imap_close(im);
 	}
 	return (0);

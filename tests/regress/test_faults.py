@@ -111,3 +111,26 @@ def test_tls_wrong_host_refused(sb):
     with open(sb.dir + "/log/dovecot.log", errors="replace") as f:
         check("user=<tte" not in f.read(), "the server saw no login")
     check(r.alive(), "robot keeps retrying, not exiting")
+
+
+def test_unfetchable_message_set_aside(sb):
+    """A message the server cannot hand out (Dovecot drops the session on
+    an unreadable file) is set aside after a few tries, recorded for the
+    admin, and the mail behind it is handled."""
+    import glob
+    import os
+    sb.deliver(b"From: budi@" + DOMAIN.encode() + b"\r\nSubject: rusak\r\n\r\nY\r\n")
+    c = sb.imap("tte")
+    c.select("INBOX")           # Dovecot moves new/ to cur/ and indexes it
+    c.logout()
+    files = glob.glob(os.path.join(sb.dir, "mail", DOMAIN, "tte", "Maildir", "cur", "*"))
+    check(len(files) == 1, "one file in cur/")
+    os.chmod(files[0], 0)
+    sb.send(application("siti@" + DOMAIN))
+    r = Robot(sb, "unfetchable").start()
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="the mail behind it handled")
+    check(r.scalar("SELECT count(*) FROM inbound WHERE kind = 'unfetchable'") == 1,
+          "set aside and recorded")
+    note = r.scalar("SELECT note FROM inbound WHERE kind = 'unfetchable'")
+    check("could not be fetched" in note, "note says why: %s" % note)
+    check(r.alive(), "robot running")
