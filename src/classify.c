@@ -118,7 +118,8 @@ classify_tokdup(const char *start, const char *end)
 
 /*
  * Finds a dispatch token: in a recipient robot+<ref>.<token>@domain (the
- * Reply-To of every disposition) or, when the client replied to From, in
+ * Reply-To of every disposition), as "#<token>" in the subject (the
+ * mailto links), or, when the client replied to From, in
  * In-Reply-To/References <ref>.<token>@domain (the disposition's
  * Message-ID). Returns a lower-case token to free, or NULL.
  */
@@ -126,7 +127,7 @@ char *
 classify_token(const struct ctx *ctx, const struct msg *m)
 {
 	const char	*robot = ctx->conf->robot_address;
-	const char	*rat = strchr(robot, '@'), *at, *plus, *dot;
+	const char	*rat = strchr(robot, '@'), *at, *plus, *dot, *p;
 	size_t		 llen = (size_t)(rat - robot), i;
 	char		*tok;
 
@@ -142,6 +143,12 @@ classify_token(const struct ctx *ctx, const struct msg *m)
 			continue;
 		dot = memrchr(plus, '.', (size_t)(at - plus));
 		if (dot != NULL && (tok = classify_tokdup(dot + 1, at)) != NULL)
+			return (tok);
+	}
+	/* "#<token>" in the subject: the robot's mailto links put it there. */
+	for (p = m->subject; p != NULL && (p = strchr(p, '#')) != NULL; p++) {
+		if ((tok = classify_tokdup(p + 1, p + 1 + strspn(p + 1,
+		    "0123456789abcdefABCDEF"))) != NULL)
 			return (tok);
 	}
 	for (i = 0; i < m->nrefs; i++) {

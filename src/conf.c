@@ -56,6 +56,7 @@ static const struct ckey conf_keys[] = {
 	    1024L * 1024 * 1024 },
 	{ "max_message_size",	C_INT,	O(max_message_size), 1024,
 	    1024L * 1024 * 1024 },
+	{ "reply_plus_address",	C_BOOL,	O(reply_plus_address), 0, 0 },
 	{ "robot_address",	C_STR,	O(robot_address), 0, 0 },
 	{ "robot_name",		C_STR,	O(robot_name), 0, 0 },
 	{ "rules_dir",		C_PATH,	O(rules_dir), 0, 0 },
@@ -240,6 +241,7 @@ conf_defaults(struct conf *c)
 	c->smtp_retry_max = 3600;
 	c->smtp_timeout = 120;
 	c->robot_name = xstrdup("Robot Disposisi TTE Diskominfo");
+	c->reply_plus_address = 1;
 	c->max_message_size = 30 * 1024 * 1024;
 	c->max_attachments = 7 * 1024 * 1024;
 }

@@ -64,6 +64,7 @@ struct conf {
 
 	char		*robot_address;
 	char		*robot_name;
+	int		 reply_plus_address;	/* tokens in robot+tok@ */
 	char		*admin_address;
 
 	char		*database;

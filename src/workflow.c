@@ -117,12 +117,14 @@ workflow_doclist(const struct attachment *a, size_t n)
 
 /* A mailto: link that answers the disposition with a prefilled body. */
 static char *
-workflow_mailto(const char *addr, const char *ref, const char *body)
+workflow_mailto(const char *addr, const char *ref, const char *token,
+    const char *body)
 {
 	char	*s;
 
+	/* A new mail has no In-Reply-To: the token rides in the subject. */
 	xasprintf(&s, "mailto:%s?subject=Re%%3A%%20%%5B%s%%5D%%20Disposisi"
-	    "&body=%s", addr, ref, body);
+	    "%%20%%23%s&body=%s", addr, ref, token, body);
 	return (s);
 }
 
@@ -139,8 +141,11 @@ workflow_addrs(const struct ctx *ctx, const char *caseref, const char *token,
 	char		*ref = util_lower(caseref);
 	char		 rnd[13];
 
-	xasprintf(reply_to, "%.*s+%s.%s@%s", (int)(strchr(robot, '@') - robot),
-	    robot, ref, token, conf_domain(ctx->conf));
+	if (ctx->conf->reply_plus_address)
+		xasprintf(reply_to, "%.*s+%s.%s@%s", (int)(strchr(robot, '@') -
+		    robot), robot, ref, token, conf_domain(ctx->conf));
+	else
+		*reply_to = xstrdup(robot);
 	if (tag == NULL)
 		xasprintf(mid, "%s.%s@%s", ref, token, conf_domain(ctx->conf));
 	else {
@@ -191,8 +196,9 @@ workflow_dispatch(struct ctx *ctx, const struct case_row *c, int k,
 	vars_add(&vs, "waktu_baku", mins);
 	vars_add(&vs, "alamat_balas", reply_to);
 	vars_own(&vs, "lampiran", workflow_doclist(docs, ndocs));
-	vars_own(&vs, "tautan_y", workflow_mailto(reply_to, c->ref, "Y"));
-	vars_own(&vs, "tautan_t", workflow_mailto(reply_to, c->ref,
+	vars_own(&vs, "tautan_y", workflow_mailto(reply_to, c->ref, token,
+	    "Y"));
+	vars_own(&vs, "tautan_t", workflow_mailto(reply_to, c->ref, token,
 	    "T%20alasan%3A%20"));
 	mo.to_addr = o->address;
 	mo.to_name = o->title;
@@ -322,8 +328,9 @@ workflow_tell(struct ctx *ctx, const struct case_row *c,
 	workflow_addrs(ctx, c->ref, dp->token, tmpl, &reply_to, &mid);
 	vars_add(vs, "pejabat", o ? o->title : m->from_addr);
 	vars_add(vs, "alamat_balas", reply_to);
-	vars_own(vs, "tautan_y", workflow_mailto(reply_to, c->ref, "Y"));
-	vars_own(vs, "tautan_t", workflow_mailto(reply_to, c->ref,
+	vars_own(vs, "tautan_y", workflow_mailto(reply_to, c->ref, dp->token,
+	    "Y"));
+	vars_own(vs, "tautan_t", workflow_mailto(reply_to, c->ref, dp->token,
 	    "T%20alasan%3A%20"));
 	mo.to_addr = m->from_addr;
 	mo.to_name = m->from_name;

@@ -84,3 +84,34 @@ def test_processed_folder_deleted(sb):
     wait_until(lambda: sb.count("tte") == 0, "second message archived")
     check(sb.count("tte", "Processed") == 1, "Processed made again")
     check(r.alive(), "robot running")
+
+
+def test_without_plus_addressing(sb):
+    """For servers that do not deliver robot+tag@: reply_plus_address = no
+    keeps the token out of the address; a reply still counts (the token
+    is in In-Reply-To) and so does a new mail from a mailto link (the
+    token is in the subject)."""
+    import re
+    import urllib.parse
+    from email.message import EmailMessage
+    from lib import ROBOT, body_text, reply_to
+    r = Robot(sb, "no_plus", extra="reply_plus_address = no").start()
+    sb.send(application("budi@" + DOMAIN))
+    disp = sb.wait_mail("sekdis", subject_has("Disposisi"), what="disposition")[0]
+    check(ROBOT in str(disp["Reply-To"]) and "+" not in str(disp["Reply-To"]),
+          "plain Reply-To: %s" % disp["Reply-To"])
+    sb.send(reply_to(disp, "sekdis@" + DOMAIN, "Y"))
+    kadis = sb.wait_mail("kadis", subject_has("Disposisi"), what="Y by reply")[0]
+    # Kadis uses the T link: a brand-new mail built from the mailto URL.
+    link = re.search(r"Tolak \(T\): (mailto:\S+)", body_text(kadis)).group(1)
+    u = urllib.parse.urlparse(link)
+    q = urllib.parse.parse_qs(u.query)
+    m = EmailMessage()
+    m["From"] = "kadis@" + DOMAIN
+    m["To"] = u.path
+    m["Subject"] = q["subject"][0]
+    m.set_content(q["body"][0] + "berkas belum lengkap")
+    sb.send(m)
+    sb.wait_mail("budi", subject_has("tidak dapat diteruskan"), what="T by mailto link")
+    check(r.sql("SELECT state, reason FROM cases") == [("ditolak", "berkas belum lengkap")],
+          "case stopped with the reason from the link mail")
