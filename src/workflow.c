@@ -10,7 +10,6 @@
  *	                      └─T <reason>──▶ ditolak
  */
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +21,6 @@
 #define MAX_NAGS	3	/* questions per case (or sender) and day */
 #define MAX_DOCS	20	/* attachments an application may carry */
 
-struct vars;
-static int	workflow_applicant(struct ctx *, const struct case_row *,
-		    const char *, struct vars *, char **);
-
 /* Variables every template may use, plus up to 16 of its own. */
 struct vars {
 	struct tvar	 v[32];
@@ -33,6 +28,9 @@ struct vars {
 	char		*owned[16];
 	size_t		 nowned;
 };
+
+static int	workflow_applicant(struct ctx *, const struct case_row *,
+		    const char *, struct vars *, char **);
 
 static void
 vars_add(struct vars *vs, const char *name, const char *value)
