@@ -165,6 +165,45 @@ classify_token(const struct ctx *ctx, const struct msg *m)
 	return (NULL);
 }
 
+/*
+ * Is this attachment a document an official may be sent? Programs and
+ * scripts are never forwarded (a forged application must not carry
+ * malware into the office); Outlook's winmail.dat wraps the real files in
+ * a format no one can open, so it is no document either. *why says what
+ * it is when it is not a document.
+ */
+enum att_kind
+classify_attachment(const struct attachment *a, const char **why)
+{
+	static const char *programs[] = { ".exe", ".com", ".bat", ".cmd",
+	    ".scr", ".pif", ".msi", ".js", ".jse", ".vbs", ".vbe", ".wsf",
+	    ".ps1", ".jar", ".hta", ".lnk", ".dll", ".sh", ".apk", ".iso" };
+	const char	*dot = strrchr(a->filename, '.');
+	size_t		 i;
+
+	*why = NULL;
+	if (strcasecmp(a->filename, "winmail.dat") == 0 ||
+	    (a->content_type != NULL &&
+	    strcmp(a->content_type, "application/ms-tnef") == 0)) {
+		*why = "winmail.dat (Outlook TNEF)";
+		return (ATT_WRAPPER);
+	}
+	if (a->content_type != NULL &&
+	    (strcmp(a->content_type, "application/x-msdownload") == 0 ||
+	    strcmp(a->content_type, "application/x-dosexec") == 0)) {
+		*why = "a program";
+		return (ATT_DANGEROUS);
+	}
+	for (i = 0; dot != NULL && i < sizeof programs / sizeof programs[0];
+	    i++) {
+		if (strcasecmp(dot, programs[i]) == 0) {
+			*why = "a program or script";
+			return (ATT_DANGEROUS);
+		}
+	}
+	return (ATT_DOCUMENT);
+}
+
 /* A case reference in the subject, or a reference to the robot's mail. */
 static int
 classify_about_case(const struct ctx *ctx, const struct msg *m)

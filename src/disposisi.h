@@ -338,6 +338,12 @@ enum msg_kind {
 };
 enum msg_kind	 classify(const struct ctx *, const struct msg *, char **);
 char		*classify_token(const struct ctx *, const struct msg *);
+enum att_kind {
+	ATT_DOCUMENT,		/* goes with the case */
+	ATT_WRAPPER,		/* winmail.dat: skipped */
+	ATT_DANGEROUS		/* a program: the mail is quarantined */
+};
+enum att_kind	 classify_attachment(const struct attachment *, const char **);
 const char	*classify_name(enum msg_kind);
 
 /* workflow.c */

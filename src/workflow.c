@@ -243,13 +243,30 @@ workflow_application(struct ctx *ctx, const struct msg *m, int64_t inbound,
 	struct case_row	*c;
 	struct vars	 vs = { 0 };
 	struct mail_out	 mo = { 0 };
-	size_t		 i;
+	struct attachment *docs;
+	enum att_kind	 kind;
+	const char	*why;
+	size_t		 i, ndocs = 0, nstored;
 	int		 rv;
 
 	mo.to_addr = m->from_addr;
 	mo.to_name = m->from_name;
 	mo.in_reply_to = m->message_id;
-	if (m->natt == 0) {
+	for (i = 0; i < m->natt; i++) {
+		kind = classify_attachment(&m->att[i], &why);
+		if (kind == ATT_DANGEROUS) {
+			/* Never forward it; the sender may be forged: no answer. */
+			d->folder = ctx->conf->imap_quarantine;
+			xasprintf(&d->note, "application carries %s (%s): kept for"
+			    " the admin, not forwarded", why, m->att[i].filename);
+			log_warnx("application from %s carries %s: quarantined",
+			    m->from_addr, why);
+			return (0);
+		}
+		if (kind == ATT_DOCUMENT)
+			ndocs++;
+	}
+	if (ndocs == 0) {
 		/* No case without documents: say what is needed instead. */
 		if (store_outbox_count(ctx->store, 0, "lampiran-kurang",
 		    m->from_addr, time(NULL) - 86400) >= MAX_NAGS) {
@@ -286,11 +303,15 @@ workflow_application(struct ctx *ctx, const struct msg *m, int64_t inbound,
 		xasprintf(cause, "cannot open a case");
 		return (-1);
 	}
-	for (i = 0; i < m->natt; i++)
-		store_document_add(ctx->store, c->id, &m->att[i]);
+	for (i = 0; i < m->natt; i++) {
+		if (classify_attachment(&m->att[i], &why) == ATT_DOCUMENT)
+			store_document_add(ctx->store, c->id, &m->att[i]);
+	}
 	store_event(ctx->store, c->id, m->from_addr, "permohonan", NULL);
 	vars_case(&vs, ctx, c);
-	vars_own(&vs, "lampiran", workflow_doclist(m->att, m->natt));
+	store_documents(ctx->store, c->id, &docs, &nstored);
+	vars_own(&vs, "lampiran", workflow_doclist(docs, nstored));
+	store_documents_free(docs, nstored);
 	vars_add(&vs, "pejabat", rules_official(ctx->rules,
 	    ctx->rules->steps[0].role)->title);
 	rv = workflow_applicant(ctx, c, "tanda-terima", &vs, cause);
@@ -299,7 +320,7 @@ workflow_application(struct ctx *ctx, const struct msg *m, int64_t inbound,
 		rv = workflow_dispatch(ctx, c, 0, cause);
 	if (rv == 0) {
 		log_info("%s: opened for %s with %zu document(s)", c->ref,
-		    m->from_addr, m->natt);
+		    m->from_addr, ndocs);
 		d->case_ref = xstrdup(c->ref);
 		xasprintf(&d->note, "application: case %s opened", c->ref);
 	}
@@ -563,6 +584,7 @@ workflow_more_documents(struct ctx *ctx, const struct case_row *c,
 	struct attachment	*docs;
 	size_t			 ndocs, i;
 	struct vars		 vs = { 0 };
+	const char		*why;
 	int			 rv;
 
 	store_documents(ctx->store, c->id, &docs, &ndocs);
@@ -572,6 +594,14 @@ workflow_more_documents(struct ctx *ctx, const struct case_row *c,
 		xasprintf(&d->note, "more documents refused: the case would"
 		    " hold over %d", MAX_DOCS);
 		return (0);
+	}
+	for (i = 0; i < m->natt; i++) {
+		if (classify_attachment(&m->att[i], &why) != ATT_DOCUMENT) {
+			free(d->note);
+			xasprintf(&d->note, "more documents refused: %s carries"
+			    " %s", m->att[i].filename, why);
+			return (0);
+		}
 	}
 	for (i = 0; i < m->natt; i++)
 		store_document_add(ctx->store, c->id, &m->att[i]);

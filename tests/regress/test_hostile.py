@@ -58,3 +58,28 @@ def test_hostile_mail(sb):
     for root, dirs, files in os.walk(spool):
         for f in files:
             check(len(f) == 64 or root.endswith("tmp"), "spool names are digests: %s" % f)
+
+
+def test_programs_and_winmail(sb):
+    """An application carrying a program is never forwarded (quarantined,
+    no answer); one whose only attachment is winmail.dat is no
+    application: the sender is told what to attach."""
+    r = Robot(sb, "programs").start()
+    bad = application(B, subject="Permohonan dengan program", n_att=1)
+    bad.add_attachment(b"MZ\x90\x00", maintype="application", subtype="octet-stream",
+                       filename="scan_ktp.pdf.exe")
+    sb.send(bad)
+    tnef = application(B, subject="Permohonan dari Outlook", n_att=0)
+    tnef.add_attachment(b"\x78\x9f\x3e\x22", maintype="application", subtype="ms-tnef",
+                        filename="winmail.dat")
+    sb.send(tnef)
+    told = sb.wait_mail("budi", subject_has("lampiran tidak ada"), what="told what to attach")[0]
+    from lib import body_text
+    check("winmail.dat" in body_text(told), "the notice explains winmail.dat")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1") == 2,
+               "both handled")
+    check(r.scalar("SELECT count(*) FROM cases") == 0, "no case opened")
+    note = r.scalar("SELECT note FROM inbound WHERE folder = 'Quarantine'")
+    check(note and "a program" in note, "program quarantined with a reason: %s" % note)
+    check(sb.count("sekdis") == 0, "nothing forwarded to officials")
+    check(len(sb.messages("budi")) == 1, "no answer to the mail with the program")
