@@ -137,6 +137,16 @@ store_done(struct store *st, sqlite3_stmt *s)
 	return (0);
 }
 
+/* Makes room for element n of an array read row by row. */
+static void *
+store_grow(void *arr, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return (arr);
+	*cap = *cap ? *cap * 2 : 8;
+	return (xreallocarray(arr, *cap, size));
+}
+
 static char *
 store_col(sqlite3_stmt *s, int i)
 {
@@ -317,10 +327,7 @@ store_inbound_pending(struct store *st, const char *mbox,
 	s = store_stmt(st, "SELECT id, uidvalidity, uid, folder FROM inbound"
 	    " WHERE mailbox = ? AND imap_done = 0 ORDER BY id", "t", mbox);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*rows = xreallocarray(*rows, cap, sizeof **rows);
-		}
+		*rows = store_grow(*rows, *n, &cap, sizeof **rows);
 		(*rows)[*n].id = sqlite3_column_int64(s, 0);
 		(*rows)[*n].uidvalidity = (uint32_t)sqlite3_column_int64(s, 1);
 		(*rows)[*n].uid = (uint32_t)sqlite3_column_int64(s, 2);
@@ -478,10 +485,7 @@ store_documents(struct store *st, int64_t case_id, struct attachment **att,
 	s = store_stmt(st, "SELECT filename, content_type, sha256, path, size"
 	    " FROM documents WHERE case_id = ? ORDER BY id", "i", case_id);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*att = xreallocarray(*att, cap, sizeof **att);
-		}
+		*att = store_grow(*att, *n, &cap, sizeof **att);
 		a = &(*att)[(*n)++];
 		memset(a, 0, sizeof *a);
 		a->filename = store_col(s, 0);
@@ -612,10 +616,7 @@ store_outbox_due(struct store *st, time_t now, struct outbox_row **rows,
 	    " o.case_id WHERE o.status = 'queued' AND o.next_attempt_at <= ?"
 	    " ORDER BY o.id LIMIT 100", "i", (int64_t)now);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*rows = xreallocarray(*rows, cap, sizeof **rows);
-		}
+		*rows = store_grow(*rows, *n, &cap, sizeof **rows);
 		r = &(*rows)[(*n)++];
 		r->id = sqlite3_column_int64(s, 0);
 		r->rcpt = store_col(s, 1);
