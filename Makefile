@@ -10,7 +10,7 @@ XCFLAGS	 = $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc \
 # libetpan's .pc carries a gcc-only -specs flag; clang (fuzz) refuses it.
 LDLIBS	+= $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS)))
 
-SRCS	 = src/caseref.c src/classify.c src/conf.c src/crypto.c \
+SRCS	 = src/auth.c src/caseref.c src/classify.c src/conf.c src/crypto.c \
 	   src/disposisi.c src/html.c src/imap.c src/intake.c src/log.c \
 	   src/mime.c src/outbox.c src/re.c src/reply.c src/rules.c \
 	   src/smtp.c src/spool.c src/status.c src/store.c src/template.c \
@@ -21,6 +21,7 @@ HDRS	 = src/disposisi.h src/log.h src/xmalloc.h src/reply.h src/re.h \
 	   src/html.h src/text.h
 
 UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
+	   tests/unit/t_auth \
 	   tests/unit/t_mime tests/unit/t_store
 LIBOBJS	 = $(filter-out src/disposisi.o,$(OBJS))
 

@@ -32,6 +32,7 @@ struct ckey {
 /* Sorted by name for bsearch. */
 static const struct ckey conf_keys[] = {
 	{ "admin_address",	C_STR,	O(admin_address), 0, 0 },
+	{ "auth_serv_id",	C_STR,	O(auth_serv_id), 0, 0 },
 	{ "database",		C_PATH,	O(database), 0, 0 },
 	{ "hmac_secret_file",	C_PATH,	O(hmac_secret_file), 0, 0 },
 	{ "imap_allow_plaintext", C_BOOL, O(imap_allow_plaintext), 0, 0 },

@@ -66,6 +66,7 @@ struct conf {
 	char		*robot_name;
 	int		 reply_plus_address;	/* tokens in robot+tok@ */
 	char		*admin_address;
+	char		*auth_serv_id;		/* trusted A-R id, or NULL */
 
 	char		*database;
 	char		*spool_dir;
@@ -161,6 +162,8 @@ struct msg {
 	char		*precedence;
 	char		*list_id;	/* List-Id or List-Unsubscribe */
 	char		*x_autoreply;	/* X-Autoreply or X-Autorespond */
+	char		**auth;		/* Authentication-Results values */
+	size_t		 nauth;
 	char		*text;		/* new text as UTF-8 (html converted) */
 	struct attachment *att;
 	size_t		 natt;
@@ -184,6 +187,9 @@ void		 mime_shutdown(void);
 struct msg	*mime_parse(const char *, struct spool *, char **);
 void		 mime_free(struct msg *);
 int		 mime_build(const struct mail_out *, const char *, char **);
+
+/* auth.c */
+int		 auth_check(const struct conf *, const struct msg *, char **);
 
 /* rules.c */
 struct official {

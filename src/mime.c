@@ -290,6 +290,7 @@ mime_parse(const char *path, struct spool *sp, char **cause)
 	GMimeReferences		*refs;
 	InternetAddressList	*from;
 	InternetAddress		*ia;
+	GMimeHeaderList		*hl;
 	GDateTime		*dt;
 	struct msg		*m;
 	const char		*v;
@@ -371,6 +372,18 @@ mime_parse(const char *path, struct spool *sp, char **cause)
 	    (v = mime_header(o, "X-Autorespond")) != NULL ||
 	    (v = mime_header(o, "X-Autoresponder")) != NULL)
 		m->x_autoreply = xstrdup(v);
+	hl = g_mime_object_get_header_list(o);
+	for (j = 0; j < g_mime_header_list_get_count(hl); j++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, j);
+
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h),
+		    "Authentication-Results") != 0 ||
+		    (v = g_mime_header_get_value(h)) == NULL)
+			continue;
+		m->auth = xreallocarray(m->auth, m->nauth + 1,
+		    sizeof *m->auth);
+		m->auth[m->nauth++] = xstrdup(v);
+	}
 	if ((dt = g_mime_message_get_date(gm)) != NULL)
 		m->date = (time_t)g_date_time_to_unix(dt);
 	if (mime_walk(gm, sp, m, cause) == -1) {
@@ -406,6 +419,9 @@ mime_free(struct msg *m)
 	free(m->precedence);
 	free(m->list_id);
 	free(m->x_autoreply);
+	for (i = 0; i < m->nauth; i++)
+		free(m->auth[i]);
+	free(m->auth);
 	free(m->text);
 	for (i = 0; i < m->natt; i++) {
 		free(m->att[i].filename);

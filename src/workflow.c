@@ -677,13 +677,24 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
     struct decision *d, char **cause)
 {
 	enum msg_kind	 k;
-	char		*why = NULL;
+	char		*why = NULL, *unauth = NULL;
 	int		 rv = 0;
 
 	d->folder = ctx->conf->imap_processed;
 	k = classify(ctx, m, &why);
 	log_debug("message from %s <%s>: %s", m->from_addr,
 	    m->message_id ? m->message_id : "", why);
+	if ((k == KIND_REPLY || k == KIND_FOLLOWUP || k == KIND_APPLICATION) &&
+	    !auth_check(ctx->conf, m, &unauth)) {
+		/* A forged From must neither open a case nor decide one. */
+		log_warnx("message from %s: %s", m->from_addr, unauth);
+		d->folder = ctx->conf->imap_quarantine;
+		xasprintf(&d->note, "%s (%s)", unauth, why);
+		free(unauth);
+		free(why);
+		d->kind = classify_name(k);
+		return (0);
+	}
 	switch (k) {
 	case KIND_OWN:
 	case KIND_MACHINE:

@@ -83,3 +83,39 @@ def test_programs_and_winmail(sb):
     check(note and "a program" in note, "program quarantined with a reason: %s" % note)
     check(sb.count("sekdis") == 0, "nothing forwarded to officials")
     check(len(sb.messages("budi")) == 1, "no answer to the mail with the program")
+
+
+def test_forged_sender_with_auth_serv_id(sb):
+    """With auth_serv_id set, only mail the border MTA authenticated for
+    its From domain opens or decides a case; forged or unauthenticated
+    mail is quarantined without an answer."""
+    from lib import reply_to
+    r = Robot(sb, "auth", extra="auth_serv_id = mail.%s" % DOMAIN).start()
+    good = "mail.%s; dkim=pass header.d=%s header.s=zimbra" % (DOMAIN, DOMAIN)
+    forged = "evil.example; dkim=pass header.d=%s" % DOMAIN
+    a = application("siti@" + DOMAIN, subject="tanpa A-R")
+    sb.deliver(a.as_bytes())
+    a = application("andi@" + DOMAIN, subject="A-R palsu")
+    a["Authentication-Results"] = forged
+    sb.deliver(a.as_bytes())
+    a = application(B, subject="asli")
+    a["Authentication-Results"] = good
+    sb.deliver(a.as_bytes())
+    disp = sb.wait_mail("sekdis", subject_has("Disposisi"), what="disposition")[0]
+    # A forged Y with the right token but no authentication: no decision.
+    y = reply_to(disp, "sekdis@" + DOMAIN, "Y")
+    sb.deliver(y.as_bytes())
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1") == 4,
+               "all handled")
+    check(r.scalar("SELECT count(*) FROM cases") == 1, "one case, the authenticated one")
+    check(r.scalar("SELECT applicant FROM cases") == B, "opened for budi")
+    check(r.sql("SELECT state, step FROM cases") == [("proses", 0)], "unauthenticated Y ignored")
+    notes = [n for (n,) in r.sql("SELECT note FROM inbound WHERE folder = 'Quarantine'")]
+    check(len(notes) == 3 and all("authenticat" in n.lower() or "Authentication-Results" in n
+                                  for n in notes), "reasons: %s" % notes)
+    check(sb.count("siti") == 0 and sb.count("andi") == 0, "no answer to the unauthenticated")
+    # The same Y, authenticated, decides.
+    y = reply_to(disp, "sekdis@" + DOMAIN, "Y")
+    y["Authentication-Results"] = "mail.%s; spf=pass smtp.mailfrom=sekdis@%s" % (DOMAIN, DOMAIN)
+    sb.deliver(y.as_bytes())
+    sb.wait_mail("kadis", subject_has("Disposisi"), what="authenticated Y decides")
