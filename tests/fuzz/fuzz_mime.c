@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer harness: any bytes as an inbound message through the parts
- * that read hostile mail - mime_parse, classify, classify_token and
- * reply_parse. Build and run: make fuzz (clang).
+ * that read hostile mail - mime_parse, classify, classify_token,
+ * auth_check and reply_parse. Build and run: make fuzz (clang).
  */
 
 #include <stdio.h>
@@ -37,6 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			abort();
 		snprintf(path, sizeof path, "/tmp/fuzz-in.%ld", (long)getpid());
 		conf.robot_address = "tte@muaraenimkab.go.id";
+		conf.auth_serv_id = "mail.muaraenimkab.go.id";
 		rules.applicant_domains = &dom;
 		rules.napplicant_domains = 1;
 	}
@@ -47,6 +48,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if ((m = mime_parse(path, sp, &cause)) != NULL) {
 		if (m->from_addr != NULL) {
 			classify(&ctx, m, &why);
+			free(why);
+			why = NULL;
+			auth_check(&conf, m, &why);
 			free(why);
 		}
 		tok = classify_token(&ctx, m);
