@@ -103,6 +103,11 @@ main(void)
 	    strcmp(m->from_name, "Andr\xc3\xa9") == 0);
 	mime_free(m);
 
+	m = parse(sp, "auth-results.eml");
+	TEST_ASSERT(m != NULL && m->nauth == 1 &&
+	    strncmp(m->auth[0], "mail.muaraenimkab.go.id;", 24) == 0);
+	mime_free(m);
+
 	/* No headers at all: parsed, but there is nobody to answer. */
 	m = parse(sp, "garbage.eml");
 	TEST_ASSERT(m == NULL || m->from_addr == NULL);
