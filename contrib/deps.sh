@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: ISC
 # Installs what building, testing and the demo need on Debian 12, as root.
 # Idempotent and non-interactive: a no-op when everything is there.
+# "deps.sh build" installs only what building needs (a production host
+# wants no test Dovecot and Postfix).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -23,4 +25,4 @@ if [ -n "$missing" ]; then
 	      apt-get install -y -qq --no-install-recommends $missing; }
 fi
 # Dovecot and Postfix for the mail sandbox, without starting system services.
-bash tests/sandbox/install
+[ "${1:-}" = build ] || bash tests/sandbox/install
