@@ -37,10 +37,14 @@ intake_sleep(struct ctx *ctx, int seconds)
 		poll(&pfd, 1, seconds * 1000);
 }
 
-/* Records a message the pipeline cannot read and quarantines it. */
+/*
+ * Records a message that is not handed to the workflow (unreadable, too
+ * big, the same bytes again) and where it goes, in one transaction.
+ */
 static int64_t
-intake_reject(struct ctx *ctx, uint32_t uidvalidity, uint32_t uid,
-    const char *sha, const struct msg *m, const char *kind, const char *why)
+intake_record(struct ctx *ctx, uint32_t uidvalidity, uint32_t uid,
+    const char *sha, const struct msg *m, const char *kind,
+    const char *folder, const char *why)
 {
 	const char	*mbox = ctx->conf->imap_mailbox;
 	int64_t		 id;
@@ -48,13 +52,21 @@ intake_reject(struct ctx *ctx, uint32_t uidvalidity, uint32_t uid,
 	if (store_begin(ctx->store) == -1)
 		fatalx("cannot begin a transaction");
 	id = store_inbound_add(ctx->store, mbox, uidvalidity, uid, sha, m);
-	if (id == -1 || store_inbound_set(ctx->store, id, kind,
-	    ctx->conf->imap_quarantine, why, NULL) == -1 ||
-	    store_mailbox_set(ctx->store, mbox, uidvalidity, uid) == -1 ||
-	    store_commit(ctx->store) == -1)
+	if (id == -1 || store_inbound_set(ctx->store, id, kind, folder, why,
+	    NULL) == -1 || store_mailbox_set(ctx->store, mbox, uidvalidity,
+	    uid) == -1 || store_commit(ctx->store) == -1)
 		fatalx("cannot record message %u", uid);
-	log_warnx("message %u quarantined: %s", uid, why);
 	return (id);
+}
+
+/* Records a message the pipeline cannot read and quarantines it. */
+static int64_t
+intake_reject(struct ctx *ctx, uint32_t uidvalidity, uint32_t uid,
+    const char *sha, const struct msg *m, const char *kind, const char *why)
+{
+	log_warnx("message %u quarantined: %s", uid, why);
+	return (intake_record(ctx, uidvalidity, uid, sha, m, kind,
+	    ctx->conf->imap_quarantine, why));
 }
 
 /*
@@ -144,14 +156,8 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 	if (store_inbound_seen(ctx->store, mbox, uidvalidity, uid, sha)) {
 		log_info("message %u: handled before (same content), not again",
 		    uid);
-		store_begin(ctx->store);
-		id = store_inbound_add(ctx->store, mbox, uidvalidity, uid, NULL,
-		    NULL);
-		store_inbound_set(ctx->store, id, "duplicate",
-		    ctx->conf->imap_processed, "same bytes handled before", NULL);
-		store_mailbox_set(ctx->store, mbox, uidvalidity, uid);
-		if (store_commit(ctx->store) == -1)
-			fatalx("cannot record message %u", uid);
+		intake_record(ctx, uidvalidity, uid, NULL, NULL, "duplicate",
+		    ctx->conf->imap_processed, "same bytes handled before");
 		free(path);
 		return (0);
 	}

@@ -21,6 +21,9 @@
 #define MAX_NAGS	3	/* questions per case (or sender) and day */
 #define MAX_DOCS	20	/* attachments an application may carry */
 
+static const char *const tmpl_missing = "lampiran-kurang";
+static const char *const tmpl_not_yours = "bukan-pejabat";
+
 /* Variables every template may use, plus up to 16 of its own. */
 struct vars {
 	struct tvar	 v[32];
@@ -31,6 +34,8 @@ struct vars {
 
 static int	workflow_applicant(struct ctx *, const struct case_row *,
 		    const char *, struct vars *, char **);
+static int	workflow_limited(struct ctx *, const struct case_row *,
+		    const char *const *, size_t, const char *);
 
 static void
 vars_add(struct vars *vs, const char *name, const char *value)
@@ -268,8 +273,8 @@ workflow_application(struct ctx *ctx, const struct msg *m, int64_t inbound,
 	}
 	if (ndocs == 0) {
 		/* No case without documents: say what is needed instead. */
-		if (store_outbox_count(ctx->store, 0, "lampiran-kurang",
-		    m->from_addr, time(NULL) - 86400) >= MAX_NAGS) {
+		if (workflow_limited(ctx, NULL, &tmpl_missing, 1,
+		    m->from_addr)) {
 			log_warnx("not telling %s about missing attachments"
 			    " again today", m->from_addr);
 			xasprintf(&d->note, "application without attachments;"
@@ -281,8 +286,7 @@ workflow_application(struct ctx *ctx, const struct msg *m, int64_t inbound,
 		vars_add(&vs, "perihal", m->subject ? m->subject :
 		    "(tanpa perihal)");
 		vars_add(&vs, "robot", ctx->conf->robot_address);
-		rv = workflow_mail(ctx, NULL, "lampiran-kurang", &vs, &mo,
-		    cause);
+		rv = workflow_mail(ctx, NULL, tmpl_missing, &vs, &mo, cause);
 		vars_free(&vs);
 		xasprintf(&d->note, "application without attachments:"
 		    " applicant told what to attach");
@@ -384,19 +388,34 @@ workflow_applicant(struct ctx *ctx, const struct case_row *c,
 	return (rv);
 }
 
+/*
+ * Has rcpt had MAX_NAGS mails of these kinds in the last day, about case
+ * c (or about anything when c is NULL)? RFC 3834: answer a sender only so
+ * often, whatever keeps writing.
+ */
 static int
-workflow_nagged(struct ctx *ctx, const struct case_row *c, const char *rcpt)
+workflow_limited(struct ctx *ctx, const struct case_row *c,
+    const char *const *kinds, size_t nkinds, const char *rcpt)
 {
-	static const char *asks[] = { "tidak-dipahami", "alasan-diperlukan",
-	    "balas-disposisi" };
 	time_t	 since = time(NULL) - 86400;
 	size_t	 i;
 	int	 n = 0;
 
-	/* Every question counts: an auto-responder may trigger any. */
-	for (i = 0; i < sizeof asks / sizeof asks[0]; i++)
-		n += store_outbox_count(ctx->store, c->id, asks[i], rcpt, since);
+	for (i = 0; i < nkinds; i++)
+		n += store_outbox_count(ctx->store, c ? c->id : 0, kinds[i],
+		    rcpt, since);
 	return (n >= MAX_NAGS);
+}
+
+/* Every question to an official counts: an auto-responder may trigger any. */
+static int
+workflow_nagged(struct ctx *ctx, const struct case_row *c, const char *rcpt)
+{
+	static const char *const asks[] = { "tidak-dipahami",
+	    "alasan-diperlukan", "balas-disposisi" };
+
+	return (workflow_limited(ctx, c, asks, sizeof asks / sizeof asks[0],
+	    rcpt));
 }
 
 static int
@@ -476,8 +495,7 @@ workflow_not_yours(struct ctx *ctx, const struct case_row *c,
 	int			 rv;
 
 	if (!rules_applicant_ok(ctx->rules, m->from_addr) ||
-	    store_outbox_count(ctx->store, c->id, "bukan-pejabat",
-	    m->from_addr, time(NULL) - 86400) >= MAX_NAGS)
+	    workflow_limited(ctx, c, &tmpl_not_yours, 1, m->from_addr))
 		return (0);
 	vars_case(&vs, ctx, c);
 	vars_add(&vs, "pejabat", o ? o->title : dp->official);
@@ -485,7 +503,7 @@ workflow_not_yours(struct ctx *ctx, const struct case_row *c,
 	mo.to_addr = m->from_addr;
 	mo.to_name = m->from_name;
 	mo.in_reply_to = m->message_id;
-	rv = workflow_mail(ctx, c, "bukan-pejabat", &vs, &mo, cause);
+	rv = workflow_mail(ctx, c, tmpl_not_yours, &vs, &mo, cause);
 	vars_free(&vs);
 	return (rv);
 }
