@@ -47,7 +47,7 @@ def main():
         wait_until(lambda: "INBOX selected" in r.logtext(), "robot ready")
         e2e = []
         for i in range(N):
-            sb.send(application("budi@" + DOMAIN, subject="Bench %d" % i, n_att=2))
+            sb.send(application("budi@" + DOMAIN, subject="Bench %d" % i))
             t0 = time.time()
             wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status='sent'")
                        == 2 * (i + 1), "mail %d sent" % i, every=0.005)
@@ -70,7 +70,7 @@ def main():
 
         base = r.scalar("SELECT count(*) FROM cases")
         for i in range(M):
-            sb.deliver(application("siti@" + DOMAIN, subject="Batch %d" % i, n_att=1).as_bytes())
+            sb.deliver(application("siti@" + DOMAIN, subject="Batch %d" % i).as_bytes())
         t0 = time.time()
         wait_until(lambda: r.scalar("SELECT count(*) FROM cases") == base + M and
                    r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,

@@ -8,7 +8,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="make gcc pkg-config git ca-certificates python3 libetpan-dev
-libgmime-3.0-dev libsqlite3-dev libpcre2-dev libssl-dev libcurl4-gnutls-dev"
+libgmime-3.0-dev libsqlite3-dev libpcre2-dev libssl-dev libcurl4-gnutls-dev
+libpsl-dev"
 
 missing=
 for p in $PKGS; do

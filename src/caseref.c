@@ -1,51 +1,65 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Case references, TTE-YYYY-NNNNN: the year (WIB) and a five-digit
- * sequence of that year. Found in subjects as "[TTE-2026-00001]" and in
- * Message-IDs the robot made, whatever case the client gave them.
+ * Case references, PREFIX-YYYY-NNNNN: the SOP's prefix (rules: "prefix
+ * TTE"), the year (WIB) and the sequence of that year, five digits or
+ * more. Found in subjects as "[TTE-2026-00001]" and in Message-IDs the
+ * robot made, whatever case the client gave them.
  */
 
 #include <ctype.h>
 #include <string.h>
-#include <strings.h>
 
 #include "disposisi.h"
 
-#define CASE_REF_LEN	14	/* TTE-YYYY-NNNNN */
+/* The length of the reference s starts with, or 0. */
+static size_t
+case_ref_len(const char *s)
+{
+	size_t	 p = 0, n;
+
+	while (isalpha((unsigned char)s[p]))
+		p++;
+	if (p < 2 || p > CASE_PREFIX_MAX || s[p] != '-')
+		return (0);
+	for (n = 1; n <= 4; n++) {
+		if (!isdigit((unsigned char)s[p + n]))
+			return (0);
+	}
+	p += 5;
+	if (s[p] != '-')
+		return (0);
+	for (n = 1; isdigit((unsigned char)s[p + n]); n++)
+		;
+	if (n - 1 < 5 || n - 1 > 9)
+		return (0);
+	return (p + n);
+}
 
 int
 case_ref_valid(const char *s)
 {
-	int	 i;
-
-	if (strncasecmp(s, "TTE-", 4) != 0 || s[8] != '-')
-		return (0);
-	for (i = 4; i < CASE_REF_LEN; i++) {
-		if (i != 8 && !isdigit((unsigned char)s[i]))
-			return (0);
-	}
-	return (1);
+	return (case_ref_len(s) > 0);
 }
 
 /*
  * Finds the first reference in s; copies it, upper case, to out (at least
- * CASE_REF_LEN + 1 bytes) when out is not NULL. Returns 1 if found.
+ * CASE_REF_MAX + 1 bytes) when out is not NULL. Returns 1 if found.
  */
 int
 case_ref_find(const char *s, char *out)
 {
 	const char	*p;
-	int		 i;
+	size_t		 i, n;
 
-	for (p = s; strlen(p) >= CASE_REF_LEN; p++) {
+	for (p = s; *p != '\0'; p++) {
 		if (p > s && isalnum((unsigned char)p[-1]))
 			continue;
-		if (!case_ref_valid(p) || isdigit((unsigned char)p[14]))
+		if ((n = case_ref_len(p)) == 0)
 			continue;
 		if (out != NULL) {
-			for (i = 0; i < CASE_REF_LEN; i++)
+			for (i = 0; i < n; i++)
 				out[i] = toupper((unsigned char)p[i]);
-			out[CASE_REF_LEN] = '\0';
+			out[n] = '\0';
 		}
 		return (1);
 	}

@@ -15,26 +15,6 @@
 
 #include "disposisi.h"
 
-const char *
-classify_name(enum msg_kind k)
-{
-	switch (k) {
-	case KIND_OWN:
-		return ("own");
-	case KIND_MACHINE:
-		return ("machine");
-	case KIND_REPLY:
-		return ("reply");
-	case KIND_APPLICATION:
-		return ("application");
-	case KIND_FOLLOWUP:
-		return ("follow-up");
-	case KIND_UNKNOWN:
-		break;
-	}
-	return ("unknown");
-}
-
 /* The first word of a header value, before any ';' parameter. */
 static int
 classify_word_is(const char *v, const char *word)
@@ -47,50 +27,99 @@ classify_word_is(const char *v, const char *word)
 	    v[n] == ';' || isspace((unsigned char)v[n])));
 }
 
-/* Returns why a machine sent this message, or NULL if a person did. */
-static const char *
-classify_machine(const struct msg *m)
+/* Is the local part of the sender one of these? */
+static int
+classify_sender_is(const struct msg *m, const char *const *names, size_t n)
 {
-	static const char *senders[] = { "mailer-daemon", "postmaster",
-	    "noreply", "no-reply", "donotreply", "do-not-reply" };
-	static const char *subjects[] = { "auto:", "automatic reply",
-	    "autoreply", "out of office", "balasan otomatis",
-	    "di luar kantor", "undeliverable:", "undelivered mail",
-	    "delivery status notification", "returned mail" };
 	const char	*at;
-	size_t		 i, n;
+	size_t		 i, len;
+
+	if (m->from_addr == NULL || (at = strchr(m->from_addr, '@')) == NULL)
+		return (0);
+	len = (size_t)(at - m->from_addr);
+	for (i = 0; i < n; i++) {
+		if (strlen(names[i]) == len &&
+		    strncasecmp(m->from_addr, names[i], len) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+static int
+classify_subject_starts(const struct msg *m, const char *const *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; m->subject != NULL && i < n; i++) {
+		if (strncasecmp(m->subject, s[i], strlen(s[i])) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* A delivery report (RFC 3464) or a bounce in an older shape. */
+static const char *
+classify_bounce(const struct msg *m)
+{
+	static const char *const senders[] = { "mailer-daemon",
+	    "postmaster" };
+	static const char *const subjects[] = { "undeliverable:",
+	    "undelivered mail", "delivery status notification",
+	    "returned mail", "mail delivery failed",
+	    "delivery failure", "tidak terkirim:", "gagal terkirim" };
+
+	if (m->content_type != NULL &&
+	    strcmp(m->content_type, "multipart/report") == 0)
+		return ("a delivery or read report (multipart/report)");
+	if (classify_sender_is(m, senders, sizeof senders / sizeof senders[0]))
+		return ("sent by a mail system");
+	if (classify_subject_starts(m, subjects, sizeof subjects /
+	    sizeof subjects[0]))
+		return ("a bounce subject");
+	return (NULL);
+}
+
+/* An auto-reply: RFC 3834 headers, or a person's own out-of-office rule. */
+static const char *
+classify_autoreply(const struct msg *m)
+{
+	static const char *const subjects[] = { "auto:", "automatic reply",
+	    "autoreply", "auto reply", "out of office", "balasan otomatis",
+	    "di luar kantor" };
 
 	if (m->auto_submitted != NULL && !classify_word_is(m->auto_submitted,
 	    "no"))
 		return ("Auto-Submitted");
-	if (m->content_type != NULL &&
-	    strcmp(m->content_type, "multipart/report") == 0)
-		return ("delivery or read report");
-	if (m->return_path != NULL && strstr(m->return_path, "<>") != NULL)
-		return ("null Return-Path");
-	if (m->precedence != NULL && (classify_word_is(m->precedence, "bulk")
-	    || classify_word_is(m->precedence, "junk") ||
-	    classify_word_is(m->precedence, "list") ||
-	    classify_word_is(m->precedence, "auto_reply")))
-		return ("Precedence");
 	if (m->x_autoreply != NULL)
 		return ("X-Autoreply");
+	if (m->precedence != NULL && classify_word_is(m->precedence,
+	    "auto_reply"))
+		return ("Precedence: auto_reply");
+	if (classify_subject_starts(m, subjects, sizeof subjects /
+	    sizeof subjects[0]))
+		return ("an auto-reply subject");
+	if (reply_is_autoreply(m->subject, m->text))
+		return ("out-of-office words in the subject or first lines");
+	return (NULL);
+}
+
+/* Lists, newsletters and other bulk mail. */
+static const char *
+classify_bulk(const struct msg *m)
+{
+	static const char *const senders[] = { "noreply", "no-reply",
+	    "donotreply", "do-not-reply", "newsletter" };
+
 	if (m->list_id != NULL)
-		return ("mailing list");
-	if (m->from_addr != NULL && (at = strchr(m->from_addr, '@')) != NULL) {
-		n = (size_t)(at - m->from_addr);
-		for (i = 0; i < sizeof senders / sizeof senders[0]; i++) {
-			if (strlen(senders[i]) == n &&
-			    strncasecmp(m->from_addr, senders[i], n) == 0)
-				return ("sender is a mail system");
-		}
-	}
-	for (i = 0; m->subject != NULL && i < sizeof subjects /
-	    sizeof subjects[0]; i++) {
-		if (strncasecmp(m->subject, subjects[i],
-		    strlen(subjects[i])) == 0)
-			return ("auto-reply subject");
-	}
+		return ("a mailing list (List-Id or List-Unsubscribe)");
+	if (m->precedence != NULL && (classify_word_is(m->precedence, "bulk")
+	    || classify_word_is(m->precedence, "junk") ||
+	    classify_word_is(m->precedence, "list")))
+		return ("bulk mail (Precedence)");
+	if (m->return_path != NULL && strstr(m->return_path, "<>") != NULL)
+		return ("a null Return-Path");
+	if (classify_sender_is(m, senders, sizeof senders / sizeof senders[0]))
+		return ("a no-reply sender");
 	return (NULL);
 }
 
@@ -165,90 +194,251 @@ classify_token(const struct ctx *ctx, const struct msg *m)
 	return (NULL);
 }
 
-/*
- * Is this attachment a document an official may be sent? Programs and
- * scripts are never forwarded (a forged application must not carry
- * malware into the office); Outlook's winmail.dat wraps the real files in
- * a format no one can open, so it is no document either. *why says what
- * it is when it is not a document.
- */
-enum att_kind
-classify_attachment(const struct attachment *a, const char **why)
-{
-	static const char *programs[] = { ".exe", ".com", ".bat", ".cmd",
-	    ".scr", ".pif", ".msi", ".js", ".jse", ".vbs", ".vbe", ".wsf",
-	    ".ps1", ".jar", ".hta", ".lnk", ".dll", ".sh", ".apk", ".iso" };
-	const char	*dot = strrchr(a->filename, '.');
-	size_t		 i;
 
-	*why = NULL;
-	if (strcasecmp(a->filename, "winmail.dat") == 0 ||
-	    (a->content_type != NULL &&
-	    strcmp(a->content_type, "application/ms-tnef") == 0)) {
-		*why = "winmail.dat (Outlook TNEF)";
-		return (ATT_WRAPPER);
-	}
-	if (a->content_type != NULL &&
-	    (strcmp(a->content_type, "application/x-msdownload") == 0 ||
-	    strcmp(a->content_type, "application/x-dosexec") == 0)) {
-		*why = "a program";
-		return (ATT_DANGEROUS);
-	}
-	for (i = 0; dot != NULL && i < sizeof programs / sizeof programs[0];
-	    i++) {
-		if (strcasecmp(dot, programs[i]) == 0) {
-			*why = "a program or script";
-			return (ATT_DANGEROUS);
-		}
-	}
-	return (ATT_DOCUMENT);
+/* Adds a reference the mail names; another than the first: disagree. */
+static void
+classify_ref(struct reading *rd, const char *s)
+{
+	char	 ref[CASE_REF_MAX + 1];
+
+	if (s == NULL || !case_ref_find(s, ref))
+		return;
+	if (rd->ref[0] == '\0')
+		snprintf(rd->ref, sizeof rd->ref, "%s", ref);
+	else if (strcmp(rd->ref, ref) != 0)
+		rd->keys_disagree = 1;
 }
 
-/* A case reference in the subject, or a reference to the robot's mail. */
-static int
-classify_about_case(const struct ctx *ctx, const struct msg *m)
+/*
+ * The keys that name a case: the token's reply address, the [REF] tag in
+ * the subject, the robot's Message-IDs in the thread. When they name
+ * different cases (or carry different tokens) nothing is acted on.
+ */
+static void
+classify_keys(const struct ctx *ctx, const struct msg *m, struct reading *rd)
 {
 	const char	*dom = conf_domain(ctx->conf), *at;
+	char		*t;
 	size_t		 i;
 
-	if (m->subject != NULL && case_ref_find(m->subject, NULL))
-		return (1);
-	for (i = 0; i < m->nrefs; i++) {
-		if ((at = strrchr(m->refs[i], '@')) != NULL &&
-		    strcasecmp(at + 1, dom) == 0 && case_ref_valid(m->refs[i]))
-			return (1);
+	rd->token = classify_token(ctx, m);
+	for (i = 0; i < m->nrcpts; i++) {
+		if ((at = strrchr(m->rcpts[i], '@')) != NULL &&
+		    strcasecmp(at + 1, dom) == 0 && strchr(m->rcpts[i], '+'))
+			classify_ref(rd, strchr(m->rcpts[i], '+') + 1);
 	}
-	return (0);
+	classify_ref(rd, m->subject);
+	for (i = 0; i < m->nrefs; i++) {
+		if ((at = strrchr(m->refs[i], '@')) == NULL ||
+		    strcasecmp(at + 1, dom) != 0 ||
+		    !case_ref_valid(m->refs[i]))
+			continue;
+		classify_ref(rd, m->refs[i]);
+		/* Another token in the thread than the one answered. */
+		t = memrchr(m->refs[i], '.', (size_t)(at - m->refs[i]));
+		if (rd->token != NULL && t != NULL && at - t - 1 == TOKEN_LEN &&
+		    strspn(t + 1, "0123456789abcdefABCDEF") == TOKEN_LEN &&
+		    strncasecmp(t + 1, rd->token, TOKEN_LEN) != 0)
+			rd->keys_disagree = 1;
+	}
 }
 
-enum msg_kind
-classify(const struct ctx *ctx, const struct msg *m, char **why)
+/*
+ * The answer: the body's first line, or the subject's command when the
+ * body has no new text. A subject and a body that say different things
+ * are not understood.
+ */
+static void
+classify_answer(const struct msg *m, struct reading *rd)
+{
+	enum reply_verdict	 sv;
+	char			*reason;
+
+	reply_parse(m->text ? m->text : "", &rd->reply);
+	sv = reply_subject(m->subject, &reason);
+	if (rd->reply.line == NULL && sv != REPLY_UNCLEAR) {
+		rd->reply.verdict = sv;
+		rd->reply.reason = reason;
+		return;
+	}
+	free(reason);
+	if (sv != REPLY_UNCLEAR && sv != rd->reply.verdict) {
+		free(rd->reply.reason);
+		free(rd->reply.value);
+		rd->reply.reason = rd->reply.value = NULL;
+		rd->reply.verdict = REPLY_UNCLEAR;
+	}
+}
+
+/* Documents: a program anywhere refuses the mail; kinds for the rest. */
+static void
+classify_documents(const struct ctx *ctx, const struct msg *m,
+    struct reading *rd)
+{
+	size_t	 i, j;
+
+	document_classify(ctx->rules, m, &rd->docs, &rd->ndocs);
+	for (i = 0; i < rd->ndocs; i++) {
+		if (rd->docs[i].verdict == DOC_DANGEROUS && rd->dangerous ==
+		    NULL)
+			rd->dangerous = rd->docs[i].why;
+	}
+	if (rd->kind != KIND_APPLICATION)
+		return;
+	for (i = 0; i < rd->sop->nrequires; i++) {
+		for (j = 0; j < rd->ndocs; j++) {
+			if (rd->docs[j].kind != NULL && strcmp(rd->docs[j].kind,
+			    rd->sop->requires[i]) == 0)
+				break;
+		}
+		if (j == rd->ndocs && rd->nmissing < sizeof rd->missing /
+		    sizeof rd->missing[0])
+			rd->missing[rd->nmissing++] = rd->sop->requires[i];
+	}
+}
+
+static const struct sop *
+classify_sop(const struct ctx *ctx, const char *from)
+{
+	size_t	 i;
+
+	for (i = 0; i < ctx->rules->nsops; i++) {
+		if (rules_applicant_ok(&ctx->rules->sops[i], from))
+			return (&ctx->rules->sops[i]);
+	}
+	return (NULL);
+}
+
+static void
+classify_kind(const struct ctx *ctx, const struct msg *m, struct reading *rd)
 {
 	const char	*w;
-	char		*tok;
+	int		 from_bsre;
 
 	if (util_addr_eq(m->from_addr, ctx->conf->robot_address)) {
-		xasprintf(why, "the robot's own mail");
-		return (KIND_OWN);
+		rd->kind = KIND_OWN;
+		xasprintf(&rd->why, "the robot's own mail");
+		return;
 	}
-	if ((w = classify_machine(m)) != NULL) {
-		xasprintf(why, "sent by a machine (%s)", w);
-		return (KIND_MACHINE);
+	if ((w = classify_bounce(m)) != NULL) {
+		rd->kind = KIND_BOUNCE;
+		xasprintf(&rd->why, "a bounce: %s", w);
+		return;
 	}
-	if ((tok = classify_token(ctx, m)) != NULL) {
-		free(tok);
-		xasprintf(why, "reply to a disposition");
-		return (KIND_REPLY);
+	rd->notice = notice_match(ctx->rules, m, &rd->keys, &from_bsre);
+	if (rd->notice != NULL) {
+		rd->kind = KIND_NOTICE;
+		rd->rule = rd->notice->where;
+		xasprintf(&rd->why, "an AMS notice: %s", rd->notice->words);
+		return;
 	}
-	if (classify_about_case(ctx, m)) {
-		xasprintf(why, "mail about an existing case");
-		return (KIND_FOLLOWUP);
+	if (from_bsre) {
+		rd->kind = KIND_UNKNOWN;
+		xasprintf(&rd->why, "mail from BSrE that matches no notice of"
+		    " the rules: for the admin");
+		return;
 	}
-	if (rules_applicant_ok(ctx->rules, m->from_addr)) {
-		xasprintf(why, "new mail from an applicant domain");
-		return (KIND_APPLICATION);
+	if ((w = classify_autoreply(m)) != NULL) {
+		rd->kind = KIND_AUTOREPLY;
+		classify_keys(ctx, m, rd);
+		xasprintf(&rd->why, "an auto-reply: %s", w);
+		return;
 	}
-	xasprintf(why, "sender %s is neither an applicant nor answering a"
-	    " disposition", m->from_addr);
-	return (KIND_UNKNOWN);
+	if ((w = classify_bulk(m)) != NULL) {
+		rd->kind = KIND_LIST;
+		xasprintf(&rd->why, "ignored: %s", w);
+		return;
+	}
+	classify_keys(ctx, m, rd);
+	rd->role = rules_role_by_addr(ctx->rules, m->from_addr);
+	if (rd->token != NULL || (rd->ref[0] != '\0' && rd->role != NULL)) {
+		rd->kind = KIND_REPLY;
+		rd->rule = rd->role != NULL ? rd->role->where : NULL;
+		classify_answer(m, rd);
+		if (rd->keys_disagree)
+			xasprintf(&rd->why, "an answer whose keys (token, tag,"
+			    " thread) name different cases or steps: not"
+			    " acted on");
+		else if (rd->role == NULL)
+			xasprintf(&rd->why, "an answer from %s, who holds no"
+			    " role in the rules", m->from_addr);
+		else
+			xasprintf(&rd->why, "an answer from %s (%s)",
+			    m->from_addr, rd->role->name);
+		return;
+	}
+	if (rd->ref[0] != '\0') {
+		rd->kind = KIND_FOLLOWUP;
+		xasprintf(&rd->why, "mail about case %s", rd->ref);
+		return;
+	}
+	if (rd->role != NULL && m->natt == 0) {
+		rd->kind = KIND_UNKNOWN;
+		xasprintf(&rd->why, "mail from %s (%s) that names no case and"
+		    " carries no document", m->from_addr, rd->role->name);
+		return;
+	}
+	if ((rd->sop = classify_sop(ctx, m->from_addr)) != NULL) {
+		rd->kind = KIND_APPLICATION;
+		rd->rule = rd->sop->where;
+		xasprintf(&rd->why, "a new application for SOP %s",
+		    rd->sop->name);
+		return;
+	}
+	rd->kind = KIND_UNKNOWN;
+	xasprintf(&rd->why, "%s may not apply and answers no disposition",
+	    m->from_addr);
+}
+
+/*
+ * Reads a message: what it is, the case it names, the answer it gives,
+ * its documents. Uses the message and the rules only - the database is
+ * workflow.c's - so `disposisi explain` shows the same reading.
+ */
+void
+classify_read(const struct ctx *ctx, const struct msg *m,
+    struct reading *rd)
+{
+	memset(rd, 0, sizeof *rd);
+	classify_kind(ctx, m, rd);
+	if (rd->kind == KIND_REPLY || rd->kind == KIND_FOLLOWUP ||
+	    rd->kind == KIND_APPLICATION)
+		classify_documents(ctx, m, rd);
+}
+
+void
+classify_clear(struct reading *rd)
+{
+	free(rd->why);
+	free(rd->token);
+	reply_clear(&rd->reply);
+	document_free(rd->docs, rd->ndocs);
+	notice_keys_clear(&rd->keys);
+	memset(rd, 0, sizeof *rd);
+}
+
+const char *
+classify_kind_name(const struct reading *rd)
+{
+	if (rd->dangerous != NULL)
+		return ("invalid");
+	switch (rd->kind) {
+	case KIND_OWN:
+	case KIND_LIST:
+		return ("ignored");
+	case KIND_AUTOREPLY:
+		return ("auto-reply");
+	case KIND_BOUNCE:
+		return ("bounce");
+	case KIND_NOTICE:
+		return ("notice");
+	case KIND_REPLY:
+		return (rd->role == NULL ? "invalid" : "command");
+	case KIND_FOLLOWUP:
+	case KIND_APPLICATION:
+		return ("submission");
+	case KIND_UNKNOWN:
+		break;
+	}
+	return ("invalid");
 }

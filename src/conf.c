@@ -32,6 +32,7 @@ struct ckey {
 /* Sorted by name for bsearch. */
 static const struct ckey conf_keys[] = {
 	{ "admin_address",	C_STR,	O(admin_address), 0, 0 },
+	{ "auth_require_internal", C_BOOL, O(auth_require_internal), 0, 0 },
 	{ "auth_serv_id",	C_STR,	O(auth_serv_id), 0, 0 },
 	{ "database",		C_PATH,	O(database), 0, 0 },
 	{ "hmac_secret_file",	C_PATH,	O(hmac_secret_file), 0, 0 },
@@ -247,6 +248,31 @@ conf_defaults(struct conf *c)
 	c->max_attachments = 7 * 1024 * 1024;
 }
 
+/* What a checkout's explain uses when the config does not say. */
+static void
+conf_lenient(struct conf *c)
+{
+	if (c->robot_address == NULL)
+		c->robot_address = xstrdup("tte@muaraenimkab.go.id");
+	if (c->admin_address == NULL)
+		c->admin_address = xstrdup("admin@muaraenimkab.go.id");
+	if (c->rules_dir == NULL)
+		c->rules_dir = xstrdup("rules");
+	if (c->templates_dir == NULL)
+		c->templates_dir = xstrdup("mail-templates");
+}
+
+static int
+conf_check_robot(struct conf *c, char **cause)
+{
+	if (strchr(c->robot_address, '@') == NULL) {
+		xasprintf(cause, "%s: robot_address: not an address: \"%s\"",
+		    c->path, c->robot_address);
+		return (-1);
+	}
+	return (0);
+}
+
 /* Checks what no single line can: required keys and combinations. */
 static int
 conf_check(struct conf *c, char **cause)
@@ -271,11 +297,8 @@ conf_check(struct conf *c, char **cause)
 			return (-1);
 		}
 	}
-	if (strchr(c->robot_address, '@') == NULL) {
-		xasprintf(cause, "%s: robot_address: not an address: \"%s\"",
-		    c->path, c->robot_address);
+	if (conf_check_robot(c, cause) == -1)
 		return (-1);
-	}
 	if (c->imap_tls == TLS_NONE && !c->imap_allow_plaintext) {
 		xasprintf(cause, "%s: imap_tls: \"none\" sends the password in"
 		    " clear; set imap_allow_plaintext = yes to allow it",
@@ -302,8 +325,13 @@ conf_check(struct conf *c, char **cause)
 	return (0);
 }
 
-struct conf *
-conf_load(const char *path, char **cause)
+/*
+ * Reads the file; lenient (for `disposisi explain`) skips secrets and
+ * needs only what reading mail needs: robot_address and the rules and
+ * templates, defaulting to a checkout's own.
+ */
+static struct conf *
+conf_read(const char *path, int lenient, char **cause)
 {
 	struct conf	*c;
 	char		*buf, *line, *next, *dir, *key, *val, *why = NULL;
@@ -334,6 +362,8 @@ conf_load(const char *path, char **cause)
 			    key);
 			goto fail;
 		}
+		if (lenient && k->type == C_SECRET)
+			continue;
 		if (conf_value(c, k, dir, val, &why) == -1) {
 			xasprintf(cause, "%s:%u: %s: %s", path, lineno, key,
 			    why);
@@ -344,7 +374,10 @@ conf_load(const char *path, char **cause)
 	free(dir);
 	if (c->smtp_user == NULL && c->smtp_password != NULL)
 		c->smtp_user = xstrdup(c->imap_user);
-	if (conf_check(c, cause) == -1) {
+	if (lenient)
+		conf_lenient(c);
+	if ((lenient ? conf_check_robot(c, cause) : conf_check(c, cause)) ==
+	    -1) {
 		conf_free(c);
 		return (NULL);
 	}
@@ -355,6 +388,27 @@ fail:
 	free(dir);
 	conf_free(c);
 	return (NULL);
+}
+
+struct conf *
+conf_load(const char *path, char **cause)
+{
+	return (conf_read(path, 0, cause));
+}
+
+/* A config for explain: from a file, or a checkout's defaults. */
+struct conf *
+conf_load_lenient(const char *path, char **cause)
+{
+	struct conf	*c;
+
+	if (path != NULL)
+		return (conf_read(path, 1, cause));
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup("(defaults)");
+	conf_defaults(c);
+	conf_lenient(c);
+	return (c);
 }
 
 /*

@@ -18,6 +18,8 @@
 
 #include "log.h"
 #include "xmalloc.h"
+#include "reply.h"
+#include "sniff.h"
 
 #define DISPOSISI_VERSION	"0.1"
 #define EX_CONFIG_STATUS	78	/* sysexits.h EX_CONFIG */
@@ -67,6 +69,7 @@ struct conf {
 	int		 reply_plus_address;	/* tokens in robot+tok@ */
 	char		*admin_address;
 	char		*auth_serv_id;		/* trusted A-R id, or NULL */
+	int		 auth_require_internal;	/* office mail needs a pass too */
 
 	char		*database;
 	char		*spool_dir;
@@ -82,13 +85,21 @@ struct conf {
 	int		 log_syslog;
 };
 struct conf	*conf_load(const char *, char **);
+struct conf	*conf_load_lenient(const char *, char **);
 void		 conf_free(struct conf *);
 int		 conf_load_secret(struct conf *, char **);
 const char	*conf_domain(const struct conf *);
 
 /* caseref.c */
+#define CASE_PREFIX_MAX	10
+#define CASE_REF_MAX	(CASE_PREFIX_MAX + 16)	/* PFX-YYYY-NNNNNNNNN */
 int		 case_ref_find(const char *, char *);
 int		 case_ref_valid(const char *);
+
+/* clock.c */
+void		 clock_init(void);
+void		 clock_set(time_t);
+time_t		 clock_now(void);
 
 /* util.c */
 char		*util_lower(const char *);
@@ -145,8 +156,10 @@ struct attachment {
 	char		*path;		/* in the spool */
 	char		 sha256[SHA256_HEX_LEN + 1];
 	size_t		 size;
+	int		 inline_cid;	/* inline, with a Content-ID */
 };
 struct msg {
+	char		*path;		/* the raw message in the spool */
 	char		*message_id;	/* without <> */
 	char		*from_addr;	/* lower case */
 	char		*from_name;
@@ -189,34 +202,233 @@ void		 mime_free(struct msg *);
 int		 mime_build(const struct mail_out *, const char *, char **);
 
 /* auth.c */
+enum auth_verdict {
+	AUTH_NONE,
+	AUTH_PASS,
+	AUTH_FAIL
+};
+/* What the trusted MTA said for the From domain; *why: caller frees. */
+enum auth_verdict auth_verdict(const struct conf *, const struct msg *,
+		     char **);
+/* 1 = may act, 0 = must not, with *why (caller frees) set. */
 int		 auth_check(const struct conf *, const struct msg *, char **);
 
-/* rules.c */
-struct official {
-	char		*role;
-	char		*address;
+/* rules.c: the rules language of rules/ (see man/disposisi.rules.5). */
+struct re;
+struct role {
+	char		*name;
 	char		*title;
+	char		**addrs;	/* lower case; a group has several */
+	size_t		 naddrs;
+	char		*where;		/* "file:line" of the definition */
 };
+struct doctype {
+	char		*name;		/* e.g. "ktp" */
+	char		*words;		/* for the applicant: "fotokopi KTP" */
+	struct re	*pattern;	/* on the file name */
+	char		**types;	/* sniffed types allowed: "pdf" ... */
+	size_t		 ntypes;
+	size_t		 max_size;	/* bytes, 0: no limit */
+	char		*where;
+};
+struct notice {
+	char		*event;		/* e.g. "certificate-issued" */
+	char		*words;
+	struct re	*from, *to, *subject, *body;	/* NULL: any */
+	char		*tmpl;		/* the relay's explanation */
+	int		 expires_months; /* 0: sets no expiry */
+	char		*where;
+};
+enum target_kind {
+	TARGET_NONE,			/* not given */
+	TARGET_STEP,
+	TARGET_DONE,			/* closed: the SOP's end reached */
+	TARGET_REJECT,			/* closed: stopped, applicant told */
+	TARGET_APPLICANT		/* back to the applicant, then here */
+};
+struct target {
+	enum target_kind kind;
+	char		*step;		/* TARGET_STEP: a step's name */
+	char		*where;
+};
+struct on_event {
+	char		*event;		/* a notice's event */
+	struct target	 to;
+};
+struct step_kind;
 struct step {
-	char		*id;		/* the SOP's step number, e.g. "2" */
-	char		*role;
+	char		*name;		/* what cases store: "periksa-berkas" */
+	char		*number;	/* the SOP's number: "5" */
+	const struct step_kind *kind;
+	char		*actor;		/* a role's name, or "applicant" */
+	const struct role *role;	/* NULL when the applicant acts */
 	int		 minutes;	/* standard time (Mutu Baku Waktu) */
 	char		*task;
+	char		**send;		/* document kinds mailed to the actor */
+	size_t		 nsend;
+	char		**needs;	/* kinds needed before the step starts */
+	size_t		 nneeds;
+	struct target	 yes, no;
+	struct on_event	*on;
+	size_t		 non;
+	int		 quorum;	/* quorum: Ys needed; 0 = all members */
+	char		*document;	/* document: the kind a Y must carry */
+	char		*value_type;	/* value: "email" or "text" */
+	char		*value_domain;	/* value email: its domain, or NULL */
+	int		 skip_in_office; /* skip-when applicant-in-office */
+	char		*tmpl;		/* the actor's mail; "disposisi" */
+	char		*where;
 };
-struct rules {
-	struct official	*officials;
-	size_t		 nofficials;
-	struct step	*steps;
-	size_t		 nsteps;
+struct sop {
+	char		*name;		/* "tte" */
+	char		*title;
+	char		*prefix;	/* "TTE": references TTE-YYYY-NNNNN */
+	int		 applicants_any;
 	char		**applicant_domains;
 	size_t		 napplicant_domains;
+	char		*office_domain;
+	char		**requires;	/* document kinds of an application */
+	size_t		 nrequires;
+	struct step	*steps;		/* in the order of the SOP */
+	size_t		 nsteps;
+	char		*where;
 };
+struct rules {
+	struct role	*roles;
+	size_t		 nroles;
+	struct doctype	*docs;
+	size_t		 ndocs;
+	struct notice	*notices;
+	size_t		 nnotices;
+	struct sop	*sops;
+	size_t		 nsops;
+	char		 version[13];	/* SHA-256 of the files read, cut */
+};
+/*
+ * Loads every *.conf of a directory in name order (and what they
+ * include). On any mistake returns NULL and sets *cause to every error
+ * found, one "file:line:col: message" a line.
+ */
 struct rules	*rules_load(const char *, char **);
 void		 rules_free(struct rules *);
-const struct official *rules_official(const struct rules *, const char *);
-const struct official *rules_official_by_addr(const struct rules *,
-		     const char *);
-int		 rules_applicant_ok(const struct rules *, const char *);
+const struct role *rules_role(const struct rules *, const char *);
+/* The role holding an address (the first if several), or NULL. */
+const struct role *rules_role_by_addr(const struct rules *, const char *);
+int		 rules_role_has(const struct role *, const char *);
+const struct doctype *rules_doctype(const struct rules *, const char *);
+const struct sop *rules_sop(const struct rules *, const char *);
+const struct step *rules_step(const struct sop *, const char *);
+/* May this sender open a case of this SOP? */
+int		 rules_applicant_ok(const struct sop *, const char *);
+/* The step kinds, by name (step-*.c). */
+const struct step_kind *rules_step_kind(const char *);
+
+/* decide.c: the engine, (SOP, case, event, now) -> effects, no I/O. */
+enum case_state {
+	CASE_WAIT_DOCS,		/* documents missing: the applicant's turn */
+	CASE_OPEN,		/* at a step: its actor's turn */
+	CASE_RETURNED,		/* a T sent it back to the applicant */
+	CASE_DONE,		/* the SOP's end: certificate issued */
+	CASE_REJECTED,		/* stopped by a T */
+	CASE_CANCELLED		/* cancelled by the admin */
+};
+const char	*case_state_name(enum case_state);
+int		 case_state_parse(const char *, enum case_state *);
+int		 case_state_closed(enum case_state);
+
+/* What decide() knows of a case (none yet for a new application). */
+struct case_view {
+	const char	*ref;
+	enum case_state	 state;
+	const char	*step;		/* the step's name */
+	int		 round;		/* how often the step was entered */
+	const char	*applicant;
+	const char	**docs;		/* document kinds the case holds */
+	size_t		 ndocs;
+	const char	**yes_from;	/* quorum: who said Y this round */
+	size_t		 nyes;
+	int		 has_step_doc;	/* the step's document came this round */
+};
+enum event_type {
+	EV_APPLICATION,		/* a new application */
+	EV_APPLICANT_MAIL,	/* the applicant writes about the case */
+	EV_ANSWER,		/* an actor answers a dispatch */
+	EV_NOTICE		/* an AMS notice matched to the case */
+};
+struct event {
+	enum event_type	 type;
+	const char	*from;
+	const char	**docs;		/* kinds of the mail's documents */
+	size_t		 ndocs;
+	int		 verdict;	/* EV_ANSWER: REPLY_* of reply.h */
+	const char	*reason;
+	const char	*value;
+	const char	*step;		/* EV_ANSWER: the dispatch's step */
+	int		 round;		/*   and round */
+	int		 answered;	/*   already answered */
+	int		 may_ask;	/* under the daily limit of questions */
+	const struct notice *notice;	/* EV_NOTICE */
+};
+enum effect_type {
+	FX_ENTER,		/* the case enters a state at a step */
+	FX_DISPATCH,		/* the step's actors get its mail */
+	FX_ANSWER,		/* the answer is recorded on its dispatch */
+	FX_DOCS,		/* the mail's documents join the case */
+	FX_VALUE,		/* the step's value is recorded */
+	FX_APPLICANT,		/* mail to the applicant (tmpl) */
+	FX_SENDER,		/* mail back to the sender (tmpl) */
+	FX_RELAY,		/* the notice relayed to the applicant */
+	FX_EXPIRES,		/* the certificate's end: now + months */
+	FX_ADMIN		/* the admin is told (tmpl) */
+};
+struct effect {
+	enum effect_type type;
+	enum case_state	 state;		/* FX_ENTER */
+	const struct step *step;	/* FX_ENTER, FX_DISPATCH, FX_VALUE */
+	const char	*tmpl;		/* FX_APPLICANT, FX_SENDER, ... */
+	const char	*arg;		/* FX_VALUE: the value */
+	int		 months;	/* FX_EXPIRES */
+};
+#define DECIDE_MAXFX	24
+struct decide {
+	const struct rules *rules;
+	const struct sop *sop;
+	const struct case_view *c;
+	const struct event *ev;
+	time_t		 now;
+
+	struct effect	 fx[DECIDE_MAXFX];
+	size_t		 nfx;
+	const char	*missing[16];	/* kinds still missing, for mails */
+	size_t		 nmissing;
+	char		 note[256];	/* why, one English sentence */
+	const char	*rule;		/* "file:line" that decided */
+	char		 value[256];	/* storage for FX_VALUE's argument */
+};
+void		 decide(struct decide *);
+void		 decide_decided(struct decide *, const struct step *);
+void		 decide_dispatch(struct decide *, const struct step *);
+int		 decide_mail_has(const struct decide *, const char *);
+void		 decide_fx(struct decide *, enum effect_type, const char *);
+void		 decide_goto(struct decide *, const struct step *,
+		     const struct target *);
+void		 decide_enter(struct decide *, const struct step *);
+void		 decide_note(struct decide *, const char *, const char *, ...)
+		     __attribute__((format(printf, 3, 4)));
+
+/* step-*.c: one file per step kind, listed in rules.c's table. */
+struct step_kind {
+	const char	*name;
+	/* Checks what the grammar cannot; -1 and *cause on a mistake. */
+	int		(*check)(const struct sop *, const struct step *,
+			    char **);
+	/* Entered: mail the actors, or wait for a notice. */
+	void		(*enter)(struct decide *, const struct step *);
+	/* An actor's clear Y or T (with its reason). */
+	void		(*answer)(struct decide *, const struct step *);
+};
+extern const struct step_kind step_decision, step_quorum, step_value,
+		    step_document, step_notice;
 
 /* template.c */
 struct tvar {
@@ -231,21 +443,32 @@ struct store;
 struct case_row {
 	int64_t		 id;
 	char		*ref;
-	char		*applicant;
+	char		*sop;
+	char		*applicant;	/* where mail to the applicant goes */
+	char		*applicant_first; /* who applied */
 	char		*applicant_name;
 	char		*subject;
 	char		*root_message_id;
-	char		*state;
-	int		 step;
+	enum case_state	 state;
+	char		*step;		/* the step's name */
+	int		 round;
+	char		*rules_version;
 };
 struct dispatch_row {
 	int64_t		 id;
 	int64_t		 case_id;
-	int		 step;
+	char		*step;
+	int		 round;
 	char		*official;
 	char		*token;
 	char		*message_id;
 	int		 answered;
+};
+struct doc_row {
+	struct attachment a;
+	char		*kind;		/* NULL: not recognised */
+	char		*step;		/* the step it came with, or NULL */
+	int		 round;
 };
 struct outbox_row {
 	int64_t		 id;
@@ -281,24 +504,36 @@ int		 store_inbound_pending(struct store *, const char *,
 int		 store_inbound_done(struct store *, int64_t);
 void		 store_inbound_rows_free(struct inbound_row *, size_t);
 struct case_row	*store_case_open(struct store *, const char *, const char *,
-		     const char *, const char *, time_t);
+		     const char *, const char *, const char *, const char *,
+		     const char *, const char *);
 struct case_row	*store_case_get(struct store *, int64_t);
 int64_t		 store_case_find(struct store *, const char *, char **, size_t);
-char		*store_case_ref(struct store *, int64_t);
+int64_t		 store_case_by_applicant(struct store *, const char *);
 void		 store_case_free(struct case_row *);
-int		 store_case_set(struct store *, int64_t, const char *, int,
-		     const char *, const char *);
+/* Compare-and-set of state, step and round: 1 moved, 0 not, -1 error. */
+int		 store_case_enter(struct store *, const struct case_row *,
+		     enum case_state, const char *, int, const char *);
+int		 store_case_applicant(struct store *, int64_t, const char *);
+int		 store_case_positions(struct store *, char ***, char ***,
+		     char ***, size_t *);
+int		 store_case_expires(struct store *, int64_t, time_t);
 int		 store_event(struct store *, int64_t, const char *, const char *,
 		     const char *);
+int		 store_value_add(struct store *, int64_t, const char *,
+		     const char *);
 int		 store_document_add(struct store *, int64_t,
-		     const struct attachment *);
-int		 store_documents(struct store *, int64_t, struct attachment **,
+		     const struct attachment *, const char *, const char *, int);
+int		 store_documents(struct store *, int64_t, struct doc_row **,
 		     size_t *);
-void		 store_documents_free(struct attachment *, size_t);
-int64_t		 store_dispatch_add(struct store *, int64_t, int, const char *,
-		     const char *, const char *, const char *);
+void		 store_documents_free(struct doc_row *, size_t);
+int64_t		 store_dispatch_add(struct store *, int64_t, const char *, int,
+		     const char *, const char *, const char *, const char *);
 struct dispatch_row *store_dispatch_by_token(struct store *, const char *);
-struct dispatch_row *store_dispatch_pending(struct store *, int64_t);
+struct dispatch_row *store_dispatch_pending(struct store *, int64_t,
+		     const char *);
+/* Who answered Y at a step in a round; a list of strings to free. */
+int		 store_dispatch_yes(struct store *, int64_t, const char *, int,
+		     char ***, size_t *);
 void		 store_dispatch_free(struct dispatch_row *);
 int		 store_dispatch_answer(struct store *, int64_t, const char *,
 		     const char *, int64_t);
@@ -312,6 +547,8 @@ int		 store_outbox_result(struct store *, int64_t, const char *, int,
 int		 store_outbox_next_due(struct store *, time_t *);
 int		 store_outbox_count(struct store *, int64_t, const char *,
 		     const char *, time_t);
+int		 store_outbox_token_count(struct store *, const char *,
+		     const char *);
 char		*store_error(struct store *);
 int		 store_print(struct store *, FILE *, const char *, const char *);
 
@@ -333,24 +570,110 @@ int		 outbox_enqueue(struct ctx *, int64_t, const char *,
 int		 outbox_drain(struct ctx *);
 int		 outbox_wait_seconds(struct ctx *, int);
 
-/* html.c and reply.c are declared in html.h and reply.h; classify.c */
+/* document.c: an application's files, judged by content and rules. */
+enum doc_verdict {
+	DOC_KIND,		/* a document of a kind the rules know */
+	DOC_OTHER,		/* a document no name pattern matched */
+	DOC_REFUSED,		/* an archive, winmail.dat, a wrong type, too big */
+	DOC_SIGNATURE,		/* a small inline image: a mail signature */
+	DOC_DANGEROUS		/* a program or script: never forwarded */
+};
+struct doc_class {
+	const struct attachment *a;
+	enum doc_verdict verdict;
+	const char	*kind;		/* DOC_KIND: the doctype's name */
+	const char	*type;		/* sniffed from the bytes */
+	char		*why;		/* DOC_REFUSED, DOC_DANGEROUS */
+};
+void		 document_classify(const struct rules *, const struct msg *,
+		     struct doc_class **, size_t *);
+void		 document_free(struct doc_class *, size_t);
+const char	*document_verdict_name(enum doc_verdict);
+
+/* notice.c: which AMS notice a mail is, and whose. */
+struct notice_keys {
+	char		*email;
+	char		*nik;
+	char		*name;
+};
+/* The notice all of whose patterns match, or NULL; *from_bsre says
+ * whether the sender matched some notice's "from". */
+const struct notice *notice_match(const struct rules *, const struct msg *,
+		     struct notice_keys *, int *);
+void		 notice_keys_clear(struct notice_keys *);
+
+/* classify.c: what a message is, from the message and the rules alone. */
 enum msg_kind {
 	KIND_OWN,		/* the robot's own mail */
-	KIND_MACHINE,		/* auto-reply, bounce, list: never answered */
-	KIND_REPLY,		/* carries a dispatch token */
-	KIND_FOLLOWUP,		/* about an existing case, not a decision */
-	KIND_APPLICATION,	/* new mail from an allowed applicant */
-	KIND_UNKNOWN		/* anyone else: quarantine, no answer */
+	KIND_LIST,		/* lists, newsletters, bulk: ignored */
+	KIND_AUTOREPLY,		/* out-of-office and other auto-replies */
+	KIND_BOUNCE,		/* delivery reports */
+	KIND_NOTICE,		/* BSrE's AMS */
+	KIND_REPLY,		/* an official's answer (token or case tag) */
+	KIND_FOLLOWUP,		/* other mail about a case (the applicant) */
+	KIND_APPLICATION,	/* a new application */
+	KIND_UNKNOWN		/* nobody we serve: no answer */
 };
-enum msg_kind	 classify(const struct ctx *, const struct msg *, char **);
+struct reading {
+	enum msg_kind	 kind;
+	char		*why;		/* one English sentence */
+	const char	*rule;		/* "file:line" that decided, or NULL */
+	const struct sop *sop;
+	char		 ref[CASE_REF_MAX + 1];	/* from the mail, or "" */
+	char		*token;		/* a dispatch token, or NULL */
+	int		 keys_disagree;	/* token, tag and thread name */
+					/* different cases */
+	const struct role *role;	/* the sender's, or NULL */
+	struct reply	 reply;		/* REPLY: the answer read */
+	struct doc_class *docs;
+	size_t		 ndocs;
+	const char	*dangerous;	/* why the mail is refused, or NULL */
+	const char	*missing[16];	/* APPLICATION: required kinds absent */
+	size_t		 nmissing;
+	const struct notice *notice;
+	struct notice_keys keys;
+};
+void		 classify_read(const struct ctx *, const struct msg *,
+		     struct reading *);
+void		 classify_clear(struct reading *);
+/* explain's word for a reading: submission, command, notice, ... */
+const char	*classify_kind_name(const struct reading *);
 char		*classify_token(const struct ctx *, const struct msg *);
-enum att_kind {
-	ATT_DOCUMENT,		/* goes with the case */
-	ATT_WRAPPER,		/* winmail.dat: skipped */
-	ATT_DANGEROUS		/* a program: the mail is quarantined */
+
+/* letter.c: the robot's mails, rendered and queued. */
+struct letter {
+	struct ctx	*ctx;
+	const struct case_row *c;	/* NULL: mail about no case */
+	const struct sop *sop;
+	const struct step *step;	/* the step the mail is about */
+	const struct step *next;	/* where the case went */
+	const struct msg *m;		/* the mail answered, or NULL */
+	const struct reading *rd;
+	const char	*in_reply_to;
+	const char	*to_title;	/* the recipient's title */
+	const char	*reason;	/* a T's reason, when not rd's */
+	const char	*value;
+	const char	*doc_words;	/* the document a step needs */
+	const char	*answered;	/* quorum: who said Y */
+	const char	*official;	/* whose step it is */
+	const char	*expires;	/* the certificate's end, in words */
+	const char	*ref;		/* a case's reference, when no c */
+	const char	*rcpt;		/* undelivered mail: to whom, */
+	const char	*code;		/*   the server's code */
+	const char	*message_id;	/*   and which mail */
+	const struct notice *notice;
+	const char	*missing[16];	/* document kinds */
+	size_t		 nmissing;
+	const struct attachment *const *list;	/* documents named */
+	size_t		 nlist;
+	const char	*att_note;
+	const struct attachment *att;	/* attached to the mail */
+	size_t		 natt;
+	int		 first_dispatch;	/* Message-ID ref.token@ */
 };
-enum att_kind	 classify_attachment(const struct attachment *, const char **);
-const char	*classify_name(enum msg_kind);
+int		 letter_send(const struct letter *, const char *, const char *,
+		     const char *, const char *, char **);
+int		 letter_check(struct ctx *, const struct rules *, char **);
 
 /* workflow.c */
 struct decision {
@@ -362,8 +685,17 @@ struct decision {
 int		 workflow_handle(struct ctx *, const struct msg *, int64_t,
 		     struct decision *, char **);
 
-/* status.c */
-int		 status_show(struct store *, const char *);
+/* disposisi.c: the command table; cmd-*.c: one file per command. */
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;
+	int		(*exec)(const struct cmd_entry *, int, char **);
+};
+extern const struct cmd_entry cmd_check_entry, cmd_explain_entry,
+		    cmd_run_entry, cmd_status_entry, cmd_version_entry;
+int		 cmd_usage(const struct cmd_entry *, int);
+struct rules	*setup_rules(struct ctx *, char **);
+void		 setup_load(const char *, struct ctx *);
 
 /* intake.c */
 int		 intake_run(struct ctx *);

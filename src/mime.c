@@ -220,6 +220,8 @@ mime_save_part(GMimePart *part, struct spool *sp, struct msg *m,
 	    m->natt + 1);
 	a->path = path;
 	a->size = (size_t)len;
+	a->inline_cid = !g_mime_part_is_attachment(part) &&
+	    g_mime_object_get_content_id(GMIME_OBJECT(part)) != NULL;
 	m->natt++;
 	return (0);
 }
@@ -314,6 +316,7 @@ mime_parse(const char *path, struct spool *sp, char **cause)
 	}
 	o = GMIME_OBJECT(gm);
 	m = xcalloc(1, sizeof *m);
+	m->path = xstrdup(path);
 	m->message_id = mime_dup(g_mime_message_get_message_id(gm));
 	m->subject = mime_dup(g_mime_message_get_subject(gm));
 	from = g_mime_message_get_from(gm);
@@ -402,6 +405,7 @@ mime_free(struct msg *m)
 
 	if (m == NULL)
 		return;
+	free(m->path);
 	free(m->message_id);
 	free(m->from_addr);
 	free(m->from_name);

@@ -73,36 +73,23 @@ static void
 outbox_report(struct ctx *ctx, const struct outbox_row *r, int code,
     const char *why)
 {
-	char		 scode[16];
-	char		*subject, *body, *cause = NULL;
-	struct mail_out	 mo;
-	struct tvar	 v[] = {
-		{ "ref", r->case_ref ? r->case_ref : "-" },
-		{ "penerima", r->rcpt },
-		{ "kode", scode },
-		{ "alasan", why },
-		{ "message_id", r->message_id },
-	};
+	struct letter	 lt = { 0 };
+	char		 scode[16], *cause = NULL;
 
 	if (util_addr_eq(r->rcpt, ctx->conf->admin_address))
 		return;		/* never report a failed report: no loop */
 	snprintf(scode, sizeof scode, "%d", code);
-	if (template_render(ctx->conf->templates_dir, "gagal-kirim", v,
-	    sizeof v / sizeof v[0], &subject, &body, &cause) == -1) {
-		log_warnx("%s", cause);
-		free(cause);
-		return;
-	}
-	memset(&mo, 0, sizeof mo);
-	mo.to_addr = ctx->conf->admin_address;
-	mo.subject = subject;
-	mo.text = body;
-	if (outbox_enqueue(ctx, 0, "gagal-kirim", &mo, &cause) == -1) {
+	lt.ctx = ctx;
+	lt.ref = r->case_ref ? r->case_ref : "-";
+	lt.rcpt = r->rcpt;
+	lt.code = scode;
+	lt.reason = why;
+	lt.message_id = r->message_id;
+	if (letter_send(&lt, "gagal-kirim", ctx->conf->admin_address, NULL,
+	    NULL, &cause) == -1) {
 		log_warnx("failure report: %s", cause);
 		free(cause);
 	}
-	free(subject);
-	free(body);
 }
 
 /* Sends every due row. Returns the number sent. */
@@ -114,7 +101,7 @@ outbox_drain(struct ctx *ctx)
 	size_t			 n, i;
 	int			 code, rv, sent = 0;
 	char			*cause;
-	time_t			 now = time(NULL);
+	time_t			 now = clock_now();
 
 	store_outbox_due(ctx->store, now, &rows, &n);
 	if (n > 0)
@@ -137,7 +124,7 @@ outbox_drain(struct ctx *ctx)
 			break;
 		case SMTP_TEMPFAIL:
 			store_outbox_result(ctx->store, rows[i].id, "queued",
-			    code, cause, time(NULL) + outbox_backoff(ctx->conf,
+			    code, cause, clock_now() + outbox_backoff(ctx->conf,
 			    rows[i].attempts));
 			log_warnx("%s: mail %lld to %s deferred (attempt %d):"
 			    " %s", rows[i].case_ref ? rows[i].case_ref : "-",
@@ -166,7 +153,7 @@ outbox_drain(struct ctx *ctx)
 int
 outbox_wait_seconds(struct ctx *ctx, int max)
 {
-	time_t	 when, now = time(NULL);
+	time_t	 when, now = clock_now();
 
 	if (!store_outbox_next_due(ctx->store, &when))
 		return (max);

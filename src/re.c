@@ -115,6 +115,43 @@ re_match_group(struct re *re, const char *subject, size_t len, int group,
 	return (rc);
 }
 
+int
+re_match_named(struct re *re, const char *subject, size_t len,
+    const char *name, char **out)
+{
+	pcre2_match_data	*md;
+	PCRE2_SIZE		 glen, blen;
+	char			*buf;
+	int			 rc, n;
+
+	*out = NULL;
+	if ((rc = re_exec(re, subject, len, &md)) == 1) {
+		/*
+		 * By name, not number: with (?J) several groups share a name
+		 * and PCRE2 picks the one that took part.
+		 */
+		n = pcre2_substring_length_byname(md, (PCRE2_SPTR)name,
+		    &glen);
+		if (n == 0) {
+			blen = glen + 1;
+			buf = xmalloc(blen);
+			if (pcre2_substring_copy_byname(md, (PCRE2_SPTR)name,
+			    (PCRE2_UCHAR *)buf, &blen) == 0)
+				*out = buf;
+			else {
+				free(buf);
+				rc = -1;
+			}
+		} else if (n != PCRE2_ERROR_UNSET &&
+		    n != PCRE2_ERROR_NOSUBSTRING) {
+			log_debug("%s: pcre2 error %d", __func__, n);
+			rc = -1;
+		}
+	}
+	pcre2_match_data_free(md);
+	return (rc);
+}
+
 void
 re_free(struct re *re)
 {

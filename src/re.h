@@ -38,6 +38,15 @@ int		 re_match(struct re *, const char *subject, size_t len,
 int		 re_match_group(struct re *, const char *subject, size_t len,
 		    int group, char **out);
 
+/*
+ * As re_match_group, but the group is named, as in (?<email>...). On a
+ * match *out is a copy of the group, or NULL if it did not take part or
+ * the pattern has no group of that name (a rule may leave a name out);
+ * the caller frees *out. Return 1, 0 or -1 as re_match.
+ */
+int		 re_match_named(struct re *, const char *subject, size_t len,
+		    const char *name, char **out);
+
 /* Free a compiled pattern; NULL is allowed. */
 void		 re_free(struct re *);
 

@@ -2,7 +2,10 @@
 /*
  * Reading an official's decision out of a reply: strip what any mail client
  * (Outlook, Gmail, Zimbra, phone apps; Indonesian or English) quotes or
- * appends, then read a strict Y/T answer from the first line of new text.
+ * appends, then read a strict Y/T answer from the first line of new text
+ * (after at most two courtesy lines such as "Baik pak," or "Dear Sir,").
+ * Anything that would need a guess is UNCLEAR: a question, a negated or
+ * hedged yes, or new text that holds both a yes and a no.
  */
 #ifndef REPLY_H
 #define REPLY_H
@@ -22,9 +25,20 @@ struct reply {
 	 */
 	char			*reason;
 	/*
-	 * The first non-empty line of new text, trimmed, at most 200 bytes
-	 * (cut on a UTF-8 boundary), for the "not understood" answer; NULL if
-	 * the new text was empty.
+	 * REPLY_YES only: the rest of the verdict line after the verdict
+	 * word(s) and separators ("Y: budi@kab.go.id" gives
+	 * "budi@kab.go.id"); if that is empty or only courtesy ("Y, terima
+	 * kasih pak"), the next non-empty line of new text, unless that line
+	 * is courtesy ("Salam,": a signature follows). NULL if none. It is
+	 * not checked: "Y\nSaya sudah cek" gives "Saya sudah cek", so the
+	 * caller validates it.
+	 */
+	char			*value;
+	/*
+	 * The line read as the answer (the first non-empty line of new text
+	 * after any courtesy lines), trimmed, at most 200 bytes (cut on a
+	 * UTF-8 boundary), for the "not understood" answer; NULL if the new
+	 * text was empty.
 	 */
 	char			*line;
 };
@@ -38,5 +52,27 @@ int	 reply_parse(const char *text, struct reply *r);
 
 /* Free the strings in *r and reset it to REPLY_UNCLEAR. */
 void	 reply_clear(struct reply *r);
+
+/*
+ * The command in a reply's subject, for a reply whose body has no new
+ * text: "Re: [TTE-2026-00001] Y". Reply and forward prefixes (Re: Fwd: FW:
+ * Bls: Balas: AW: TR: TRS:, repeated, "Re[2]:"), [tags] before the
+ * command and a trailing "#<token>" are cut; the rest must be a verdict by
+ * the rules for an answer line, or it is UNCLEAR (as is the robot's own
+ * subject). For REPLY_NO *reason_r gets the reason, which the caller
+ * frees; otherwise, or without a reason, it is set to NULL. A NULL
+ * subject is UNCLEAR.
+ */
+enum reply_verdict reply_subject(const char *subject, char **reason_r);
+
+/*
+ * Return 1 if a person's own out-of-office rule wrote this mail (it comes
+ * without RFC 3834 headers): subject or the first 3 non-empty lines of new
+ * text say "sedang cuti", "dinas luar", "Out of office", "Automatic reply"
+ * and the like. A text whose answer line opens with a verdict ("Y, saya
+ * sedang dinas luar ...") is a person's answer: 0. Either argument may be
+ * NULL.
+ */
+int	 reply_is_autoreply(const char *subject, const char *text);
 
 #endif

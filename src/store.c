@@ -19,9 +19,7 @@ struct store {
 	sqlite3	*db;
 };
 
-#define STORE_VERSION	1
-
-static const char *store_schema =
+static const char store_schema_v1[] =
 	"CREATE TABLE mailbox_state ("
 	"  mailbox TEXT PRIMARY KEY, uidvalidity INTEGER NOT NULL,"
 	"  last_uid INTEGER NOT NULL);"
@@ -66,6 +64,57 @@ static const char *store_schema =
 	"  DEFAULT 0, next_attempt_at INTEGER NOT NULL, smtp_code INTEGER,"
 	"  last_error TEXT, created_at INTEGER NOT NULL, sent_at INTEGER);"
 	"CREATE INDEX outbox_due ON outbox(status, next_attempt_at);";
+
+/*
+ * The SOP engine: steps by name and round, the rules' version a case
+ * started under, document kinds, values that steps record. Cases of the
+ * first schema were on the five-step chain by index; they keep their
+ * place by name. A case that had finished that chain waits at
+ * email-dinas (step 6), the step that followed it.
+ */
+static const char store_schema_v2[] =
+	"ALTER TABLE cases ADD COLUMN sop TEXT NOT NULL DEFAULT 'tte';"
+	"ALTER TABLE cases ADD COLUMN step_name TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE cases ADD COLUMN round INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE cases ADD COLUMN rules_version TEXT;"
+	"ALTER TABLE cases ADD COLUMN applicant_first TEXT;"
+	"ALTER TABLE cases ADD COLUMN expires_at INTEGER;"
+	"UPDATE cases SET applicant_first = applicant, step_name = CASE step"
+	"  WHEN 0 THEN 'sekdis' WHEN 1 THEN 'kadis' WHEN 2 THEN 'kabid'"
+	"  WHEN 3 THEN 'sandiman' ELSE 'periksa-berkas' END;"
+	"UPDATE cases SET state = 'proses', step_name = 'email-dinas'"
+	"  WHERE state = 'disposisi-selesai';"
+	"UPDATE cases SET state = 'proses' WHERE state = 'baru';"
+	"ALTER TABLE cases DROP COLUMN step;"
+	"ALTER TABLE dispatches ADD COLUMN step_name TEXT NOT NULL"
+	"  DEFAULT '';"
+	"ALTER TABLE dispatches ADD COLUMN round INTEGER NOT NULL DEFAULT 1;"
+	"UPDATE dispatches SET step_name = CASE step WHEN 0 THEN 'sekdis'"
+	"  WHEN 1 THEN 'kadis' WHEN 2 THEN 'kabid' WHEN 3 THEN 'sandiman'"
+	"  ELSE 'periksa-berkas' END;"
+	"ALTER TABLE dispatches DROP COLUMN step;"
+	"ALTER TABLE documents ADD COLUMN kind TEXT;"
+	"ALTER TABLE documents ADD COLUMN step TEXT;"
+	"ALTER TABLE documents ADD COLUMN round INTEGER;"
+	"CREATE TABLE case_values ("
+	"  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES"
+	"  cases(id), step TEXT NOT NULL, value TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX documents_case ON documents(case_id);"
+	"CREATE INDEX dispatches_case ON dispatches(case_id, step_name,"
+	"  round);"
+	"CREATE INDEX cases_applicant ON cases(applicant);"
+	"CREATE INDEX cases_applicant_first ON cases(applicant_first);"
+	"CREATE INDEX case_events_case ON case_events(case_id);";
+
+/* Schema migrations: PRAGMA user_version counts those applied. */
+static const char *const store_migrations[] = {
+	NULL,
+	store_schema_v1,
+	store_schema_v2
+};
+#define STORE_VERSION	((int)(sizeof store_migrations / \
+			    sizeof store_migrations[0]) - 1)
 
 static int
 store_exec(struct store *st, const char *sql)
@@ -118,6 +167,10 @@ store_stmt(struct store *st, const char *sql, const char *types, ...)
 		}
 	}
 	va_end(ap);
+	/* A wrong type list reads garbage arguments: stop at once. */
+	if (i != sqlite3_bind_parameter_count(s))
+		fatalx("store_stmt: %d types for %d parameters: %s", i,
+		    sqlite3_bind_parameter_count(s), sql);
 	return (s);
 }
 
@@ -160,7 +213,8 @@ store_open(const char *path, char **cause)
 {
 	struct store	*st;
 	sqlite3_stmt	*s;
-	int		 version;
+	char		*pragma;
+	int		 version, from;
 
 	st = xcalloc(1, sizeof *st);
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
@@ -184,21 +238,32 @@ store_open(const char *path, char **cause)
 	sqlite3_step(s);
 	version = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
-	if (version == 0) {
+	if (version > STORE_VERSION) {
+		xasprintf(cause, "%s: schema version %d, this program knows"
+		    " only up to %d", path, version, STORE_VERSION);
+		store_close(st);
+		return (NULL);
+	}
+	/* Each step in a transaction of its own: a crash keeps the last. */
+	from = version;
+	for (; version < STORE_VERSION; version++) {
+		xasprintf(&pragma, "PRAGMA user_version=%d", version + 1);
 		if (store_exec(st, "BEGIN IMMEDIATE") == -1 ||
-		    store_exec(st, store_schema) == -1 ||
-		    store_exec(st, "PRAGMA user_version=1") == -1 ||
+		    store_exec(st, store_migrations[version + 1]) == -1 ||
+		    store_exec(st, pragma) == -1 ||
 		    store_exec(st, "COMMIT") == -1) {
-			xasprintf(cause, "%s: cannot create schema: %s", path,
+			xasprintf(cause, "%s: cannot upgrade the schema to"
+			    " version %d: %s", path, version + 1,
 			    sqlite3_errmsg(st->db));
+			free(pragma);
+			store_rollback(st);
 			store_close(st);
 			return (NULL);
 		}
-	} else if (version != STORE_VERSION) {
-		xasprintf(cause, "%s: schema version %d, this program knows"
-		    " %d", path, version, STORE_VERSION);
-		store_close(st);
-		return (NULL);
+		free(pragma);
+		if (from > 0)
+			log_info("%s: schema upgraded from version %d to %d",
+			    path, version, version + 1);
 	}
 	return (st);
 }
@@ -296,9 +361,10 @@ store_inbound_add(struct store *st, const char *mbox, uint32_t uidvalidity,
 	if (store_done(st, store_stmt(st, "INSERT INTO inbound (mailbox,"
 	    " uidvalidity, uid, sha256, message_id, sender, subject, kind,"
 	    " folder, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'new', '',"
-	    " strftime('%s','now'))", "tiitttt", mbox, (int64_t)uidvalidity,
+	    " ?)", "tiitttti", mbox, (int64_t)uidvalidity,
 	    (int64_t)uid, sha256, m ? m->message_id : NULL,
-	    m ? m->from_addr : NULL, m ? m->subject : NULL)) == -1)
+	    m ? m->from_addr : NULL, m ? m->subject : NULL,
+	    (int64_t)clock_now())) == -1)
 		return (-1);
 	return (sqlite3_last_insert_rowid(st->db));
 }
@@ -359,35 +425,50 @@ static struct case_row *
 store_case_read(sqlite3_stmt *s)
 {
 	struct case_row	*c = NULL;
+	char		*state;
 
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		c = xcalloc(1, sizeof *c);
 		c->id = sqlite3_column_int64(s, 0);
 		c->ref = store_col(s, 1);
-		c->applicant = store_col(s, 2);
-		c->applicant_name = store_col(s, 3);
-		c->subject = store_col(s, 4);
-		c->root_message_id = store_col(s, 5);
-		c->state = store_col(s, 6);
-		c->step = sqlite3_column_int(s, 7);
+		c->sop = store_col(s, 2);
+		c->applicant = store_col(s, 3);
+		c->applicant_first = store_col(s, 4);
+		c->applicant_name = store_col(s, 5);
+		c->subject = store_col(s, 6);
+		c->root_message_id = store_col(s, 7);
+		state = store_col(s, 8);
+		c->step = store_col(s, 9);
+		c->round = sqlite3_column_int(s, 10);
+		c->rules_version = store_col(s, 11);
+		/* Only this program writes states: another is corruption. */
+		if (state == NULL || case_state_parse(state, &c->state) == -1)
+			fatalx("database: case %s has an unknown state %s",
+			    c->ref, state ? state : "NULL");
+		free(state);
 	}
 	sqlite3_finalize(s);
 	return (c);
 }
 
-#define CASE_COLS "id, ref, applicant, applicant_name, subject," \
-	" root_message_id, state, step"
+#define CASE_COLS "id, ref, sop, applicant, applicant_first," \
+	" applicant_name, subject, root_message_id, state, step_name, round," \
+	" rules_version"
 
 /*
- * Opens a case with the next reference of the year: TTE-YYYY-NNNNN. The
- * sequence row is bumped inside the caller's transaction, so a rolled
- * back message leaves no gap.
+ * Opens a case with the next reference of the year: PREFIX-YYYY-NNNNN.
+ * The sequence row is bumped inside the caller's transaction, so a
+ * rolled back message leaves no gap. The case starts in state
+ * menunggu-kelengkapan at the first step, round 0; the engine's first
+ * FX_ENTER moves it on.
  */
 struct case_row *
-store_case_open(struct store *st, const char *applicant, const char *name,
-    const char *subject, const char *root_id, time_t now)
+store_case_open(struct store *st, const char *sop, const char *prefix,
+    const char *applicant, const char *name, const char *subject,
+    const char *root_id, const char *first_step, const char *version)
 {
 	sqlite3_stmt	*s;
+	time_t		 now = clock_now();
 	int		 year = util_year_wib(now);
 	int64_t		 seq;
 	char		*ref;
@@ -398,15 +479,20 @@ store_case_open(struct store *st, const char *applicant, const char *name,
 		return (NULL);
 	s = store_stmt(st, "SELECT last FROM case_seq WHERE year = ?", "i",
 	    (int64_t)year);
-	sqlite3_step(s);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return (NULL);
+	}
 	seq = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
-	xasprintf(&ref, "TTE-%04d-%05lld", year, (long long)seq);
-	if (store_done(st, store_stmt(st, "INSERT INTO cases (ref, applicant,"
-	    " applicant_name, subject, root_message_id, state, step,"
-	    " opened_at, updated_at) VALUES (?, ?, ?, ?, ?, 'baru', 0, ?, ?)",
-	    "tttttii", ref, applicant, name, subject, root_id, (int64_t)now,
-	    (int64_t)now)) == -1) {
+	xasprintf(&ref, "%s-%04d-%05lld", prefix, year, (long long)seq);
+	if (store_done(st, store_stmt(st, "INSERT INTO cases (ref, sop,"
+	    " applicant, applicant_first, applicant_name, subject,"
+	    " root_message_id, state, step_name, round, rules_version,"
+	    " opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?,"
+	    " ?, ?)", "ttttttttttii", ref, sop, applicant, applicant, name,
+	    subject, root_id, case_state_name(CASE_WAIT_DOCS), first_step,
+	    version, (int64_t)now, (int64_t)now)) == -1) {
 		free(ref);
 		return (NULL);
 	}
@@ -427,28 +513,69 @@ store_case_free(struct case_row *c)
 	if (c == NULL)
 		return;
 	free(c->ref);
+	free(c->sop);
 	free(c->applicant);
+	free(c->applicant_first);
 	free(c->applicant_name);
 	free(c->subject);
 	free(c->root_message_id);
-	free(c->state);
+	free(c->step);
+	free(c->rules_version);
 	free(c);
 }
 
 /*
- * Moves a case from state "from" (compare-and-set: a stale or duplicate
- * decision changes nothing) to "to" at step. Returns 1 if it moved.
+ * Moves a case from where c says it is (state, step, round: a
+ * compare-and-set, so a stale or duplicate decision changes nothing) to
+ * a state at a step, in round "round". Returns 1 if it moved.
  */
 int
-store_case_set(struct store *st, int64_t id, const char *from, int step,
-    const char *to, const char *reason)
+store_case_enter(struct store *st, const struct case_row *c,
+    enum case_state to, const char *step, int round, const char *reason)
 {
 	if (store_done(st, store_stmt(st, "UPDATE cases SET state = ?,"
-	    " step = ?, reason = coalesce(?, reason), updated_at ="
-	    " strftime('%s','now') WHERE id = ? AND state = ?", "titit", to,
-	    (int64_t)step, reason, id, from)) == -1)
+	    " step_name = ?, round = ?, reason = coalesce(?, reason),"
+	    " updated_at = ? WHERE id = ? AND state = ? AND step_name = ? AND"
+	    " round = ?", "ttitiitti", case_state_name(to), step,
+	    (int64_t)round, reason, (int64_t)clock_now(), c->id,
+	    case_state_name(c->state), c->step, (int64_t)c->round)) == -1)
 		return (-1);
 	return (sqlite3_changes(st->db) == 1);
+}
+
+/* Mail to the applicant goes to addr from now on (their new mailbox). */
+int
+store_case_applicant(struct store *st, int64_t id, const char *addr)
+{
+	if (store_done(st, store_stmt(st, "UPDATE cases SET applicant = ?"
+	    " WHERE id = ?", "ti", addr, id)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) == 1 ? 0 : -1);
+}
+
+int
+store_case_expires(struct store *st, int64_t id, time_t when)
+{
+	if (store_done(st, store_stmt(st, "UPDATE cases SET expires_at = ?"
+	    " WHERE id = ?", "ii", (int64_t)when, id)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) == 1 ? 0 : -1);
+}
+
+/* The latest case of an applicant, by either address; 0 if none. */
+int64_t
+store_case_by_applicant(struct store *st, const char *addr)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id = 0;
+
+	s = store_stmt(st, "SELECT max(id) FROM (SELECT id FROM cases WHERE"
+	    " applicant = ?1 UNION ALL SELECT id FROM cases WHERE"
+	    " applicant_first = ?1)", "t", addr);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return (id);
 }
 
 /* Appends to the audit trail: who did what to which case, and why. */
@@ -458,69 +585,88 @@ store_event(struct store *st, int64_t case_id, const char *actor,
 {
 	return (store_done(st, store_stmt(st, "INSERT INTO case_events"
 	    " (case_id, at, actor, event, detail) VALUES (nullif(?, 0),"
-	    " strftime('%s','now'), ?, ?, ?)", "ittt", case_id, actor, event,
-	    detail)));
+	    " ?, ?, ?, ?)", "iittt", case_id, (int64_t)clock_now(), actor,
+	    event, detail)));
+}
+
+int
+store_value_add(struct store *st, int64_t case_id, const char *step,
+    const char *value)
+{
+	return (store_done(st, store_stmt(st, "INSERT INTO case_values"
+	    " (case_id, step, value, at) VALUES (?, ?, ?, ?)", "itti",
+	    case_id, step, value, (int64_t)clock_now())));
 }
 
 int
 store_document_add(struct store *st, int64_t case_id,
-    const struct attachment *a)
+    const struct attachment *a, const char *kind, const char *step,
+    int round)
 {
 	return (store_done(st, store_stmt(st, "INSERT INTO documents (case_id,"
-	    " filename, content_type, sha256, path, size) VALUES (?, ?, ?, ?,"
-	    " ?, ?)", "itttti", case_id, a->filename, a->content_type,
-	    a->sha256, a->path, (int64_t)a->size)));
+	    " filename, content_type, sha256, path, size, kind, step, round)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "ittttitti", case_id,
+	    a->filename, a->content_type, a->sha256, a->path, (int64_t)a->size,
+	    kind, step, (int64_t)round)));
 }
 
 int
-store_documents(struct store *st, int64_t case_id, struct attachment **att,
+store_documents(struct store *st, int64_t case_id, struct doc_row **docs,
     size_t *n)
 {
 	sqlite3_stmt	*s;
 	size_t		 cap = 0;
-	struct attachment *a;
+	struct doc_row	*d;
+	const char	*sha;
 
-	*att = NULL;
+	*docs = NULL;
 	*n = 0;
-	s = store_stmt(st, "SELECT filename, content_type, sha256, path, size"
-	    " FROM documents WHERE case_id = ? ORDER BY id", "i", case_id);
+	s = store_stmt(st, "SELECT filename, content_type, sha256, path, size,"
+	    " kind, step, round FROM documents WHERE case_id = ? ORDER BY id",
+	    "i", case_id);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		*att = store_grow(*att, *n, &cap, sizeof **att);
-		a = &(*att)[(*n)++];
-		memset(a, 0, sizeof *a);
-		a->filename = store_col(s, 0);
-		a->content_type = store_col(s, 1);
-		snprintf(a->sha256, sizeof a->sha256, "%s",
-		    (const char *)sqlite3_column_text(s, 2));
-		a->path = store_col(s, 3);
-		a->size = (size_t)sqlite3_column_int64(s, 4);
+		*docs = store_grow(*docs, *n, &cap, sizeof **docs);
+		d = &(*docs)[(*n)++];
+		memset(d, 0, sizeof *d);
+		d->a.filename = store_col(s, 0);
+		d->a.content_type = store_col(s, 1);
+		sha = (const char *)sqlite3_column_text(s, 2);
+		snprintf(d->a.sha256, sizeof d->a.sha256, "%s", sha ? sha : "");
+		d->a.path = store_col(s, 3);
+		d->a.size = (size_t)sqlite3_column_int64(s, 4);
+		d->kind = store_col(s, 5);
+		d->step = store_col(s, 6);
+		d->round = sqlite3_column_int(s, 7);
 	}
 	sqlite3_finalize(s);
 	return (0);
 }
 
 void
-store_documents_free(struct attachment *att, size_t n)
+store_documents_free(struct doc_row *docs, size_t n)
 {
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
-		free(att[i].filename);
-		free(att[i].content_type);
-		free(att[i].path);
+		free(docs[i].a.filename);
+		free(docs[i].a.content_type);
+		free(docs[i].a.path);
+		free(docs[i].kind);
+		free(docs[i].step);
 	}
-	free(att);
+	free(docs);
 }
 
 int64_t
-store_dispatch_add(struct store *st, int64_t case_id, int step,
-    const char *role, const char *official, const char *token,
+store_dispatch_add(struct store *st, int64_t case_id, const char *step,
+    int round, const char *role, const char *official, const char *token,
     const char *message_id)
 {
 	if (store_done(st, store_stmt(st, "INSERT INTO dispatches (case_id,"
-	    " step, role, official, token, message_id, sent_at) VALUES (?, ?,"
-	    " ?, ?, ?, ?, strftime('%s','now'))", "iitttt", case_id,
-	    (int64_t)step, role, official, token, message_id)) == -1)
+	    " step_name, round, role, official, token, message_id, sent_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "ititttti", case_id, step,
+	    (int64_t)round, role, official, token, message_id,
+	    (int64_t)clock_now())) == -1)
 		return (-1);
 	return (sqlite3_last_insert_rowid(st->db));
 }
@@ -534,18 +680,19 @@ store_dispatch_read(sqlite3_stmt *s)
 		d = xcalloc(1, sizeof *d);
 		d->id = sqlite3_column_int64(s, 0);
 		d->case_id = sqlite3_column_int64(s, 1);
-		d->step = sqlite3_column_int(s, 2);
-		d->official = store_col(s, 3);
-		d->token = store_col(s, 4);
-		d->message_id = store_col(s, 5);
-		d->answered = sqlite3_column_int(s, 6);
+		d->step = store_col(s, 2);
+		d->round = sqlite3_column_int(s, 3);
+		d->official = store_col(s, 4);
+		d->token = store_col(s, 5);
+		d->message_id = store_col(s, 6);
+		d->answered = sqlite3_column_int(s, 7);
 	}
 	sqlite3_finalize(s);
 	return (d);
 }
 
-#define DISPATCH_COLS "id, case_id, step, official, token, message_id," \
-	" answered_at IS NOT NULL"
+#define DISPATCH_COLS "id, case_id, step_name, round, official, token," \
+	" message_id, answered_at IS NOT NULL"
 
 struct dispatch_row *
 store_dispatch_by_token(struct store *st, const char *token)
@@ -554,13 +701,34 @@ store_dispatch_by_token(struct store *st, const char *token)
 	    " FROM dispatches WHERE token = ?", "t", token)));
 }
 
-/* The dispatch of a case still waiting for its answer, if any. */
+/* The unanswered dispatch of a case to one official, if any. */
 struct dispatch_row *
-store_dispatch_pending(struct store *st, int64_t case_id)
+store_dispatch_pending(struct store *st, int64_t case_id, const char *who)
 {
 	return (store_dispatch_read(store_stmt(st, "SELECT " DISPATCH_COLS
-	    " FROM dispatches WHERE case_id = ? AND answered_at IS NULL"
-	    " ORDER BY id DESC LIMIT 1", "i", case_id)));
+	    " FROM dispatches WHERE case_id = ? AND official = ? AND"
+	    " answered_at IS NULL ORDER BY id DESC LIMIT 1", "it", case_id,
+	    who)));
+}
+
+int
+store_dispatch_yes(struct store *st, int64_t case_id, const char *step,
+    int round, char ***who, size_t *n)
+{
+	sqlite3_stmt	*s;
+	size_t		 cap = 0;
+
+	*who = NULL;
+	*n = 0;
+	s = store_stmt(st, "SELECT official FROM dispatches WHERE case_id = ?"
+	    " AND step_name = ? AND round = ? AND verdict = 'Y' ORDER BY"
+	    " answered_at", "iti", case_id, step, (int64_t)round);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		*who = store_grow(*who, *n, &cap, sizeof **who);
+		(*who)[(*n)++] = store_col(s, 0);
+	}
+	sqlite3_finalize(s);
+	return (0);
 }
 
 void
@@ -568,6 +736,7 @@ store_dispatch_free(struct dispatch_row *d)
 {
 	if (d == NULL)
 		return;
+	free(d->step);
 	free(d->official);
 	free(d->token);
 	free(d->message_id);
@@ -580,10 +749,9 @@ store_dispatch_answer(struct store *st, int64_t id, const char *verdict,
     const char *reason, int64_t inbound_id)
 {
 	if (store_done(st, store_stmt(st, "UPDATE dispatches SET answered_at"
-	    " = strftime('%s','now'), verdict = ?, reason = ?,"
-	    " inbound_id = nullif(?, 0)"
-	    " WHERE id = ? AND answered_at IS NULL", "ttii", verdict, reason,
-	    inbound_id, id)) == -1)
+	    " = ?, verdict = ?, reason = ?, inbound_id = nullif(?, 0)"
+	    " WHERE id = ? AND answered_at IS NULL", "ittii",
+	    (int64_t)clock_now(), verdict, reason, inbound_id, id)) == -1)
 		return (-1);
 	return (sqlite3_changes(st->db) == 1);
 }
@@ -594,9 +762,9 @@ store_outbox_add(struct store *st, int64_t case_id, const char *kind,
 {
 	if (store_done(st, store_stmt(st, "INSERT INTO outbox (case_id, kind,"
 	    " rcpt, message_id, path, next_attempt_at, created_at) VALUES"
-	    " (nullif(?, 0), ?, ?, ?, ?, strftime('%s','now'),"
-	    " strftime('%s','now'))", "itttt", case_id, kind, rcpt,
-	    message_id, path)) == -1)
+	    " (nullif(?, 0), ?, ?, ?, ?, ?, ?)", "ittttii", case_id,
+	    kind, rcpt, message_id, path, (int64_t)clock_now(),
+	    (int64_t)clock_now())) == -1)
 		return (-1);
 	return (sqlite3_last_insert_rowid(st->db));
 }
@@ -651,8 +819,9 @@ store_outbox_result(struct store *st, int64_t id, const char *status,
 	return (store_done(st, store_stmt(st, "UPDATE outbox SET status = ?,"
 	    " attempts = attempts + 1, smtp_code = nullif(?, 0), last_error ="
 	    " ?, next_attempt_at = ?, sent_at = CASE WHEN ? = 'sent' THEN"
-	    " strftime('%s','now') END WHERE id = ?", "tititi", status,
-	    (int64_t)code, error, (int64_t)next_at, status, id)));
+	    " ? END WHERE id = ?", "tititii", status,
+	    (int64_t)code, error, (int64_t)next_at, status,
+	    (int64_t)clock_now(), id)));
 }
 
 /* The earliest time a queued row is due; 0 if none is queued. */
@@ -693,13 +862,62 @@ store_outbox_count(struct store *st, int64_t case_id, const char *kind,
 	return (n);
 }
 
+/*
+ * Where open cases wait: one row per (SOP, step) with one case there, so
+ * a reload can refuse rules that would strand them. Parallel arrays.
+ */
+int
+store_case_positions(struct store *st, char ***sops, char ***steps,
+    char ***refs, size_t *n)
+{
+	sqlite3_stmt	*s;
+	size_t		 cap = 0, cap2 = 0, cap3 = 0;
+
+	*sops = *steps = *refs = NULL;
+	*n = 0;
+	s = store_stmt(st, "SELECT sop, step_name, min(ref) FROM cases WHERE"
+	    " state NOT IN (?, ?, ?) GROUP BY sop, step_name", "ttt",
+	    case_state_name(CASE_DONE), case_state_name(CASE_REJECTED),
+	    case_state_name(CASE_CANCELLED));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		*sops = store_grow(*sops, *n, &cap, sizeof **sops);
+		*steps = store_grow(*steps, *n, &cap2, sizeof **steps);
+		*refs = store_grow(*refs, *n, &cap3, sizeof **refs);
+		(*sops)[*n] = store_col(s, 0);
+		(*steps)[*n] = store_col(s, 1);
+		(*refs)[*n] = store_col(s, 2);
+		(*n)++;
+	}
+	sqlite3_finalize(s);
+	return (0);
+}
+
+/* How many mails of a kind went out about one dispatch token. */
+int
+store_outbox_token_count(struct store *st, const char *kind,
+    const char *token)
+{
+	sqlite3_stmt	*s;
+	char		*like;
+	int		 n = 0;
+
+	xasprintf(&like, "%%.%s@%%", token);
+	s = store_stmt(st, "SELECT count(*) FROM outbox WHERE kind = ? AND"
+	    " message_id LIKE ?", "tt", kind, like);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	free(like);
+	return (n);
+}
+
 /* The case a follow-up mail is about: by subject tag, then by references. */
 int64_t
 store_case_find(struct store *st, const char *subject, char **refs,
     size_t nrefs)
 {
 	sqlite3_stmt	*s;
-	char		 ref[16];
+	char		 ref[CASE_REF_MAX + 1];
 	int64_t		 id = 0;
 	size_t		 i;
 
@@ -715,20 +933,6 @@ store_case_find(struct store *st, const char *subject, char **refs,
 		sqlite3_finalize(s);
 	}
 	return (id);
-}
-
-char *
-store_case_ref(struct store *st, int64_t id)
-{
-	struct case_row	*c = store_case_get(st, id);
-	char		*r;
-
-	if (c == NULL)
-		return (NULL);
-	r = c->ref;
-	c->ref = NULL;
-	store_case_free(c);
-	return (r);
 }
 
 /*

@@ -1,742 +1,908 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The case state machine. workflow_handle() runs inside the transaction
- * that records the inbound message: it reads what classify() and reply.c
- * made of the message, changes the case, and queues every mail that
- * follows. Nothing here talks to a server.
- *
- *	application ──▶ proses (step 0) ──Y──▶ proses (step k+1) ...
- *	                      │                      └─Y at last step──▶ disposisi-selesai
- *	                      └─T <reason>──▶ ditolak
+ * One message, inside the transaction that records it: classify_read()
+ * says what it is, this file finds its case and dispatch in the store,
+ * asks decide() what follows, and carries the effects out - every state
+ * change through workflow_enter(), every write checked, so the effects
+ * of a message commit together or not at all (any -1 rolls back).
  */
 
+#include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "disposisi.h"
-#include "reply.h"
 
-#define MAX_NAGS	3	/* questions per case (or sender) and day */
-#define MAX_DOCS	20	/* attachments an application may carry */
+#define MAX_NAGS	3	/* questions to one sender, per case and day */
+#define MAX_DOCS	20	/* files a case holds at most */
 
-static const char *const tmpl_missing = "lampiran-kurang";
-static const char *const tmpl_not_yours = "bukan-pejabat";
+/* One message on its way through. */
+struct flow {
+	struct ctx		*ctx;
+	const struct msg	*m;
+	struct reading		*rd;
+	int64_t			 inbound;
+	struct decision		*d;
 
-/* Variables every template may use, plus up to 16 of its own. */
-struct vars {
-	struct tvar	 v[32];
-	size_t		 n;
-	char		*owned[16];
-	size_t		 nowned;
+	const struct sop	*sop;
+	struct case_row		*c;
+	struct dispatch_row	*dp;	/* the dispatch answered */
+	struct doc_row		*docs;	/* the case's documents */
+	size_t			 ndocs;
+	const char		*kinds[MAX_DOCS * 2];
+	char			**yes;	/* quorum: Ys of this round */
+	size_t			 nyes;
+	const char		*evdocs[MAX_DOCS];	/* the mail's kinds */
+	size_t			 nevdocs;
+	const struct step	*next;	/* where the effects take the case */
+	char			 expires[64];
 };
 
-static int	workflow_applicant(struct ctx *, const struct case_row *,
-		    const char *, struct vars *, char **);
-static int	workflow_limited(struct ctx *, const struct case_row *,
-		    const char *const *, size_t, const char *);
-
 static void
-vars_add(struct vars *vs, const char *name, const char *value)
-{
-	if (vs->n == sizeof vs->v / sizeof vs->v[0])
-		fatalx("too many template variables");
-	vs->v[vs->n].name = name;
-	vs->v[vs->n++].value = value;
-}
-
-/* Adds a variable whose value vars_free() frees. */
-static void
-vars_own(struct vars *vs, const char *name, char *value)
-{
-	if (vs->nowned == sizeof vs->owned / sizeof vs->owned[0])
-		fatalx("too many owned template variables");
-	vs->owned[vs->nowned++] = value;
-	vars_add(vs, name, value);
-}
-
-static void
-vars_free(struct vars *vs)
+flow_free(struct flow *f)
 {
 	size_t	 i;
 
-	for (i = 0; i < vs->nowned; i++)
-		free(vs->owned[i]);
+	store_case_free(f->c);
+	store_dispatch_free(f->dp);
+	store_documents_free(f->docs, f->ndocs);
+	for (i = 0; i < f->nyes; i++)
+		free(f->yes[i]);
+	free(f->yes);
 }
 
 static void
-vars_case(struct vars *vs, const struct ctx *ctx, const struct case_row *c)
-{
-	char	 now[64];
+flow_note(struct flow *f, const char *folder, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-	util_time_wib(time(NULL), now, sizeof now);
-	vars_add(vs, "ref", c->ref);
-	vars_add(vs, "pemohon", c->applicant_name ? c->applicant_name :
-	    c->applicant);
-	vars_add(vs, "email_pemohon", c->applicant);
-	vars_add(vs, "perihal", c->subject ? c->subject : "(tanpa perihal)");
-	vars_own(vs, "tanggal", xstrdup(now));
-	vars_add(vs, "robot", ctx->conf->robot_address);
+static void
+flow_note(struct flow *f, const char *folder, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (folder != NULL)
+		f->d->folder = folder;
+	free(f->d->note);
+	va_start(ap, fmt);
+	if (vasprintf(&f->d->note, fmt, ap) == -1)
+		fatal("vasprintf");
+	va_end(ap);
 }
 
-/* Renders a template and queues it to one recipient. */
+/* Has rcpt had MAX_NAGS mails of these kinds about the case today? */
 static int
-workflow_mail(struct ctx *ctx, const struct case_row *c, const char *tmpl,
-    struct vars *vs, struct mail_out *mo, char **cause)
+flow_limited(struct flow *f, const char *const *kinds, size_t n,
+    const char *rcpt)
 {
-	char	*subject, *body;
-	int	 rv;
+	time_t	 since = clock_now() - 86400;
+	size_t	 i;
+	int	 sent = 0;
 
-	if (template_render(ctx->conf->templates_dir, tmpl, vs->v, vs->n,
-	    &subject, &body, cause) == -1)
-		return (-1);
-	mo->subject = subject;
-	mo->text = body;
-	rv = outbox_enqueue(ctx, c ? c->id : 0, tmpl, mo, cause);
-	free(subject);
-	free(body);
-	return (rv);
+	for (i = 0; i < n; i++)
+		sent += store_outbox_count(f->ctx->store, f->c ? f->c->id : 0,
+		    kinds[i], rcpt, since);
+	return (sent >= MAX_NAGS);
 }
 
+/* Every question to an official counts: an auto-responder may trip any. */
+static int
+flow_may_ask(struct flow *f, const char *rcpt)
+{
+	static const char *const asks[] = { "tidak-dipahami",
+	    "alasan-diperlukan", "nilai-diperlukan", "dokumen-diperlukan",
+	    "balas-disposisi" };
+
+	return (!flow_limited(f, asks, sizeof asks / sizeof asks[0], rcpt));
+}
+
+/* The case as decide() sees it. */
+static int
+flow_view(struct flow *f, struct case_view *v)
+{
+	const struct step	*s = rules_step(f->sop, f->c->step);
+	size_t			 i, n = 0;
+
+	memset(v, 0, sizeof *v);
+	store_documents_free(f->docs, f->ndocs);
+	if (store_documents(f->ctx->store, f->c->id, &f->docs,
+	    &f->ndocs) == -1)
+		return (-1);
+	for (i = 0; i < f->ndocs && n < sizeof f->kinds /
+	    sizeof f->kinds[0]; i++) {
+		if (f->docs[i].kind == NULL)
+			continue;
+		f->kinds[n++] = f->docs[i].kind;
+		if (s != NULL && s->document != NULL && f->docs[i].step !=
+		    NULL && strcmp(f->docs[i].kind, s->document) == 0 &&
+		    strcmp(f->docs[i].step, s->name) == 0 &&
+		    f->docs[i].round == f->c->round)
+			v->has_step_doc = 1;
+	}
+	for (i = 0; i < f->nyes; i++)
+		free(f->yes[i]);
+	free(f->yes);
+	if (store_dispatch_yes(f->ctx->store, f->c->id, f->c->step,
+	    f->c->round, &f->yes, &f->nyes) == -1)
+		return (-1);
+	v->ref = f->c->ref;
+	v->state = f->c->state;
+	v->step = f->c->step;
+	v->round = f->c->round;
+	v->applicant = f->c->applicant;
+	v->docs = f->kinds;
+	v->ndocs = n;
+	v->yes_from = (const char **)f->yes;
+	v->nyes = f->nyes;
+	return (0);
+}
+
+/* The document kinds of the mail, for the event: NULL = no kind. */
+static void
+flow_evdocs(struct flow *f, struct event *ev)
+{
+	size_t	 i;
+
+	f->nevdocs = 0;
+	for (i = 0; i < f->rd->ndocs && f->nevdocs < MAX_DOCS; i++) {
+		if (f->rd->docs[i].verdict == DOC_KIND ||
+		    f->rd->docs[i].verdict == DOC_OTHER)
+			f->evdocs[f->nevdocs++] = f->rd->docs[i].kind;
+	}
+	ev->docs = f->evdocs;
+	ev->ndocs = f->nevdocs;
+}
+
+/*
+ * The one place a case changes state: compare-and-set on where the case
+ * was, an event in its history, a log line. A compare-and-set that
+ * changes nothing means the case moved under us: fail, roll back.
+ */
+static int
+workflow_enter(struct flow *f, enum case_state to, const struct step *s,
+    const char *reason, char **cause)
+{
+	struct case_row	*c = f->c;
+	int		 round = to == CASE_OPEN ? c->round + 1 : c->round;
+	char		*detail;
+	int		 rv;
+
+	rv = store_case_enter(f->ctx->store, c, to, s->name, round, reason);
+	if (rv != 1) {
+		xasprintf(cause, "%s: state change from %s at %s (round %d)"
+		    " to %s at %s %s", c->ref, case_state_name(c->state),
+		    c->step, c->round, case_state_name(to), s->name, rv == 0 ?
+		    "changed nothing: the case moved meanwhile" :
+		    "failed in the database");
+		return (-1);
+	}
+	xasprintf(&detail, "%s at %s -> %s at %s (round %d)",
+	    case_state_name(c->state), c->step, case_state_name(to), s->name,
+	    round);
+	rv = store_event(f->ctx->store, c->id, f->m->from_addr, "state",
+	    detail);
+	log_info("%s: %s", c->ref, detail);
+	free(detail);
+	if (rv == -1) {
+		xasprintf(cause, "%s: cannot record the state change", c->ref);
+		return (-1);
+	}
+	c->state = to;
+	free(c->step);
+	c->step = xstrdup(s->name);
+	c->round = round;
+	return (0);
+}
+
+/* The documents of the case that a step sends to its actor. */
+static size_t
+flow_sent_docs(struct flow *f, const struct step *s, struct attachment *out,
+    const struct attachment **list, size_t max)
+{
+	size_t	 i, j, n = 0;
+
+	for (i = 0; i < f->ndocs && n < max; i++) {
+		for (j = 0; f->docs[i].kind != NULL && j < s->nsend; j++) {
+			if (strcmp(f->docs[i].kind, s->send[j]) == 0)
+				break;
+		}
+		if (f->docs[i].kind == NULL || j == s->nsend)
+			continue;
+		out[n] = f->docs[i].a;
+		list[n] = &f->docs[i].a;
+		n++;
+	}
+	return (n);
+}
+
+/*
+ * The step's actors each get its mail, with a token of their own that
+ * binds the answer to this case, step, round and person, and the
+ * documents the step sends - listed instead when too big for mail
+ * servers (Zimbra refuses 10 MB after base64).
+ */
+static int
+flow_dispatch(struct flow *f, const struct step *s, char **cause)
+{
+	struct ctx		*ctx = f->ctx;
+	struct letter		 lt = { 0 };
+	struct attachment	 att[MAX_DOCS * 2];
+	const struct attachment	*list[MAX_DOCS * 2];
+	char			 token[TOKEN_LEN + 1], nonce[17], *data;
+	size_t			 i, n, total = 0;
+
+	if (store_documents_free(f->docs, f->ndocs), store_documents(
+	    ctx->store, f->c->id, &f->docs, &f->ndocs) == -1) {
+		xasprintf(cause, "cannot read the documents of %s", f->c->ref);
+		return (-1);
+	}
+	n = flow_sent_docs(f, s, att, list, sizeof att / sizeof att[0]);
+	for (i = 0; i < n; i++)
+		total += att[i].size;
+	lt.ctx = ctx;
+	lt.c = f->c;
+	lt.sop = f->sop;
+	lt.step = s;
+	lt.list = list;
+	lt.nlist = n;
+	lt.att = att;
+	lt.natt = n;
+	lt.first_dispatch = 1;
+	lt.att_note = "Berkas terlampir pada surel ini.";
+	if (total > ctx->conf->max_attachments) {
+		lt.natt = 0;
+		lt.att_note = "Berkas tidak dilampirkan karena ukurannya"
+		    " melebihi batas surel; berkas tersimpan pada sistem"
+		    " disposisi dan dapat diminta kepada admin.";
+		log_info("%s: documents (%zu bytes) too big to attach for"
+		    " step %s", f->c->ref, total, s->name);
+	}
+	for (i = 0; i < s->role->naddrs; i++) {
+		crypto_random_hex(nonce, sizeof nonce);
+		xasprintf(&data, "dispatch|%s|%s|%d|%s|%s", f->c->ref, s->name,
+		    f->c->round, s->role->addrs[i], nonce);
+		crypto_token(ctx->conf->hmac_secret, ctx->conf->hmac_secret_len,
+		    data, token, sizeof token);
+		free(data);
+		lt.official = s->role->addrs[i];
+		if (store_dispatch_add(ctx->store, f->c->id, s->name,
+		    f->c->round, s->role->name, s->role->addrs[i], token,
+		    "") == -1) {
+			xasprintf(cause, "cannot record the dispatch of %s",
+			    f->c->ref);
+			return (-1);
+		}
+		if (letter_send(&lt, s->tmpl, s->role->addrs[i], s->role->title,
+		    token, cause) == -1)
+			return (-1);
+		if (store_event(ctx->store, f->c->id, s->role->addrs[i],
+		    "disposisi", s->name) == -1) {
+			xasprintf(cause, "cannot record the dispatch of %s",
+			    f->c->ref);
+			return (-1);
+		}
+		log_info("%s: step %s (%s) sent to %s", f->c->ref, s->name,
+		    s->number, s->role->addrs[i]);
+	}
+	return (0);
+}
+
+/* The mail's documents join the case; unnamed ones as kind, if given. */
+static int
+flow_docs(struct flow *f, const char *kind, char **cause)
+{
+	const struct doc_class	*dc;
+	size_t			 i;
+
+	for (i = 0; i < f->rd->ndocs; i++) {
+		dc = &f->rd->docs[i];
+		if (dc->verdict != DOC_KIND && dc->verdict != DOC_OTHER)
+			continue;
+		if (store_document_add(f->ctx->store, f->c->id, dc->a,
+		    dc->kind != NULL ? dc->kind : kind, f->c->step,
+		    f->c->round) == -1) {
+			xasprintf(cause, "cannot add a document to %s",
+			    f->c->ref);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* A letter about the case with what every mail of this message shares. */
+static void
+flow_letter(struct flow *f, const struct decide *d, struct letter *lt,
+    const struct attachment **list)
+{
+	size_t	 i, n = 0;
+
+	memset(lt, 0, sizeof *lt);
+	lt->ctx = f->ctx;
+	lt->c = f->c;
+	lt->sop = f->sop;
+	lt->step = f->c != NULL ? rules_step(f->sop, f->c->step) : NULL;
+	lt->next = f->next;
+	lt->m = f->m;
+	lt->rd = f->rd;
+	lt->reason = f->rd->reply.reason;
+	lt->value = d->value[0] != '\0' ? d->value : NULL;
+	lt->expires = f->expires[0] != '\0' ? f->expires : NULL;
+	lt->notice = f->rd->notice;
+	for (i = 0; i < d->nmissing; i++)
+		lt->missing[i] = d->missing[i];
+	lt->nmissing = d->nmissing;
+	for (i = 0; i < f->rd->ndocs && n < MAX_DOCS; i++) {
+		if (f->rd->docs[i].verdict == DOC_KIND ||
+		    f->rd->docs[i].verdict == DOC_OTHER)
+			list[n++] = f->rd->docs[i].a;
+	}
+	lt->list = list;
+	lt->nlist = n;
+	if (lt->step != NULL && lt->step->document != NULL) {
+		const struct doctype *t = rules_doctype(f->ctx->rules,
+		    lt->step->document);
+
+		lt->doc_words = t ? t->words : lt->step->document;
+	}
+}
+
+/* Who said Y at the step so far, for the quorum's confirmation. */
 static char *
-workflow_doclist(const struct attachment *a, size_t n)
+flow_answered(struct flow *f)
 {
 	char	*s = xstrdup(""), *t;
 	size_t	 i;
 
-	for (i = 0; i < n; i++) {
-		xasprintf(&t, "%s%zu. %s (%zu KB)\n", s, i + 1, a[i].filename,
-		    (a[i].size + 1023) / 1024);
+	if (store_dispatch_yes(f->ctx->store, f->c->id, f->c->step,
+	    f->c->round, &f->yes, &f->nyes) == -1)
+		return (s);
+	for (i = 0; i < f->nyes; i++) {
+		xasprintf(&t, "%s%s%s", s, i ? ", " : "", f->yes[i]);
 		free(s);
 		s = t;
 	}
-	if (n == 0) {
-		free(s);
-		s = xstrdup("(tidak ada lampiran)\n");
-	}
 	return (s);
 }
 
-/* A mailto: link that answers the disposition with a prefilled body. */
-static char *
-workflow_mailto(const char *addr, const char *ref, const char *token,
-    const char *body)
-{
-	char	*s;
-
-	/* A new mail has no In-Reply-To: the token rides in the subject. */
-	xasprintf(&s, "mailto:%s?subject=Re%%3A%%20%%5B%s%%5D%%20Disposisi"
-	    "%%20%%23%s&body=%s", addr, ref, token, body);
-	return (s);
-}
-
-/*
- * The reply address and a Message-ID for mail about dispatch token: both
- * carry the token last, so classify_token() finds it in either. tag
- * makes the Message-ID unique for each further mail on the same token.
- */
-static void
-workflow_addrs(const struct ctx *ctx, const char *caseref, const char *token,
-    const char *tag, char **reply_to, char **mid)
-{
-	const char	*robot = ctx->conf->robot_address;
-	char		*ref = util_lower(caseref);
-	char		 rnd[13];
-
-	if (ctx->conf->reply_plus_address)
-		xasprintf(reply_to, "%.*s+%s.%s@%s", (int)(strchr(robot, '@') -
-		    robot), robot, ref, token, conf_domain(ctx->conf));
-	else
-		*reply_to = xstrdup(robot);
-	if (tag == NULL)
-		xasprintf(mid, "%s.%s@%s", ref, token, conf_domain(ctx->conf));
-	else {
-		crypto_random_hex(rnd, sizeof rnd);
-		xasprintf(mid, "%s.%s-%s.%s@%s", ref, tag, rnd, token,
-		    conf_domain(ctx->conf));
-	}
-	free(ref);
-}
-
-/*
- * Sends step k's disposition: a fresh token binds the answer to this case,
- * step and official; it rides in Reply-To and in the Message-ID, so a
- * reply finds its way back whichever of the two the client keeps.
- */
 static int
-workflow_dispatch(struct ctx *ctx, const struct case_row *c, int k,
+flow_mail(struct flow *f, const struct decide *d, const struct effect *fx,
     char **cause)
 {
-	const struct step	*s = &ctx->rules->steps[k];
-	const struct official	*o = rules_official(ctx->rules, s->role);
-	struct attachment	*docs;
-	size_t			 ndocs;
-	struct vars		 vs = { 0 };
-	struct mail_out		 mo = { 0 };
-	char			 token[TOKEN_LEN + 1], nonce[17], mins[16];
-	char			*data, *reply_to, *mid;
-	size_t			 i, total = 0;
-	int			 rv = -1;
+	struct ctx		*ctx = f->ctx;
+	struct letter		 lt;
+	const struct attachment	*list[MAX_DOCS];
+	struct attachment	 orig;
+	char			*answered = NULL;
+	int			 rv;
 
-	crypto_random_hex(nonce, sizeof nonce);
-	xasprintf(&data, "dispatch|%s|%d|%s|%s", c->ref, k, o->address, nonce);
-	crypto_token(ctx->conf->hmac_secret, ctx->conf->hmac_secret_len, data,
-	    token, sizeof token);
-	free(data);
-	workflow_addrs(ctx, c->ref, token, NULL, &reply_to, &mid);
-	if (store_dispatch_add(ctx->store, c->id, k, s->role, o->address,
-	    token, mid) == -1) {
-		xasprintf(cause, "cannot record dispatch");
-		goto out;
+	flow_letter(f, d, &lt, list);
+	switch (fx->type) {
+	case FX_APPLICANT:
+		lt.in_reply_to = f->c->root_message_id;
+		rv = letter_send(&lt, fx->tmpl, f->c->applicant,
+		    f->c->applicant_name, NULL, cause);
+		break;
+	case FX_RELAY:
+		/* The original goes along: its links are the applicant's. */
+		memset(&orig, 0, sizeof orig);
+		orig.filename = "pemberitahuan-bsre.eml";
+		orig.content_type = "application/octet-stream";
+		orig.path = f->m->path;
+		lt.att = &orig;
+		lt.natt = 1;
+		lt.in_reply_to = f->c->root_message_id;
+		rv = letter_send(&lt, fx->tmpl, f->c->applicant,
+		    f->c->applicant_name, NULL, cause);
+		break;
+	case FX_SENDER:
+		lt.to_title = f->rd->role != NULL ? f->rd->role->title : NULL;
+		lt.in_reply_to = f->m->message_id;
+		lt.official = f->m->from_addr;
+		lt.answered = answered = flow_answered(f);
+		rv = letter_send(&lt, fx->tmpl, f->m->from_addr,
+		    f->m->from_name, f->dp ? f->dp->token : NULL, cause);
+		break;
+	default:
+		rv = letter_send(&lt, fx->tmpl, ctx->conf->admin_address,
+		    NULL, NULL, cause);
+		break;
 	}
-	store_documents(ctx->store, c->id, &docs, &ndocs);
-	snprintf(mins, sizeof mins, "%d", s->minutes);
-	vars_case(&vs, ctx, c);
-	vars_add(&vs, "pejabat", o->title);
-	vars_add(&vs, "langkah", s->id);
-	vars_add(&vs, "tugas", s->task);
-	vars_add(&vs, "waktu_baku", mins);
-	vars_add(&vs, "alamat_balas", reply_to);
-	vars_own(&vs, "lampiran", workflow_doclist(docs, ndocs));
-	vars_own(&vs, "tautan_y", workflow_mailto(reply_to, c->ref, token,
-	    "Y"));
-	vars_own(&vs, "tautan_t", workflow_mailto(reply_to, c->ref, token,
-	    "T%20alasan%3A%20"));
-	mo.to_addr = o->address;
-	mo.to_name = o->title;
-	mo.reply_to = reply_to;
-	mo.message_id = mid;
-	mo.att = docs;
-	mo.natt = ndocs;
-	/*
-	 * Mail servers refuse big mail (Zimbra: 10 MB by default, after
-	 * base64): better a disposition without scans than none at all.
-	 */
-	for (i = 0; i < ndocs; i++)
-		total += docs[i].size;
-	if (total > ctx->conf->max_attachments) {
-		mo.natt = 0;
-		vars_add(&vs, "catatan_lampiran", "Berkas tidak dilampirkan"
-		    " karena ukurannya melebihi batas surel; berkas tersimpan"
-		    " pada sistem disposisi dan dapat diminta kepada admin.");
-		log_info("%s: documents (%zu bytes) too big to attach for %s",
-		    c->ref, total, o->address);
-	} else
-		vars_add(&vs, "catatan_lampiran", "Berkas terlampir pada surel"
-		    " ini.");
-	rv = workflow_mail(ctx, c, "disposisi", &vs, &mo, cause);
-	store_documents_free(docs, ndocs);
-	vars_free(&vs);
-	if (rv == 0) {
-		store_case_set(ctx->store, c->id, c->state, k, "proses", NULL);
-		store_event(ctx->store, c->id, o->address, "disposisi",
-		    s->id);
-		log_info("%s: step %s sent to %s <%s>", c->ref, s->id, s->role,
-		    o->address);
-	}
-out:
-	free(reply_to);
-	free(mid);
+	free(answered);
 	return (rv);
 }
 
+/* The certificate's end: months after now, by the WIB calendar. */
 static int
-workflow_application(struct ctx *ctx, const struct msg *m, int64_t inbound,
-    struct decision *d, char **cause)
+flow_expires(struct flow *f, int months, char **cause)
 {
-	struct case_row	*c;
-	struct vars	 vs = { 0 };
-	struct mail_out	 mo = { 0 };
-	struct attachment *docs;
-	enum att_kind	 kind;
-	const char	*why;
-	size_t		 i, ndocs = 0, nstored;
-	int		 rv;
+	time_t		 now = clock_now() + 7 * 3600, when;
+	struct tm	 tm;
 
-	mo.to_addr = m->from_addr;
-	mo.to_name = m->from_name;
-	mo.in_reply_to = m->message_id;
-	for (i = 0; i < m->natt; i++) {
-		kind = classify_attachment(&m->att[i], &why);
-		if (kind == ATT_DANGEROUS) {
-			/* Never forward it; the sender may be forged: no answer. */
-			d->folder = ctx->conf->imap_quarantine;
-			xasprintf(&d->note, "application carries %s (%s): kept for"
-			    " the admin, not forwarded", why, m->att[i].filename);
-			log_warnx("application from %s carries %s: quarantined",
-			    m->from_addr, why);
-			return (0);
-		}
-		if (kind == ATT_DOCUMENT)
-			ndocs++;
+	gmtime_r(&now, &tm);
+	tm.tm_mon += months;
+	tm.tm_isdst = 0;
+	when = timegm(&tm) - 7 * 3600;
+	strftime(f->expires, sizeof f->expires, "%d-%m-%Y", &tm);
+	if (store_case_expires(f->ctx->store, f->c->id, when) == -1) {
+		xasprintf(cause, "cannot record the expiry of %s", f->c->ref);
+		return (-1);
 	}
-	if (ndocs == 0) {
-		/* No case without documents: say what is needed instead. */
-		if (workflow_limited(ctx, NULL, &tmpl_missing, 1,
-		    m->from_addr)) {
-			log_warnx("not telling %s about missing attachments"
-			    " again today", m->from_addr);
-			xasprintf(&d->note, "application without attachments;"
-			    " sender already told %d times today", MAX_NAGS);
+	return (0);
+}
+
+/* Carries out decide()'s effects, in order, each result checked. */
+static int
+flow_apply(struct flow *f, const struct decide *d, char **cause)
+{
+	const struct effect	*fx;
+	size_t			 i;
+
+	for (i = 0; i < d->nfx; i++) {
+		if (d->fx[i].type == FX_ENTER)
+			f->next = d->fx[i].step;
+	}
+	for (i = 0; i < d->nfx; i++) {
+		fx = &d->fx[i];
+		switch (fx->type) {
+		case FX_ENTER:
+			if (workflow_enter(f, fx->state, fx->step,
+			    f->rd->reply.reason, cause) == -1)
+				return (-1);
+			break;
+		case FX_DISPATCH:
+			if (flow_dispatch(f, fx->step, cause) == -1)
+				return (-1);
+			break;
+		case FX_ANSWER:
+			if (store_dispatch_answer(f->ctx->store, f->dp->id,
+			    f->rd->reply.verdict == REPLY_YES ? "Y" : "T",
+			    f->rd->reply.reason, f->inbound) != 1) {
+				xasprintf(cause, "%s: the answer could not be"
+				    " recorded once", f->c->ref);
+				return (-1);
+			}
+			break;
+		case FX_DOCS:
+			if (flow_docs(f, fx->arg, cause) == -1)
+				return (-1);
+			break;
+		case FX_VALUE:
+			if (store_value_add(f->ctx->store, f->c->id,
+			    fx->step->name, fx->arg) == -1 ||
+			    (strcmp(fx->step->value_type, "email") == 0 &&
+			    store_case_applicant(f->ctx->store, f->c->id,
+			    fx->arg) == -1)) {
+				xasprintf(cause, "%s: cannot record the value",
+				    f->c->ref);
+				return (-1);
+			}
+			if (strcmp(fx->step->value_type, "email") == 0) {
+				free(f->c->applicant);
+				f->c->applicant = xstrdup(fx->arg);
+			}
+			break;
+		case FX_EXPIRES:
+			if (flow_expires(f, fx->months, cause) == -1)
+				return (-1);
+			break;
+		case FX_APPLICANT:
+		case FX_SENDER:
+		case FX_RELAY:
+		case FX_ADMIN:
+			if (flow_mail(f, d, fx, cause) == -1)
+				return (-1);
+			break;
+		}
+	}
+	return (0);
+}
+
+/* Asks decide() and carries out the answer. */
+static int
+flow_decide(struct flow *f, const struct event *ev, char **cause)
+{
+	struct decide	 d = { 0 };
+	struct case_view v;
+
+	if (flow_view(f, &v) == -1) {
+		xasprintf(cause, "cannot read case %s", f->c->ref);
+		return (-1);
+	}
+	d.rules = f->ctx->rules;
+	d.sop = f->sop;
+	d.c = &v;
+	d.ev = ev;
+	d.now = clock_now();
+	decide(&d);
+	if (flow_apply(f, &d, cause) == -1)
+		return (-1);
+	flow_note(f, NULL, "%s%s%s", d.note, d.rule ? " - " : "",
+	    d.rule ? d.rule : "");
+	return (0);
+}
+
+/* The case a mail names, and its SOP; 0 with a note when it has none. */
+static int
+flow_case(struct flow *f, int64_t id)
+{
+	if (id == 0 || (f->c = store_case_get(f->ctx->store, id)) == NULL) {
+		flow_note(f, f->ctx->conf->imap_quarantine, "mentions a case"
+		    " that does not exist");
+		return (0);
+	}
+	f->d->case_ref = xstrdup(f->c->ref);
+	if ((f->sop = rules_sop(f->ctx->rules, f->c->sop)) == NULL) {
+		flow_note(f, f->ctx->conf->imap_quarantine, "case %s follows"
+		    " SOP %s, which the rules no longer have", f->c->ref,
+		    f->c->sop);
+		return (0);
+	}
+	return (1);
+}
+
+/* Does the word (case-insensitive, whole) occur in s? */
+static int
+workflow_word(const char *s, const char *w)
+{
+	size_t		 n = strlen(w);
+	const char	*p;
+
+	for (p = s; s != NULL && (p = strcasestr(p, w)) != NULL; p++) {
+		if ((p == s || !isalnum((unsigned char)p[-1])) &&
+		    !isalnum((unsigned char)p[n]))
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * A mail without documents is answered with what to attach only when it
+ * reads like an application: from the office's own domain, or naming
+ * the SOP (its prefix, or a long word of its title) in the subject.
+ * Anything else from outside would make the robot a spam reflector.
+ */
+static int
+workflow_asks_for(struct flow *f)
+{
+	const struct sop	*sop = f->rd->sop;
+	const char		*at = strrchr(f->m->from_addr, '@'), *p, *e;
+	char			 word[64];
+
+	if (sop->office_domain != NULL && at != NULL &&
+	    strcasecmp(at + 1, sop->office_domain) == 0)
+		return (1);
+	if (workflow_word(f->m->subject, sop->prefix))
+		return (1);
+	for (p = sop->title; *p != '\0'; p = e) {
+		while (*p != '\0' && !isalpha((unsigned char)*p))
+			p++;
+		for (e = p; isalpha((unsigned char)*e); e++)
+			;
+		if (e - p >= 8 && (size_t)(e - p) < sizeof word) {
+			memcpy(word, p, (size_t)(e - p));
+			word[e - p] = '\0';
+			if (workflow_word(f->m->subject, word))
+				return (1);
+		}
+	}
+	return (0);
+}
+
+static int
+workflow_application(struct flow *f, char **cause)
+{
+	const struct msg	*m = f->m;
+	const struct step	*first = &f->rd->sop->steps[0];
+	struct event		 ev = { 0 };
+	struct letter		 lt = { 0 };
+	static const char *const told[] = { "lampiran-kurang" };
+	size_t			 i;
+
+	flow_evdocs(f, &ev);
+	if (f->nevdocs == 0 && !workflow_asks_for(f)) {
+		/* Spam is no application: answering it is backscatter. */
+		flow_note(f, f->ctx->conf->imap_quarantine, "mail without"
+		    " documents from %s that does not mention SOP %s: not"
+		    " answered", m->from_addr, f->rd->sop->name);
+		f->d->kind = "invalid";
+		return (0);
+	}
+	if (f->nevdocs == 0) {
+		/* No case without a document: say what is needed instead. */
+		if (flow_limited(f, told, 1, m->from_addr)) {
+			flow_note(f, NULL, "application without documents;"
+			    " the sender was told %d times today", MAX_NAGS);
 			return (0);
 		}
-		vars_add(&vs, "pemohon", m->from_name ? m->from_name :
-		    m->from_addr);
-		vars_add(&vs, "perihal", m->subject ? m->subject :
-		    "(tanpa perihal)");
-		vars_add(&vs, "robot", ctx->conf->robot_address);
-		rv = workflow_mail(ctx, NULL, tmpl_missing, &vs, &mo, cause);
-		vars_free(&vs);
-		xasprintf(&d->note, "application without attachments:"
-		    " applicant told what to attach");
-		return (rv);
+		lt.ctx = f->ctx;
+		lt.sop = f->rd->sop;
+		lt.m = m;
+		lt.in_reply_to = m->message_id;
+		for (i = 0; i < f->rd->sop->nrequires && i < 16; i++)
+			lt.missing[lt.nmissing++] = f->rd->sop->requires[i];
+		flow_note(f, NULL, "application without documents: the"
+		    " sender is told what to attach");
+		return (letter_send(&lt, "lampiran-kurang", m->from_addr,
+		    m->from_name, NULL, cause));
 	}
 	if (m->natt > MAX_DOCS) {
 		/* No office sends fifty scans; a case like that helps nobody. */
-		d->folder = ctx->conf->imap_quarantine;
-		xasprintf(&d->note, "application with %zu attachments (at most"
-		    " %d): kept for the admin", m->natt, MAX_DOCS);
-		log_warnx("application from %s has %zu attachments: quarantined",
-		    m->from_addr, m->natt);
+		flow_note(f, f->ctx->conf->imap_quarantine, "application with"
+		    " %zu attachments (at most %d): kept for the admin",
+		    m->natt, MAX_DOCS);
 		return (0);
 	}
-	c = store_case_open(ctx->store, m->from_addr, m->from_name,
-	    m->subject, m->message_id, time(NULL));
-	if (c == NULL) {
+	f->sop = f->rd->sop;
+	f->c = store_case_open(f->ctx->store, f->sop->name, f->sop->prefix,
+	    m->from_addr, m->from_name, m->subject, m->message_id, first->name,
+	    f->ctx->rules->version);
+	if (f->c == NULL) {
 		xasprintf(cause, "cannot open a case");
 		return (-1);
 	}
-	for (i = 0; i < m->natt; i++) {
-		if (classify_attachment(&m->att[i], &why) == ATT_DOCUMENT)
-			store_document_add(ctx->store, c->id, &m->att[i]);
-	}
-	store_event(ctx->store, c->id, m->from_addr, "permohonan", NULL);
-	vars_case(&vs, ctx, c);
-	store_documents(ctx->store, c->id, &docs, &nstored);
-	vars_own(&vs, "lampiran", workflow_doclist(docs, nstored));
-	store_documents_free(docs, nstored);
-	vars_add(&vs, "pejabat", rules_official(ctx->rules,
-	    ctx->rules->steps[0].role)->title);
-	rv = workflow_applicant(ctx, c, "tanda-terima", &vs, cause);
-	vars_free(&vs);
-	if (rv == 0)
-		rv = workflow_dispatch(ctx, c, 0, cause);
-	if (rv == 0) {
-		log_info("%s: opened for %s with %zu document(s)", c->ref,
-		    m->from_addr, ndocs);
-		d->case_ref = xstrdup(c->ref);
-		xasprintf(&d->note, "application: case %s opened", c->ref);
-	}
-	(void)inbound;
-	store_case_free(c);
-	return (rv);
-}
-
-/*
- * Answers the official directly (confirmation, question, duplicate). The
- * mail keeps the dispatch's token, so an answer to it still counts.
- */
-static int
-workflow_tell(struct ctx *ctx, const struct case_row *c,
-    const struct dispatch_row *dp, const char *tmpl, const struct msg *m,
-    struct vars *vs, char **cause)
-{
-	struct mail_out	 mo = { 0 };
-	const struct official *o;
-	char		*reply_to, *mid;
-	int		 rv;
-
-	o = rules_official_by_addr(ctx->rules, m->from_addr);
-	workflow_addrs(ctx, c->ref, dp->token, tmpl, &reply_to, &mid);
-	vars_add(vs, "pejabat", o ? o->title : m->from_addr);
-	vars_add(vs, "alamat_balas", reply_to);
-	vars_own(vs, "tautan_y", workflow_mailto(reply_to, c->ref, dp->token,
-	    "Y"));
-	vars_own(vs, "tautan_t", workflow_mailto(reply_to, c->ref, dp->token,
-	    "T%20alasan%3A%20"));
-	mo.to_addr = m->from_addr;
-	mo.to_name = m->from_name;
-	mo.reply_to = reply_to;
-	mo.message_id = mid;
-	mo.in_reply_to = m->message_id;
-	rv = workflow_mail(ctx, c, tmpl, vs, &mo, cause);
-	free(reply_to);
-	free(mid);
-	return (rv);
-}
-
-/* Mails the applicant about their case. */
-static int
-workflow_applicant(struct ctx *ctx, const struct case_row *c,
-    const char *tmpl, struct vars *vs, char **cause)
-{
-	struct mail_out	 mo = { 0 };
-	char		*ref = util_lower(c->ref), *mid, rnd[13];
-	int		 rv;
-
-	/* The case in the Message-ID: an answer to it is a follow-up. */
-	crypto_random_hex(rnd, sizeof rnd);
-	xasprintf(&mid, "%s.%s-%s@%s", ref, tmpl, rnd, conf_domain(ctx->conf));
-	mo.message_id = mid;
-	mo.to_addr = c->applicant;
-	mo.to_name = c->applicant_name;
-	mo.in_reply_to = c->root_message_id;
-	rv = workflow_mail(ctx, c, tmpl, vs, &mo, cause);
-	free(mid);
-	free(ref);
-	return (rv);
-}
-
-/*
- * Has rcpt had MAX_NAGS mails of these kinds in the last day, about case
- * c (or about anything when c is NULL)? RFC 3834: answer a sender only so
- * often, whatever keeps writing.
- */
-static int
-workflow_limited(struct ctx *ctx, const struct case_row *c,
-    const char *const *kinds, size_t nkinds, const char *rcpt)
-{
-	time_t	 since = time(NULL) - 86400;
-	size_t	 i;
-	int	 n = 0;
-
-	for (i = 0; i < nkinds; i++)
-		n += store_outbox_count(ctx->store, c ? c->id : 0, kinds[i],
-		    rcpt, since);
-	return (n >= MAX_NAGS);
-}
-
-/* Every question to an official counts: an auto-responder may trigger any. */
-static int
-workflow_nagged(struct ctx *ctx, const struct case_row *c, const char *rcpt)
-{
-	static const char *const asks[] = { "tidak-dipahami",
-	    "alasan-diperlukan", "balas-disposisi" };
-
-	return (workflow_limited(ctx, c, asks, sizeof asks / sizeof asks[0],
-	    rcpt));
-}
-
-static int
-workflow_decide(struct ctx *ctx, const struct case_row *c,
-    const struct dispatch_row *dp, const struct msg *m, int64_t inbound,
-    const struct reply *r, struct decision *d, char **cause)
-{
-	const struct official	*o = rules_official_by_addr(ctx->rules,
-	    m->from_addr);
-	const char		*title = o ? o->title : m->from_addr;
-	struct vars		 vs = { 0 };
-	int			 rv, k = dp->step;
-
-	store_dispatch_answer(ctx->store, dp->id, r->verdict == REPLY_YES ?
-	    "Y" : "T", r->reason, inbound);
-	store_event(ctx->store, c->id, m->from_addr, r->verdict == REPLY_YES ?
-	    "Y" : "T", r->reason);
-	vars_case(&vs, ctx, c);
-	vars_add(&vs, "keputusan", r->verdict == REPLY_YES ?
-	    "Y (diteruskan)" : "T (tidak diteruskan)");
-	vars_add(&vs, "alasan", r->reason ? r->reason : "-");
-	rv = workflow_tell(ctx, c, dp, "tercatat", m, &vs, cause);
-	vars_free(&vs);
-	if (rv == -1)
+	f->d->case_ref = xstrdup(f->c->ref);
+	if (store_event(f->ctx->store, f->c->id, m->from_addr, "permohonan",
+	    f->ctx->rules->version) == -1) {
+		xasprintf(cause, "cannot record the application");
 		return (-1);
-
-	memset(&vs, 0, sizeof vs);
-	vars_case(&vs, ctx, c);
-	vars_add(&vs, "pejabat", title);
-	if (r->verdict == REPLY_NO) {
-		store_case_set(ctx->store, c->id, "proses", k, "ditolak",
-		    r->reason);
-		vars_add(&vs, "alasan", r->reason);
-		rv = workflow_applicant(ctx, c, "ditolak", &vs, cause);
-		log_info("%s: T from %s at step %s: case stopped", c->ref,
-		    m->from_addr, ctx->rules->steps[k].id);
-		xasprintf(&d->note, "T at step %s: case stopped",
-		    ctx->rules->steps[k].id);
-	} else if ((size_t)k + 1 < ctx->rules->nsteps) {
-		vars_add(&vs, "pejabat_berikut", rules_official(ctx->rules,
-		    ctx->rules->steps[k + 1].role)->title);
-		rv = workflow_applicant(ctx, c, "kemajuan", &vs, cause);
-		if (rv == 0)
-			rv = workflow_dispatch(ctx, c, k + 1, cause);
-		log_info("%s: Y from %s at step %s", c->ref, m->from_addr,
-		    ctx->rules->steps[k].id);
-		xasprintf(&d->note, "Y at step %s: forwarded to step %s",
-		    ctx->rules->steps[k].id, ctx->rules->steps[k + 1].id);
-	} else {
-		store_case_set(ctx->store, c->id, "proses", k,
-		    "disposisi-selesai", NULL);
-		rv = workflow_applicant(ctx, c, "disposisi-selesai", &vs,
-		    cause);
-		log_info("%s: Y from %s at the last step %s", c->ref,
-		    m->from_addr, ctx->rules->steps[k].id);
-		xasprintf(&d->note, "Y at the last step %s",
-		    ctx->rules->steps[k].id);
 	}
-	vars_free(&vs);
-	return (rv);
+	ev.type = EV_APPLICATION;
+	ev.from = m->from_addr;
+	return (flow_decide(f, &ev, cause));
 }
 
 /*
  * Tells someone in the office who answered another official's
- * disposition (forwarded to them, say) why nothing happened. Only
- * inside the applicant domains, so a forged From outside gets no mail,
- * at most MAX_NAGS a day, and without the token, which is not theirs.
+ * disposition (forwarded to them, say) why nothing happened: only inside
+ * the office domain, so a forged sender outside gets no mail, and
+ * without the token, which is not theirs.
  */
 static int
-workflow_not_yours(struct ctx *ctx, const struct case_row *c,
-    const struct dispatch_row *dp, const struct msg *m, char **cause)
+workflow_not_yours(struct flow *f, char **cause)
 {
-	const struct official	*o = rules_official_by_addr(ctx->rules,
-	    dp->official);
-	struct mail_out		 mo = { 0 };
-	struct vars		 vs = { 0 };
-	int			 rv;
+	struct letter	 lt = { 0 };
+	const struct role *r = rules_role_by_addr(f->ctx->rules,
+	    f->dp->official);
+	static const char *const told[] = { "bukan-pejabat" };
+	const char	*at = strrchr(f->m->from_addr, '@');
 
-	if (!rules_applicant_ok(ctx->rules, m->from_addr) ||
-	    workflow_limited(ctx, c, &tmpl_not_yours, 1, m->from_addr))
+	log_warnx("%s: answer from %s, but the dispatch is %s's: ignored",
+	    f->c->ref, f->m->from_addr, f->dp->official);
+	if (store_event(f->ctx->store, f->c->id, f->m->from_addr,
+	    "wrong-sender", f->dp->official) == -1) {
+		xasprintf(cause, "cannot record a wrong sender");
+		return (-1);
+	}
+	flow_note(f, f->ctx->conf->imap_quarantine, "answer from %s, but the"
+	    " dispatch belongs to %s", f->m->from_addr, f->dp->official);
+	if (f->sop->office_domain == NULL || at == NULL ||
+	    strcasecmp(at + 1, f->sop->office_domain) != 0 ||
+	    flow_limited(f, told, 1, f->m->from_addr))
 		return (0);
-	vars_case(&vs, ctx, c);
-	vars_add(&vs, "pejabat", o ? o->title : dp->official);
-	vars_add(&vs, "alamat_pejabat", dp->official);
-	mo.to_addr = m->from_addr;
-	mo.to_name = m->from_name;
-	mo.in_reply_to = m->message_id;
-	rv = workflow_mail(ctx, c, tmpl_not_yours, &vs, &mo, cause);
-	vars_free(&vs);
-	return (rv);
+	lt.ctx = f->ctx;
+	lt.c = f->c;
+	lt.sop = f->sop;
+	lt.m = f->m;
+	lt.to_title = r ? r->title : NULL;
+	lt.official = f->dp->official;
+	lt.in_reply_to = f->m->message_id;
+	return (letter_send(&lt, "bukan-pejabat", f->m->from_addr,
+	    f->m->from_name, NULL, cause));
 }
 
 static int
-workflow_reply(struct ctx *ctx, const struct msg *m, int64_t inbound,
-    struct decision *d, char **cause)
+workflow_reply(struct flow *f, char **cause)
 {
-	struct dispatch_row	*dp = NULL;
-	struct case_row		*c = NULL;
-	struct reply		 r = { 0 };
-	struct vars		 vs = { 0 };
-	char			*tok;
-	int			 rv = 0;
+	struct reading	*rd = f->rd;
+	struct event	 ev = { 0 };
+	int64_t		 id;
 
-	tok = classify_token(ctx, m);
-	if ((dp = store_dispatch_by_token(ctx->store, tok)) == NULL) {
-		log_warnx("reply from %s carries an unknown token",
-		    m->from_addr);
-		d->folder = ctx->conf->imap_quarantine;
-		xasprintf(&d->note, "reply with an unknown token");
-		goto out;
+	if (rd->keys_disagree) {
+		flow_note(f, f->ctx->conf->imap_quarantine, "%s", rd->why);
+		return (0);
 	}
-	c = store_case_get(ctx->store, dp->case_id);
-	d->case_ref = xstrdup(c->ref);
-	if (!util_addr_eq(m->from_addr, dp->official)) {
-		/* The token leaked or was forwarded: only its official may answer. */
-		log_warnx("%s: reply from %s, but step is %s's: ignored",
-		    c->ref, m->from_addr, dp->official);
-		store_event(ctx->store, c->id, m->from_addr, "wrong-sender",
-		    dp->official);
-		d->folder = ctx->conf->imap_quarantine;
-		xasprintf(&d->note, "reply from %s but the step belongs to %s",
-		    m->from_addr, dp->official);
-		rv = workflow_not_yours(ctx, c, dp, m, cause);
-		goto out;
-	}
-	reply_parse(m->text ? m->text : "", &r);
-	vars_case(&vs, ctx, c);
-	if (dp->answered || strcmp(c->state, "proses") != 0 ||
-	    c->step != dp->step) {
-		store_event(ctx->store, c->id, m->from_addr, "late-reply",
-		    r.line);
-		if (r.verdict == REPLY_UNCLEAR) {
-			/* A thank-you after the decision: nothing to answer. */
-			xasprintf(&d->note, "remark after the decision");
-			goto out;
+	if (rd->token != NULL) {
+		f->dp = store_dispatch_by_token(f->ctx->store, rd->token);
+		if (f->dp == NULL) {
+			flow_note(f, f->ctx->conf->imap_quarantine, "answer"
+			    " with an unknown token");
+			return (0);
 		}
-		vars_add(&vs, "status", c->state);
-		rv = workflow_tell(ctx, c, dp, "sudah-diproses", m, &vs,
-		    cause);
-		xasprintf(&d->note, "answer to a step already decided");
-		log_info("%s: %s answered a step already decided", c->ref,
-		    m->from_addr);
-		goto out;
-	}
-	if (r.verdict == REPLY_UNCLEAR || (r.verdict == REPLY_NO &&
-	    r.reason == NULL)) {
-		xasprintf(&d->note, "%s", r.verdict == REPLY_NO ?
-		    "T without a reason" : "answer not understood");
-		log_info("%s: %s from %s", c->ref, d->note, m->from_addr);
-		if (workflow_nagged(ctx, c, m->from_addr)) {
-			log_warnx("%s: not answering %s again today", c->ref,
-			    m->from_addr);
-			goto out;
+		id = f->dp->case_id;
+	} else
+		id = store_case_find(f->ctx->store, rd->ref, NULL, 0);
+	if (!flow_case(f, id))
+		return (0);
+	if (f->dp == NULL && (f->dp = store_dispatch_pending(f->ctx->store,
+	    f->c->id, f->m->from_addr)) == NULL) {
+		/* The official has nothing to answer here: just history. */
+		if (store_event(f->ctx->store, f->c->id, f->m->from_addr,
+		    "surat", f->m->subject) == -1) {
+			xasprintf(cause, "cannot record mail on %s", f->c->ref);
+			return (-1);
 		}
-		vars_add(&vs, "baris", r.line ? r.line : "(kosong)");
-		rv = workflow_tell(ctx, c, dp, r.verdict == REPLY_NO ?
-		    "alasan-diperlukan" : "tidak-dipahami", m, &vs, cause);
-		goto out;
+		flow_note(f, NULL, "mail from %s about %s recorded: no step"
+		    " of theirs waits", f->m->from_addr, f->c->ref);
+		return (0);
 	}
-	rv = workflow_decide(ctx, c, dp, m, inbound, &r, d, cause);
-out:
-	vars_free(&vs);
-	reply_clear(&r);
-	store_case_free(c);
-	store_dispatch_free(dp);
-	free(tok);
-	return (rv);
+	if (!util_addr_eq(f->m->from_addr, f->dp->official))
+		return (workflow_not_yours(f, cause));
+	ev.type = EV_ANSWER;
+	ev.from = f->m->from_addr;
+	ev.verdict = rd->reply.verdict;
+	ev.reason = rd->reply.reason;
+	ev.value = rd->reply.value;
+	ev.step = f->dp->step;
+	ev.round = f->dp->round;
+	ev.answered = f->dp->answered;
+	flow_evdocs(f, &ev);
+	if (ev.answered || f->c->state != CASE_OPEN ||
+	    strcmp(f->c->step, ev.step) != 0 || f->c->round != ev.round)
+		/* Told once per dispatch, not on every copy. */
+		ev.may_ask = rd->reply.verdict != REPLY_UNCLEAR &&
+		    store_outbox_token_count(f->ctx->store, "sudah-diproses",
+		    f->dp->token) == 0;
+	else if (!(ev.may_ask = flow_may_ask(f, f->m->from_addr)))
+		log_warnx("%s: not answering %s again today", f->c->ref,
+		    f->m->from_addr);
+	return (flow_decide(f, &ev, cause));
 }
 
-/*
- * Mail about a case that is not a decision (the applicant answering an
- * acknowledgement, say): kept and written into the case's history, never
- * taken as a new application.
- */
-/*
- * The applicant sends documents for an open case (the SK that was
- * missing, a sharper KTP scan): they join the case, so the next
- * disposition carries them, and the applicant hears they arrived.
- */
+/* Mail about a case from someone holding no role: the applicant, mostly. */
 static int
-workflow_more_documents(struct ctx *ctx, const struct case_row *c,
-    const struct msg *m, struct decision *d, char **cause)
+workflow_followup(struct flow *f, char **cause)
 {
-	struct attachment	*docs;
-	size_t			 ndocs, i;
-	struct vars		 vs = { 0 };
-	const char		*why;
-	int			 rv;
+	struct event	 ev = { 0 };
 
-	store_documents(ctx->store, c->id, &docs, &ndocs);
-	store_documents_free(docs, ndocs);
-	if (ndocs + m->natt > MAX_DOCS) {
-		free(d->note);
-		xasprintf(&d->note, "more documents refused: the case would"
+	if (!flow_case(f, store_case_find(f->ctx->store, f->rd->ref, NULL, 0)))
+		return (0);
+	if (store_event(f->ctx->store, f->c->id, f->m->from_addr,
+	    "surat-susulan", f->m->subject) == -1) {
+		xasprintf(cause, "cannot record mail on %s", f->c->ref);
+		return (-1);
+	}
+	if (!util_addr_eq(f->m->from_addr, f->c->applicant) &&
+	    !util_addr_eq(f->m->from_addr, f->c->applicant_first)) {
+		flow_note(f, NULL, "mail from %s about %s recorded",
+		    f->m->from_addr, f->c->ref);
+		return (0);
+	}
+	ev.type = EV_APPLICANT_MAIL;
+	ev.from = f->m->from_addr;
+	flow_evdocs(f, &ev);
+	if (f->ndocs + f->nevdocs > MAX_DOCS) {
+		flow_note(f, NULL, "more documents refused: the case would"
 		    " hold over %d", MAX_DOCS);
 		return (0);
 	}
-	for (i = 0; i < m->natt; i++) {
-		if (classify_attachment(&m->att[i], &why) != ATT_DOCUMENT) {
-			free(d->note);
-			xasprintf(&d->note, "more documents refused: %s carries"
-			    " %s", m->att[i].filename, why);
-			return (0);
-		}
-	}
-	for (i = 0; i < m->natt; i++)
-		store_document_add(ctx->store, c->id, &m->att[i]);
-	store_event(ctx->store, c->id, m->from_addr, "berkas-tambahan", NULL);
-	vars_case(&vs, ctx, c);
-	vars_own(&vs, "lampiran", workflow_doclist(m->att, m->natt));
-	rv = workflow_applicant(ctx, c, "berkas-diterima", &vs, cause);
-	vars_free(&vs);
-	free(d->note);
-	xasprintf(&d->note, "%zu more document(s) added to %s", m->natt,
-	    c->ref);
-	log_info("%s: %zu more document(s) from the applicant", c->ref,
-	    m->natt);
-	return (rv);
+	return (flow_decide(f, &ev, cause));
 }
 
-static int
-workflow_followup(struct ctx *ctx, const struct msg *m, struct decision *d,
-    char **cause)
+/* The case of an AMS notice: by the applicant's address in it. */
+static int64_t
+workflow_notice_case(struct flow *f)
 {
-	struct case_row		*c;
-	struct dispatch_row	*dp;
-	struct vars		 vs = { 0 };
-	int64_t			 id;
-	int			 rv = 0;
+	const struct msg	*m = f->m;
+	int64_t			 id = 0;
+	size_t			 i;
 
-	id = store_case_find(ctx->store, m->subject, m->refs, m->nrefs);
-	if (id == 0 || (c = store_case_get(ctx->store, id)) == NULL) {
-		d->folder = ctx->conf->imap_quarantine;
-		xasprintf(&d->note, "mentions a case that does not exist");
-		return (0);
+	if (f->rd->keys.email != NULL)
+		id = store_case_by_applicant(f->ctx->store, f->rd->keys.email);
+	for (i = 0; id == 0 && i < m->nrcpts; i++) {
+		if (!util_addr_eq(m->rcpts[i], f->ctx->conf->robot_address))
+			id = store_case_by_applicant(f->ctx->store,
+			    m->rcpts[i]);
 	}
-	store_event(ctx->store, id, m->from_addr, "surat-susulan",
-	    m->subject);
-	d->case_ref = xstrdup(c->ref);
-	xasprintf(&d->note, "follow-up mail recorded on %s", c->ref);
-	log_info("%s: follow-up mail from %s recorded", c->ref, m->from_addr);
-	if (util_addr_eq(m->from_addr, c->applicant) && m->natt > 0 &&
-	    strcmp(c->state, "proses") == 0) {
-		rv = workflow_more_documents(ctx, c, m, d, cause);
-		store_case_free(c);
-		return (rv);
-	}
-	/*
-	 * The official whose answer the case waits for wrote without the
-	 * token (a new mail, or a client that dropped the threading
-	 * headers): not a decision - From alone proves nothing - but show
-	 * them the way that works.
-	 */
-	dp = store_dispatch_pending(ctx->store, id);
-	if (dp != NULL && util_addr_eq(dp->official, m->from_addr) &&
-	    !workflow_nagged(ctx, c, m->from_addr)) {
-		vars_case(&vs, ctx, c);
-		rv = workflow_tell(ctx, c, dp, "balas-disposisi", m, &vs,
-		    cause);
-		vars_free(&vs);
-		free(d->note);
-		xasprintf(&d->note, "mail from the step's official without the"
-		    " reply token: asked to answer the disposition itself");
-	}
-	store_dispatch_free(dp);
-	store_case_free(c);
-	return (rv);
+	return (id);
 }
 
 /*
- * Handles one classified message inside the caller's transaction. Fills
- * d (folder, note, case) and returns 0, or -1 with cause when the
+ * An AMS notice moves the case waiting for it and is relayed to that
+ * applicant only. Without such a case it is kept for the admin, who is
+ * told what came but not its links: they are the applicant's.
+ */
+static int
+workflow_notice(struct flow *f, char **cause)
+{
+	struct event	 ev = { 0 };
+	struct letter	 lt = { 0 };
+	int64_t		 id = workflow_notice_case(f);
+
+	if (id == 0) {
+		flow_note(f, f->ctx->conf->imap_quarantine, "AMS notice %s"
+		    " (%s) matches no case: kept for the admin",
+		    f->rd->notice->event, f->rd->keys.email ?
+		    f->rd->keys.email : "no address in it");
+		lt.ctx = f->ctx;
+		lt.m = f->m;
+		lt.notice = f->rd->notice;
+		lt.reason = f->d->note;
+		return (letter_send(&lt, "pemberitahuan-ams",
+		    f->ctx->conf->admin_address, NULL, NULL, cause));
+	}
+	if (!flow_case(f, id))
+		return (0);
+	ev.type = EV_NOTICE;
+	ev.from = f->m->from_addr;
+	ev.notice = f->rd->notice;
+	return (flow_decide(f, &ev, cause));
+}
+
+/*
+ * Handles one message inside the caller's transaction. Fills d (kind,
+ * folder, note, case) and returns 0, or -1 with cause when the
  * transaction must be rolled back.
  */
 int
 workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
     struct decision *d, char **cause)
 {
-	enum msg_kind	 k;
-	char		*why = NULL, *unauth = NULL;
+	struct reading	 rd;
+	struct flow	 f = { 0 };
+	char		*unauth = NULL;
 	int		 rv = 0;
 
+	classify_read(ctx, m, &rd);
+	f.ctx = ctx;
+	f.m = m;
+	f.rd = &rd;
+	f.inbound = inbound;
+	f.d = d;
 	d->folder = ctx->conf->imap_processed;
-	k = classify(ctx, m, &why);
+	d->kind = classify_kind_name(&rd);
+	flow_note(&f, NULL, "%s", rd.why);
 	log_debug("message from %s <%s>: %s", m->from_addr,
-	    m->message_id ? m->message_id : "", why);
-	if ((k == KIND_REPLY || k == KIND_FOLLOWUP || k == KIND_APPLICATION) &&
+	    m->message_id ? m->message_id : "", rd.why);
+	if ((rd.kind == KIND_REPLY || rd.kind == KIND_FOLLOWUP ||
+	    rd.kind == KIND_APPLICATION || rd.kind == KIND_NOTICE) &&
 	    !auth_check(ctx->conf, m, &unauth)) {
 		/* A forged From must neither open a case nor decide one. */
 		log_warnx("message from %s: %s", m->from_addr, unauth);
-		d->folder = ctx->conf->imap_quarantine;
-		xasprintf(&d->note, "%s (%s)", unauth, why);
+		flow_note(&f, ctx->conf->imap_quarantine, "%s (%s)", unauth,
+		    rd.why);
+		d->kind = "invalid";
 		free(unauth);
-		free(why);
-		d->kind = classify_name(k);
-		return (0);
+		goto out;
 	}
-	switch (k) {
+	if (rd.dangerous != NULL) {
+		/* Never forwarded; the sender may be forged: no answer. */
+		log_warnx("message from %s carries %s: quarantined",
+		    m->from_addr, rd.dangerous);
+		flow_note(&f, ctx->conf->imap_quarantine, "carries %s: kept"
+		    " for the admin, not forwarded", rd.dangerous);
+		goto out;
+	}
+	switch (rd.kind) {
 	case KIND_OWN:
-	case KIND_MACHINE:
-		d->note = why;
-		why = NULL;
+	case KIND_LIST:
+	case KIND_AUTOREPLY:
+	case KIND_BOUNCE:
 		break;
 	case KIND_UNKNOWN:
 		d->folder = ctx->conf->imap_quarantine;
-		d->note = why;
-		why = NULL;
+		break;
+	case KIND_NOTICE:
+		rv = workflow_notice(&f, cause);
 		break;
 	case KIND_REPLY:
-		rv = workflow_reply(ctx, m, inbound, d, cause);
+		if (rd.role == NULL && rd.token == NULL) {
+			d->folder = ctx->conf->imap_quarantine;
+			break;
+		}
+		rv = workflow_reply(&f, cause);
 		break;
 	case KIND_FOLLOWUP:
-		rv = workflow_followup(ctx, m, d, cause);
-		free(why);
-		why = NULL;
+		rv = workflow_followup(&f, cause);
 		break;
 	case KIND_APPLICATION:
-		rv = workflow_application(ctx, m, inbound, d, cause);
+		rv = workflow_application(&f, cause);
 		break;
 	}
-	free(why);
-	d->kind = classify_name(k);
+out:
+	flow_free(&f);
+	classify_clear(&rd);
 	return (rv);
 }

@@ -23,6 +23,11 @@ for t in "$@"; do
 	# A crash or sanitizer report after the summary still fails.
 	if [ -n "$line" ] && [ $rc -ne 0 ]; then failed=$((failed + 1)); fi
 done
+# What the robot makes of real clients' mail: tests/corpus/*.eml.
+line=$(python3 tests/corpus/check.py ./disposisi 2>&1 | tee /dev/stderr |
+    grep -E '^corpus: [0-9]+ passed, [0-9]+ failed$' | tail -1)
+echo "${line:-corpus: no result}"
+if [ -z "$line" ]; then failed=$((failed + 1)); else add "$line"; fi
 log=$(mktemp)
 python3 tests/regress/run.py ${REGRESS_FILTER:-} 2>&1 | tee "$log"
 line=$(grep -E '^regress: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)

@@ -141,7 +141,29 @@ def body_text(m):
     return part.get_content() if part is not None else ""
 
 
-def application(sender, subject="Permohonan Sertifikat Elektronik", n_att=2, name="Budi Santoso"):
+PDF_HEAD = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+DOCS = ["surat-permohonan.pdf", "ktp.jpg", "sk-terakhir.pdf", "sk-jabatan.pdf",
+        "formulir-bsre.pdf"]
+
+
+def scan(filename, n=2048):
+    """Bytes a scanner makes: the format's header, then data."""
+    head = JPEG_HEAD if filename.endswith((".jpg", ".jpeg")) else PDF_HEAD
+    return head + os.urandom(n) + ("dokumen %s" % filename).encode()
+
+
+def attach_scan(m, filename, n=2048):
+    maintype, subtype = (("image", "jpeg") if filename.endswith((".jpg", ".jpeg"))
+                         else ("application", "pdf"))
+    m.add_attachment(scan(filename, n), maintype=maintype, subtype=subtype,
+                     filename=filename)
+
+
+def application(sender, subject="Permohonan Sertifikat Elektronik", n_att=5, name="Budi Santoso",
+                docs=None):
+    """An application with scans; n_att of DOCS (all four the SOP requires
+    and the BSrE form by default), or the names in docs."""
     m = EmailMessage()
     m["From"] = "%s <%s>" % (name, sender)
     m["To"] = ROBOT
@@ -150,11 +172,8 @@ def application(sender, subject="Permohonan Sertifikat Elektronik", n_att=2, nam
     m["Message-ID"] = make_msgid(domain=DOMAIN)
     m.set_content("Dengan hormat,\n\nBersama ini saya mengajukan permohonan "
                   "Sertifikat Elektronik.\n\nHormat saya,\n%s\n" % name)
-    docs = ["surat-permohonan.pdf", "ktp.jpg", "sk-terakhir.pdf", "sk-jabatan.pdf"]
-    for i in range(n_att):
-        data = os.urandom(2048) + ("dokumen %d" % i).encode()
-        maintype, subtype = ("image", "jpeg") if docs[i].endswith("jpg") else ("application", "pdf")
-        m.add_attachment(data, maintype=maintype, subtype=subtype, filename=docs[i])
+    for filename in (docs if docs is not None else DOCS[:n_att]):
+        attach_scan(m, filename)
     return m
 
 

@@ -34,20 +34,20 @@ def test_real_client_replies(sb):
                .replace("{{MSGID}}", d["Message-ID"].strip("<>"))
                .replace("{{NEWID}}", make_msgid(domain=DOMAIN).strip("<>")))
         sb.send(raw.encode("latin-1"), sender="sekdis@" + DOMAIN, rcpts=[ROBOT])
-    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE kind = 'reply'")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE kind = 'command'")
                == len(names), "all replies handled")
     for name in names:
         ref, _ = by_subject["Permohonan %s" % name]
-        state, step, reason = r.sql("SELECT state, step, reason FROM cases WHERE ref = ?",
+        state, step, reason = r.sql("SELECT state, step_name, reason FROM cases WHERE ref = ?",
                                     ref)[0]
         want = name[0]
         if want == "Y":
-            check((state, step) == ("proses", 1), "%s: read as Y (%s, %d)" % (name, state, step))
+            check((state, step) == ("proses", "kadis"), "%s: read as Y (%s, %s)" % (name, state, step))
         elif want == "T":
             check(state == "ditolak" and reason, "%s: read as T with a reason (%s, %r)"
                   % (name, state, reason))
         else:
-            check((state, step) == ("proses", 0), "%s: not taken as a decision" % name)
+            check((state, step) == ("proses", "sekdis"), "%s: not taken as a decision" % name)
     reasons = dict(r.sql("SELECT subject, reason FROM cases WHERE state = 'ditolak'"))
     check("KTP buram, mohon dipindai ulang" in reasons["Permohonan T-iphone.eml"],
           "iPhone reason, format=flowed joined: %r" % reasons)

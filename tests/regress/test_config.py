@@ -45,15 +45,20 @@ def test_config_errors(sb):
     with open(r.conf, "w") as f:
         f.write(good.replace(os.path.join(ROOT, "rules"), rules))
     rc, out = run("check", "-f", r.conf)
-    check(rc == 78 and "sop-tte.conf:%d: unknown directive \"stpe\"" % n in out,
+    check(rc == 78 and "sop-tte.conf:%d:1: unknown keyword \"stpe\"" % n in out,
           "rules typo located: %s" % out)
-    lines = open(os.path.join(rules, "sop-tte.conf")).read().splitlines()[:-1]
-    lines.append("step 6 egov 30 \"Membuat akun surel dinas\"")
+    # Two mistakes in one file: both reported, each with file:line:col.
+    text = open(os.path.join(rules, "sop-tte.conf")).read().splitlines()[:-1]
+    text = "\n".join(text) + "\n"
+    text = text.replace("actor egov", "actor e-gov").replace("time 30m", "time 30x", 1)
     with open(os.path.join(rules, "sop-tte.conf"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+        f.write(text)
     rc, out = run("check", "-f", r.conf)
-    check(rc == 78 and "no official holds role \"egov\"" in out,
+    check(rc == 78 and "unknown role \"e-gov\"" in out,
           "step without an official refused: %s" % out)
+    check("bad duration \"30x\"" in out, "bad duration refused: %s" % out)
+    check(len([l for l in out.splitlines() if "sop-tte.conf:" in l]) >= 2,
+          "every mistake reported: %s" % out)
 
     # An official at the robot's own address would make a mail loop.
     with open(r.conf, "w") as f:
@@ -106,7 +111,7 @@ def test_reload_on_sighup(sb):
         f.write(text)
     r.start()
     wait_until(lambda: "INBOX selected" in r.logtext(), "robot ready")
-    officials = os.path.join(rdir, "officials.conf")
+    officials = os.path.join(rdir, "people.conf")
     with open(officials) as f:
         text = f.read()
     with open(officials, "w") as f:
@@ -117,11 +122,13 @@ def test_reload_on_sighup(sb):
     sb.wait_mail("sandiman", subject_has("Disposisi"), what="disposition to the new holder")
     check(sb.count("sekdis") == 0, "the old holder gets nothing")
 
-    with open(os.path.join(rdir, "sop-tte.conf"), "a") as f:
-        f.write("step 9 nobody 10 \"x\"\n")
+    with open(os.path.join(rdir, "sop-tte.conf")) as f:
+        text = f.read()
+    with open(os.path.join(rdir, "sop-tte.conf"), "w") as f:
+        f.write(text.replace("actor kadis", "actor nobody", 1))
     r.proc.send_signal(signal.SIGHUP)
     wait_until(lambda: "reload refused" in r.logtext(), "bad reload refused")
-    check("no official holds role \"nobody\"" in r.logtext(), "reason logged")
+    check("sop-tte.conf:" in r.logtext() and "nobody" in r.logtext(), "reason logged")
     sb.send(application("siti@" + DOMAIN))
     sb.wait_mail("sandiman", subject_has("Disposisi"), n=2, what="old rules still in force")
     check(r.alive(), "robot running")

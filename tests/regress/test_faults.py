@@ -65,7 +65,7 @@ def test_kill9_exactly_once(sb):
     for i in range(n):
         u = users[i % len(users)]
         sb.deliver(application("%s@%s" % (u, DOMAIN), subject="Permohonan %d" % i,
-                               n_att=1).as_bytes())
+                               ).as_bytes())
     rnd = random.Random(int(time.time()))
     r = Robot(sb, "kill9")
 

@@ -17,7 +17,7 @@ def year_wib():
 def test_sop_slice(sb):
     r = Robot(sb, "sop_slice").start()
     ref = "TTE-%d-00001" % year_wib()
-    sb.send(application(BUDI, n_att=3))
+    sb.send(application(BUDI))
 
     ack = sb.wait_mail("budi", subject_has(ref), what="acknowledgement")[0]
     check("Tanda terima" in ack["Subject"], "ack subject: %s" % ack["Subject"])
@@ -27,7 +27,7 @@ def test_sop_slice(sb):
     disp = sb.wait_mail("sekdis", subject_has("[%s]" % ref), what="disposition to sekdis")[0]
     check("+" in str(disp["Reply-To"]), "disposition Reply-To carries a token")
     names = sorted(p.get_filename() for p in disp.iter_attachments())
-    check(names == ["ktp.jpg", "sk-terakhir.pdf", "surat-permohonan.pdf"],
+    check(names == ["ktp.jpg", "sk-jabatan.pdf", "sk-terakhir.pdf", "surat-permohonan.pdf"],
           "documents attached to the disposition: %s" % names)
     check(disp.get_body(preferencelist=("html",)) is not None, "HTML alternative")
 
@@ -36,7 +36,7 @@ def test_sop_slice(sb):
     kadis = sb.wait_mail("kadis", subject_has(ref), what="disposition to kadis")[0]
     sb.wait_mail("budi", subject_has("diteruskan"), what="progress mail to applicant")
     sb.wait_mail("sekdis", subject_has("dicatat"), what="confirmation to sekdis")
-    check(r.sql("SELECT state, step FROM cases WHERE ref = ?", ref) == [("proses", 1)],
+    check(r.sql("SELECT state, step_name FROM cases WHERE ref = ?", ref) == [("proses", "kadis")],
           "case at step 1")
 
     # Kepala Dinas answers T with a reason, in HTML, replying to From (the
@@ -67,14 +67,14 @@ def test_sop_slice(sb):
           "status shows the decision: %s" % out)
     out = subprocess.run([ROOT + "/disposisi", "status", "-f", r.conf],
                          capture_output=True, text=True).stdout
-    check("Last 20 messages" in out and "T at step 2b" in out, "overview: %s" % out)
+    check("Last 20 messages" in out and "T at step kadis" in out, "overview: %s" % out)
 
 
 def test_documents_too_big_to_attach(sb):
     """Scans over max_attachments are listed in the disposition, not
     attached, so the mail is not refused by the officials' server."""
     r = Robot(sb, "too_big", extra="max_attachments = 3000").start()
-    sb.send(application(BUDI, n_att=2))
+    sb.send(application(BUDI))
     disp = sb.wait_mail("sekdis", subject_has("Disposisi"), what="disposition")[0]
     check(list(disp.iter_attachments()) == [], "no attachments")
     text = body_text(disp)

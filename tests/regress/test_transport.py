@@ -62,7 +62,7 @@ def test_mail_arriving_while_busy(sb):
     r = Robot(sb, "busy", extra="imap_idle_timeout = 600").start()
     wait_until(lambda: "INBOX selected" in r.logtext(), "robot in IDLE")
     for i in range(12):
-        sb.send(application("budi@" + DOMAIN, subject="Permohonan %d" % i, n_att=1))
+        sb.send(application("budi@" + DOMAIN, subject="Permohonan %d" % i))
         time.sleep(0.07)
     wait_until(lambda: r.scalar("SELECT count(*) FROM cases") == 12,
                "all 12 handled well before the 600 s IDLE timeout", timeout=60)

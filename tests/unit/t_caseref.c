@@ -7,7 +7,7 @@
 int
 main(void)
 {
-	char	 out[16];
+	char	 out[CASE_REF_MAX + 1];
 
 	TEST_ASSERT(case_ref_valid("TTE-2026-00001"));
 	TEST_ASSERT(case_ref_valid("tte-2026-12345"));
@@ -17,8 +17,13 @@ main(void)
 	TEST_STREQ(out, "TTE-2026-00042");
 	TEST_ASSERT(case_ref_find("tte-2027-00003.ab12@x", out));
 	TEST_STREQ(out, "TTE-2027-00003");
-	TEST_ASSERT(!case_ref_find("XTTE-2026-00001", NULL));
-	TEST_ASSERT(!case_ref_find("TTE-2026-000012", NULL));
+	TEST_ASSERT(!case_ref_find("9TTE-2026-00001", NULL));
+	TEST_ASSERT(case_ref_find("[TTE-2026-100000]", out));
+	TEST_STREQ(out, "TTE-2026-100000");
+	TEST_ASSERT(case_ref_find("[ABC-2026-00007]", out));
+	TEST_STREQ(out, "ABC-2026-00007");
+	TEST_ASSERT(!case_ref_find("TTE-2026-0000123456", NULL));
+	TEST_ASSERT(!case_ref_find("T-2026-00001", NULL));
 	TEST_ASSERT(!case_ref_find("Permohonan TTE", NULL));
 	TEST_ASSERT(!case_ref_find("", NULL));
 	return (test_done());

@@ -37,19 +37,22 @@ main(void)
 	struct spool	*sp;
 	struct msg	*m;
 	struct conf	 conf = { 0 };
-	struct rules	 rules = { 0 };
-	char		*dom = "muaraenimkab.go.id";
-	struct ctx	 ctx = { .conf = &conf, .rules = &rules };
+	struct rules	*rules;
+	struct ctx	 ctx = { .conf = &conf };
+	struct reading	 rd;
 	struct mail_out	 mo = { 0 };
 	struct attachment a = { 0 };
 	struct stat	 st;
-	char		*why = NULL, *tok, *out, *cause = NULL;
+	char		*tok, *out, *cause = NULL;
 
 	if (mkdtemp(dir) == NULL)
 		return (1);
 	conf.robot_address = "tte@muaraenimkab.go.id";
-	rules.applicant_domains = &dom;
-	rules.napplicant_domains = 1;
+	rules = rules_load("rules", &cause);
+	TEST_ASSERT(rules != NULL);
+	if (rules == NULL)
+		return (test_done());
+	ctx.rules = rules;
 	mime_init();
 	sp = spool_open(dir, &cause);
 	TEST_ASSERT(sp != NULL);
@@ -75,24 +78,27 @@ main(void)
 	tok = classify_token(&ctx, m);
 	TEST_STREQ(tok, "0123456789abcdef0123");
 	free(tok);
-	TEST_ASSERT(classify(&ctx, m, &why) == KIND_REPLY);
-	free(why);
+	classify_read(&ctx, m, &rd);
+	TEST_ASSERT(rd.kind == KIND_REPLY);
+	classify_clear(&rd);
 	mime_free(m);
 
 	m = parse(sp, "html-autoreply.eml");
 	TEST_ASSERT(m != NULL && strstr(m->text, "cuti & di luar") != NULL);
 	TEST_ASSERT(m != NULL && strstr(m->text, "Y") == NULL);
-	TEST_ASSERT(classify(&ctx, m, &why) == KIND_MACHINE);
-	TEST_ASSERT(why != NULL && strstr(why, "Auto-Submitted") != NULL);
-	free(why);
+	classify_read(&ctx, m, &rd);
+	TEST_ASSERT(rd.kind == KIND_AUTOREPLY);
+	TEST_ASSERT(strstr(rd.why, "Auto-Submitted") != NULL);
+	classify_clear(&rd);
 	mime_free(m);
 
 	m = parse(sp, "forwarded.eml");
 	TEST_ASSERT(m != NULL && m->natt >= 1);
 	TEST_ASSERT(m != NULL && m->natt >= 1 &&
 	    strcmp(m->att[m->natt - 1].filename, "sk-jabatan.pdf") == 0);
-	TEST_ASSERT(classify(&ctx, m, &why) == KIND_APPLICATION);
-	free(why);
+	classify_read(&ctx, m, &rd);
+	TEST_ASSERT(rd.kind == KIND_APPLICATION);
+	classify_clear(&rd);
 	mime_free(m);
 
 	m = parse(sp, "undeclared-8bit.eml");
@@ -138,12 +144,14 @@ main(void)
 		TEST_STREQ(m->auto_submitted, "auto-generated");
 		TEST_ASSERT(strstr(m->text, "Mohon tindak lanjut") != NULL);
 		TEST_ASSERT(m->natt == 1);
-		TEST_ASSERT(classify(&ctx, m, &why) == KIND_OWN);
-		free(why);
+		classify_read(&ctx, m, &rd);
+		TEST_ASSERT(rd.kind == KIND_OWN);
+		classify_clear(&rd);
 	}
 	mime_free(m);
 	free(out);
 	spool_close(sp);
 	mime_shutdown();
+	rules_free(rules);
 	return (test_done());
 }

@@ -2,7 +2,8 @@
 /*
  * Unit tests for reply.c (and the re.c wrapper under it) and html.c: one
  * table of reply bodies as real clients write them, each with the verdict,
- * reason and first line we expect.
+ * reason, answer line and value we expect; tables for subjects and for
+ * out-of-office mail.
  */
 
 #include <stdio.h>
@@ -25,80 +26,231 @@ struct tcase {
 	enum reply_verdict	 verdict;
 	const char		*reason;	/* NULL: expect none */
 	const char		*line;		/* NULL: expect none */
+	const char		*value;		/* NULL: expect none */
 };
 
 static const struct tcase cases[] = {
 	/* Bare answers, case and punctuation. */
-	{ "Y", 0, "Y", Y, NULL, "Y" },
-	{ "y newline", 0, "y\n", Y, NULL, "y" },
-	{ "Y.", 0, "Y.", Y, NULL, "Y." },
-	{ "ya!", 0, "ya!", Y, NULL, "ya!" },
-	{ "YA spaced", 0, "   YA   \n\n", Y, NULL, "YA" },
-	{ "Yes", 0, "Yes", Y, NULL, "Yes" },
-	{ "setuju.", 0, "setuju.", Y, NULL, "setuju." },
-	{ "SETUJU!!", 0, "\n\n  SETUJU!!\t\n", Y, NULL, "SETUJU!!" },
-	{ "Lanjut", 0, "Lanjut", Y, NULL, "Lanjut" },
-	{ "Lanjutkan", 0, "Lanjutkan.", Y, NULL, "Lanjutkan." },
-	{ "Disetujui", 0, "Disetujui", Y, NULL, "Disetujui" },
-	{ "Iya", 0, "iya", Y, NULL, "iya" },
+	{ "Y", 0, "Y", Y, NULL, "Y", NULL },
+	{ "y newline", 0, "y\n", Y, NULL, "y", NULL },
+	{ "Y.", 0, "Y.", Y, NULL, "Y.", NULL },
+	{ "ya!", 0, "ya!", Y, NULL, "ya!", NULL },
+	{ "YA spaced", 0, "   YA   \n\n", Y, NULL, "YA", NULL },
+	{ "Yes", 0, "Yes", Y, NULL, "Yes", NULL },
+	{ "setuju.", 0, "setuju.", Y, NULL, "setuju.", NULL },
+	{ "SETUJU!!", 0, "\n\n  SETUJU!!\t\n", Y, NULL, "SETUJU!!", NULL },
+	{ "Lanjut", 0, "Lanjut", Y, NULL, "Lanjut", NULL },
+	{ "Lanjutkan", 0, "Lanjutkan.", Y, NULL, "Lanjutkan.", NULL },
+	{ "Disetujui", 0, "Disetujui", Y, NULL, "Disetujui", NULL },
+	{ "Iya", 0, "iya", Y, NULL, "iya", NULL },
 	{ "Ditolak reason", 0, "Ditolak, SK belum ada", N, "SK belum ada",
-	    "Ditolak, SK belum ada" },
-	{ "bold *Y*", 0, "*Y*", Y, NULL, "*Y*" },
-	{ "T", 0, "T", N, NULL, "T" },
-	{ "t.", 0, "t.", N, NULL, "t." },
-	{ "Tidak", 0, "Tidak", N, NULL, "Tidak" },
-	{ "tolak!", 0, "tolak!", N, NULL, "tolak!" },
-	{ "No,", 0, "No,", N, NULL, "No," },
+	    "Ditolak, SK belum ada", NULL },
+	{ "bold *Y*", 0, "*Y*", Y, NULL, "*Y*", NULL },
+	{ "T", 0, "T", N, NULL, "T", NULL },
+	{ "t.", 0, "t.", N, NULL, "t.", NULL },
+	{ "Tidak", 0, "Tidak", N, NULL, "Tidak", NULL },
+	{ "tolak!", 0, "tolak!", N, NULL, "tolak!", NULL },
+	{ "No,", 0, "No,", N, NULL, "No,", NULL },
 
 	/* Reasons on the same line and below. */
 	{ "T: reason", 0, "T: dokumen kurang", N, "dokumen kurang",
-	    "T: dokumen kurang" },
-	{ "T - reason", 0, "T - KTP buram", N, "KTP buram", "T - KTP buram" },
+	    "T: dokumen kurang", NULL },
+	{ "T - reason", 0, "T - KTP buram", N, "KTP buram", "T - KTP buram",
+	    NULL },
 	{ "T alasan: label dropped", 0, "T alasan: KTP buram", N, "KTP buram",
-	    "T alasan: KTP buram" },
+	    "T alasan: KTP buram", NULL },
 	{ "T Alasan - label dropped", 0, "T Alasan - KTP buram", N,
-	    "KTP buram", "T Alasan - KTP buram" },
+	    "KTP buram", "T Alasan - KTP buram", NULL },
 	{ "alasan kept in prose", 0, "T alasannya KTP buram", N,
-	    "alasannya KTP buram", "T alasannya KTP buram" },
-	{ "T, reason", 0, "T, alasan", N, "alasan", "T, alasan" },
+	    "alasannya KTP buram", "T alasannya KTP buram", NULL },
+	{ "T, reason", 0, "T, alasan", N, "alasan", "T, alasan", NULL },
 	{ "Tidak. reason", 0, "Tidak. SK belum ada.", N, "SK belum ada.",
-	    "Tidak. SK belum ada." },
+	    "Tidak. SK belum ada.", NULL },
 	{ "T space reason", 0, "T alasan tidak lengkap", N,
-	    "alasan tidak lengkap", "T alasan tidak lengkap" },
+	    "alasan tidak lengkap", "T alasan tidak lengkap", NULL },
 	{ "T em dash", 0, "T\xe2\x80\x94KTP buram", N, "KTP buram",
-	    "T\xe2\x80\x94KTP buram" },
+	    "T\xe2\x80\x94KTP buram", NULL },
 	{ "Tolak karena", 0, "Tolak karena KTP buram", N, "karena KTP buram",
-	    "Tolak karena KTP buram" },
+	    "Tolak karena KTP buram", NULL },
 	{ "Tidak setuju", 0, "Tidak setuju karena NIK ganda", N,
-	    "karena NIK ganda", "Tidak setuju karena NIK ganda" },
+	    "karena NIK ganda", "Tidak setuju karena NIK ganda", NULL },
 	{ "T reason next lines", 0, "T\nKTP buram\nNIK salah\n\nSalam,\nBudi",
-	    N, "KTP buram\nNIK salah", "T" },
+	    N, "KTP buram\nNIK salah", "T", NULL },
 	{ "T: reason wraps", 0, "T: dokumen kurang\n  lengkap  \n\nBudi", N,
-	    "dokumen kurang\nlengkap", "T: dokumen kurang" },
-	{ "T blank then text", 0, "T\n\nKTP buram", N, NULL, "T" },
-	{ "T:", 0, "T:", N, NULL, "T:" },
+	    "dokumen kurang\nlengkap", "T: dokumen kurang", NULL },
+	{ "T blank then text", 0, "T\n\nKTP buram", N, NULL, "T", NULL },
+	{ "T:", 0, "T:", N, NULL, "T:", NULL },
 	{ "Y then comment", 0, "Y\nSaya sudah cek dokumennya.\n", Y, NULL,
-	    "Y" },
+	    "Y", "Saya sudah cek dokumennya." },
 
 	/* Strictness: no prefixes, no guesses. */
-	{ "Terima kasih", 0, "Terima kasih", U, NULL, "Terima kasih" },
+	{ "Terima kasih", 0, "Terima kasih", U, NULL, "Terima kasih", NULL },
 	{ "Yth. Bapak", 0, "Yth. Bapak Kepala Dinas,\n\nY", U, NULL,
-	    "Yth. Bapak Kepala Dinas," },
-	{ "Ya ampun", 0, "Ya ampun lupa", U, NULL, "Ya ampun lupa" },
-	{ "Ya, setuju", 0, "Ya, setuju", Y, NULL, "Ya, setuju" },
-	{ "Ya setuju", 0, "Ya setuju", Y, NULL, "Ya setuju" },
+	    "Yth. Bapak Kepala Dinas,", NULL },
+	{ "Ya ampun", 0, "Ya ampun lupa", U, NULL, "Ya ampun lupa", NULL },
+	{ "Ya, setuju", 0, "Ya, setuju", Y, NULL, "Ya, setuju", NULL },
+	{ "Ya setuju", 0, "Ya setuju", Y, NULL, "Ya setuju", NULL },
 	{ "Yes, please", 0, "Yes, please proceed", Y, NULL,
-	    "Yes, please proceed" },
-	{ "Yes please", 0, "Yes please", U, NULL, "Yes please" },
-	{ "Y/T", 0, "Y/T", U, NULL, "Y/T" },
-	{ "Ya, tidak", 0, "Ya, tidak", U, NULL, "Ya, tidak" },
-	{ "T Y", 0, "T Y", U, NULL, "T Y" },
-	{ "OK", 0, "OK", U, NULL, "OK" },
-	{ "Lanjutan", 0, "Lanjutan", U, NULL, "Lanjutan" },
+	    "Yes, please proceed", "please proceed" },
+	{ "Yes please", 0, "Yes please", U, NULL, "Yes please", NULL },
+	{ "Y/T", 0, "Y/T", U, NULL, "Y/T", NULL },
+	{ "Ya, tidak", 0, "Ya, tidak", U, NULL, "Ya, tidak", NULL },
+	{ "T Y", 0, "T Y", U, NULL, "T Y", NULL },
+	{ "OK", 0, "OK", U, NULL, "OK", NULL },
+	{ "Lanjutan", 0, "Lanjutan", U, NULL, "Lanjutan", NULL },
 	{ "Tidak ada masalah", 0, "Tidak ada masalah", U, NULL,
-	    "Tidak ada masalah" },
-	{ "No problem", 0, "No problem", U, NULL, "No problem" },
-	{ "T?", 0, "T?", U, NULL, "T?" },
+	    "Tidak ada masalah", NULL },
+	{ "No problem", 0, "No problem", U, NULL, "No problem", NULL },
+	{ "T?", 0, "T?", U, NULL, "T?", NULL },
+
+	/* Courtesy lines before the answer: at most two, of a fixed form. */
+	{ "Baik pak, Y", 0, "Baik pak,\nY", Y, NULL, "Y", NULL },
+	{ "Selamat siang, T", 0, "Selamat siang,\nT KTP buram", N,
+	    "KTP buram", "T KTP buram", NULL },
+	{ "Siap, gap, Y", 0, "Siap,\n\nY\n", Y, NULL, "Y", NULL },
+	{ "Dear Sir, Yes", 0, "Dear Sir,\nYes", Y, NULL, "Yes", NULL },
+	{ "Terima kasih, T", 0, "Terima kasih,\nT: NIK salah", N,
+	    "NIK salah", "T: NIK salah", NULL },
+	{ "Baik Pak Budi", 0, "Baik Pak Budi,\nY", Y, NULL, "Y", NULL },
+	{ "Siap bu", 0, "Siap bu\nsetuju", Y, NULL, "setuju", NULL },
+	{ "Yth. Admin", 0, "Yth. Admin,\nT\nKTP buram", N, "KTP buram",
+	    "T", NULL },
+	{ "Pak Budi", 0, "Pak Budi,\nY", Y, NULL, "Y", NULL },
+	{ "two greetings", 0, "Yth. Admin,\nSelamat pagi,\n\nY", Y, NULL,
+	    "Y", NULL },
+	{ "two groups on a line", 0,
+	    "Selamat siang pak, terima kasih.\nY", Y, NULL, "Y", NULL },
+	{ "salam wr wb", 0, "Assalamu'alaikum Wr. Wb.\nBaik Pak,\nY", Y,
+	    NULL, "Y", NULL },
+	{ "three greetings", 0, "Yth. Admin,\nSelamat pagi,\nBaik pak,\nY",
+	    U, NULL, "Baik pak,", NULL },
+	{ "prose before Y", 0, "Sudah saya cek.\nY", U, NULL,
+	    "Sudah saya cek.", NULL },
+	{ "two names", 0, "Baik Pak Budi Santoso,\nY", U, NULL,
+	    "Baik Pak Budi Santoso,", NULL },
+	{ "lower-case name", 0, "Baik pak budi,\nY", U, NULL,
+	    "Baik pak budi,", NULL },
+	{ "name is a verdict", 0, "Baik Ya,\nT KTP buram", U, NULL,
+	    "Baik Ya,", NULL },
+	{ "emoji greeting", 0, "Baik pak \xf0\x9f\x99\x8f\nY", U, NULL,
+	    "Baik pak \xf0\x9f\x99\x8f", NULL },
+	{ "courtesy only", 0, "Baik pak, terima kasih", U, NULL,
+	    "Baik pak, terima kasih", NULL },
+	{ "greeting then prose", 0, "Baik pak,\nsaya cek dulu", U, NULL,
+	    "saya cek dulu", NULL },
+
+	/* Courtesy after the verdict: a YES stays; a NO's rest is reason. */
+	{ "Y, terima kasih", 0, "Y, terima kasih", Y, NULL,
+	    "Y, terima kasih", NULL },
+	{ "Y. Terima kasih pak", 0, "Y. Terima kasih pak", Y, NULL,
+	    "Y. Terima kasih pak", NULL },
+	{ "Ya, lanjutkan", 0, "Ya, lanjutkan", Y, NULL, "Ya, lanjutkan",
+	    NULL },
+	{ "Y terima kasih", 0, "Y terima kasih", Y, NULL, "Y terima kasih",
+	    NULL },
+	{ "Ya pak", 0, "Ya pak", Y, NULL, "Ya pak", NULL },
+	{ "Setuju, thanks Bu Ani", 0, "Setuju, terima kasih Bu Ani", Y,
+	    NULL, "Setuju, terima kasih Bu Ani", NULL },
+	{ "OK, Y", 0, "OK, Y", U, NULL, "OK, Y", NULL },
+	{ "T, terima kasih", 0, "T, terima kasih", N, "terima kasih",
+	    "T, terima kasih", NULL },
+	{ "Tidak pak", 0, "Tidak pak", U, NULL, "Tidak pak", NULL },
+
+	/* The YES value. */
+	{ "Y address", 0, "Y budi.santoso@muaraenimkab.go.id", Y, NULL,
+	    "Y budi.santoso@muaraenimkab.go.id",
+	    "budi.santoso@muaraenimkab.go.id" },
+	{ "Y, address below", 0, "Y\nbudi.santoso@muaraenimkab.go.id", Y,
+	    NULL, "Y", "budi.santoso@muaraenimkab.go.id" },
+	{ "Y: value", 0, "Y: budi@kab.go.id  ", Y, NULL, "Y: budi@kab.go.id",
+	    "budi@kab.go.id" },
+	{ "address with a t", 0, "Y adi.t.no@kab.go.id", Y, NULL,
+	    "Y adi.t.no@kab.go.id", "adi.t.no@kab.go.id" },
+	{ "Y dash NIP", 0, "Y \xe2\x80\x93 198001012005011001", Y, NULL,
+	    "Y \xe2\x80\x93 198001012005011001", "198001012005011001" },
+	{ "Ya, setuju: value", 0, "Ya, setuju: budi@kab.go.id", Y, NULL,
+	    "Ya, setuju: budi@kab.go.id", "budi@kab.go.id" },
+	{ "value after a gap", 0, "Y\n\nbudi@kab.go.id\n\nSalam,\nBudi", Y,
+	    NULL, "Y", "budi@kab.go.id" },
+	{ "closing is no value", 0, "Y\nSalam,\nBudi Santoso", Y, NULL, "Y",
+	    NULL },
+	{ "thanks, value below", 0, "Y, terima kasih\nbudi@kab.go.id", Y,
+	    NULL, "Y, terima kasih", "budi@kab.go.id" },
+	{ "greeting, Y, value", 0, "Baik pak,\nY\nbudi@kab.go.id", Y, NULL,
+	    "Y", "budi@kab.go.id" },
+	{ "value above the quote", 0,
+	    "Y budi@kab.go.id\n\nOn Mon, 3 Mar 2025 D <d@x> wrote:\n> T\n",
+	    Y, NULL, "Y budi@kab.go.id", "budi@kab.go.id" },
+	{ "no value below the cut", 0, "Y\n-- \nbudi@kab.go.id", Y, NULL,
+	    "Y", NULL },
+	{ "a second yes is no value", 0, "Y\n\nYa, setuju", Y, NULL, "Y",
+	    NULL },
+	{ "Y (remark)", 0, "Y (sudah dicek)", Y, NULL, "Y (sudah dicek)",
+	    "(sudah dicek)" },
+
+	/* Never a guess: a yes and a no anywhere in the new text. */
+	{ "Y then T", 0, "Y\n\nT KTP buram", U, NULL, "Y", NULL },
+	{ "T then Ya", 0, "T: KTP buram\n\nYa", U, NULL, "T: KTP buram",
+	    NULL },
+	{ "Setuju then Tidak.", 0, "Setuju\nTidak.", U, NULL, "Setuju",
+	    NULL },
+	{ "T reason then Y", 0, "T\nKTP buram\nY", U, NULL, "T", NULL },
+	{ "greeting, Y, T", 0, "Baik pak,\nY\n\nT", U, NULL, "Y", NULL },
+	{ "initial in signature", 0, "Y\n\nSalam,\nT. Hidayat", U, NULL, "Y",
+	    NULL },
+	{ "Y then a stop", 0, "Y\nJangan diproses dulu", U, NULL, "Y",
+	    NULL },
+	{ "Y then a remark", 0, "Y\nTidak ada catatan.", Y, NULL, "Y",
+	    "Tidak ada catatan." },
+
+	/* Questions and choices. */
+	{ "Y?", 0, "Y?", U, NULL, "Y?", NULL },
+	{ "Y ?!", 0, "Y ?!", U, NULL, "Y ?!", NULL },
+	{ "apakah Y?", 0, "apakah Y?", U, NULL, "apakah Y?", NULL },
+	{ "T atau Y?", 0, "T atau Y?", U, NULL, "T atau Y?", NULL },
+	{ "T atau Y", 0, "T atau Y", U, NULL, "T atau Y", NULL },
+	{ "Y or T", 0, "Y or T", U, NULL, "Y or T", NULL },
+	{ "Setuju?", 0, "Setuju?", U, NULL, "Setuju?", NULL },
+	{ "Ya, sudah benar?", 0, "Ya, sudah benar?", U, NULL,
+	    "Ya, sudah benar?", NULL },
+	{ "T: question", 0, "T: kenapa buram?", U, NULL, "T: kenapa buram?",
+	    NULL },
+
+	/* Negations. */
+	{ "jangan Y", 0, "jangan Y", U, NULL, "jangan Y", NULL },
+	{ "tidak Y", 0, "tidak Y", U, NULL, "tidak Y", NULL },
+	{ "belum", 0, "belum", U, NULL, "belum", NULL },
+	{ "bukan Y", 0, "bukan Y", U, NULL, "bukan Y", NULL },
+	{ "not Y", 0, "not Y", U, NULL, "not Y", NULL },
+	{ "don't", 0, "don't", U, NULL, "don't", NULL },
+	{ "Y belum", 0, "Y belum", U, NULL, "Y belum", NULL },
+	{ "Ya, jangan dulu", 0, "Ya, jangan dulu", U, NULL,
+	    "Ya, jangan dulu", NULL },
+	{ "Yes, not yet", 0, "Yes, not yet", U, NULL, "Yes, not yet", NULL },
+	{ "Y, don\u2019t", 0, "Y, don\xe2\x80\x99t send", U, NULL,
+	    "Y, don\xe2\x80\x99t send", NULL },
+	{ "Ya, tunggu revisi", 0, "Ya, tunggu revisi", U, NULL,
+	    "Ya, tunggu revisi", NULL },
+	{ "Setuju, tidak ada catatan", 0, "Setuju, tidak ada catatan", U,
+	    NULL, "Setuju, tidak ada catatan", NULL },
+	{ "Y dan T", 0, "Y dan T", U, NULL, "Y dan T", NULL },
+	{ "Y, tolak yang lain", 0, "Y, tolak yang lain", U, NULL,
+	    "Y, tolak yang lain", NULL },
+	{ "T, not yet", 0, "T, belum lengkap", N, "belum lengkap",
+	    "T, belum lengkap", NULL },
+
+	/* Words that only start like a verdict. */
+	{ "Ya Allah", 0, "Ya Allah", U, NULL, "Ya Allah", NULL },
+	{ "Yth.", 0, "Yth.", U, NULL, "Yth.", NULL },
+	{ "Tolong dicek", 0, "Tolong dicek", U, NULL, "Tolong dicek", NULL },
+	{ "Yanto", 0, "Yanto", U, NULL, "Yanto", NULL },
+	{ "Tono setuju", 0, "Tono setuju", U, NULL, "Tono setuju", NULL },
+
+	/* Verdict words in a row: a few are one answer, a run is not. */
+	{ "Ya setuju lanjutkan", 0, "Ya setuju lanjutkan", Y, NULL,
+	    "Ya setuju lanjutkan", NULL },
+	{ "six in a row", 0, "ya ya ya ya ya ya", U, NULL,
+	    "ya ya ya ya ya ya", NULL },
 
 	/* Gmail. */
 	{ "Gmail id one line", 0,
@@ -108,25 +260,25 @@ static const struct tcase cases[] = {
 	    "\n"
 	    "> Mohon jawab Y atau T.\n"
 	    "> T\n",
-	    N, "NIK tidak cocok", "T: NIK tidak cocok" },
+	    N, "NIK tidak cocok", "T: NIK tidak cocok", NULL },
 	{ "Gmail id wrapped", 0,
 	    "T\n"
 	    "Pada Sen, 3 Mar 2025 pukul 10.12 Sistem Disposisi Kabupaten <\n"
 	    "disposisi@kab.go.id> menulis:\n"
 	    "\n"
 	    "> Y\n",
-	    N, NULL, "T" },
+	    N, NULL, "T", NULL },
 	{ "Gmail id wrapped 3", 0,
 	    "T: salah orang\n"
 	    "Pada tanggal Sel, 1 Okt 2026 pukul 10.00\n"
 	    "Sistem Disposisi Kabupaten\n"
 	    "<disposisi@kab.go.id> menulis:\n",
-	    N, "salah orang", "T: salah orang" },
+	    N, "salah orang", "T: salah orang", NULL },
 	{ "Gmail en", 0,
 	    "T: wrong person\n"
 	    "On Mon, Mar 3, 2025 at 10:12 AM Disposisi <d@kab.go.id> wrote:\n"
 	    "> Reply Y or T.\n",
-	    N, "wrong person", "T: wrong person" },
+	    N, "wrong person", "T: wrong person", NULL },
 
 	/* Outlook plain text. */
 	{ "Outlook en", 0,
@@ -137,7 +289,7 @@ static const struct tcase cases[] = {
 	    "Subject: Permohonan 123\n"
 	    "\n"
 	    "Y\n",
-	    N, "KTP buram", "T: KTP buram" },
+	    N, "KTP buram", "T: KTP buram", NULL },
 	{ "Outlook id underscores", 0,
 	    "Setuju\n"
 	    "\n"
@@ -146,24 +298,24 @@ static const struct tcase cases[] = {
 	    "Dikirim: Senin, 03 Maret 2025 10.12\n"
 	    "Kepada: Anna\n"
 	    "Perihal: Permohonan 123\n",
-	    Y, NULL, "Setuju" },
+	    Y, NULL, "Setuju", NULL },
 	{ "Outlook id headers", 0,
 	    "T\n"
 	    "lampiran salah\n"
 	    "Dari: Disposisi <d@kab.go.id>\n"
 	    "Terkirim: Senin, 03 Maret 2025 10.12\n",
-	    N, "lampiran salah", "T" },
+	    N, "lampiran salah", "T", NULL },
 	{ "bold headers", 0,
 	    "T kurang cap\n"
 	    "*From:* Disposisi <d@kab.go.id>\n"
 	    "*Sent:* Monday, March 3, 2025\n",
-	    N, "kurang cap", "T kurang cap" },
+	    N, "kurang cap", "T kurang cap", NULL },
 	{ "one header-like line is text", 0,
 	    "T\nPerihal: lampiran tidak ada\n",
-	    N, "Perihal: lampiran tidak ada", "T" },
+	    N, "Perihal: lampiran tidak ada", "T", NULL },
 	{ "-----Original Message-----", 0,
 	    "T\nsalah alamat\n-----Original Message-----\nFrom: x\n",
-	    N, "salah alamat", "T" },
+	    N, "salah alamat", "T", NULL },
 
 	/* Zimbra. */
 	{ "Zimbra id", 0,
@@ -175,7 +327,7 @@ static const struct tcase cases[] = {
 	    "Subjek: Permohonan 123\n"
 	    "\n"
 	    "Y\n",
-	    N, "NIK salah", "T: NIK salah" },
+	    N, "NIK salah", "T: NIK salah", NULL },
 	{ "Zimbra en", 0,
 	    "ya\n"
 	    "\n"
@@ -186,34 +338,34 @@ static const struct tcase cases[] = {
 	    "Subject: Permohonan 123\n"
 	    "\n"
 	    "T\n",
-	    Y, NULL, "ya" },
+	    Y, NULL, "ya", NULL },
 	{ "Zimbra no headers", 0,
 	    "T\n"
 	    "berkas ganda\n"
 	    "----- Pada 3 Mar 2025, jam 10:12, \"Disposisi\" <d@kab.go.id> "
 	    "menulis:\n"
 	    "> Y\n",
-	    N, "berkas ganda", "T" },
+	    N, "berkas ganda", "T", NULL },
 	{ "Zimbra forward", 0,
 	    "Y\n----- Pesan yang Diteruskan -----\nDari: x\n",
-	    Y, NULL, "Y" },
+	    Y, NULL, "Y", NULL },
 
 	/* Phones and signatures. */
 	{ "iPhone", 0,
 	    "Y\n\nDikirim dari iPhone saya\n\n> Pada 3 Mar 2025 ... menulis:\n",
-	    Y, NULL, "Y" },
+	    Y, NULL, "Y", NULL },
 	{ "iPhone right under T", 0, "T\nDikirim dari iPhone saya\n", N, NULL,
-	    "T" },
+	    "T", NULL },
 	{ "Android Yahoo", 0,
 	    "T: foto buram\nDikirim dari Yahoo Mail di Android\n",
-	    N, "foto buram", "T: foto buram" },
+	    N, "foto buram", "T: foto buram", NULL },
 	{ "Sent from my", 0, "T: no stamp\nSent from my Galaxy\n", N,
-	    "no stamp", "T: no stamp" },
+	    "no stamp", "T: no stamp", NULL },
 	{ "Get Outlook", 0, "T: x\n\nGet Outlook for Android\n", N, "x",
-	    "T: x" },
+	    "T: x", NULL },
 	{ "sig dashes", 0,
 	    "T\nKTP kadaluarsa\n-- \nBudi Santoso\nKabid Pelayanan\n",
-	    N, "KTP kadaluarsa", "T" },
+	    N, "KTP kadaluarsa", "T", NULL },
 
 	/* Bottom-posting and empty replies. */
 	{ "bottom post", 0,
@@ -221,7 +373,7 @@ static const struct tcase cases[] = {
 	    "> === Balas di atas garis ini ===\n"
 	    "\n"
 	    "Y\n",
-	    Y, NULL, "Y" },
+	    Y, NULL, "Y", NULL },
 	{ "bottom post with attribution", 0,
 	    "On Mon, Mar 3, 2025 at 10:12 AM Disposisi <d@kab.go.id> wrote:\n"
 	    "> Y\n"
@@ -229,35 +381,38 @@ static const struct tcase cases[] = {
 	    "T: kurang\n"
 	    "\n"
 	    "> more quote\n",
-	    N, "kurang", "T: kurang" },
-	{ "bottom post quoted T", 0, "> T\n> tidak\n\nya\n", Y, NULL, "ya" },
+	    N, "kurang", "T: kurang", NULL },
+	{ "bottom post quoted T", 0, "> T\n> tidak\n\nya\n", Y, NULL, "ya",
+	    NULL },
 	{ "only quote", 0,
 	    "\n"
 	    "Pada Sen, 3 Mar 2025 pukul 10.12 Anna <a@kab.go.id> menulis:\n"
 	    "> Y\n",
-	    U, NULL, NULL },
-	{ "only > lines", 0, "> T\n> lagi\n", U, NULL, NULL },
-	{ "empty", 0, "", U, NULL, NULL },
-	{ "blank lines", 0, " \n\t\n\n", U, NULL, NULL },
+	    U, NULL, NULL, NULL },
+	{ "only > lines", 0, "> T\n> lagi\n", U, NULL, NULL, NULL },
+	{ "empty", 0, "", U, NULL, NULL, NULL },
+	{ "blank lines", 0, " \n\t\n\n", U, NULL, NULL, NULL },
 	{ "quoted T after thanks", 0, "Terima kasih\n> T\n", U, NULL,
-	    "Terima kasih" },
+	    "Terima kasih", NULL },
 
 	/* The robot's own delimiter. */
 	{ "delimiter", 0,
-	    "Y\n=== Balas di atas garis ini ===\nT\n", Y, NULL, "Y" },
+	    "Y\n=== Balas di atas garis ini ===\nT\n", Y, NULL, "Y", NULL },
 	{ "delimiter reason", 0,
 	    "T: tidak sesuai\n"
 	    "  ===  balas di atas GARIS ini ===\n", N, "tidak sesuai",
-	    "T: tidak sesuai" },
+	    "T: tidak sesuai", NULL },
 	{ "delimiter en", 0, "T\nbad scan\n--- Reply above this line ---\n",
-	    N, "bad scan", "T" },
+	    N, "bad scan", "T", NULL },
 
 	/* Noise: zero-width, NBSP, BOM, CRLF, bad bytes. */
 	{ "U+200B", 0, "\xe2\x80\x8bT\xe2\x80\x8b: NIK\xc2\xa0salah\xc2\xa0",
-	    N, "NIK salah", "T: NIK salah" },
-	{ "BOM and NBSP", 0, "\xef\xbb\xbf\xc2\xa0Y\xc2\xa0\n", Y, NULL, "Y" },
-	{ "CRLF", 0, "T\r\nKTP buram\r\n\r\nSalam\r\n", N, "KTP buram", "T" },
-	{ "bad UTF-8", 0, "Y\xff", U, NULL, "Y\xef\xbf\xbd" },
+	    N, "NIK salah", "T: NIK salah", NULL },
+	{ "BOM and NBSP", 0, "\xef\xbb\xbf\xc2\xa0Y\xc2\xa0\n", Y, NULL, "Y",
+	    NULL },
+	{ "CRLF", 0, "T\r\nKTP buram\r\n\r\nSalam\r\n", N, "KTP buram", "T",
+	    NULL },
+	{ "bad UTF-8", 0, "Y\xff", U, NULL, "Y\xef\xbf\xbd", NULL },
 
 	/* HTML bodies. */
 	{ "Gmail html", 1,
@@ -267,11 +422,11 @@ static const struct tcase cases[] = {
 	    "10.12 Disposisi &lt;<a href=\"mailto:d@x\">d@x</a>&gt; menulis:"
 	    "<br></div><blockquote class=\"gmail_quote\" style=\"margin:0px"
 	    "\">Y<br><div>Y</div></blockquote></div>",
-	    N, "KTP buram\nNIK salah", "T: KTP buram" },
+	    N, "KTP buram\nNIK salah", "T: KTP buram", NULL },
 	{ "Gmail html yes", 1,
 	    "<div dir=\"ltr\">Ya&nbsp;</div><br><div class=\"gmail_quote\">"
 	    "<blockquote>T</blockquote></div>",
-	    Y, NULL, "Ya" },
+	    Y, NULL, "Ya", NULL },
 	{ "Outlook web html", 1,
 	    "<html><head><meta charset=\"utf-8\"><style>p{margin:0}"
 	    "</style></head><body><div style=\"font-family:Calibri\">"
@@ -280,7 +435,7 @@ static const struct tcase cases[] = {
 	    "<div id=\"divRplyFwdMsg\" dir=\"ltr\"><b>From:</b> D<br>"
 	    "<b>Sent:</b> Monday</div><div>Y</div></body></html>",
 	    N, "lampiran tidak terbaca",
-	    "T \xe2\x80\x93 lampiran tidak terbaca" },
+	    "T \xe2\x80\x93 lampiran tidak terbaca", NULL },
 	{ "Outlook desktop html", 1,
 	    "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><head>"
 	    "<!--[if gte mso 9]><xml><o:shapedefaults/></xml><![endif]-->"
@@ -294,22 +449,22 @@ static const struct tcase cases[] = {
 	    "<b>Sent:</b> Monday, March 3, 2025 10:12 AM<br>"
 	    "<b>To:</b> Anna<br><b>Subject:</b> RE: 123</p></div></div>"
 	    "<p class=MsoNormal>Y</p></div></body></html>",
-	    N, "Berkas ganda", "T" },
+	    N, "Berkas ganda", "T", NULL },
 	{ "Zimbra html", 1,
 	    "<html><body><div style=\"font-family: arial\"><div>Setuju</div>"
 	    "<div><br></div><hr id=\"zwchr\" data-marker=\"__DIVIDER__\">"
 	    "<div data-marker=\"__HEADERS__\"><b>Dari: </b>D<br></div>"
 	    "<div data-marker=\"__QUOTED_TEXT__\">T</div></div></body></html>",
-	    Y, NULL, "Setuju" },
+	    Y, NULL, "Setuju", NULL },
 	{ "Thunderbird html", 1,
 	    "<p>Y</p><div class=\"moz-cite-prefix\">On 3/3/25 10:12, D "
 	    "wrote:<br></div><blockquote type=\"cite\">T<blockquote>T"
 	    "</blockquote>T</blockquote>",
-	    Y, NULL, "Y" },
+	    Y, NULL, "Y", NULL },
 	{ "Outlook Mac html", 1,
 	    "<div>T: salah</div><span id=\"OLK_SRC_BODY_SECTION\"><div>"
 	    "From: X</div></span><blockquote>Y</blockquote>",
-	    N, "salah", "T: salah" },
+	    N, "salah", "T: salah", NULL },
 };
 
 static void
@@ -344,10 +499,127 @@ check_case(const struct tcase *tc)
 	TEST_ASSERT(r.verdict == tc->verdict);
 	check_str(tc->name, "reason", r.reason, tc->reason);
 	check_str(tc->name, "line", r.line, tc->line);
+	check_str(tc->name, "value", r.value, tc->value);
 	reply_clear(&r);
-	TEST_ASSERT(r.reason == NULL && r.line == NULL &&
+	TEST_ASSERT(r.reason == NULL && r.value == NULL && r.line == NULL &&
 	    r.verdict == REPLY_UNCLEAR);
 	free(text);
+}
+
+/* The command in a subject, for replies with no new text. */
+static void
+test_subject(void)
+{
+	static const struct {
+		const char		*subject;
+		enum reply_verdict	 verdict;
+		const char		*reason;
+	} t[] = {
+		{ "Re: [TTE-2026-00001] Y", Y, NULL },
+		{ "RE: [TTE-2026-00001] T KTP buram", N, "KTP buram" },
+		{ "Re: Re: [TTE-2026-00001] T: KTP buram", N, "KTP buram" },
+		{ "Bls: [TTE-2026-00001] Ya", Y, NULL },
+		{ "Balas: AW: TR: TRS: Fwd: FW: y.", Y, NULL },
+		{ "Re[2]: [TTE-2026-00001] T alasan: KTP buram", N,
+		    "KTP buram" },
+		{ "RE : [TTE-2026-00001]  Setuju ", Y, NULL },
+		{ "[EXTERNAL] Re: [TTE-2026-00001] Y", Y, NULL },
+		{ "Re: [TTE-2026-00001] Y #0123456789abcdef0123", Y, NULL },
+		{ "Re: [TTE-2026-00001] T #0123456789ABCDEF0123", N, NULL },
+		{ "Re: [TTE-2026-00001] T", N, NULL },
+		{ "Re:\xc2\xa0[TTE-2026-00001]\xc2\xa0Y", Y, NULL },
+		/* The robot's own subjects, and other text, are no answer. */
+		{ "Re: [TTE-2026-00001] Disposisi #0123456789abcdef0123", U,
+		    NULL },
+		{ "Disposisi permohonan Sertifikat Elektronik: Budi Santoso",
+		    U, NULL },
+		{ "Re: [TTE-2026-00001] Disposisi permohonan Sertifikat "
+		    "Elektronik: Budi Santoso", U, NULL },
+		{ "RE: [TTE-2026-00001] Disposisi permohonan Sertifikat "
+		    "Elektronik: Budi - Y", U, NULL },
+		{ "Re: [TTE-2026-00001] Jawaban Anda tidak dapat diterima", U,
+		    NULL },
+		{ "Re: [TTE-2026-00001] Terima kasih", U, NULL },
+		{ "Re: [TTE-2026-00001] Y?", U, NULL },
+		{ "Re: [TTE-2026-00001] T atau Y", U, NULL },
+		{ "Re: [TTE-2026-00001] jangan Y", U, NULL },
+		{ "Re: [TTE-2026-00001] Y\xff", U, NULL },
+		{ "Re: [TTE-2026-00001", U, NULL },
+		{ "Ref: Y", U, NULL },
+		{ "Re:", U, NULL },
+		{ "", U, NULL },
+	};
+	enum reply_verdict	 v;
+	size_t			 i;
+	char			*reason;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		reason = (char *)"junk";
+		v = reply_subject(t[i].subject, &reason);
+		if (v != t[i].verdict)
+			fprintf(stderr, "subject \"%s\": verdict %d\n",
+			    t[i].subject, v);
+		TEST_ASSERT(v == t[i].verdict);
+		check_str(t[i].subject, "reason", reason, t[i].reason);
+		free(reason);
+	}
+	reason = (char *)"junk";
+	TEST_ASSERT(reply_subject(NULL, &reason) == U && reason == NULL);
+}
+
+/* Out-of-office mail that carries no RFC 3834 header. */
+static void
+test_autoreply(void)
+{
+	static const struct {
+		const char	*subject;
+		const char	*text;
+		int		 want;
+	} t[] = {
+		{ "Automatic reply: Re: [TTE-2026-00001] Disposisi",
+		    "Saya sedang cuti sampai 5 Desember.", 1 },
+		{ "Re: [TTE-2026-00001] Disposisi",
+		    "Terima kasih atas email Anda.\n"
+		    "Saya sedang cuti sampai 5 Desember 2026.\n", 1 },
+		{ "Out of Office: Disposisi", "", 1 },
+		{ "Balasan otomatis: Disposisi", NULL, 1 },
+		{ "AUTOREPLY", "x", 1 },
+		{ "Auto-Reply: x", "x", 1 },
+		{ NULL, "I am away until Monday.", 1 },
+		{ NULL, "I\xe2\x80\x99m currently away.", 1 },
+		{ NULL, "Yth. Bapak/Ibu,\n\nSaya sedang Dinas Luar Kota.", 1 },
+		{ NULL, "Kantor tutup: Cuti Bersama.", 1 },
+		{ NULL, "I will be out of the office.", 1 },
+		{ NULL, "I am on leave.", 1 },
+		{ NULL, "Currently on vacation.", 1 },
+		{ NULL, "Saya sedang tidak di kantor.", 1 },
+		{ NULL, "Tidak berada di kantor sampai Senin.", 1 },
+		{ NULL, "Halo,\nTerima kasih.\nSaya sedang perjalanan dinas.",
+		    1 },
+		/* A person's answer, however it mentions their leave. */
+		{ "Re: [TTE-2026-00001] Disposisi",
+		    "Y, saya sedang dinas luar tapi sudah cek", 0 },
+		{ "Automatic reply: x", "Y", 0 },
+		{ NULL, "T: saya sedang cuti, silakan ke Pak Budi", 0 },
+		{ NULL, "Baik pak,\nY\nSaya sedang dinas luar", 0 },
+		{ NULL, "Y, saya sedang cuti, tidak bisa cek", 0 },
+		/* Too far down, quoted, or not the whole word. */
+		{ NULL, "Terima kasih.\nSalam.\nBudi\nSedang cuti", 0 },
+		{ NULL, "Terima kasih\n\nPada Sen, 3 Mar 2025 pukul 10.12 "
+		    "D <d@x> menulis:\n> sedang cuti\n", 0 },
+		{ NULL, "Ini balasan otomatisasi sistem.", 0 },
+		{ "Re: [TTE-2026-00001] Disposisi", "Terima kasih", 0 },
+		{ NULL, NULL, 0 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		if (reply_is_autoreply(t[i].subject, t[i].text) != t[i].want)
+			fprintf(stderr, "autoreply %zu: want %d\n", i,
+			    t[i].want);
+		TEST_ASSERT(reply_is_autoreply(t[i].subject, t[i].text) ==
+		    t[i].want);
+	}
 }
 
 static void
@@ -401,6 +673,24 @@ test_line_cap(void)
 	reply_parse(in, &r);
 	TEST_ASSERT(r.line != NULL && strlen(r.line) == 199);
 	reply_clear(&r);
+}
+
+/* A long run of verdict words must not exhaust the stack. */
+static void
+test_long_chain(void)
+{
+	struct reply	 r;
+	char		*in;
+	size_t		 i, n = 500000;
+
+	in = malloc(3 * n + 1);
+	for (i = 0; i < n; i++)
+		memcpy(in + 3 * i, "ya ", 3);
+	in[3 * n] = '\0';
+	reply_parse(in, &r);
+	TEST_ASSERT(r.verdict == REPLY_UNCLEAR);
+	reply_clear(&r);
+	free(in);
 }
 
 static void
@@ -469,6 +759,9 @@ main(void)
 	test_re();
 	test_html();
 	test_line_cap();
+	test_long_chain();
+	test_subject();
+	test_autoreply();
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check_case(&cases[i]);
 	return (test_done());

@@ -35,15 +35,23 @@ main(void)
 	if (st == NULL)
 		return (test_done());
 
+	clock_set(now);
 	TEST_ASSERT(store_begin(st) == 0);
-	c1 = store_case_open(st, "budi@x", "Budi", "s", "m1", now);
-	c2 = store_case_open(st, "siti@x", NULL, "s", "m2", now);
+	c1 = store_case_open(st, "tte", "TTE", "budi@x", "Budi", "s", "m1",
+	    "sekdis", "v1");
+	c2 = store_case_open(st, "tte", "TTE", "siti@x", NULL, "s", "m2",
+	    "sekdis", "v1");
 	snprintf(want, sizeof want, "TTE-%04d-00002", util_year_wib(now));
 	TEST_STREQ(c2->ref, want);
-	TEST_ASSERT(store_case_set(st, c1->id, "baru", 0, "proses", NULL) == 1);
-	TEST_ASSERT(store_case_set(st, c1->id, "baru", 1, "proses", NULL) == 0);
-	id = store_dispatch_add(st, c1->id, 0, "sekdis", "sekdis@x", "tok1",
-	    "mid1");
+	TEST_ASSERT(c1->state == CASE_WAIT_DOCS && c1->round == 0);
+	TEST_STREQ(c1->step, "sekdis");
+	/* Compare-and-set: from where the row says the case is, only. */
+	TEST_ASSERT(store_case_enter(st, c1, CASE_OPEN, "sekdis", 1,
+	    NULL) == 1);
+	TEST_ASSERT(store_case_enter(st, c1, CASE_OPEN, "kadis", 1,
+	    NULL) == 0);
+	id = store_dispatch_add(st, c1->id, "sekdis", 1, "sekdis", "sekdis@x",
+	    "tok1", "mid1");
 	TEST_ASSERT(store_dispatch_answer(st, id, "Y", NULL, 0) == 1);
 	TEST_ASSERT(store_dispatch_answer(st, id, "T", "x", 0) == 0);
 	TEST_ASSERT(store_commit(st) == 0);
@@ -52,10 +60,13 @@ main(void)
 
 	/* The sequence restarts in a new year (WIB). */
 	store_begin(st);
-	c1 = store_case_open(st, "a@x", NULL, NULL, NULL, now + 366 * 86400);
+	clock_set(now + 366 * 86400);
+	c1 = store_case_open(st, "tte", "TTE", "a@x", NULL, NULL, NULL,
+	    "sekdis", "v1");
 	TEST_ASSERT(c1 != NULL && strcmp(c1->ref + 9, "00001") == 0);
 	store_case_free(c1);
 	store_rollback(st);
+	clock_set(now);
 
 	/* Outbox: due now, deferred, then sent. */
 	store_begin(st);

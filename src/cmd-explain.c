@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * `disposisi explain [-f FILE] [--db] [--json] MAIL.eml...`: what the
+ * robot makes of each message, changing nothing, through the daemon's
+ * own code: mime_parse() and classify_read() always; with --db also
+ * workflow_handle() against the real database, in a transaction that is
+ * rolled back, with any mail it would send written to a scratch spool.
+ * Without -f it reads a checkout's rules/ and mail-templates/.
+ */
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "disposisi.h"
+
+struct explain {
+	struct ctx	 ctx;
+	int		 json;
+	int		 db;
+	char		 scratch[64];
+};
+
+/* Writes s as a JSON string (or null), escaping what JSON requires. */
+static void
+explain_str(const char *s)
+{
+	const unsigned char	*p;
+
+	if (s == NULL) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
+static void
+explain_key(const char *key, const char *value, int first)
+{
+	printf("%s\"%s\": ", first ? "" : ", ", key);
+	explain_str(value);
+}
+
+static const char *
+explain_command(const struct reading *rd)
+{
+	if (rd->kind != KIND_REPLY || rd->keys_disagree || rd->role == NULL ||
+	    rd->dangerous != NULL)
+		return (NULL);
+	switch (rd->reply.verdict) {
+	case REPLY_YES:
+		return ("Y");
+	case REPLY_NO:
+		return ("T");
+	default:
+		return (NULL);
+	}
+}
+
+static void
+explain_json(const char *file, const struct msg *m, const struct reading *rd,
+    const char *why, const struct decision *d)
+{
+	const struct doc_class	*dc;
+	const char		*cmd = rd ? explain_command(rd) : NULL;
+	char			 size[32];
+	size_t			 i, n;
+
+	putchar('{');
+	explain_key("file", file, 1);
+	explain_key("message_id", m ? m->message_id : NULL, 0);
+	explain_key("from", m ? m->from_addr : NULL, 0);
+	explain_key("kind", rd ? classify_kind_name(rd) : "invalid", 0);
+	explain_key("case", rd && rd->ref[0] != '\0' ? rd->ref : NULL, 0);
+	explain_key("command", cmd, 0);
+	explain_key("note", cmd != NULL && *cmd == 'T' ? rd->reply.reason :
+	    NULL, 0);
+	explain_key("value", cmd != NULL && *cmd == 'Y' ? rd->reply.value :
+	    NULL, 0);
+	explain_key("notice", rd && rd->notice ? rd->notice->event : NULL, 0);
+	fputs(", \"documents\": [", stdout);
+	for (i = n = 0; rd != NULL && i < rd->ndocs; i++) {
+		dc = &rd->docs[i];
+		if (dc->verdict == DOC_SIGNATURE)
+			continue;	/* part of the mail, not of the case */
+		printf("%s{", n++ ? ", " : "");
+		explain_key("filename", dc->a->filename, 1);
+		explain_key("content_type", dc->a->content_type, 0);
+		snprintf(size, sizeof size, "%zu", dc->a->size);
+		printf(", \"size\": %s", size);
+		explain_key("sha256", dc->a->sha256, 0);
+		explain_key("kind", dc->kind, 0);
+		explain_key("type", dc->type, 0);
+		explain_key("verdict", document_verdict_name(dc->verdict), 0);
+		explain_key("why", dc->why, 0);
+		putchar('}');
+	}
+	fputs("], \"missing\": [", stdout);
+	for (i = 0; rd != NULL && i < rd->nmissing; i++) {
+		printf("%s", i ? ", " : "");
+		explain_str(rd->missing[i]);
+	}
+	putchar(']');
+	explain_key("rule", rd ? rd->rule : NULL, 0);
+	explain_key("reason", why, 0);
+	if (d != NULL) {
+		fputs(", \"db\": {", stdout);
+		explain_key("kind", d->kind, 1);
+		explain_key("case", d->case_ref, 0);
+		explain_key("folder", d->folder, 0);
+		explain_key("note", d->note, 0);
+		putchar('}');
+	}
+	fputs("}\n", stdout);
+}
+
+static void
+explain_text(const char *file, const struct msg *m, const struct reading *rd,
+    const char *why, const struct decision *d)
+{
+	const char	*cmd = rd ? explain_command(rd) : NULL;
+	size_t		 i;
+
+	printf("%s\n", file);
+	printf("  from      %s\n", m && m->from_addr ? m->from_addr : "-");
+	printf("  kind      %s\n", rd ? classify_kind_name(rd) : "invalid");
+	if (rd != NULL && rd->ref[0] != '\0')
+		printf("  case      %s\n", rd->ref);
+	if (rd != NULL && rd->kind == KIND_REPLY)
+		printf("  command   %s%s%s\n", cmd ? cmd : "(not understood)",
+		    cmd && *cmd == 'T' ? " " : "", cmd && *cmd == 'T' ?
+		    rd->reply.reason : "");
+	if (cmd != NULL && *cmd == 'Y' && rd->reply.value != NULL)
+		printf("  value     %s\n", rd->reply.value);
+	if (rd != NULL && rd->notice != NULL)
+		printf("  notice    %s (%s)\n", rd->notice->event,
+		    rd->keys.email ? rd->keys.email : "no address found");
+	for (i = 0; rd != NULL && i < rd->ndocs; i++)
+		printf("  document  %s: %s%s%s\n", rd->docs[i].a->filename,
+		    rd->docs[i].kind ? rd->docs[i].kind :
+		    document_verdict_name(rd->docs[i].verdict),
+		    rd->docs[i].why ? " - " : "", rd->docs[i].why ?
+		    rd->docs[i].why : "");
+	for (i = 0; rd != NULL && i < rd->nmissing; i++)
+		printf("  missing   %s\n", rd->missing[i]);
+	printf("  why       %s%s%s\n", why, rd && rd->rule ? " - " : "",
+	    rd && rd->rule ? rd->rule : "");
+	if (d != NULL)
+		printf("  database  %s -> %s%s%s\n", d->note ? d->note : "-",
+		    d->folder, d->case_ref ? ", case " : "", d->case_ref ?
+		    d->case_ref : "");
+}
+
+/* The daemon's handling, rolled back: what it would do now. */
+static void
+explain_db(struct explain *ex, const struct msg *m, struct decision *d)
+{
+	char	*cause = NULL;
+
+	if (store_begin(ex->ctx.store) == -1) {
+		d->note = xstrdup("the database is busy");
+		return;
+	}
+	if (workflow_handle(&ex->ctx, m, 0, d, &cause) == -1) {
+		free(d->note);
+		xasprintf(&d->note, "could not be handled: %s", cause);
+		free(cause);
+	}
+	store_rollback(ex->ctx.store);
+}
+
+static void
+explain_file(struct explain *ex, const char *file)
+{
+	struct msg	*m;
+	struct reading	 rd;
+	struct decision	 d = { 0 };
+	char		*cause = NULL, *why;
+
+	if ((m = mime_parse(file, ex->ctx.spool, &cause)) == NULL ||
+	    m->from_addr == NULL) {
+		xasprintf(&why, "unreadable: %s", m == NULL ? cause :
+		    "no sender address in From:");
+		if (ex->json)
+			explain_json(file, m, NULL, why, NULL);
+		else
+			explain_text(file, m, NULL, why, NULL);
+		free(why);
+		free(cause);
+		mime_free(m);
+		return;
+	}
+	classify_read(&ex->ctx, m, &rd);
+	if (ex->db)
+		explain_db(ex, m, &d);
+	if (ex->json)
+		explain_json(file, m, &rd, rd.why, ex->db ? &d : NULL);
+	else
+		explain_text(file, m, &rd, rd.why, ex->db ? &d : NULL);
+	free(d.note);
+	free(d.case_ref);
+	classify_clear(&rd);
+	mime_free(m);
+}
+
+/* Removes the scratch spool: its files and directories, two deep. */
+static void
+explain_rmtree(const char *dir, int depth)
+{
+	DIR		*dp;
+	struct dirent	*e;
+	char		*p;
+
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(dp)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		p = util_path(dir, e->d_name);
+		if (unlink(p) == -1 && errno == EISDIR && depth < 3)
+			explain_rmtree(p, depth + 1);
+		free(p);
+	}
+	closedir(dp);
+	rmdir(dir);
+}
+
+static int
+explain_open_db(struct explain *ex, char **cause)
+{
+	static unsigned char	 key[32];
+
+	if (ex->ctx.conf->database == NULL) {
+		xasprintf(cause, "--db: the config names no database");
+		return (-1);
+	}
+	if (access(ex->ctx.conf->database, R_OK) == -1) {
+		xasprintf(cause, "%s: %s", ex->ctx.conf->database,
+		    strerror(errno));
+		return (-1);
+	}
+	if ((ex->ctx.store = store_open(ex->ctx.conf->database,
+	    cause)) == NULL)
+		return (-1);
+	/* Tokens are looked up, never re-derived: any key will do here. */
+	if (crypto_random_bytes(key, sizeof key) == -1)
+		fatalx("no random bytes");
+	ex->ctx.conf->hmac_secret = key;
+	ex->ctx.conf->hmac_secret_len = sizeof key;
+	return (0);
+}
+
+static int
+cmd_explain(const struct cmd_entry *self, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", no_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct explain	 ex = { 0 };
+	const char	*file = NULL;
+	char		*cause = NULL;
+	int		 ch, i;
+
+	while ((ch = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			file = optarg;
+			break;
+		case 'd':
+			ex.db = 1;
+			break;
+		case 'j':
+			ex.json = 1;
+			break;
+		case 'h':
+			return (cmd_usage(self, 1));
+		default:
+			return (cmd_usage(self, 0));
+		}
+	}
+	if (optind == argc || (ex.db && file == NULL))
+		return (cmd_usage(self, 0));
+	if ((ex.ctx.conf = conf_load_lenient(file, &cause)) == NULL ||
+	    (ex.ctx.rules = rules_load(ex.ctx.conf->rules_dir,
+	    &cause)) == NULL || (ex.db && explain_open_db(&ex, &cause) == -1)) {
+		fprintf(stderr, "disposisi: %s\n", cause);
+		return (EX_CONFIG_STATUS);
+	}
+	snprintf(ex.scratch, sizeof ex.scratch,
+	    "/tmp/disposisi-explain.XXXXXX");
+	if (mkdtemp(ex.scratch) == NULL)
+		fatal("mkdtemp");
+	if ((ex.ctx.spool = spool_open(ex.scratch, &cause)) == NULL)
+		fatalx("scratch spool: %s", cause);
+	mime_init();
+	for (i = optind; i < argc; i++)
+		explain_file(&ex, argv[i]);
+	mime_shutdown();
+	spool_close(ex.ctx.spool);
+	explain_rmtree(ex.scratch, 0);
+	store_close(ex.ctx.store);
+	ex.ctx.conf->hmac_secret = NULL;	/* static, not conf's */
+	rules_free(ex.ctx.rules);
+	conf_free(ex.ctx.conf);
+	return (0);
+}
+
+const struct cmd_entry cmd_explain_entry = {
+	.name = "explain",
+	.usage = "[-f FILE] [--db] [--json] MAIL.eml ...",
+	.exec = cmd_explain
+};

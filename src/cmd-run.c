@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * `disposisi run [-v] -f FILE`: the daemon. SIGTERM or SIGINT finish the
+ * message in hand and stop; SIGHUP reloads rules/ and mail-templates/
+ * between two messages, refusing a set with a mistake - or one that
+ * would leave an open case on a step that no longer exists.
+ */
+
+#include <sys/file.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "disposisi.h"
+
+/* quit stops the intake loop; term says it is for good, hup to reload. */
+static volatile sig_atomic_t	 quit, term, hup;
+static int			 wake_pipe[2] = { -1, -1 };
+
+static void
+on_signal(int sig)
+{
+	int	 saved = errno;
+
+	if (sig == SIGHUP)
+		hup = 1;
+	else
+		term = 1;
+	quit = 1;
+	if (wake_pipe[1] != -1)
+		(void)write(wake_pipe[1], "x", 1);
+	errno = saved;
+}
+
+/*
+ * Every open case must find its SOP and step in the new rules. Returns
+ * -1 with every stranded case named, at the SOP's file:line.
+ */
+static int
+run_check_positions(struct ctx *ctx, const struct rules *r, char **cause)
+{
+	const struct sop	*sop;
+	char			**sops, **steps, **refs, *s = NULL, *t;
+	size_t			 i, n;
+
+	if (store_case_positions(ctx->store, &sops, &steps, &refs, &n) == -1) {
+		xasprintf(cause, "cannot read the open cases");
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		sop = rules_sop(r, sops[i]);
+		if (sop == NULL)
+			xasprintf(&t, "%s%s%s: SOP %s is gone, but open cases"
+			    " follow it (%s)", s ? s : "", s ? "\n" : "",
+			    ctx->conf->rules_dir, sops[i], refs[i]);
+		else if (rules_step(sop, steps[i]) == NULL)
+			xasprintf(&t, "%s%s%s: sop %s: step %s is gone, but"
+			    " open cases wait there (%s)", s ? s : "", s ?
+			    "\n" : "", sop->where, sop->name, steps[i],
+			    refs[i]);
+		else
+			t = s ? xstrdup(s) : NULL;
+		free(s);
+		s = t;
+		free(sops[i]);
+		free(steps[i]);
+		free(refs[i]);
+	}
+	free(sops);
+	free(steps);
+	free(refs);
+	if (s == NULL)
+		return (0);
+	*cause = s;
+	return (-1);
+}
+
+static void
+run_reload(struct ctx *ctx)
+{
+	struct rules	*r;
+	char		*cause = NULL;
+
+	if ((r = setup_rules(ctx, &cause)) == NULL ||
+	    run_check_positions(ctx, r, &cause) == -1) {
+		log_warnx("reload refused, keeping the rules in force:\n%s",
+		    cause);
+		free(cause);
+		rules_free(r);
+		return;
+	}
+	rules_free(ctx->rules);
+	ctx->rules = r;
+	log_info("reloaded rules: version %s", r->version);
+}
+
+static int
+cmd_run(const struct cmd_entry *self, int argc, char **argv)
+{
+	struct ctx		 ctx = { 0 };
+	struct sigaction	 sa;
+	sigset_t		 sigs, old;
+	const char		*file = NULL;
+	char			*cause = NULL, *lock;
+	int			 ch, lockfd, verbose = 0;
+
+	while ((ch = getopt(argc, argv, "f:v")) != -1) {
+		if (ch == 'f')
+			file = optarg;
+		else if (ch == 'v')
+			verbose++;
+		else
+			return (cmd_usage(self, 0));
+	}
+	if (file == NULL || optind != argc)
+		return (cmd_usage(self, 0));
+	setup_load(file, &ctx);
+	log_init(ctx.conf->log_syslog ? LOG_TO_SYSLOG : LOG_TO_STDERR,
+	    verbose > ctx.conf->log_level ? verbose : ctx.conf->log_level);
+	if (conf_load_secret(ctx.conf, &cause) == -1) {
+		fprintf(stderr, "disposisi: %s\n", cause);
+		exit(EX_CONFIG_STATUS);
+	}
+	/* One robot per database: two would answer every mail twice. */
+	xasprintf(&lock, "%s.lock", ctx.conf->database);
+	if ((lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+		fatal("%s", lock);
+	if (flock(lockfd, LOCK_EX | LOCK_NB) == -1)
+		fatalx("%s: another disposisi runs on this database", lock);
+	free(lock);
+	if ((ctx.spool = spool_open(ctx.conf->spool_dir, &cause)) == NULL)
+		fatalx("spool: %s", cause);
+	spool_clean(ctx.spool);
+	if ((ctx.store = store_open(ctx.conf->database, &cause)) == NULL)
+		fatalx("database: %s", cause);
+	if (run_check_positions(&ctx, ctx.rules, &cause) == -1) {
+		fprintf(stderr, "disposisi: %s\n", cause);
+		exit(EX_CONFIG_STATUS);
+	}
+	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		fatal("pipe2");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	signal(SIGPIPE, SIG_IGN);
+	if (smtp_init() == -1)
+		fatalx("libcurl initialisation failed");
+	mime_init();
+	ctx.quit = (volatile int *)&quit;
+	ctx.wake_fd = wake_pipe[0];
+	log_info("disposisi %s starting: %s@%s:%d, rules version %s",
+	    DISPOSISI_VERSION, ctx.conf->imap_user, ctx.conf->imap_host,
+	    ctx.conf->imap_port, ctx.rules->version);
+	for (;;) {
+		intake_run(&ctx);
+		/* Flags change only with the signals blocked: none is lost. */
+		sigprocmask(SIG_BLOCK, &sigs, &old);
+		if (term) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			break;
+		}
+		hup = quit = 0;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		run_reload(&ctx);
+	}
+	log_info("disposisi stopping");
+	mime_shutdown();
+	store_close(ctx.store);
+	spool_close(ctx.spool);
+	rules_free(ctx.rules);
+	conf_free(ctx.conf);
+	close(lockfd);
+	return (0);
+}
+
+const struct cmd_entry cmd_run_entry = {
+	.name = "run",
+	.usage = "[-v] -f FILE",
+	.exec = cmd_run
+};

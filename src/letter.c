@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The robot's mails: a template of mail-templates/ rendered with the
+ * case's variables and queued in the outbox (inside the caller's
+ * transaction). Every template may use every variable (listed in
+ * mail-templates/README); one that does not apply is empty.
+ *
+ * Message-IDs and reply addresses carry what brings an answer back: the
+ * case reference, and for mail to an official the dispatch token, last,
+ * so classify_token() finds it in either.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disposisi.h"
+
+#define LETTER_MAXVARS	40
+
+struct vars {
+	struct tvar	 v[LETTER_MAXVARS];
+	size_t		 n;
+	char		*owned[LETTER_MAXVARS];
+	size_t		 nowned;
+};
+
+static void
+vars_add(struct vars *vs, const char *name, const char *value)
+{
+	if (vs->n == LETTER_MAXVARS)
+		fatalx("too many template variables");
+	vs->v[vs->n].name = name;
+	vs->v[vs->n++].value = value != NULL ? value : "";
+}
+
+/* Adds a variable whose value vars_free() frees. */
+static void
+vars_own(struct vars *vs, const char *name, char *value)
+{
+	vs->owned[vs->nowned++] = value;
+	vars_add(vs, name, value);
+}
+
+static void
+vars_free(struct vars *vs)
+{
+	size_t	 i;
+
+	for (i = 0; i < vs->nowned; i++)
+		free(vs->owned[i]);
+}
+
+/* "1. name (12 KB)" lines; documents only, never a path. */
+static char *
+letter_doclist(const struct attachment *const *a, size_t n)
+{
+	char	*s = xstrdup(""), *t;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		xasprintf(&t, "%s%zu. %s (%zu KB)\n", s, i + 1, a[i]->filename,
+		    (a[i]->size + 1023) / 1024);
+		free(s);
+		s = t;
+	}
+	if (n == 0) {
+		free(s);
+		s = xstrdup("(tidak ada berkas)\n");
+	}
+	return (s);
+}
+
+/* The documents still missing, in the words of the rules. */
+static char *
+letter_missing(const struct letter *lt)
+{
+	const struct doctype	*t;
+	char			*s = xstrdup(""), *u;
+	size_t			 i;
+
+	for (i = 0; i < lt->nmissing; i++) {
+		t = rules_doctype(lt->ctx->rules, lt->missing[i]);
+		xasprintf(&u, "%s%zu. %s\n", s, i + 1, t ? t->words :
+		    lt->missing[i]);
+		free(s);
+		s = u;
+	}
+	return (s);
+}
+
+static const char *
+letter_title(const struct step *s)
+{
+	if (s == NULL)
+		return (NULL);
+	return (s->role != NULL ? s->role->title : "Pemohon");
+}
+
+/* A mailto: link that answers with a prefilled body. */
+static char *
+letter_mailto(const char *addr, const char *ref, const char *token,
+    const char *body)
+{
+	char	*s;
+
+	/* A new mail has no In-Reply-To: the token rides in the subject. */
+	xasprintf(&s, "mailto:%s?subject=Re%%3A%%20%%5B%s%%5D%%20Disposisi"
+	    "%%20%%23%s&body=%s", addr, ref, token, body);
+	return (s);
+}
+
+static void
+letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
+    const char *token)
+{
+	const struct case_row	*c = lt->c;
+	const struct step	*s = lt->step;
+	const struct msg	*m = lt->m;
+	const struct reply	*r = lt->rd != NULL ? &lt->rd->reply : NULL;
+	char			 now[64], *mins;
+
+	util_time_wib(clock_now(), now, sizeof now);
+	vars_add(vs, "ref", c ? c->ref : lt->ref);
+	vars_add(vs, "pemohon", c ? (c->applicant_name ? c->applicant_name :
+	    c->applicant) : m ? (m->from_name ? m->from_name : m->from_addr) :
+	    NULL);
+	vars_add(vs, "email_pemohon", c ? c->applicant : m ? m->from_addr :
+	    NULL);
+	vars_add(vs, "perihal", c ? (c->subject ? c->subject :
+	    "(tanpa perihal)") : m ? (m->subject ? m->subject :
+	    "(tanpa perihal)") : NULL);
+	vars_own(vs, "tanggal", xstrdup(now));
+	vars_add(vs, "robot", lt->ctx->conf->robot_address);
+	vars_add(vs, "sop", lt->sop ? lt->sop->title : NULL);
+	vars_add(vs, "langkah", s ? s->number : NULL);
+	vars_add(vs, "tugas", s ? s->task : NULL);
+	xasprintf(&mins, "%d", s ? s->minutes : 0);
+	vars_own(vs, "waktu_baku", mins);
+	vars_add(vs, "pejabat", lt->to_title ? lt->to_title : letter_title(s));
+	vars_add(vs, "pejabat_berikut", letter_title(lt->next));
+	vars_add(vs, "langkah_berikut", lt->next ? lt->next->number : NULL);
+	vars_add(vs, "tugas_berikut", lt->next ? lt->next->task : NULL);
+	vars_add(vs, "alamat_balas", reply_to);
+	vars_own(vs, "tautan_y", token ? letter_mailto(reply_to, c->ref, token,
+	    "Y") : xstrdup(""));
+	vars_own(vs, "tautan_t", token ? letter_mailto(reply_to, c->ref, token,
+	    "T%20alasan%3A%20") : xstrdup(""));
+	vars_add(vs, "keputusan", r == NULL ? NULL : r->verdict == REPLY_YES ?
+	    "Y (diteruskan)" : r->verdict == REPLY_NO ? "T (tidak diteruskan)" :
+	    NULL);
+	vars_add(vs, "alasan", lt->reason ? lt->reason : r && r->reason ?
+	    r->reason : "-");
+	vars_add(vs, "baris", r && r->line ? r->line : "(kosong)");
+	vars_add(vs, "nilai", lt->value);
+	vars_add(vs, "status", c ? case_state_name(c->state) : NULL);
+	vars_own(vs, "kurang", letter_missing(lt));
+	vars_own(vs, "lampiran", letter_doclist(lt->list, lt->nlist));
+	vars_add(vs, "catatan_lampiran", lt->att_note);
+	vars_add(vs, "dokumen", lt->doc_words);
+	vars_add(vs, "sudah_menjawab", lt->answered);
+	vars_add(vs, "pemberitahuan", lt->notice ? lt->notice->words : NULL);
+	vars_add(vs, "isi_pemberitahuan", lt->notice && m ? m->text : NULL);
+	vars_add(vs, "alamat_pejabat", lt->official);
+	vars_add(vs, "berlaku_sampai", lt->expires);
+	vars_add(vs, "penerima", lt->rcpt);
+	vars_add(vs, "kode", lt->code);
+	vars_add(vs, "message_id", lt->message_id);
+}
+
+/*
+ * Renders tmpl and queues it to one recipient. With a token, replies
+ * come back to robot+ref.token@ and the Message-ID ends in the token;
+ * otherwise the Message-ID names the case (an answer to it is about the
+ * case) or, without a case, only the kind.
+ */
+int
+letter_send(const struct letter *lt, const char *tmpl, const char *to,
+    const char *to_name, const char *token, char **cause)
+{
+	struct ctx	*ctx = lt->ctx;
+	const char	*robot = ctx->conf->robot_address;
+	struct mail_out	 mo = { 0 };
+	struct vars	 vs = { 0 };
+	char		*ref = NULL, *reply_to = NULL, *mid = NULL;
+	char		*subject, *body, rnd[13];
+	int		 rv = -1;
+
+	crypto_random_hex(rnd, sizeof rnd);
+	if (lt->c != NULL)
+		ref = util_lower(lt->c->ref);
+	if (token != NULL && ctx->conf->reply_plus_address)
+		xasprintf(&reply_to, "%.*s+%s.%s@%s", (int)(strchr(robot, '@') -
+		    robot), robot, ref, token, conf_domain(ctx->conf));
+	else if (token != NULL)
+		reply_to = xstrdup(robot);
+	if (token != NULL && lt->first_dispatch)
+		xasprintf(&mid, "%s.%s@%s", ref, token, conf_domain(ctx->conf));
+	else if (token != NULL)
+		xasprintf(&mid, "%s.%s-%s.%s@%s", ref, tmpl, rnd, token,
+		    conf_domain(ctx->conf));
+	else if (ref != NULL)
+		xasprintf(&mid, "%s.%s-%s@%s", ref, tmpl, rnd,
+		    conf_domain(ctx->conf));
+	letter_vars(lt, &vs, reply_to, token);
+	if (template_render(ctx->conf->templates_dir, tmpl, vs.v, vs.n,
+	    &subject, &body, cause) == -1)
+		goto out;
+	mo.to_addr = to;
+	mo.to_name = to_name;
+	mo.reply_to = reply_to;
+	mo.message_id = mid;
+	mo.in_reply_to = lt->in_reply_to;
+	mo.subject = subject;
+	mo.text = body;
+	mo.att = lt->att;
+	mo.natt = lt->natt;
+	rv = outbox_enqueue(ctx, lt->c ? lt->c->id : 0, tmpl, &mo, cause);
+	free(subject);
+	free(body);
+out:
+	vars_free(&vs);
+	free(ref);
+	free(reply_to);
+	free(mid);
+	return (rv);
+}
+
+/* The mails the engine itself sends, whatever the SOP. */
+static const char *const letter_templates[] = {
+	"alasan-diperlukan", "berkas-diterima", "bukan-pejabat",
+	"dikembalikan", "ditolak", "dokumen-diperlukan", "gagal-kirim",
+	"kelengkapan-kurang", "kemajuan", "lampiran-kurang",
+	"nilai-diperlukan", "pemberitahuan-ams", "selesai", "sudah-diproses",
+	"tanda-terima", "tercatat", "tidak-dipahami"
+};
+
+static int
+letter_check_one(const struct letter *lt, const char *tmpl, char **cause)
+{
+	struct vars	 vs = { 0 };
+	char		*subject, *body;
+	int		 rv;
+
+	letter_vars(lt, &vs, "x", NULL);
+	rv = template_render(lt->ctx->conf->templates_dir, tmpl, vs.v, vs.n,
+	    &subject, &body, cause);
+	if (rv == 0) {
+		free(subject);
+		free(body);
+	}
+	vars_free(&vs);
+	return (rv);
+}
+
+/*
+ * Renders every template the robot may send - the engine's and those
+ * the rules name - so a typo stops the robot at start (or refuses a
+ * reload) with file:line, never in a letter to an official.
+ */
+int
+letter_check(struct ctx *ctx, const struct rules *r, char **cause)
+{
+	struct letter	 lt = { 0 };
+	size_t		 i, j;
+
+	lt.ctx = ctx;
+	for (i = 0; i < sizeof letter_templates / sizeof letter_templates[0];
+	    i++) {
+		if (letter_check_one(&lt, letter_templates[i], cause) == -1)
+			return (-1);
+	}
+	for (i = 0; i < r->nnotices; i++) {
+		if (letter_check_one(&lt, r->notices[i].tmpl, cause) == -1)
+			return (-1);
+	}
+	for (i = 0; i < r->nsops; i++) {
+		for (j = 0; j < r->sops[i].nsteps; j++) {
+			if (r->sops[i].steps[j].kind != &step_notice &&
+			    letter_check_one(&lt, r->sops[i].steps[j].tmpl,
+			    cause) == -1)
+				return (-1);
+		}
+	}
+	return (0);
+}
