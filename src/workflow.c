@@ -99,6 +99,19 @@ flow_may_ask(struct flow *f, const char *rcpt)
 	return (!flow_limited(f, asks, sizeof asks / sizeof asks[0], rcpt));
 }
 
+/* Who said Y at the case's step in this round, read afresh. */
+static int
+flow_yes(struct flow *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nyes; i++)
+		free(f->yes[i]);
+	free(f->yes);
+	return (store_dispatch_yes(f->ctx->store, f->c->id, f->c->step,
+	    f->c->round, &f->yes, &f->nyes));
+}
+
 /* The case as decide() sees it. */
 static int
 flow_view(struct flow *f, struct case_view *v)
@@ -122,11 +135,7 @@ flow_view(struct flow *f, struct case_view *v)
 		    f->docs[i].round == f->c->round)
 			v->has_step_doc = 1;
 	}
-	for (i = 0; i < f->nyes; i++)
-		free(f->yes[i]);
-	free(f->yes);
-	if (store_dispatch_yes(f->ctx->store, f->c->id, f->c->step,
-	    f->c->round, &f->yes, &f->nyes) == -1)
+	if (flow_yes(f) == -1)
 		return (-1);
 	v->ref = f->c->ref;
 	v->state = f->c->state;
@@ -356,8 +365,7 @@ flow_answered(struct flow *f)
 	char	*s = xstrdup(""), *t;
 	size_t	 i;
 
-	if (store_dispatch_yes(f->ctx->store, f->c->id, f->c->step,
-	    f->c->round, &f->yes, &f->nyes) == -1)
+	if (flow_yes(f) == -1)
 		return (s);
 	for (i = 0; i < f->nyes; i++) {
 		xasprintf(&t, "%s%s%s", s, i ? ", " : "", f->yes[i]);
@@ -599,14 +607,19 @@ workflow_application(struct flow *f, char **cause)
 	struct event		 ev = { 0 };
 	struct letter		 lt = { 0 };
 	static const char *const told[] = { "lampiran-kurang" };
-	size_t			 i;
+	size_t			 i, nkinds;
 
 	flow_evdocs(f, &ev);
-	if (f->nevdocs == 0 && !workflow_asks_for(f)) {
-		/* Spam is no application: answering it is backscatter. */
-		flow_note(f, f->ctx->conf->imap_quarantine, "mail without"
-		    " documents from %s that does not mention SOP %s: not"
-		    " answered", m->from_addr, f->rd->sop->name);
+	for (i = nkinds = 0; i < f->nevdocs; i++)
+		nkinds += f->evdocs[i] != NULL;
+	if (nkinds == 0 && !workflow_asks_for(f)) {
+		/*
+		 * No document the rules know, from outside, not naming the
+		 * SOP: spam, and answering it is backscatter.
+		 */
+		flow_note(f, f->ctx->conf->imap_quarantine, "mail from %s"
+		    " with no document the rules know, not mentioning SOP"
+		    " %s: not answered", m->from_addr, f->rd->sop->name);
 		f->d->kind = "invalid";
 		return (0);
 	}

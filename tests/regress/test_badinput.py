@@ -7,8 +7,8 @@ import time
 from email.message import EmailMessage
 from email.utils import make_msgid, formatdate
 
-from lib import (DOMAIN, ROBOT, Robot, application, body_text, check, reply_to,
-                 subject_has, wait_until)
+from lib import (DOMAIN, ROBOT, Robot, application, attach_scan, body_text, check,
+                 reply_to, subject_has, wait_until)
 
 
 def plain(sender, subject, text, **headers):
@@ -36,6 +36,10 @@ def test_quarantine_and_silence(sb):
     sb.deliver(b"Subject: no sender\r\nTo: tte@muaraenimkab.go.id\r\n\r\nY\r\n")
     sb.send(plain("spam@example.org", "Penawaran", "Beli sekarang"),
             sender="spam@example.org", rcpts=[ROBOT])
+    # Spam with a PDF that names no document: no case, no answer either.
+    invoice = plain("spam@example.org", "Invoice 2231", "See attached")
+    attach_scan(invoice, "invoice-2231.pdf")
+    sb.send(invoice, sender="spam@example.org", rcpts=[ROBOT])
     sb.send(plain("sekdis@" + DOMAIN, "Di luar kantor", "Saya cuti.",
                   Auto_Submitted="auto-replied (zimbra; vacation)", Precedence="bulk"))
     dsn = EmailMessage()
@@ -61,12 +65,12 @@ def test_quarantine_and_silence(sb):
     wait_until(lambda: sb.count("tte") == 0, "robot INBOX emptied")
     kinds = folder_kinds(r)
     check(kinds.get("malformed") == 2, "two malformed: %s" % kinds)
-    check(kinds.get("invalid") == 1, "one unknown sender: %s" % kinds)
+    check(kinds.get("invalid") == 2, "two from an unknown sender: %s" % kinds)
     check(kinds.get("auto-reply") == 1 and kinds.get("bounce") == 1,
           "an auto-reply and a bounce: %s" % kinds)
     check(kinds.get("too-large") == 1, "one oversize: %s" % kinds)
     check(kinds.get("submission") == 3, "three submissions: %s" % kinds)
-    check(sb.count("tte", "Quarantine") == 5, "five in Quarantine")
+    check(sb.count("tte", "Quarantine") == 6, "six in Quarantine")
     check(r.scalar("SELECT count(*) FROM cases") == 1, "only the good application opened a case")
     # No backscatter: nobody but the applicants got anything.
     check(sb.count("outbound") == 0, "nothing sent outside the domain")

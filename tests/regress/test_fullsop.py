@@ -192,6 +192,22 @@ def test_whole_sop(sb):
     check(r.scalar("SELECT count(*) FROM inbound WHERE folder = 'Quarantine'") == 1,
           "only the notice for no case set aside")
     check(r.alive(), "robot running")
+    # What an admin sees of that late Y, without changing anything.
+    import json
+    import os
+    import subprocess
+    from lib import ROOT
+    late = os.path.join(r.dir, "late.eml")
+    with open(late, "wb") as f:
+        f.write(reply_to(first[0], "verifikator1@" + DOMAIN, "Y").as_bytes())
+    out = subprocess.run([os.path.join(ROOT, "disposisi"), "explain", "-f", r.conf, "--db",
+                          "--json", late], capture_output=True, text=True, timeout=60)
+    got = json.loads(out.stdout)
+    check(got["kind"] == "command" and got["command"] == "Y" and got["case"] == ref,
+          "explain reads the answer: %s" % out.stdout)
+    check("already decided" in got["db"]["note"], "and what the robot would do: %s" % got)
+    check(r.scalar("SELECT count(*) FROM outbox WHERE kind = 'sudah-diproses'") == 1,
+          "explain sent nothing")
     sent = r.scalar("SELECT count(*) FROM outbox")
     inbound = r.scalar("SELECT count(*) FROM inbound")
     print("    full SOP: %d mails in, %d out, %.1f s through the sandbox"
