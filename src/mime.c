@@ -141,11 +141,13 @@ mime_unflow(char *text, int delsp)
 	*w = '\0';
 }
 
+#define MIME_NAME_MAX	120	/* bytes of a file name kept */
+
 /* A file name safe to show and to put in an outgoing header. */
 static char *
 mime_filename(const char *name, size_t n)
 {
-	const char	*base;
+	const char	*base, *ext;
 	char		*r, *p;
 
 	if (name == NULL || *name == '\0') {
@@ -156,7 +158,14 @@ mime_filename(const char *name, size_t n)
 	base = base ? base + 1 : name;
 	if (strrchr(base, '\\') != NULL)
 		base = strrchr(base, '\\') + 1;
-	r = xstrndup(base, 120);
+	/* Cut long names in the middle: the extension must survive. */
+	ext = strrchr(base, '.');
+	if (strlen(base) > MIME_NAME_MAX && ext != NULL &&
+	    strlen(ext) <= 16)
+		xasprintf(&r, "%.*s%s", (int)(MIME_NAME_MAX - strlen(ext)),
+		    base, ext);
+	else
+		r = xstrndup(base, MIME_NAME_MAX);
 	for (p = r; *p != '\0'; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"')
 			*p = '_';

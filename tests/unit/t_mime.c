@@ -43,7 +43,7 @@ main(void)
 	struct mail_out	 mo = { 0 };
 	struct attachment a = { 0 };
 	struct stat	 st;
-	char		*tok, *out, *cause = NULL;
+	char		*tok, *out, *cause = NULL, longname[200];
 
 	if (mkdtemp(dir) == NULL)
 		return (1);
@@ -147,6 +147,21 @@ main(void)
 		classify_read(&ctx, m, &rd);
 		TEST_ASSERT(rd.kind == KIND_OWN);
 		classify_clear(&rd);
+	}
+	mime_free(m);
+
+	/* A long name is cut in the middle: its extension survives. */
+	memset(longname, 'a', sizeof longname);
+	memcpy(longname + sizeof longname - 8, "scan.js", 8);
+	a.filename = longname;
+	TEST_ASSERT(mime_build(&mo, out, &cause) == 0);
+	m = mime_parse(out, sp, &cause);
+	TEST_ASSERT(m != NULL && m->natt == 1);
+	if (m != NULL && m->natt == 1) {
+		TEST_ASSERT(strlen(m->att[0].filename) <= 120);
+		TEST_ASSERT(strlen(m->att[0].filename) > 3 && strcmp(
+		    m->att[0].filename + strlen(m->att[0].filename) - 3,
+		    ".js") == 0);
 	}
 	mime_free(m);
 	free(out);
