@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * What is this message? Decided from headers alone, in an order that keeps
- * the robot out of mail loops: its own mail first, then anything a
- * machine sent (RFC 3834 auto-replies, RFC 3464 bounces, lists), then
- * replies that carry a dispatch token, then applications from allowed
- * senders. Whatever is left is nobody we serve, and gets no answer.
+ * What is this message? Read from the message and the rules alone - the
+ * database is workflow.c's - so `disposisi explain` shows exactly what
+ * the daemon reads. The order keeps the robot out of mail loops: its own
+ * mail, bounces, BSrE's notices (AMS writes from noreply@, so before the
+ * machine checks), auto-replies (RFC 3834 or a person's out-of-office
+ * rule), bulk mail; then answers carrying a dispatch token or a case key,
+ * other mail about a case, and new applications. Whatever is left is
+ * nobody we serve, and gets no answer.
  */
 
 #include <ctype.h>

@@ -221,7 +221,7 @@ decide_application(struct decide *d)
 {
 	const struct step	*first = &d->sop->steps[0];
 
-	decide_fx(d, FX_DOCS, NULL);
+	decide_docs(d, NULL);
 	/* Complete: acknowledged; incomplete: the mail asking says both. */
 	if (decide_missing(d, first) == 0)
 		decide_fx(d, FX_APPLICANT, "tanda-terima");
@@ -237,7 +237,7 @@ decide_applicant_mail(struct decide *d)
 	const struct step	*s = rules_step(d->sop, d->c->step);
 
 	if (d->ev->ndocs > 0 && !case_state_closed(d->c->state))
-		decide_fx(d, FX_DOCS, NULL);
+		decide_docs(d, NULL);
 	switch (d->c->state) {
 	case CASE_WAIT_DOCS:
 		if (decide_missing(d, s) > 0) {
@@ -369,6 +369,30 @@ decide_mail_has(const struct decide *d, const char *kind)
 			return (1);
 	}
 	return (0);
+}
+
+/*
+ * A Y at a step that needs a document, without it and with none sent in
+ * this round: asked for precisely, nothing moves. Returns 1 if so.
+ */
+int
+decide_lacks_document(struct decide *d, const struct step *s)
+{
+	if (s->document == NULL || decide_mail_has(d, s->document) ||
+	    d->c->has_step_doc)
+		return (0);
+	if (d->ev->may_ask)
+		decide_fx(d, FX_SENDER, "dokumen-diperlukan");
+	decide_note(d, s->where, "Y at step %s without the %s it needs: asked"
+	    " for it", s->name, s->document);
+	return (1);
+}
+
+/* The mail's documents join the case; those of no kind as "kind". */
+void
+decide_docs(struct decide *d, const char *kind)
+{
+	decide_add(d, FX_DOCS)->arg = kind;
 }
 
 /*

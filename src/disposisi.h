@@ -409,6 +409,8 @@ void		 decide(struct decide *);
 void		 decide_decided(struct decide *, const struct step *);
 void		 decide_dispatch(struct decide *, const struct step *);
 int		 decide_mail_has(const struct decide *, const char *);
+int		 decide_lacks_document(struct decide *, const struct step *);
+void		 decide_docs(struct decide *, const char *);
 void		 decide_fx(struct decide *, enum effect_type, const char *);
 void		 decide_goto(struct decide *, const struct step *,
 		     const struct target *);
@@ -677,7 +679,7 @@ int		 letter_check(struct ctx *, const struct rules *, char **);
 
 /* workflow.c */
 struct decision {
-	const char	*kind;		/* classify_name() */
+	const char	*kind;		/* classify_kind_name() */
 	const char	*folder;	/* where the IMAP message goes */
 	char		*note;		/* why, for the log and inbound.note */
 	char		*case_ref;

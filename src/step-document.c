@@ -27,15 +27,9 @@ static void
 step_document_answer(struct decide *d, const struct step *s)
 {
 	if (d->ev->verdict == REPLY_YES) {
-		if (!decide_mail_has(d, s->document) && !d->c->has_step_doc) {
-			if (d->ev->may_ask)
-				decide_fx(d, FX_SENDER, "dokumen-diperlukan");
-			decide_note(d, s->where, "Y at step %s without the %s"
-			    " it needs: asked for it", s->name, s->document);
+		if (decide_lacks_document(d, s))
 			return;
-		}
-		decide_fx(d, FX_DOCS, NULL);
-		d->fx[d->nfx - 1].arg = s->document;
+		decide_docs(d, s->document);
 	}
 	decide_decided(d, s);
 }

@@ -45,18 +45,10 @@ step_quorum_answer(struct decide *d, const struct step *s)
 		decide_decided(d, s);
 		return;
 	}
-	if (s->document != NULL && !decide_mail_has(d, s->document) &&
-	    !d->c->has_step_doc) {
-		if (d->ev->may_ask)
-			decide_fx(d, FX_SENDER, "dokumen-diperlukan");
-		decide_note(d, s->where, "Y at step %s without the %s it needs:"
-		    " asked for it", s->name, s->document);
+	if (decide_lacks_document(d, s))
 		return;
-	}
-	if (d->ev->ndocs > 0) {
-		decide_fx(d, FX_DOCS, NULL);
-		d->fx[d->nfx - 1].arg = s->document;
-	}
+	if (d->ev->ndocs > 0)
+		decide_docs(d, s->document);
 	got = (int)d->c->nyes + 1;
 	if (got >= step_quorum_need(s)) {
 		decide_decided(d, s);
