@@ -578,6 +578,26 @@ store_case_by_applicant(struct store *st, const char *addr)
 	return (id);
 }
 
+/*
+ * The one open case of an applicant by name (case-insensitive); 0 if
+ * none or several: a name shared by two applicants proves nothing.
+ */
+int64_t
+store_case_by_name(struct store *st, const char *name)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id = 0;
+
+	s = store_stmt(st, "SELECT min(id), count(*) FROM cases WHERE"
+	    " applicant_name = ? COLLATE NOCASE AND state NOT IN (?, ?, ?)",
+	    "tttt", name, case_state_name(CASE_DONE),
+	    case_state_name(CASE_REJECTED), case_state_name(CASE_CANCELLED));
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 1) == 1)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return (id);
+}
+
 /* Appends to the audit trail: who did what to which case, and why. */
 int
 store_event(struct store *st, int64_t case_id, const char *actor,

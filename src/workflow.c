@@ -794,7 +794,11 @@ workflow_followup(struct flow *f, char **cause)
 	return (flow_decide(f, &ev, cause));
 }
 
-/* The case of an AMS notice: by the applicant's address in it. */
+/*
+ * The case of an AMS notice: by the applicant's address in it, or in its
+ * recipients, else by the name its pattern finds when exactly one open
+ * case bears it. The NIK is never stored, so it finds nothing.
+ */
 static int64_t
 workflow_notice_case(struct flow *f)
 {
@@ -809,6 +813,8 @@ workflow_notice_case(struct flow *f)
 			id = store_case_by_applicant(f->ctx->store,
 			    m->rcpts[i]);
 	}
+	if (id == 0 && f->rd->keys.name != NULL)
+		id = store_case_by_name(f->ctx->store, f->rd->keys.name);
 	return (id);
 }
 

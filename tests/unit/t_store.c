@@ -54,6 +54,13 @@ main(void)
 	    "tok1", "mid1");
 	TEST_ASSERT(store_dispatch_answer(st, id, "Y", NULL, 0) == 1);
 	TEST_ASSERT(store_dispatch_answer(st, id, "T", "x", 0) == 0);
+	/* An AMS notice's name finds a case only when one case bears it. */
+	TEST_ASSERT(store_case_by_name(st, "BUDI") == c1->id);
+	TEST_ASSERT(store_case_by_name(st, "Siti") == 0);
+	store_case_free(c2);
+	c2 = store_case_open(st, "tte", "TTE", "budi@y", "budi", "s", "m3",
+	    "sekdis", "v1");
+	TEST_ASSERT(store_case_by_name(st, "Budi") == 0);
 	TEST_ASSERT(store_commit(st) == 0);
 	store_case_free(c1);
 	store_case_free(c2);
