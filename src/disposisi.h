@@ -499,6 +499,7 @@ int		 store_inbound_seen(struct store *, const char *, uint32_t,
 		     uint32_t, const char *);
 int64_t		 store_inbound_add(struct store *, const char *, uint32_t,
 		     uint32_t, const char *, const struct msg *);
+int64_t		 store_inbound_by_mid(struct store *, const char *, int64_t);
 int		 store_inbound_set(struct store *, int64_t, const char *,
 		     const char *, const char *, const char *);
 int		 store_inbound_pending(struct store *, const char *,

@@ -105,7 +105,8 @@ static const char store_schema_v2[] =
 	"  round);"
 	"CREATE INDEX cases_applicant ON cases(applicant);"
 	"CREATE INDEX cases_applicant_first ON cases(applicant_first);"
-	"CREATE INDEX case_events_case ON case_events(case_id);";
+	"CREATE INDEX case_events_case ON case_events(case_id);"
+	"CREATE INDEX inbound_message_id ON inbound(message_id);";
 
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
@@ -367,6 +368,28 @@ store_inbound_add(struct store *st, const char *mbox, uint32_t uidvalidity,
 	    (int64_t)clock_now())) == -1)
 		return (-1);
 	return (sqlite3_last_insert_rowid(st->db));
+}
+
+/*
+ * An earlier message with this Message-ID but other bytes (those are
+ * caught by sha256): a copy through another route, or a replay. Returns
+ * its id, or 0.
+ */
+int64_t
+store_inbound_by_mid(struct store *st, const char *mid, int64_t except)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id = 0;
+
+	if (mid == NULL)
+		return (0);
+	s = store_stmt(st, "SELECT min(id) FROM inbound WHERE message_id = ?"
+	    " AND id != ? AND kind NOT IN ('malformed', 'too-large',"
+	    " 'unfetchable', 'error', 'duplicate')", "ti", mid, except);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return (id);
 }
 
 /* Records what the robot made of a message, and where it goes in IMAP. */

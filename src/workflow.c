@@ -862,6 +862,7 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 	struct reading	 rd;
 	struct flow	 f = { 0 };
 	char		*unauth = NULL;
+	int64_t		 first;
 	int		 rv = 0;
 
 	classify_read(ctx, m, &rd);
@@ -884,6 +885,17 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 		    rd.why);
 		d->kind = "invalid";
 		free(unauth);
+		goto out;
+	}
+	if ((rd.kind == KIND_REPLY || rd.kind == KIND_FOLLOWUP ||
+	    rd.kind == KIND_APPLICATION || rd.kind == KIND_NOTICE) &&
+	    (first = store_inbound_by_mid(ctx->store, m->message_id,
+	    inbound)) != 0) {
+		/* Acted on once already: a second route's copy, or a replay. */
+		flow_note(&f, ctx->conf->imap_quarantine, "Message-ID <%s> was"
+		    " handled before (message %lld) with other bytes: not"
+		    " acted on again", m->message_id, (long long)first);
+		d->kind = "invalid";
 		goto out;
 	}
 	if (rd.dangerous != NULL) {

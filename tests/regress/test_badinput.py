@@ -171,3 +171,26 @@ def test_followups_without_token(sb):
     check(names.count("sk-jabatan.pdf") == 2 and "ktp.jpg" in names,
           "the new scan goes on with the rest: %s" % names)
     check(r.sql("SELECT state, step_name FROM cases") == [("proses", "kadis")], "case moved on")
+
+
+def test_replayed_message_id(sb):
+    """A message whose Message-ID was acted on before, with other bytes (a
+    copy by another route, or a replay with a changed answer), is set
+    aside: one message, one effect."""
+    r = Robot(sb, "replay").start()
+    sb.send(application("budi@" + DOMAIN))
+    disp = sb.wait_mail("sekdis", subject_has("Disposisi"), what="disposition")[0]
+    y = reply_to(disp, "sekdis@" + DOMAIN, "Y")
+    sb.send(y)
+    sb.wait_mail("kadis", subject_has("Disposisi"), what="Y taken")
+    t = reply_to(disp, "sekdis@" + DOMAIN, "T KTP palsu")
+    t.replace_header("Message-ID", y["Message-ID"])
+    sb.send(t)
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1") == 3,
+               "all handled")
+    note = r.scalar("SELECT note FROM inbound WHERE folder = 'Quarantine'")
+    check(note and "handled before" in note, "replay set aside: %s" % note)
+    check(r.sql("SELECT state, step_name FROM cases") == [("proses", "kadis")],
+          "the replayed T changed nothing")
+    check(len([m for m in sb.messages("sekdis") if "sudah diproses" in str(m["Subject"])]) == 0,
+          "and drew no answer")
