@@ -69,7 +69,7 @@ fuzz:
 	$(MAKE) $(LIBOBJS) CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined"
 	clang $(XCFLAGS) -fsanitize=fuzzer,address,undefined -o tests/fuzz/fuzz_mime \
 	    tests/fuzz/fuzz_mime.c $(LIBOBJS) $(LDLIBS)
-	mkdir -p tests/fuzz/corpus && cp tests/unit/mail/*.eml tests/fuzz/corpus/
+	mkdir -p tests/fuzz/corpus && cp tests/unit/mail/*.eml tests/corpus/*.eml tests/fuzz/corpus/
 	tests/fuzz/fuzz_mime -max_total_time=$(FUZZ_SECONDS) -max_len=65536 tests/fuzz/corpus
 	$(MAKE) clean
 

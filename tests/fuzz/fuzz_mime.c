@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer harness: any bytes as an inbound message through the parts
- * that read hostile mail - mime_parse, classify, classify_token,
- * auth_check and reply_parse. Build and run: make fuzz (clang).
+ * that read hostile mail - mime_parse, classify_read (with the shipped
+ * rules: notices, documents and their sniffing, reply reading) and
+ * auth_check. Build and run: make fuzz (clang), from the checkout.
  */
 
 #include <stdio.h>
@@ -11,7 +12,6 @@
 #include <unistd.h>
 
 #include "disposisi.h"
-#include "reply.h"
 
 static struct spool	*sp;
 static char		 path[64];
@@ -22,12 +22,11 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	static struct conf	 conf;
-	static struct rules	 rules;
-	static char		*dom = "muaraenimkab.go.id";
-	struct ctx		 ctx = { .conf = &conf, .rules = &rules };
+	static struct rules	*rules;
+	struct ctx		 ctx = { .conf = &conf };
 	struct msg		*m;
-	struct reply		 r = { 0 };
-	char			*cause = NULL, *why = NULL, *tok;
+	struct reading		 rd;
+	char			*cause = NULL, *why = NULL;
 	FILE			*f;
 
 	if (sp == NULL) {
@@ -38,25 +37,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		snprintf(path, sizeof path, "/tmp/fuzz-in.%ld", (long)getpid());
 		conf.robot_address = "tte@muaraenimkab.go.id";
 		conf.auth_serv_id = "mail.muaraenimkab.go.id";
-		rules.applicant_domains = &dom;
-		rules.napplicant_domains = 1;
+		if ((rules = rules_load("rules", &cause)) == NULL)
+			abort();
 	}
+	ctx.rules = rules;
 	if ((f = fopen(path, "wb")) == NULL)
 		abort();
 	fwrite(data, 1, len, f);
 	fclose(f);
 	if ((m = mime_parse(path, sp, &cause)) != NULL) {
 		if (m->from_addr != NULL) {
-			classify(&ctx, m, &why);
-			free(why);
-			why = NULL;
+			classify_read(&ctx, m, &rd);
+			classify_clear(&rd);
 			auth_check(&conf, m, &why);
 			free(why);
 		}
-		tok = classify_token(&ctx, m);
-		free(tok);
-		reply_parse(m->text, &r);
-		reply_clear(&r);
 		mime_free(m);
 	}
 	free(cause);
