@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="make gcc pkg-config git ca-certificates python3 libetpan-dev
 libgmime-3.0-dev libsqlite3-dev libpcre2-dev libssl-dev libcurl4-gnutls-dev
-libpsl-dev"
+libpsl-dev publicsuffix"
 
 missing=
 for p in $PKGS; do
