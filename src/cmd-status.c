@@ -66,6 +66,12 @@ status_case(struct store *st, const char *ref)
 	    " \"by\", e.event AS event, e.detail AS detail FROM"
 	    " case_events e JOIN cases c ON c.id = e.case_id WHERE c.ref ="
 	    " upper(?) ORDER BY e.id", ref);
+	printf("\nTime per step (office minutes against the standard):\n");
+	store_print(st, stdout, "SELECT t.step, t.round, t.office_minutes AS"
+	    " took, t.standard_minutes AS standard, CASE WHEN"
+	    " t.office_minutes > t.standard_minutes THEN 'late' ELSE 'on"
+	    " time' END AS verdict FROM step_times t JOIN cases c ON c.id ="
+	    " t.case_id WHERE c.ref = upper(?) ORDER BY t.id", ref);
 	printf("\nMail sent:\n");
 	store_print(st, stdout, "SELECT o.kind, o.rcpt, o.status, o.attempts,"
 	    " " WIB("o.sent_at") " AS sent, o.message_id FROM outbox o JOIN"

@@ -220,7 +220,22 @@ struct role {
 	char		*title;
 	char		**addrs;	/* lower case; a group has several */
 	size_t		 naddrs;
+	const struct role *supervisor;	/* told when a step is very late */
 	char		*where;		/* "file:line" of the definition */
+};
+struct holiday {
+	int		 date;		/* YYYYMMDD, office time */
+	char		*name;
+	char		*where;
+};
+/* Office hours: standard times count office minutes only. */
+struct calendar {
+	int		 utc_offset;	/* minutes east of UTC: WIB 420 */
+	int		 open[7];	/* minute of the day, by weekday */
+	int		 close[7];	/* (0 Sunday); open == close: closed */
+	struct holiday	*holidays;	/* sorted by date */
+	size_t		 nholidays;
+	char		*where;		/* NULL: the built-in default */
 };
 struct doctype {
 	char		*name;		/* e.g. "ktp" */
@@ -289,6 +304,8 @@ struct sop {
 	char		*office_domain;
 	char		**requires;	/* document kinds of an application */
 	size_t		 nrequires;
+	int		 remind_pct;	/* actor reminded at this % of the */
+	int		 escalate_pct;	/* standard time; supervisor told */
 	struct step	*steps;		/* in the order of the SOP */
 	size_t		 nsteps;
 	char		*where;
@@ -302,6 +319,7 @@ struct rules {
 	size_t		 nnotices;
 	struct sop	*sops;
 	size_t		 nsops;
+	struct calendar	 cal;
 	char		 version[13];	/* SHA-256 of the files read, cut */
 };
 /*
@@ -322,6 +340,16 @@ const struct step *rules_step(const struct sop *, const char *);
 int		 rules_applicant_ok(const struct sop *, const char *);
 /* The step kinds, by name (step-*.c). */
 const struct step_kind *rules_step_kind(const char *);
+
+/* calendar.c: office time, from the rules' calendar. */
+int		 cal_is_open(const struct calendar *, time_t);
+time_t		 cal_next_open(const struct calendar *, time_t);
+long		 cal_office_minutes(const struct calendar *, time_t, time_t);
+const struct holiday *cal_holiday(const struct calendar *, time_t);
+
+/* timer.c: reminders and escalations, checked every minute. */
+struct ctx;
+int		 timer_run(struct ctx *);
 
 /* decide.c: the engine, (SOP, case, event, now) -> effects, no I/O. */
 enum case_state {
@@ -455,6 +483,7 @@ struct case_row {
 	char		*step;		/* the step's name */
 	int		 round;
 	char		*rules_version;
+	time_t		 step_since;	/* when it entered its step */
 };
 struct dispatch_row {
 	int64_t		 id;
@@ -471,6 +500,19 @@ struct doc_row {
 	char		*kind;		/* NULL: not recognised */
 	char		*step;		/* the step it came with, or NULL */
 	int		 round;
+};
+struct waiting_row {
+	int64_t		 dispatch_id;
+	int64_t		 case_id;
+	char		*ref;
+	char		*sop;
+	char		*step;
+	int		 round;
+	char		*official;
+	char		*token;
+	time_t		 since;		/* the disposition was sent */
+	int		 reminded;	/* this official, this round */
+	int		 escalated;	/* the step, this round */
 };
 struct outbox_row {
 	int64_t		 id;
@@ -553,6 +595,12 @@ int		 store_outbox_count(struct store *, int64_t, const char *,
 		     const char *, time_t);
 int		 store_outbox_token_count(struct store *, const char *,
 		     const char *);
+int		 store_waiting(struct store *, struct waiting_row **, size_t *);
+void		 store_waiting_free(struct waiting_row *, size_t);
+int		 store_reminder_add(struct store *, int64_t, const char *, int,
+		     int, const char *);
+int		 store_step_time(struct store *, int64_t, const char *, int,
+		     time_t, long, int);
 char		*store_error(struct store *);
 int		 store_print(struct store *, FILE *, const char *, const char *);
 
@@ -661,6 +709,7 @@ struct letter {
 	const char	*answered;	/* quorum: who said Y */
 	const char	*official;	/* whose step it is */
 	const char	*expires;	/* the certificate's end, in words */
+	const char	*waited;	/* office minutes a step has waited */
 	const char	*ref;		/* a case's reference, when no c */
 	const char	*rcpt;		/* undelivered mail: to whom, */
 	const char	*code;		/*   the server's code */

@@ -26,6 +26,7 @@
 #define BACKOFF_MAX	300
 #define FETCH_TRIES	3	/* fetches of one UID before it is set aside */
 #define SESSION_YOUNG	10	/* seconds; a session dying younger backs off */
+#define TIMER_TICK	60	/* seconds between looks at late steps */
 
 /* Sleeps up to seconds unless a signal arrives. */
 static void
@@ -320,6 +321,7 @@ intake_run(struct ctx *ctx)
 			free(cause);
 			cause = NULL;
 			down = 1;
+			timer_run(ctx);		/* the clock goes on */
 			outbox_drain(ctx);	/* SMTP may still work */
 			intake_backoff(ctx, &backoff);
 			continue;
@@ -352,11 +354,14 @@ intake_run(struct ctx *ctx)
 				log_debug("IMAP: recycling the session");
 				break;
 			}
+			timer_run(ctx);
 			outbox_drain(ctx);
 			if (*ctx->quit)
 				break;
+			/* Timers are looked at every minute, even in IDLE. */
 			wait = outbox_wait_seconds(ctx,
-			    ctx->conf->imap_idle_timeout);
+			    ctx->conf->imap_idle_timeout < TIMER_TICK ?
+			    ctx->conf->imap_idle_timeout : TIMER_TICK);
 			if (imap_wait(im, wait, ctx->wake_fd, &cause) == -1) {
 				log_warnx("IMAP: %s; reconnecting", cause);
 				free(cause);

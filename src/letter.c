@@ -163,6 +163,7 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	vars_add(vs, "isi_pemberitahuan", lt->notice && m ? m->text : NULL);
 	vars_add(vs, "alamat_pejabat", lt->official);
 	vars_add(vs, "berlaku_sampai", lt->expires);
+	vars_add(vs, "lama_menunggu", lt->waited);
 	vars_add(vs, "penerima", lt->rcpt);
 	vars_add(vs, "kode", lt->code);
 	vars_add(vs, "message_id", lt->message_id);
@@ -229,10 +230,10 @@ out:
 /* The mails the engine itself sends, whatever the SOP. */
 static const char *const letter_templates[] = {
 	"alasan-diperlukan", "berkas-diterima", "bukan-pejabat",
-	"dikembalikan", "ditolak", "dokumen-diperlukan", "gagal-kirim",
-	"kelengkapan-kurang", "kemajuan", "lampiran-kurang",
-	"nilai-diperlukan", "pemberitahuan-ams", "selesai", "sudah-diproses",
-	"tanda-terima", "tercatat", "tidak-dipahami"
+	"dikembalikan", "ditolak", "dokumen-diperlukan", "eskalasi",
+	"gagal-kirim", "kelengkapan-kurang", "kemajuan", "lampiran-kurang",
+	"nilai-diperlukan", "pemberitahuan-ams", "pengingat", "selesai",
+	"sudah-diproses", "tanda-terima", "tercatat", "tidak-dipahami"
 };
 
 static int

@@ -41,6 +41,7 @@ struct block {
 	int		 first[RULES_MAX_KEYWORDS]; /* line of first use */
 };
 
+static int	 kw_calendar(struct parse *);
 static int	 kw_document(struct parse *);
 static int	 kw_notice(struct parse *);
 static int	 kw_role(struct parse *);
@@ -52,11 +53,18 @@ static int	 kw_sop_step(struct parse *);
  * checks it.
  */
 static const struct keyword top_kw[] = {
+	{ "calendar",		kw_calendar,			0 },
 	{ "document",		kw_document,			1 },
+	{ "holiday",		rules_cal_holiday,		1 },
 	{ "include",		rules_include,			1 },
 	{ "notice",		kw_notice,			1 },
 	{ "role",		kw_role,			1 },
 	{ "sop",		kw_sop,				1 },
+	{ "supervisor",		rules_cal_supervisor,		1 },
+};
+static const struct keyword cal_kw[] = {
+	{ "hours",		rules_cal_hours,		1 },
+	{ "timezone",		rules_cal_timezone,		0 },
 };
 static const struct keyword doc_kw[] = {
 	{ "max-size",		rules_kw_doc_max_size,		0 },
@@ -73,8 +81,10 @@ static const struct keyword notice_kw[] = {
 };
 static const struct keyword sop_kw[] = {
 	{ "applicants",		rules_kw_sop_applicants,	0 },
+	{ "escalate",		rules_cal_escalate,		0 },
 	{ "office-domain",	rules_kw_sop_office_domain,	0 },
 	{ "prefix",		rules_kw_sop_prefix,		0 },
+	{ "remind",		rules_cal_remind,		0 },
 	{ "requires",		rules_kw_sop_requires,		0 },
 	{ "step",		kw_sop_step,			1 },
 };
@@ -510,6 +520,21 @@ kw_document(struct parse *ps)
 	return (0);
 }
 
+/* calendar { timezone +07:00  hours mon-thu 07:30-16:00 ... } */
+static int
+kw_calendar(struct parse *ps)
+{
+	struct block	 b;
+
+	/* What the block does not say stays as the default has it. */
+	ps->r->cal.where = rules_lex_where(ps, &ps->kw);
+	block_init(&b, "calendar", "calendar", cal_kw, nitems(cal_kw), 1);
+	if (open_block(ps, &b, 1) == -1)
+		return (-1);
+	parse_block(ps, &b);
+	return (0);
+}
+
 /* notice EVENT "WORDS" { from 'RE' ... template NAME expires N } */
 static int
 kw_notice(struct parse *ps)
@@ -578,6 +603,8 @@ kw_sop(struct parse *ps)
 	memset(&ps->info[r->nsops], 0, sizeof *ps->info);
 	sop = &r->sops[r->nsops++];
 	memset(sop, 0, sizeof *sop);
+	sop->remind_pct = 100;
+	sop->escalate_pct = 200;
 	sop->name = name;
 	sop->where = rules_lex_where(ps, &ps->kw);
 	sop->title = rules_lex_get_tok(ps, NULL, TK_STRING,
@@ -704,6 +731,7 @@ rules_parse_tables_check(void)
 		size_t			 n;
 	} tabs[] = {
 		{ top_kw, nitems(top_kw) },
+		{ cal_kw, nitems(cal_kw) },
 		{ doc_kw, nitems(doc_kw) },
 		{ notice_kw, nitems(notice_kw) },
 		{ sop_kw, nitems(sop_kw) },

@@ -310,6 +310,7 @@ resolve(struct parse *ps)
 		if (ps->refs[i].type != REF_ROLE)
 			resolve_ref(ps, &ps->refs[i]);
 	}
+	rules_cal_resolve(ps);
 	for (i = 0; i < r->nsops; i++) {
 		check_reach(ps, i);
 		for (j = 0; j < r->sops[i].nsteps; j++) {
@@ -411,6 +412,7 @@ rules_load(const char *dir, char **cause)
 	}
 	memset(&ps, 0, sizeof ps);
 	ps.r = xcalloc(1, sizeof *ps.r);
+	rules_cal_default(&ps.r->cal);
 	ps.dir = dir;
 	ps.sop = ps.step = NONE;
 
@@ -504,6 +506,12 @@ rules_free(struct rules *r)
 
 	if (r == NULL)
 		return;
+	for (i = 0; i < r->cal.nholidays; i++) {
+		free(r->cal.holidays[i].name);
+		free(r->cal.holidays[i].where);
+	}
+	free(r->cal.holidays);
+	free(r->cal.where);
 	for (i = 0; i < r->nroles; i++) {
 		free(r->roles[i].name);
 		free(r->roles[i].title);

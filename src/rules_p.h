@@ -77,6 +77,12 @@ struct ref {
 	size_t		 sop, step;	/* step NONE: the sop's own */
 };
 
+/* "supervisor SUP ROLE": resolved once every role is known. */
+struct supref {
+	char		*sup, *role;
+	struct loc	 sup_loc, role_loc;
+};
+
 /* What the parser knows of a step and the structs do not keep. */
 struct stepinfo {
 	struct loc	 loc;		/* of the step's name */
@@ -104,6 +110,8 @@ struct parse {
 	size_t		 nrefs;
 	struct sopinfo	*info;		/* parallel to r->sops */
 	int		 sop_seen;	/* a "sop" keyword, even a broken one */
+	struct supref	*sups;		/* supervisor lines, resolved last */
+	size_t		 nsups;
 
 	/* Where the parser is. */
 	struct lexer	*lx;
@@ -149,6 +157,16 @@ void		 rules_lex_free_words(char **, struct loc *, size_t);
 int		 rules_lex_has_word(char **, size_t, const char *);
 /* Appends s, which the list then owns. */
 void		 rules_lex_push_word(char ***, size_t *, char *);
+
+/* rules-cal.c: office hours, holidays, supervisors, reminder thresholds. */
+int		 rules_cal_timezone(struct parse *);
+int		 rules_cal_hours(struct parse *);
+int		 rules_cal_holiday(struct parse *);
+int		 rules_cal_supervisor(struct parse *);
+int		 rules_cal_remind(struct parse *);
+int		 rules_cal_escalate(struct parse *);
+void		 rules_cal_default(struct calendar *);
+void		 rules_cal_resolve(struct parse *);
 
 /* rules-parse.c */
 /* Parses one file's bytes, then frees buf; path is kept for errors. */

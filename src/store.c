@@ -108,11 +108,34 @@ static const char store_schema_v2[] =
 	"CREATE INDEX case_events_case ON case_events(case_id);"
 	"CREATE INDEX inbound_message_id ON inbound(message_id);";
 
+/*
+ * Time: when a case entered its step, what each step took in office
+ * minutes, and the reminders sent - each at most once (UNIQUE), so a
+ * restart or a second timer pass never sends another.
+ */
+static const char store_schema_v3[] =
+	"ALTER TABLE cases ADD COLUMN step_since INTEGER;"
+	"UPDATE cases SET step_since = updated_at;"
+	"CREATE TABLE step_times ("
+	"  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES"
+	"  cases(id), step TEXT NOT NULL, round INTEGER NOT NULL,"
+	"  entered_at INTEGER NOT NULL, left_at INTEGER NOT NULL,"
+	"  office_minutes INTEGER NOT NULL, standard_minutes INTEGER NOT NULL);"
+	"CREATE INDEX step_times_case ON step_times(case_id);"
+	"CREATE TABLE reminders ("
+	"  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES"
+	"  cases(id), step TEXT NOT NULL, round INTEGER NOT NULL,"
+	"  level INTEGER NOT NULL, official TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  UNIQUE (case_id, step, round, level, official));"
+	"CREATE INDEX dispatches_open ON dispatches(case_id)"
+	"  WHERE answered_at IS NULL;";
+
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
 	NULL,
 	store_schema_v1,
-	store_schema_v2
+	store_schema_v2,
+	store_schema_v3
 };
 #define STORE_VERSION	((int)(sizeof store_migrations / \
 			    sizeof store_migrations[0]) - 1)
@@ -464,6 +487,7 @@ store_case_read(sqlite3_stmt *s)
 		c->step = store_col(s, 9);
 		c->round = sqlite3_column_int(s, 10);
 		c->rules_version = store_col(s, 11);
+		c->step_since = (time_t)sqlite3_column_int64(s, 12);
 		/* Only this program writes states: another is corruption. */
 		if (state == NULL || case_state_parse(state, &c->state) == -1)
 			fatalx("database: case %s has an unknown state %s",
@@ -476,7 +500,7 @@ store_case_read(sqlite3_stmt *s)
 
 #define CASE_COLS "id, ref, sop, applicant, applicant_first," \
 	" applicant_name, subject, root_message_id, state, step_name, round," \
-	" rules_version"
+	" rules_version, step_since"
 
 /*
  * Opens a case with the next reference of the year: PREFIX-YYYY-NNNNN.
@@ -558,9 +582,10 @@ store_case_enter(struct store *st, const struct case_row *c,
 {
 	if (store_done(st, store_stmt(st, "UPDATE cases SET state = ?,"
 	    " step_name = ?, round = ?, reason = coalesce(?, reason),"
-	    " updated_at = ? WHERE id = ? AND state = ? AND step_name = ? AND"
-	    " round = ?", "ttitiitti", case_state_name(to), step,
-	    (int64_t)round, reason, (int64_t)clock_now(), c->id,
+	    " updated_at = ?, step_since = ? WHERE id = ? AND"
+	    " state = ? AND step_name = ? AND round = ?", "ttitiiitti",
+	    case_state_name(to), step, (int64_t)round, reason,
+	    (int64_t)clock_now(), (int64_t)clock_now(), c->id,
 	    case_state_name(c->state), c->step, (int64_t)c->round)) == -1)
 		return (-1);
 	return (sqlite3_changes(st->db) == 1);
@@ -933,6 +958,91 @@ store_case_positions(struct store *st, char ***sops, char ***steps,
 	}
 	sqlite3_finalize(s);
 	return (0);
+}
+
+/*
+ * Every dispatch still waiting in an open case, at the case's current
+ * step and round: the timer's work, proportional to the open cases.
+ */
+int
+store_waiting(struct store *st, struct waiting_row **rows, size_t *n)
+{
+	sqlite3_stmt		*s;
+	size_t			 cap = 0;
+	struct waiting_row	*w;
+
+	*rows = NULL;
+	*n = 0;
+	s = store_stmt(st, "SELECT d.id, c.id, c.ref, c.sop, d.step_name,"
+	    " d.round, d.official, d.token, d.sent_at, (SELECT count(*) FROM"
+	    " reminders r WHERE r.case_id = c.id AND r.step = d.step_name AND"
+	    " r.round = d.round AND r.level = 1 AND r.official = d.official),"
+	    " (SELECT count(*) FROM reminders r WHERE r.case_id = c.id AND"
+	    " r.step = d.step_name AND r.round = d.round AND r.level = 2)"
+	    " FROM dispatches d JOIN cases c ON c.id = d.case_id WHERE"
+	    " d.answered_at IS NULL AND c.state = ? AND c.step_name ="
+	    " d.step_name AND c.round = d.round ORDER BY d.id", "t",
+	    case_state_name(CASE_OPEN));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		*rows = store_grow(*rows, *n, &cap, sizeof **rows);
+		w = &(*rows)[(*n)++];
+		w->dispatch_id = sqlite3_column_int64(s, 0);
+		w->case_id = sqlite3_column_int64(s, 1);
+		w->ref = store_col(s, 2);
+		w->sop = store_col(s, 3);
+		w->step = store_col(s, 4);
+		w->round = sqlite3_column_int(s, 5);
+		w->official = store_col(s, 6);
+		w->token = store_col(s, 7);
+		w->since = (time_t)sqlite3_column_int64(s, 8);
+		w->reminded = sqlite3_column_int(s, 9) > 0;
+		w->escalated = sqlite3_column_int(s, 10) > 0;
+	}
+	sqlite3_finalize(s);
+	return (0);
+}
+
+void
+store_waiting_free(struct waiting_row *rows, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].ref);
+		free(rows[i].sop);
+		free(rows[i].step);
+		free(rows[i].official);
+		free(rows[i].token);
+	}
+	free(rows);
+}
+
+/*
+ * Records a reminder (level 1, per official) or an escalation (level 2,
+ * official ""); 1 if recorded now, 0 if it was sent before, -1 error.
+ */
+int
+store_reminder_add(struct store *st, int64_t case_id, const char *step,
+    int round, int level, const char *official)
+{
+	if (store_done(st, store_stmt(st, "INSERT OR IGNORE INTO reminders"
+	    " (case_id, step, round, level, official, at) VALUES (?, ?, ?, ?,"
+	    " ?, ?)", "itiiti", case_id, step, (int64_t)round, (int64_t)level,
+	    official, (int64_t)clock_now())) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) == 1);
+}
+
+/* What a step took, in office minutes, against its standard time. */
+int
+store_step_time(struct store *st, int64_t case_id, const char *step,
+    int round, time_t entered, long minutes, int standard)
+{
+	return (store_done(st, store_stmt(st, "INSERT INTO step_times"
+	    " (case_id, step, round, entered_at, left_at, office_minutes,"
+	    " standard_minutes) VALUES (?, ?, ?, ?, ?, ?, ?)", "itiiiii",
+	    case_id, step, (int64_t)round, (int64_t)entered,
+	    (int64_t)clock_now(), (int64_t)minutes, (int64_t)standard)));
 }
 
 /* How many mails of a kind went out about one dispatch token. */

@@ -165,6 +165,24 @@ flow_evdocs(struct flow *f, struct event *ev)
 	ev->ndocs = f->nevdocs;
 }
 
+/* The step the case leaves took this long, against its standard. */
+static int
+flow_step_time(struct flow *f, char **cause)
+{
+	const struct step	*s = rules_step(f->sop, f->c->step);
+	long			 m;
+
+	m = cal_office_minutes(&f->ctx->rules->cal, f->c->step_since,
+	    clock_now());
+	if (store_step_time(f->ctx->store, f->c->id, f->c->step, f->c->round,
+	    f->c->step_since, m, s ? s->minutes : 0) == -1) {
+		xasprintf(cause, "%s: cannot record the time of step %s",
+		    f->c->ref, f->c->step);
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * The one place a case changes state: compare-and-set on where the case
  * was, an event in its history, a log line. A compare-and-set that
@@ -179,6 +197,8 @@ workflow_enter(struct flow *f, enum case_state to, const struct step *s,
 	char		*detail;
 	int		 rv;
 
+	if (c->state == CASE_OPEN && flow_step_time(f, cause) == -1)
+		return (-1);
 	rv = store_case_enter(f->ctx->store, c, to, s->name, round, reason);
 	if (rv != 1) {
 		xasprintf(cause, "%s: state change from %s at %s (round %d)"
@@ -203,6 +223,7 @@ workflow_enter(struct flow *f, enum case_state to, const struct step *s,
 	free(c->step);
 	c->step = xstrdup(s->name);
 	c->round = round;
+	c->step_since = clock_now();
 	return (0);
 }
 

@@ -248,11 +248,18 @@ hmac_secret_file = hmac.key
            robot=ROBOT, dom=DOMAIN, root=ROOT, extra=extra))
         self.proc = None
 
-    def start(self):
+    def start(self, clock=None):
+        """clock: the epoch time the robot takes for now at start (it
+        runs on from there); tests set time instead of sleeping."""
+        env = dict(os.environ)
+        env.pop("DISPOSISI_CLOCK_OFFSET", None)
+        if clock is not None:
+            env["DISPOSISI_CLOCK_OFFSET"] = str(int(clock - time.time()))
         self.logf = open(self.log, "ab")
         self.proc = subprocess.Popen([os.path.join(ROOT, "disposisi"), "run", "-v", "-v",
                                       "-f", self.conf],
-                                     stdout=self.logf, stderr=self.logf, cwd=self.dir)
+                                     stdout=self.logf, stderr=self.logf, cwd=self.dir,
+                                     env=env)
         return self
 
     def kill(self, sig=signal.SIGKILL):

@@ -62,7 +62,8 @@ def test_upgrade_keeps_open_cases(sb):
     check(r.sql("SELECT state, step_name, round FROM cases ORDER BY id") ==
           [("proses", "kadis", 1), ("proses", "email-dinas", 1)],
           "open cases keep their place by name: %s" % r.sql("SELECT * FROM cases"))
-    check(r.scalar("PRAGMA user_version") == 2, "schema version 2")
+    check(r.scalar("PRAGMA user_version") == 3, "schema version 3, step by step")
+    check("schema upgraded from version 2 to 3" in r.logtext(), "each step logged")
 
     # The Head answers the disposition mailed before the upgrade.
     m = EmailMessage()

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Late steps. Every minute (and after every batch of mail) the daemon
+ * looks at the dispositions still waiting in open cases - work in
+ * proportion to the open cases, not to all cases ever - and counts the
+ * office minutes each has waited. At the SOP's first threshold (remind,
+ * 100% of the step's standard time) the official is reminded; at the
+ * second (escalate, 200%) the supervisor the rules name for the step's
+ * role is told, or the admin when there is none. Only in office hours:
+ * a reminder due in the night goes out when the office opens. Each is
+ * recorded in the same transaction as its mail, once (UNIQUE), so a
+ * crash, a restart or a reload never sends it twice. A case waiting on
+ * the applicant has no waiting disposition: its clock stands still.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disposisi.h"
+
+struct timer {
+	struct ctx		*ctx;
+	struct waiting_row	*rows;
+	size_t			 n;
+	time_t			 now;
+	int			 sent;
+};
+
+static int
+timer_letter(struct timer *t, const struct waiting_row *w,
+    const struct sop *sop, const struct step *s, struct letter *lt,
+    struct case_row **c, char *waited, size_t len, char **cause)
+{
+	if ((*c = store_case_get(t->ctx->store, w->case_id)) == NULL) {
+		xasprintf(cause, "%s: cannot read the case", w->ref);
+		return (-1);
+	}
+	snprintf(waited, len, "%ld", cal_office_minutes(&t->ctx->rules->cal,
+	    w->since, t->now));
+	memset(lt, 0, sizeof *lt);
+	lt->ctx = t->ctx;
+	lt->c = *c;
+	lt->sop = sop;
+	lt->step = s;
+	lt->waited = waited;
+	return (0);
+}
+
+/* The official is reminded, with the disposition's token: a reply works. */
+static int
+timer_remind(struct timer *t, const struct waiting_row *w,
+    const struct sop *sop, const struct step *s, char **cause)
+{
+	struct letter	 lt;
+	struct case_row	*c;
+	char		 waited[32];
+	int		 rv;
+
+	if ((rv = store_reminder_add(t->ctx->store, w->case_id, w->step,
+	    w->round, 1, w->official)) != 1)
+		return (rv == 0 ? 0 : -1);
+	if (timer_letter(t, w, sop, s, &lt, &c, waited, sizeof waited,
+	    cause) == -1)
+		return (-1);
+	lt.official = w->official;
+	rv = letter_send(&lt, "pengingat", w->official, s->role->title,
+	    w->token, cause);
+	if (rv == 0 && store_event(t->ctx->store, w->case_id, w->official,
+	    "pengingat", w->step) == -1)
+		rv = -1;
+	if (rv == 0) {
+		log_info("%s: %s reminded: step %s waited %s office minutes"
+		    " (standard %d)", w->ref, w->official, w->step, waited,
+		    s->minutes);
+		t->sent++;
+	}
+	store_case_free(c);
+	return (rv);
+}
+
+/* The supervisor hears who has not answered, once per step and round. */
+static int
+timer_escalate(struct timer *t, const struct waiting_row *w,
+    const struct sop *sop, const struct step *s, char **cause)
+{
+	const struct role	*sup = s->role->supervisor;
+	struct letter		 lt;
+	struct case_row		*c;
+	char			 waited[32], *who = xstrdup(""), *x;
+	size_t			 i;
+	int			 rv;
+
+	if ((rv = store_reminder_add(t->ctx->store, w->case_id, w->step,
+	    w->round, 2, "")) != 1) {
+		free(who);
+		return (rv == 0 ? 0 : -1);
+	}
+	for (i = 0; i < t->n; i++) {
+		if (t->rows[i].case_id != w->case_id ||
+		    t->rows[i].round != w->round)
+			continue;
+		xasprintf(&x, "%s%s%s", who, *who ? ", " : "",
+		    t->rows[i].official);
+		free(who);
+		who = x;
+		t->rows[i].escalated = 1;
+	}
+	if (timer_letter(t, w, sop, s, &lt, &c, waited, sizeof waited,
+	    cause) == -1) {
+		free(who);
+		return (-1);
+	}
+	lt.official = who;
+	lt.to_title = sup != NULL ? sup->title : "Admin disposisi";
+	for (i = 0, rv = 0; rv == 0 && i < (sup ? sup->naddrs : 1); i++)
+		rv = letter_send(&lt, "eskalasi", sup ? sup->addrs[i] :
+		    t->ctx->conf->admin_address, lt.to_title, NULL, cause);
+	if (rv == 0 && store_event(t->ctx->store, w->case_id, sup ?
+	    sup->addrs[0] : t->ctx->conf->admin_address, "eskalasi", who) == -1)
+		rv = -1;
+	if (rv == 0) {
+		log_info("%s: step %s waited %s office minutes (standard %d):"
+		    " %s told", w->ref, w->step, waited, s->minutes, sup ?
+		    sup->name : "the admin");
+		t->sent++;
+	}
+	free(who);
+	store_case_free(c);
+	return (rv);
+}
+
+static int
+timer_one(struct timer *t, struct waiting_row *w, char **cause)
+{
+	const struct sop	*sop = rules_sop(t->ctx->rules, w->sop);
+	const struct step	*s = sop ? rules_step(sop, w->step) : NULL;
+	long			 waited;
+
+	if (s == NULL || s->role == NULL || s->minutes <= 0)
+		return (0);
+	waited = cal_office_minutes(&t->ctx->rules->cal, w->since, t->now);
+	if (!w->reminded && waited * 100 >= (long)s->minutes *
+	    sop->remind_pct && timer_remind(t, w, sop, s, cause) == -1)
+		return (-1);
+	if (!w->escalated && waited * 100 >= (long)s->minutes *
+	    sop->escalate_pct && timer_escalate(t, w, sop, s, cause) == -1)
+		return (-1);
+	return (0);
+}
+
+/* One pass; returns the number of mails queued, or -1 (rolled back). */
+int
+timer_run(struct ctx *ctx)
+{
+	struct timer	 t = { 0 };
+	char		*cause = NULL;
+	size_t		 i;
+
+	t.ctx = ctx;
+	t.now = clock_now();
+	if (!cal_is_open(&ctx->rules->cal, t.now)) {
+		log_debug("timer: the office is closed");
+		return (0);
+	}
+	if (store_begin(ctx->store) == -1) {
+		log_warnx("timer: the database is busy; next minute");
+		return (-1);
+	}
+	if (store_waiting(ctx->store, &t.rows, &t.n) == -1)
+		goto fail;
+	for (i = 0; i < t.n; i++) {
+		if (timer_one(&t, &t.rows[i], &cause) == -1)
+			goto fail;
+	}
+	log_debug("timer: %zu disposition(s) waiting, %d mail(s) queued",
+	    t.n, t.sent);
+	store_waiting_free(t.rows, t.n);
+	if (store_commit(ctx->store) == -1) {
+		store_rollback(ctx->store);
+		log_warnx("timer: cannot commit; next minute");
+		return (-1);
+	}
+	return (t.sent);
+fail:
+	log_warnx("timer: %s; next minute", cause ? cause :
+	    "cannot read the waiting dispositions");
+	free(cause);
+	store_waiting_free(t.rows, t.n);
+	store_rollback(ctx->store);
+	return (-1);
+}

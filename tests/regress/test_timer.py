@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: ISC
+"""Late steps, with the clock set, never slept on: a disposition waiting
+its standard time (20 office minutes) brings its official one reminder,
+at 200% the supervisor one escalation - none twice across restarts, none
+outside office hours; a weekend and a holiday in the calendar do not
+count; a case waiting on the applicant is not reminded; the step's office
+minutes are recorded against its standard."""
+
+import calendar
+import os
+import re
+import shutil
+
+from lib import (DOMAIN, ROOT, Robot, application, check, reply_to, subject_has,
+                 wait_until)
+
+
+def wib(y, mo, d, h, mi):
+    return calendar.timegm((y, mo, d, h, mi, 0)) - 7 * 3600
+
+
+def run_at(r, when, what):
+    """Runs the robot as if it were `when` until its timer has looked."""
+    r.start(clock=when)
+    n = r.logtext().count("timer: ")
+    wait_until(lambda: r.logtext().count("timer: ") > n, "timer pass: " + what)
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "outbox drained: " + what)
+    r.stop()
+
+
+def reminders(sb, user, ref, word):
+    return [m for m in sb.messages(user) if ref in str(m["Subject"]) and word in
+            str(m["Subject"])]
+
+
+def test_reminders_and_escalation(sb):
+    rdir = "/tmp/dsr-timer-rules"
+    shutil.rmtree(rdir, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "rules"), rdir)
+    with open(os.path.join(rdir, "libur-test.conf"), "w") as f:
+        f.write('holiday 2026-12-14 "Libur uji"\n')
+    r = Robot(sb, "timer")
+    with open(r.conf) as f:
+        text = f.read().replace(os.path.join(ROOT, "rules"), rdir)
+    with open(r.conf, "w") as f:
+        f.write(text)
+
+    # Monday 7 December 2026, 09:00 WIB: one case to sekdis, one waiting
+    # for the applicant's KTP.
+    t0 = wib(2026, 12, 7, 9, 0)
+    r.start(clock=t0)
+    sb.send(application("budi@" + DOMAIN))
+    sb.send(application("andi@" + DOMAIN, docs=["surat-permohonan.pdf", "sk-terakhir.pdf",
+                                                "sk-jabatan.pdf"]))
+    disp = sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), what="disposition")[0]
+    ref = re.search(r"TTE-\d{4}-\d{5}", str(disp["Subject"])).group(0)
+    wait_until(lambda: r.scalar("SELECT count(*) FROM cases WHERE state ="
+                                " 'menunggu-kelengkapan'") == 1, "second case waits")
+    r.stop()
+
+    run_at(r, t0 + 10 * 60, "10 minutes: nothing yet")
+    check(reminders(sb, "sekdis", ref, "Pengingat") == [], "no reminder before the standard")
+    run_at(r, t0 + 25 * 60, "25 minutes: the reminder")
+    rem = reminders(sb, "sekdis", ref, "Pengingat")
+    check(len(rem) == 1, "one reminder at the standard time")
+    check("+" in str(rem[0]["Reply-To"]), "the reminder carries the token")
+    run_at(r, t0 + 27 * 60, "again: no second reminder")
+    check(len(reminders(sb, "sekdis", ref, "Pengingat")) == 1, "still one reminder")
+    check(reminders(sb, "kadis", ref, "Eskalasi") == [], "no escalation yet")
+    # 17:00, over 200%, but the office has closed: the escalation waits.
+    run_at(r, wib(2026, 12, 7, 17, 0), "evening")
+    check(reminders(sb, "kadis", ref, "Eskalasi") == [], "nothing at night")
+    run_at(r, wib(2026, 12, 8, 7, 31), "next morning")
+    esc = reminders(sb, "kadis", ref, "Eskalasi")
+    check(len(esc) == 1, "the Head told when the office opens")
+    check("sekdis@" + DOMAIN in esc[0].get_body(preferencelist=("plain",)).get_content(),
+          "the escalation names who has not answered")
+    run_at(r, wib(2026, 12, 8, 9, 0), "later that morning")
+    check(len(reminders(sb, "kadis", ref, "Eskalasi")) == 1, "one escalation, once")
+    check(r.scalar("SELECT count(*) FROM reminders") == 2, "two recorded, for one case")
+
+    # Answering the reminder works; the step's time is recorded.
+    r.start(clock=wib(2026, 12, 8, 9, 5))
+    sb.send(reply_to(rem[0], "sekdis@" + DOMAIN, "Y"))
+    sb.wait_mail("kadis", subject_has("Disposisi permohonan"), what="on to kadis")
+    minutes, standard = r.sql("SELECT office_minutes, standard_minutes FROM step_times"
+                              " WHERE step = 'sekdis'")[0]
+    check(standard == 20 and 515 <= minutes <= 516,
+          "sekdis took Monday 09:00-16:00 and Tuesday 07:30-09:05: %d" % minutes)
+    r.stop()
+
+    # Friday 11 December 16:20: a new case; Saturday, Sunday and the
+    # Monday holiday do not count, Tuesday morning does.
+    r.start(clock=wib(2026, 12, 11, 16, 20))
+    sb.send(application("siti@" + DOMAIN))
+    d2 = sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), n=2,
+                      what="second disposition")[-1]
+    ref2 = re.search(r"TTE-\d{4}-\d{5}", str(d2["Subject"])).group(0)
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "sent")
+    r.stop()
+    run_at(r, wib(2026, 12, 14, 10, 0), "the holiday")
+    check(reminders(sb, "sekdis", ref2, "Pengingat") == [], "no reminder on a holiday")
+    run_at(r, wib(2026, 12, 15, 7, 45), "Tuesday 07:45")
+    check(len(reminders(sb, "sekdis", ref2, "Pengingat")) == 1,
+          "reminded after 10 + 15 office minutes, the weekend not counted")
+    waiting = r.scalar("SELECT count(*) FROM reminders r JOIN cases c ON c.id = r.case_id"
+                       " WHERE c.state = 'menunggu-kelengkapan'")
+    check(waiting == 0, "the case waiting on the applicant was never reminded")

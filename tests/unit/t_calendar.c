@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Office time with the shipped calendar (WIB, Monday-Thursday
+ * 07:30-16:00, Friday 07:30-16:30) and holidays (24-25 December 2026):
+ * which moments are open, and how many office minutes lie between two.
+ */
+
+#include <stdio.h>
+#include <time.h>
+
+#include "disposisi.h"
+#include "test.h"
+
+/* An epoch time from a WIB wall-clock time. */
+static time_t
+wib(int y, int mo, int d, int h, int mi)
+{
+	struct tm	 tm = { 0 };
+
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	return (timegm(&tm) - 7 * 3600);
+}
+
+int
+main(void)
+{
+	struct rules		*r;
+	const struct calendar	*cal;
+	char			*cause = NULL;
+
+	log_init(LOG_TO_STDERR, 0);
+	if ((r = rules_load("rules", &cause)) == NULL) {
+		fprintf(stderr, "rules: %s\n", cause);
+		return (1);
+	}
+	cal = &r->cal;
+	/* Monday 7 December 2026. */
+	TEST_ASSERT(cal_is_open(cal, wib(2026, 12, 7, 9, 0)));
+	TEST_ASSERT(cal_is_open(cal, wib(2026, 12, 7, 7, 30)));
+	TEST_ASSERT(!cal_is_open(cal, wib(2026, 12, 7, 7, 29)));
+	TEST_ASSERT(!cal_is_open(cal, wib(2026, 12, 7, 16, 0)));
+	TEST_ASSERT(cal_is_open(cal, wib(2026, 12, 4, 16, 15)));	/* Fri */
+	TEST_ASSERT(!cal_is_open(cal, wib(2026, 12, 5, 10, 0)));	/* Sat */
+	TEST_ASSERT(!cal_is_open(cal, wib(2026, 12, 24, 10, 0))); /* cuti */
+	TEST_ASSERT(cal_holiday(cal, wib(2026, 12, 25, 10, 0)) != NULL);
+	TEST_ASSERT(cal_holiday(cal, wib(2026, 12, 28, 10, 0)) == NULL);
+
+	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 7, 9, 0),
+	    wib(2026, 12, 7, 9, 25)) == 25);
+	/* Friday evening to Monday morning: the weekend does not count. */
+	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 4, 16, 20),
+	    wib(2026, 12, 7, 7, 45)) == 25);
+	/* Across Christmas: Wednesday's last ten minutes, Monday's first 30. */
+	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 23, 15, 50),
+	    wib(2026, 12, 28, 8, 0)) == 40);
+	/* A night counts nothing; a whole week 4 x 510 + 540. */
+	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 7, 17, 0),
+	    wib(2026, 12, 8, 7, 0)) == 0);
+	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 7, 0, 0),
+	    wib(2026, 12, 14, 0, 0)) == 4 * 510 + 540);
+	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 8, 0, 0),
+	    wib(2026, 12, 7, 0, 0)) == 0);
+
+	TEST_ASSERT(cal_next_open(cal, wib(2026, 12, 5, 10, 0)) ==
+	    wib(2026, 12, 7, 7, 30));
+	TEST_ASSERT(cal_next_open(cal, wib(2026, 12, 7, 9, 0)) ==
+	    wib(2026, 12, 7, 9, 0));
+	TEST_ASSERT(cal_next_open(cal, wib(2026, 12, 23, 17, 0)) ==
+	    wib(2026, 12, 28, 7, 30));
+
+	/* The shipped supervisors and thresholds. */
+	TEST_ASSERT(rules_role(r, "sekdis")->supervisor == rules_role(r,
+	    "kadis"));
+	TEST_ASSERT(rules_role(r, "verifikator")->supervisor == rules_role(r,
+	    "kabid-persandian"));
+	TEST_ASSERT(rules_role(r, "kadis")->supervisor == NULL);
+	TEST_ASSERT(r->sops[0].remind_pct == 100 &&
+	    r->sops[0].escalate_pct == 200);
+	rules_free(r);
+	return (test_done());
+}
