@@ -59,6 +59,13 @@ cal_holiday_on(const struct calendar *cal, long day)
 	return (NULL);
 }
 
+/* The office date of t, as YYYYMMDD. */
+int
+cal_date(const struct calendar *cal, time_t t)
+{
+	return (cal_ymd(cal_daynum(cal, t)));
+}
+
 const struct holiday *
 cal_holiday(const struct calendar *cal, time_t t)
 {

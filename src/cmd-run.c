@@ -97,6 +97,7 @@ run_reload(struct ctx *ctx)
 	rules_free(ctx->rules);
 	ctx->rules = r;
 	log_info("reloaded rules: version %s", r->version);
+	workflow_reassign(ctx);
 }
 
 static int
@@ -142,6 +143,8 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 		fprintf(stderr, "disposisi: %s\n", cause);
 		exit(EX_CONFIG_STATUS);
 	}
+	/* People may have changed while the robot was stopped. */
+	workflow_reassign(&ctx);
 	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		fatal("pipe2");
 	memset(&sa, 0, sizeof sa);

@@ -228,6 +228,15 @@ struct holiday {
 	char		*name;
 	char		*where;
 };
+/* Plt./Plh.: who acts for a one-person role, dated or on standby. */
+struct delegate {
+	const struct role *role;
+	char		*addr;		/* the acting person */
+	int		 from, to;	/* YYYYMMDD; both 0: standby */
+	char		*note;		/* "Plt. Kepala Dinas" */
+	int		 copy;		/* the holder gets a copy */
+	char		*where;
+};
 /* Office hours: standard times count office minutes only. */
 struct calendar {
 	int		 utc_offset;	/* minutes east of UTC: WIB 420 */
@@ -320,6 +329,8 @@ struct rules {
 	struct sop	*sops;
 	size_t		 nsops;
 	struct calendar	 cal;
+	struct delegate	*delegates;
+	size_t		 ndelegates;
 	char		 version[13];	/* SHA-256 of the files read, cut */
 };
 /*
@@ -338,6 +349,12 @@ const struct sop *rules_sop(const struct rules *, const char *);
 const struct step *rules_step(const struct sop *, const char *);
 /* May this sender open a case of this SOP? */
 int		 rules_applicant_ok(const struct sop *, const char *);
+/*
+ * Who acts for a one-person role on an office date (YYYYMMDD): a dated
+ * delegate, else with standby a standing one; NULL: the holder.
+ */
+const struct delegate *rules_delegate(const struct rules *,
+		     const struct role *, int, int);
 /* The step kinds, by name (step-*.c). */
 const struct step_kind *rules_step_kind(const char *);
 
@@ -346,6 +363,7 @@ int		 cal_is_open(const struct calendar *, time_t);
 time_t		 cal_next_open(const struct calendar *, time_t);
 long		 cal_office_minutes(const struct calendar *, time_t, time_t);
 const struct holiday *cal_holiday(const struct calendar *, time_t);
+int		 cal_date(const struct calendar *, time_t);
 
 /* timer.c: reminders and escalations, checked every minute. */
 struct ctx;
@@ -491,6 +509,7 @@ struct dispatch_row {
 	char		*step;
 	int		 round;
 	char		*official;
+	char		*on_behalf;	/* a delegate's: whose step it is */
 	char		*token;
 	char		*message_id;
 	int		 answered;
@@ -516,6 +535,8 @@ struct waiting_row {
 };
 struct outbox_row {
 	int64_t		 id;
+	int64_t		 case_id;	/* store_outbox_get only: */
+	char		*kind;		/*   the case and the template */
 	char		*rcpt;
 	char		*path;
 	char		*message_id;
@@ -572,6 +593,7 @@ int		 store_document_add(struct store *, int64_t,
 int		 store_documents(struct store *, int64_t, struct doc_row **,
 		     size_t *);
 void		 store_documents_free(struct doc_row *, size_t);
+/* case, step, round, role, official, on behalf of (or NULL), token */
 int64_t		 store_dispatch_add(struct store *, int64_t, const char *, int,
 		     const char *, const char *, const char *, const char *);
 struct dispatch_row *store_dispatch_by_token(struct store *, const char *);
@@ -580,6 +602,8 @@ struct dispatch_row *store_dispatch_pending(struct store *, int64_t,
 /* Who answered Y at a step in a round; a list of strings to free. */
 int		 store_dispatch_yes(struct store *, int64_t, const char *, int,
 		     char ***, size_t *);
+int		 store_dispatch_count(struct store *, int64_t, const char *,
+		     int, const char *);
 void		 store_dispatch_free(struct dispatch_row *);
 int		 store_dispatch_answer(struct store *, int64_t, const char *,
 		     const char *, int64_t);
@@ -594,6 +618,9 @@ int		 store_outbox_next_due(struct store *, time_t *);
 int		 store_outbox_count(struct store *, int64_t, const char *,
 		     const char *, time_t);
 int		 store_outbox_token_count(struct store *, const char *,
+		     const char *);
+struct outbox_row *store_outbox_get(struct store *, int64_t);
+int		 store_event_count(struct store *, int64_t, const char *,
 		     const char *);
 int		 store_waiting(struct store *, struct waiting_row **, size_t *);
 void		 store_waiting_free(struct waiting_row *, size_t);
@@ -613,13 +640,16 @@ int		 smtp_init(void);
 struct smtp	*smtp_open(void);
 void		 smtp_close(struct smtp *);
 int		 smtp_send(struct smtp *, const struct conf *, const char *,
-		     const char *, int *, char **);
+		     const char *, const char *, int *, char **);
 
 /* outbox.c */
 struct ctx;
 int		 outbox_enqueue(struct ctx *, int64_t, const char *,
 		     const struct mail_out *, char **);
 int		 outbox_drain(struct ctx *);
+void		 outbox_return_path(const struct conf *, int64_t, char *, size_t);
+/* The outbox row a VERP address robot+bounce-ID@ names, or 0. */
+int64_t		 outbox_bounced(const struct conf *, const char *);
 int		 outbox_wait_seconds(struct ctx *, int);
 
 /* document.c: an application's files, judged by content and rules. */
@@ -710,6 +740,8 @@ struct letter {
 	const char	*official;	/* whose step it is */
 	const char	*expires;	/* the certificate's end, in words */
 	const char	*waited;	/* office minutes a step has waited */
+	const char	*behalf;	/* a Plt.: the holder's title */
+	const char	*note;		/* why this mail comes now */
 	const char	*ref;		/* a case's reference, when no c */
 	const char	*rcpt;		/* undelivered mail: to whom, */
 	const char	*code;		/*   the server's code */
@@ -737,6 +769,7 @@ struct decision {
 };
 int		 workflow_handle(struct ctx *, const struct msg *, int64_t,
 		     struct decision *, char **);
+int		 workflow_reassign(struct ctx *);
 
 /* disposisi.c: the command table; cmd-*.c: one file per command. */
 struct cmd_entry {

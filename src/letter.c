@@ -110,6 +110,23 @@ letter_mailto(const char *addr, const char *ref, const char *token,
 	return (s);
 }
 
+/*
+ * A paragraph for the top of a disposition, empty when nothing is out of
+ * the ordinary: acting for the holder, or why the mail comes now.
+ */
+static char *
+letter_remark(const struct letter *lt)
+{
+	char	*s;
+
+	xasprintf(&s, "%s%s%s%s%s%s%s", lt->behalf ? "Disposisi ini ditujukan"
+	    " kepada Bapak/Ibu selaku " : "", lt->behalf ? lt->to_title : "",
+	    lt->behalf ? " atas nama " : "", lt->behalf ? lt->behalf : "",
+	    lt->behalf ? ".\n\n" : "", lt->note ? lt->note : "",
+	    lt->note ? "\n\n" : "");
+	return (s);
+}
+
 static void
 letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
     const char *token)
@@ -164,6 +181,9 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	vars_add(vs, "alamat_pejabat", lt->official);
 	vars_add(vs, "berlaku_sampai", lt->expires);
 	vars_add(vs, "lama_menunggu", lt->waited);
+	vars_add(vs, "atas_nama", lt->behalf);
+	vars_add(vs, "catatan", lt->note);
+	vars_own(vs, "keterangan", letter_remark(lt));
 	vars_add(vs, "penerima", lt->rcpt);
 	vars_add(vs, "kode", lt->code);
 	vars_add(vs, "message_id", lt->message_id);
@@ -230,10 +250,12 @@ out:
 /* The mails the engine itself sends, whatever the SOP. */
 static const char *const letter_templates[] = {
 	"alasan-diperlukan", "berkas-diterima", "bukan-pejabat",
-	"dikembalikan", "ditolak", "dokumen-diperlukan", "eskalasi",
-	"gagal-kirim", "kelengkapan-kurang", "kemajuan", "lampiran-kurang",
-	"nilai-diperlukan", "pemberitahuan-ams", "pengingat", "selesai",
-	"sudah-diproses", "tanda-terima", "tercatat", "tidak-dipahami"
+	"di-luar-kantor", "dikembalikan", "ditolak", "dokumen-diperlukan",
+	"eskalasi", "gagal-kirim", "kelengkapan-kurang", "kemajuan",
+	"lampiran-kurang", "nilai-diperlukan", "pemberitahuan-ams",
+	"pengingat", "selesai", "sudah-diproses", "surel-pantul",
+	"tanda-terima", "tembusan",
+	"tercatat", "tidak-dipahami"
 };
 
 static int

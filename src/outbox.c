@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "disposisi.h"
@@ -92,6 +93,23 @@ outbox_report(struct ctx *ctx, const struct outbox_row *r, int code,
 	}
 }
 
+/*
+ * The envelope sender of outbox row id: robot+bounce-ID@domain (VERP),
+ * so that any bounce, DSN or not, names the mail it is about; the plain
+ * robot address where the server has no plus addressing.
+ */
+void
+outbox_return_path(const struct conf *c, int64_t id, char *buf, size_t len)
+{
+	const char	*at = strchr(c->robot_address, '@');
+
+	if (c->reply_plus_address)
+		snprintf(buf, len, "%.*s+bounce-%lld%s", (int)(at -
+		    c->robot_address), c->robot_address, (long long)id, at);
+	else
+		snprintf(buf, len, "%s", c->robot_address);
+}
+
 /* Sends every due row. Returns the number sent. */
 int
 outbox_drain(struct ctx *ctx)
@@ -100,7 +118,7 @@ outbox_drain(struct ctx *ctx)
 	struct smtp		*sm = NULL;
 	size_t			 n, i;
 	int			 code, rv, sent = 0;
-	char			*cause;
+	char			*cause, from[512];
 	time_t			 now = clock_now();
 
 	store_outbox_due(ctx->store, now, &rows, &n);
@@ -108,8 +126,9 @@ outbox_drain(struct ctx *ctx)
 		sm = smtp_open();
 	for (i = 0; i < n && !*ctx->quit; i++) {
 		cause = NULL;
-		rv = smtp_send(sm, ctx->conf, rows[i].rcpt, rows[i].path, &code,
-		    &cause);
+		outbox_return_path(ctx->conf, rows[i].id, from, sizeof from);
+		rv = smtp_send(sm, ctx->conf, from, rows[i].rcpt, rows[i].path,
+		    &code, &cause);
 		if (store_begin(ctx->store) == -1)
 			fatalx("outbox: cannot begin a transaction");
 		switch (rv) {
@@ -160,4 +179,21 @@ outbox_wait_seconds(struct ctx *ctx, int max)
 	if (when <= now)
 		return (0);
 	return (when - now < max ? (int)(when - now) : max);
+}
+
+int64_t
+outbox_bounced(const struct conf *c, const char *addr)
+{
+	const char	*at = strchr(c->robot_address, '@'), *rat, *p;
+	size_t		 llen = (size_t)(at - c->robot_address);
+	long long	 id;
+	char		*end;
+
+	if (addr == NULL || (rat = strrchr(addr, '@')) == NULL ||
+	    strcasecmp(rat, at) != 0 || strncasecmp(addr, c->robot_address,
+	    llen) != 0 || strncasecmp(addr + llen, "+bounce-", 8) != 0)
+		return (0);
+	p = addr + llen + 8;
+	id = strtoll(p, &end, 10);
+	return (end != p && end == rat && id > 0 ? (int64_t)id : 0);
 }

@@ -2,12 +2,14 @@
 /*
  * The rules about time and people above the steps: the office calendar
  * (time zone, working hours by weekday, holidays and cuti bersama, one a
- * line), who supervises whom (told when a step is very late), and a
- * SOP's reminder thresholds.
+ * line), who supervises whom (told when a step is very late), who acts
+ * for whom (Plt./Plh.), and a SOP's reminder thresholds.
  *
  *	calendar { timezone +07:00  hours mon-thu 07:30-16:00 ... }
  *	holiday 2026-12-25 "Hari Raya Natal"
  *	supervisor kadis sekdis kabid-persandian
+ *	delegate kadis ADDRESS 2026-12-01 2026-12-10 "Plt. Kepala Dinas" copy
+ *	delegate kadis ADDRESS standby "Plh. Kepala Dinas"
  *	remind 100%  escalate 200%		(inside a sop)
  */
 
@@ -151,7 +153,7 @@ fail:
 
 /* YYYY-MM-DD as YYYYMMDD, or -1 for what no calendar has. */
 static int
-cal_date(const char *s)
+cal_parse_date(const char *s)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
 	    30, 31 };
@@ -188,7 +190,7 @@ rules_cal_holiday(struct parse *ps)
 	if ((s = rules_lex_get_tok(ps, &loc, TK_WORD,
 	    "a date (2026-12-25)")) == NULL)
 		return (-1);
-	if ((date = cal_date(s)) == -1) {
+	if ((date = cal_parse_date(s)) == -1) {
 		rules_lex_error(ps, &loc, "bad date \"%s\": write YYYY-MM-DD", s);
 		free(s);
 		return (-1);
@@ -249,6 +251,109 @@ rules_cal_supervisor(struct parse *ps)
 	return (rules_lex_end_stmt(ps));
 }
 
+/*
+ * delegate ROLE ADDRESS FROM TO "NOTE" [copy], or ROLE ADDRESS standby
+ * "NOTE" [copy]: a standby delegate acts when the holder's mail says they
+ * are away (an out-of-office reply).
+ */
+int
+rules_cal_delegate(struct parse *ps)
+{
+	struct delegate	*d;
+	struct supref	*sr;
+	struct loc	 rloc, aloc, floc, tloc, cloc;
+	char		*role, *addr = NULL, *from = NULL, *to = NULL, *copy;
+	int		 f = 0, t = 0;
+
+	if ((role = rules_lex_get_tok(ps, &rloc, TK_WORD, "a role")) == NULL)
+		return (-1);
+	if ((addr = rules_lex_get_tok(ps, &aloc, TK_WORD,
+	    "the acting person's address")) == NULL ||
+	    (from = rules_lex_get_tok(ps, &floc, TK_WORD,
+	    "a first day (2026-12-01) or standby")) == NULL)
+		goto fail;
+	if (!rules_kw_addr_ok(addr)) {
+		rules_lex_error(ps, &aloc, "\"%s\" is not an address", addr);
+		goto fail;
+	}
+	if (strcmp(from, "standby") != 0) {
+		if ((to = rules_lex_get_tok(ps, &tloc, TK_WORD,
+		    "a last day (2026-12-10)")) == NULL)
+			goto fail;
+		if ((f = cal_parse_date(from)) == -1 || (t = cal_parse_date(to)) == -1) {
+			rules_lex_error(ps, f == -1 ? &floc : &tloc, "bad date"
+			    " \"%s\": write YYYY-MM-DD", f == -1 ? from : to);
+			goto fail;
+		}
+		if (t < f) {
+			rules_lex_error(ps, &tloc, "the last day comes before"
+			    " the first");
+			goto fail;
+		}
+	}
+	ps->r->delegates = xreallocarray(ps->r->delegates,
+	    ps->r->ndelegates + 1, sizeof *ps->r->delegates);
+	d = &ps->r->delegates[ps->r->ndelegates];
+	memset(d, 0, sizeof *d);
+	d->addr = util_lower(addr);
+	d->from = f;
+	d->to = t;
+	d->where = rules_lex_where(ps, &ps->kw);
+	if ((d->note = rules_lex_get_tok(ps, NULL, TK_STRING,
+	    "the title in double quotes (\"Plt. Kepala Dinas\")")) == NULL) {
+		free(d->addr);
+		free(d->where);
+		goto fail;
+	}
+	ps->r->ndelegates++;
+	if (ps->lx->tok.type == T_WORD) {
+		copy = rules_lex_get_tok(ps, &cloc, TK_WORD, "copy");
+		if (copy != NULL && strcmp(copy, "copy") == 0)
+			d->copy = 1;
+		else if (copy != NULL)
+			rules_lex_error(ps, &cloc, "unknown word \"%s\": only"
+			    " copy may end a delegate line", copy);
+		free(copy);
+	}
+	ps->sups = xreallocarray(ps->sups, ps->nsups + 1, sizeof *ps->sups);
+	sr = &ps->sups[ps->nsups++];
+	memset(sr, 0, sizeof *sr);
+	sr->role = role;
+	sr->role_loc = rloc;
+	sr->delegate = ps->r->ndelegates - 1;
+	free(addr);
+	free(from);
+	free(to);
+	return (rules_lex_end_stmt(ps));
+fail:
+	free(role);
+	free(addr);
+	free(from);
+	free(to);
+	return (-1);
+}
+
+/* A delegate acts for one person; a group's members stand for each other. */
+static void
+cal_resolve_delegate(struct parse *ps, struct supref *sr)
+{
+	struct delegate	*d = &ps->r->delegates[sr->delegate];
+	const struct role *ro = rules_role(ps->r, sr->role);
+
+	if (ro == NULL)
+		rules_lex_error(ps, &sr->role_loc, "unknown role \"%s\"",
+		    sr->role);
+	else if (ro->naddrs != 1)
+		rules_lex_error(ps, &sr->role_loc, "%s is a group: a delegate"
+		    " acts for a role one person holds", ro->name);
+	else if (rules_role_has(ro, d->addr))
+		rules_lex_error(ps, &sr->role_loc, "%s cannot act for"
+		    " themselves", d->addr);
+	else
+		d->role = ro;
+	free(sr->role);
+}
+
 /* Every supervisor line names roles; each role has one supervisor. */
 void
 rules_cal_resolve(struct parse *ps)
@@ -258,6 +363,10 @@ rules_cal_resolve(struct parse *ps)
 	size_t		 i;
 
 	for (i = 0; i < ps->nsups; i++) {
+		if (ps->sups[i].sup == NULL) {
+			cal_resolve_delegate(ps, &ps->sups[i]);
+			continue;
+		}
 		sup = rules_role(ps->r, ps->sups[i].sup);
 		ro = (struct role *)rules_role(ps->r, ps->sups[i].role);
 		if (sup == NULL)

@@ -54,6 +54,7 @@ static int	 kw_sop_step(struct parse *);
  */
 static const struct keyword top_kw[] = {
 	{ "calendar",		kw_calendar,			0 },
+	{ "delegate",		rules_cal_delegate,		1 },
 	{ "document",		kw_document,			1 },
 	{ "holiday",		rules_cal_holiday,		1 },
 	{ "include",		rules_include,			1 },

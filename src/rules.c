@@ -512,6 +512,12 @@ rules_free(struct rules *r)
 	}
 	free(r->cal.holidays);
 	free(r->cal.where);
+	for (i = 0; i < r->ndelegates; i++) {
+		free(r->delegates[i].addr);
+		free(r->delegates[i].note);
+		free(r->delegates[i].where);
+	}
+	free(r->delegates);
 	for (i = 0; i < r->nroles; i++) {
 		free(r->roles[i].name);
 		free(r->roles[i].title);
@@ -653,6 +659,25 @@ rules_applicant_ok(const struct sop *sop, const char *addr)
 			return (1);
 	}
 	return (0);
+}
+
+const struct delegate *
+rules_delegate(const struct rules *r, const struct role *ro, int date,
+    int standby)
+{
+	const struct delegate	*d, *found = NULL;
+	size_t			 i;
+
+	for (i = 0; i < r->ndelegates; i++) {
+		d = &r->delegates[i];
+		if (d->role != ro)
+			continue;
+		if (d->from != 0 && d->from <= date && date <= d->to)
+			return (d);
+		if (d->from == 0 && standby && found == NULL)
+			found = d;
+	}
+	return (found);
 }
 
 const struct step_kind *

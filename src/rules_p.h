@@ -77,10 +77,12 @@ struct ref {
 	size_t		 sop, step;	/* step NONE: the sop's own */
 };
 
-/* "supervisor SUP ROLE": resolved once every role is known. */
+/* "supervisor SUP ROLE", "delegate ROLE ...": resolved once every role is
+ * known (for a delegate, sup is NULL and index names r->delegates). */
 struct supref {
 	char		*sup, *role;
 	struct loc	 sup_loc, role_loc;
+	size_t		 delegate;
 };
 
 /* What the parser knows of a step and the structs do not keep. */
@@ -163,6 +165,7 @@ int		 rules_cal_timezone(struct parse *);
 int		 rules_cal_hours(struct parse *);
 int		 rules_cal_holiday(struct parse *);
 int		 rules_cal_supervisor(struct parse *);
+int		 rules_cal_delegate(struct parse *);
 int		 rules_cal_remind(struct parse *);
 int		 rules_cal_escalate(struct parse *);
 void		 rules_cal_default(struct calendar *);

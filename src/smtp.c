@@ -49,13 +49,13 @@ smtp_close(struct smtp *sm)
 }
 
 /*
- * Sends the file at path to rcpt. Returns SMTP_OK, SMTP_TEMPFAIL or
- * SMTP_PERMFAIL; *code gets the server's reply code (0 if none) and
- * *cause a description on failure.
+ * Sends the file at path from the envelope sender env_from to rcpt.
+ * Returns SMTP_OK, SMTP_TEMPFAIL or SMTP_PERMFAIL; *code gets the
+ * server's reply code (0 if none) and *cause a description on failure.
  */
 int
-smtp_send(struct smtp *sm, const struct conf *c, const char *rcpt,
-    const char *path, int *code, char **cause)
+smtp_send(struct smtp *sm, const struct conf *c, const char *env_from,
+    const char *rcpt, const char *path, int *code, char **cause)
 {
 	CURL			*h = sm->h;
 	CURLcode		 rc;
@@ -78,7 +78,7 @@ smtp_send(struct smtp *sm, const struct conf *c, const char *rcpt,
 	curl_easy_reset(h);	/* keeps the open connection */
 	xasprintf(&url, "%s://%s:%d", c->smtp_tls == TLS_IMPLICIT ? "smtps" :
 	    "smtp", c->smtp_host, c->smtp_port);
-	xasprintf(&from, "<%s>", c->robot_address);
+	xasprintf(&from, "<%s>", env_from);
 	xasprintf(&to, "<%s>", rcpt);
 	rcpts = curl_slist_append(rcpts, to);
 	curl_easy_setopt(h, CURLOPT_URL, url);

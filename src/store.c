@@ -128,7 +128,8 @@ static const char store_schema_v3[] =
 	"  level INTEGER NOT NULL, official TEXT NOT NULL, at INTEGER NOT NULL,"
 	"  UNIQUE (case_id, step, round, level, official));"
 	"CREATE INDEX dispatches_open ON dispatches(case_id)"
-	"  WHERE answered_at IS NULL;";
+	"  WHERE answered_at IS NULL;"
+	"ALTER TABLE dispatches ADD COLUMN on_behalf TEXT;";
 
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
@@ -172,6 +173,10 @@ store_stmt(struct store *st, const char *sql, const char *types, ...)
 	int		 i;
 	const char	*t;
 
+	/* A wrong type list would read garbage arguments: stop at once. */
+	if ((int)strlen(types) != sqlite3_bind_parameter_count(s))
+		fatalx("store_stmt: %zu types for %d parameters: %s",
+		    strlen(types), sqlite3_bind_parameter_count(s), sql);
 	va_start(ap, types);
 	for (i = 0; types[i] != '\0'; i++) {
 		switch (types[i]) {
@@ -191,10 +196,6 @@ store_stmt(struct store *st, const char *sql, const char *types, ...)
 		}
 	}
 	va_end(ap);
-	/* A wrong type list reads garbage arguments: stop at once. */
-	if (i != sqlite3_bind_parameter_count(s))
-		fatalx("store_stmt: %d types for %d parameters: %s", i,
-		    sqlite3_bind_parameter_count(s), sql);
 	return (s);
 }
 
@@ -727,13 +728,13 @@ store_documents_free(struct doc_row *docs, size_t n)
 
 int64_t
 store_dispatch_add(struct store *st, int64_t case_id, const char *step,
-    int round, const char *role, const char *official, const char *token,
-    const char *message_id)
+    int round, const char *role, const char *official, const char *on_behalf,
+    const char *token)
 {
 	if (store_done(st, store_stmt(st, "INSERT INTO dispatches (case_id,"
-	    " step_name, round, role, official, token, message_id, sent_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "ititttti", case_id, step,
-	    (int64_t)round, role, official, token, message_id,
+	    " step_name, round, role, official, on_behalf, token, message_id,"
+	    " sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?)", "ititttti",
+	    case_id, step, (int64_t)round, role, official, on_behalf, token,
 	    (int64_t)clock_now())) == -1)
 		return (-1);
 	return (sqlite3_last_insert_rowid(st->db));
@@ -754,13 +755,14 @@ store_dispatch_read(sqlite3_stmt *s)
 		d->token = store_col(s, 5);
 		d->message_id = store_col(s, 6);
 		d->answered = sqlite3_column_int(s, 7);
+		d->on_behalf = store_col(s, 8);
 	}
 	sqlite3_finalize(s);
 	return (d);
 }
 
 #define DISPATCH_COLS "id, case_id, step_name, round, official, token," \
-	" message_id, answered_at IS NOT NULL"
+	" message_id, answered_at IS NOT NULL, on_behalf"
 
 struct dispatch_row *
 store_dispatch_by_token(struct store *st, const char *token)
@@ -806,9 +808,27 @@ store_dispatch_free(struct dispatch_row *d)
 		return;
 	free(d->step);
 	free(d->official);
+	free(d->on_behalf);
 	free(d->token);
 	free(d->message_id);
 	free(d);
+}
+
+/* Has this official had a dispatch of the step in this round? */
+int
+store_dispatch_count(struct store *st, int64_t case_id, const char *step,
+    int round, const char *official)
+{
+	sqlite3_stmt	*s;
+	int		 n = -1;
+
+	s = store_stmt(st, "SELECT count(*) FROM dispatches WHERE case_id = ?"
+	    " AND step_name = ? AND round = ? AND official = ?", "itit",
+	    case_id, step, (int64_t)round, official);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return (n);
 }
 
 /* Records the answer once; returns 1 if this call recorded it. */
@@ -854,6 +874,7 @@ store_outbox_due(struct store *st, time_t now, struct outbox_row **rows,
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		*rows = store_grow(*rows, *n, &cap, sizeof **rows);
 		r = &(*rows)[(*n)++];
+		memset(r, 0, sizeof *r);
 		r->id = sqlite3_column_int64(s, 0);
 		r->rcpt = store_col(s, 1);
 		r->path = store_col(s, 2);
@@ -875,6 +896,7 @@ store_outbox_rows_free(struct outbox_row *rows, size_t n)
 		free(rows[i].path);
 		free(rows[i].message_id);
 		free(rows[i].case_ref);
+		free(rows[i].kind);
 	}
 	free(rows);
 }
@@ -1043,6 +1065,45 @@ store_step_time(struct store *st, int64_t case_id, const char *step,
 	    " standard_minutes) VALUES (?, ?, ?, ?, ?, ?, ?)", "itiiiii",
 	    case_id, step, (int64_t)round, (int64_t)entered,
 	    (int64_t)clock_now(), (int64_t)minutes, (int64_t)standard)));
+}
+
+/* One outbox row, for a bounce that names it; NULL if none. */
+struct outbox_row *
+store_outbox_get(struct store *st, int64_t id)
+{
+	sqlite3_stmt		*s;
+	struct outbox_row	*r = NULL;
+
+	s = store_stmt(st, "SELECT id, rcpt, path, message_id, kind,"
+	    " coalesce(case_id, 0) FROM outbox WHERE id = ?", "i", id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		r = xcalloc(1, sizeof *r);
+		r->id = sqlite3_column_int64(s, 0);
+		r->rcpt = store_col(s, 1);
+		r->path = store_col(s, 2);
+		r->message_id = store_col(s, 3);
+		r->kind = store_col(s, 4);
+		r->case_id = sqlite3_column_int64(s, 5);
+	}
+	sqlite3_finalize(s);
+	return (r);
+}
+
+/* How many events of a kind with this detail a case (or none, 0) has. */
+int
+store_event_count(struct store *st, int64_t case_id, const char *event,
+    const char *detail)
+{
+	sqlite3_stmt	*s;
+	int		 n = 0;
+
+	s = store_stmt(st, "SELECT count(*) FROM case_events WHERE"
+	    " coalesce(case_id, 0) = ? AND event = ? AND detail = ?", "itt",
+	    case_id, event, detail);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return (n);
 }
 
 /* How many mails of a kind went out about one dispatch token. */

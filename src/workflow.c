@@ -249,75 +249,125 @@ flow_sent_docs(struct flow *f, const struct step *s, struct attachment *out,
 }
 
 /*
- * The step's actors each get its mail, with a token of their own that
- * binds the answer to this case, step, round and person, and the
- * documents the step sends - listed instead when too big for mail
- * servers (Zimbra refuses 10 MB after base64).
+ * One official's disposition: a fresh token that binds the answer to
+ * this case, step, round and person. For a Plt./Plh. the mail goes to the
+ * delegate, on behalf of the holder, who gets a copy when the rules say.
  */
 static int
-flow_dispatch(struct flow *f, const struct step *s, char **cause)
+flow_dispatch_one(struct flow *f, const struct step *s, struct letter *lt,
+    const char *holder, const struct delegate *dg, const char *note,
+    char **cause)
 {
-	struct ctx		*ctx = f->ctx;
-	struct letter		 lt = { 0 };
-	struct attachment	 att[MAX_DOCS * 2];
-	const struct attachment	*list[MAX_DOCS * 2];
-	char			 token[TOKEN_LEN + 1], nonce[17], *data;
-	size_t			 i, n, total = 0;
+	struct ctx	*ctx = f->ctx;
+	const char	*to = dg ? dg->addr : holder;
+	char		 token[TOKEN_LEN + 1], nonce[17], *data;
+	struct letter	 copy;
 
-	if (store_documents_free(f->docs, f->ndocs), store_documents(
-	    ctx->store, f->c->id, &f->docs, &f->ndocs) == -1) {
-		xasprintf(cause, "cannot read the documents of %s", f->c->ref);
+	crypto_random_hex(nonce, sizeof nonce);
+	xasprintf(&data, "dispatch|%s|%s|%d|%s|%s", f->c->ref, s->name,
+	    f->c->round, to, nonce);
+	crypto_token(ctx->conf->hmac_secret, ctx->conf->hmac_secret_len,
+	    data, token, sizeof token);
+	free(data);
+	lt->official = to;
+	lt->to_title = dg ? dg->note : s->role->title;
+	lt->behalf = dg ? s->role->title : NULL;
+	lt->note = note;
+	if (store_dispatch_add(ctx->store, f->c->id, s->name, f->c->round,
+	    s->role->name, to, dg ? holder : NULL, token) == -1 ||
+	    store_event(ctx->store, f->c->id, to, "disposisi", s->name) ==
+	    -1) {
+		xasprintf(cause, "cannot record the dispatch of %s", f->c->ref);
 		return (-1);
 	}
-	n = flow_sent_docs(f, s, att, list, sizeof att / sizeof att[0]);
+	if (letter_send(lt, s->tmpl, to, lt->to_title, token, cause) == -1)
+		return (-1);
+	log_info("%s: step %s (%s) sent to %s%s%s", f->c->ref, s->name,
+	    s->number, to, dg ? " a.n. " : "", dg ? holder : "");
+	if (dg == NULL || !dg->copy)
+		return (0);
+	/* The holder's copy: to read, without the token that answers. */
+	copy = *lt;
+	copy.to_title = dg->note;
+	copy.official = to;
+	copy.first_dispatch = 0;
+	return (letter_send(&copy, "tembusan", holder, s->role->title, NULL,
+	    cause));
+}
+
+/* The documents the step sends, attached unless too big for mail. */
+static void
+flow_dispatch_letter(struct flow *f, const struct step *s, struct letter *lt,
+    struct attachment *att, const struct attachment **list, size_t max)
+{
+	size_t	 i, n, total = 0;
+
+	n = flow_sent_docs(f, s, att, list, max);
 	for (i = 0; i < n; i++)
 		total += att[i].size;
-	lt.ctx = ctx;
-	lt.c = f->c;
-	lt.sop = f->sop;
-	lt.step = s;
-	lt.list = list;
-	lt.nlist = n;
-	lt.att = att;
-	lt.natt = n;
-	lt.first_dispatch = 1;
-	lt.att_note = "Berkas terlampir pada surel ini.";
-	if (total > ctx->conf->max_attachments) {
-		lt.natt = 0;
-		lt.att_note = "Berkas tidak dilampirkan karena ukurannya"
+	memset(lt, 0, sizeof *lt);
+	lt->ctx = f->ctx;
+	lt->c = f->c;
+	lt->sop = f->sop;
+	lt->step = s;
+	lt->list = list;
+	lt->nlist = n;
+	lt->att = att;
+	lt->natt = n;
+	lt->first_dispatch = 1;
+	lt->att_note = "Berkas terlampir pada surel ini.";
+	/* Zimbra refuses 10 MB after base64: better listed than bounced. */
+	if (total > f->ctx->conf->max_attachments) {
+		lt->natt = 0;
+		lt->att_note = "Berkas tidak dilampirkan karena ukurannya"
 		    " melebihi batas surel; berkas tersimpan pada sistem"
 		    " disposisi dan dapat diminta kepada admin.";
 		log_info("%s: documents (%zu bytes) too big to attach for"
 		    " step %s", f->c->ref, total, s->name);
 	}
+}
+
+/*
+ * The step's mail to some of its actors: to = NULL for every holder of
+ * the role (or their Plt. today), else to that one person; note, if
+ * any, says why the mail comes now.
+ */
+static int
+flow_dispatch_to(struct flow *f, const struct step *s, const char *to,
+    int standby, const char *note, char **cause)
+{
+	struct letter		 lt;
+	struct attachment	 att[MAX_DOCS * 2];
+	const struct attachment	*list[MAX_DOCS * 2];
+	const struct delegate	*dg;
+	size_t			 i;
+
+	store_documents_free(f->docs, f->ndocs);
+	f->docs = NULL;
+	f->ndocs = 0;
+	if (store_documents(f->ctx->store, f->c->id, &f->docs,
+	    &f->ndocs) == -1) {
+		xasprintf(cause, "cannot read the documents of %s", f->c->ref);
+		return (-1);
+	}
+	flow_dispatch_letter(f, s, &lt, att, list, sizeof att /
+	    sizeof att[0]);
 	for (i = 0; i < s->role->naddrs; i++) {
-		crypto_random_hex(nonce, sizeof nonce);
-		xasprintf(&data, "dispatch|%s|%s|%d|%s|%s", f->c->ref, s->name,
-		    f->c->round, s->role->addrs[i], nonce);
-		crypto_token(ctx->conf->hmac_secret, ctx->conf->hmac_secret_len,
-		    data, token, sizeof token);
-		free(data);
-		lt.official = s->role->addrs[i];
-		if (store_dispatch_add(ctx->store, f->c->id, s->name,
-		    f->c->round, s->role->name, s->role->addrs[i], token,
-		    "") == -1) {
-			xasprintf(cause, "cannot record the dispatch of %s",
-			    f->c->ref);
+		if (to != NULL && !util_addr_eq(to, s->role->addrs[i]))
+			continue;
+		dg = rules_delegate(f->ctx->rules, s->role,
+		    cal_date(&f->ctx->rules->cal, clock_now()), standby);
+		if (flow_dispatch_one(f, s, &lt, s->role->addrs[i], dg, note,
+		    cause) == -1)
 			return (-1);
-		}
-		if (letter_send(&lt, s->tmpl, s->role->addrs[i], s->role->title,
-		    token, cause) == -1)
-			return (-1);
-		if (store_event(ctx->store, f->c->id, s->role->addrs[i],
-		    "disposisi", s->name) == -1) {
-			xasprintf(cause, "cannot record the dispatch of %s",
-			    f->c->ref);
-			return (-1);
-		}
-		log_info("%s: step %s (%s) sent to %s", f->c->ref, s->name,
-		    s->number, s->role->addrs[i]);
 	}
 	return (0);
+}
+
+static int
+flow_dispatch(struct flow *f, const struct step *s, char **cause)
+{
+	return (flow_dispatch_to(f, s, NULL, 0, NULL, cause));
 }
 
 /* The mail's documents join the case; unnamed ones as kind, if given. */
@@ -491,6 +541,14 @@ flow_apply(struct flow *f, const struct decide *d, char **cause)
 			    f->rd->reply.reason, f->inbound) != 1) {
 				xasprintf(cause, "%s: the answer could not be"
 				    " recorded once", f->c->ref);
+				return (-1);
+			}
+			/* A Plt.'s decision is the holder's, a.n. */
+			if (f->dp->on_behalf != NULL && store_event(
+			    f->ctx->store, f->c->id, f->m->from_addr, "a.n.",
+			    f->dp->on_behalf) == -1) {
+				xasprintf(cause, "%s: cannot record a.n.",
+				    f->c->ref);
 				return (-1);
 			}
 			break;
@@ -872,6 +930,136 @@ workflow_notice(struct flow *f, char **cause)
 }
 
 /*
+ * An official's auto-reply to a disposition ("Sedang cuti", Zimbra's
+ * vacation mail) is never a decision. It is written into the case, and
+ * the step goes to the role's Plt./Plh. - dated, or on standby for
+ * absences - with the away official's token closed; without one the
+ * admin is told, once per case.
+ */
+static int
+workflow_away(struct flow *f, char **cause)
+{
+	struct letter		 lt = { 0 };
+	const struct step	*s;
+	const struct role	*ro;
+	const struct delegate	*dg = NULL;
+	const char		*kind = "di-luar-kantor";
+	int64_t			 id;
+
+	if (f->rd->token != NULL) {
+		f->dp = store_dispatch_by_token(f->ctx->store, f->rd->token);
+		id = f->dp != NULL ? f->dp->case_id : 0;
+	} else
+		id = store_case_find(f->ctx->store, f->rd->ref, NULL, 0);
+	if (id == 0 || (f->c = store_case_get(f->ctx->store, id)) == NULL)
+		return (0);
+	f->d->case_ref = xstrdup(f->c->ref);
+	if ((f->sop = rules_sop(f->ctx->rules, f->c->sop)) == NULL)
+		return (0);
+	if (store_event(f->ctx->store, f->c->id, f->m->from_addr, kind,
+	    f->m->subject) == -1) {
+		xasprintf(cause, "cannot record mail on %s", f->c->ref);
+		return (-1);
+	}
+	store_dispatch_free(f->dp);
+	f->dp = store_dispatch_pending(f->ctx->store, f->c->id,
+	    f->m->from_addr);
+	if (f->dp == NULL || f->c->state != CASE_OPEN || strcmp(f->dp->step,
+	    f->c->step) != 0 || f->dp->round != f->c->round ||
+	    (s = rules_step(f->sop, f->c->step)) == NULL || s->role == NULL) {
+		flow_note(f, NULL, "auto-reply from %s recorded on %s",
+		    f->m->from_addr, f->c->ref);
+		return (0);
+	}
+	ro = s->role;
+	if (rules_role_has(ro, f->m->from_addr))
+		dg = rules_delegate(f->ctx->rules, ro, cal_date(
+		    &f->ctx->rules->cal, clock_now()), 1);
+	if (dg != NULL && !util_addr_eq(dg->addr, f->m->from_addr)) {
+		if (store_dispatch_answer(f->ctx->store, f->dp->id, "-",
+		    "away: sent to the delegate", f->inbound) != 1) {
+			xasprintf(cause, "%s: cannot close the dispatch",
+			    f->c->ref);
+			return (-1);
+		}
+		flow_note(f, NULL, "%s is away: step %s sent to %s (%s)",
+		    f->m->from_addr, s->name, dg->addr, dg->note);
+		return (flow_dispatch_to(f, s, f->m->from_addr, 1,
+		    "Pejabat yang bersangkutan sedang tidak berada di kantor"
+		    " (balasan otomatis), sehingga disposisi ini diteruskan"
+		    " kepada Bapak/Ibu.", cause));
+	}
+	flow_note(f, NULL, "%s is away and no delegate is named for %s: the"
+	    " admin is told", f->m->from_addr, ro->name);
+	if (store_outbox_count(f->ctx->store, f->c->id, kind,
+	    f->ctx->conf->admin_address, 0) > 0)
+		return (0);
+	lt.ctx = f->ctx;
+	lt.c = f->c;
+	lt.sop = f->sop;
+	lt.step = s;
+	lt.m = f->m;
+	lt.official = f->m->from_addr;
+	return (letter_send(&lt, kind, f->ctx->conf->admin_address, NULL,
+	    NULL, cause));
+}
+
+/*
+ * A bounce of the robot's mail: the VERP address it came back to
+ * (robot+bounce-ID@) names the outbox row, hence the case and the
+ * recipient. It is written into the case, and the admin is told once per
+ * mail - never the bounce's sender. A bounce never moves a case.
+ */
+static int
+workflow_bounce(struct flow *f, char **cause)
+{
+	struct letter	 lt = { 0 };
+	struct outbox_row *o = NULL;
+	int64_t		 id = 0;
+	char		*detail, *ref = NULL;
+	size_t		 i;
+	int		 rv = 0;
+
+	for (i = 0; id == 0 && i < f->m->nrcpts; i++)
+		id = outbox_bounced(f->ctx->conf, f->m->rcpts[i]);
+	if (id == 0 || (o = store_outbox_get(f->ctx->store, id)) == NULL) {
+		flow_note(f, NULL, "a bounce that names no mail of the robot");
+		return (0);
+	}
+	xasprintf(&detail, "mail %lld (%s) to %s", (long long)id, o->kind,
+	    o->rcpt);
+	if (o->case_id != 0 && (f->c = store_case_get(f->ctx->store,
+	    o->case_id)) != NULL) {
+		f->d->case_ref = xstrdup(f->c->ref);
+		ref = f->c->ref;
+	}
+	flow_note(f, NULL, "bounce of %s", detail);
+	log_warnx("%s: bounce of %s", ref ? ref : "-", detail);
+	if (store_event_count(f->ctx->store, o->case_id, "surel-pantul",
+	    detail) == 0) {
+		if (store_event(f->ctx->store, o->case_id, f->m->from_addr,
+		    "surel-pantul", detail) == -1) {
+			xasprintf(cause, "cannot record a bounce");
+			rv = -1;
+		} else if (!util_addr_eq(o->rcpt,
+		    f->ctx->conf->admin_address)) {
+			/* Never a report about a report: no loop. */
+			lt.ctx = f->ctx;
+			lt.c = f->c;
+			lt.ref = ref;
+			lt.rcpt = o->rcpt;
+			lt.message_id = o->message_id;
+			lt.reason = f->m->subject;
+			rv = letter_send(&lt, "surel-pantul",
+			    f->ctx->conf->admin_address, NULL, NULL, cause);
+		}
+	}
+	free(detail);
+	store_outbox_rows_free(o, 1);
+	return (rv);
+}
+
+/*
  * Handles one message inside the caller's transaction. Fills d (kind,
  * folder, note, case) and returns 0, or -1 with cause when the
  * transaction must be rolled back.
@@ -928,10 +1116,14 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 		goto out;
 	}
 	switch (rd.kind) {
+	case KIND_AUTOREPLY:
+		rv = workflow_away(&f, cause);
+		break;
+	case KIND_BOUNCE:
+		rv = workflow_bounce(&f, cause);
+		break;
 	case KIND_OWN:
 	case KIND_LIST:
-	case KIND_AUTOREPLY:
-	case KIND_BOUNCE:
 		break;
 	case KIND_UNKNOWN:
 		d->folder = ctx->conf->imap_quarantine;
@@ -957,4 +1149,104 @@ out:
 	flow_free(&f);
 	classify_clear(&rd);
 	return (rv);
+}
+
+/* Is addr a delegate the rules name for the role? */
+static int
+workflow_is_delegate(const struct rules *r, const struct role *ro,
+    const char *addr)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->ndelegates; i++) {
+		if (r->delegates[i].role == ro &&
+		    util_addr_eq(r->delegates[i].addr, addr))
+			return (1);
+	}
+	return (0);
+}
+
+/* One waiting disposition whose official no longer holds the role. */
+static int
+workflow_reassign_one(struct ctx *ctx, const struct waiting_row *w,
+    const struct step *s, const struct sop *sop, char **cause)
+{
+	struct flow	 f = { 0 };
+	char		*note;
+	size_t		 i;
+	int		 rv = 0, n;
+
+	f.ctx = ctx;
+	f.sop = sop;
+	if ((f.c = store_case_get(ctx->store, w->case_id)) == NULL ||
+	    store_dispatch_answer(ctx->store, w->dispatch_id, "-",
+	    "reassigned: no longer holds the role", 0) != 1 ||
+	    store_event(ctx->store, w->case_id, w->official, "dialihkan",
+	    s->role->name) == -1) {
+		xasprintf(cause, "%s: cannot close %s's dispatch", w->ref,
+		    w->official);
+		flow_free(&f);
+		return (-1);
+	}
+	xasprintf(&note, "Disposisi ini dialihkan kepada Bapak/Ibu karena"
+	    " perubahan pejabat pada aturan (sebelumnya ditujukan kepada %s).",
+	    w->official);
+	/* Whoever holds the role now and has not had this step's mail. */
+	for (i = 0; rv == 0 && i < s->role->naddrs; i++) {
+		n = store_dispatch_count(ctx->store, w->case_id, w->step,
+		    w->round, s->role->addrs[i]);
+		if (n == -1)
+			rv = -1;
+		else if (n == 0)
+			rv = flow_dispatch_to(&f, s, s->role->addrs[i], 0, note,
+			    cause);
+	}
+	if (rv == 0)
+		log_info("%s: %s no longer holds %s: step %s sent to its"
+		    " holder now", w->ref, w->official, s->role->name, w->step);
+	free(note);
+	flow_free(&f);
+	return (rv);
+}
+
+/*
+ * After a reload: the dispositions waiting on someone the rules no
+ * longer name for the step's role (nor as its delegate) go to who holds
+ * the role now, with a note; the old token stops working. One
+ * transaction, so a crash leaves all or nothing.
+ */
+int
+workflow_reassign(struct ctx *ctx)
+{
+	struct waiting_row	*rows;
+	const struct sop	*sop;
+	const struct step	*s;
+	char			*cause = NULL;
+	size_t			 n, i;
+	int			 rv = 0;
+
+	if (store_begin(ctx->store) == -1)
+		return (-1);
+	if (store_waiting(ctx->store, &rows, &n) == -1) {
+		store_rollback(ctx->store);
+		return (-1);
+	}
+	for (i = 0; rv == 0 && i < n; i++) {
+		if ((sop = rules_sop(ctx->rules, rows[i].sop)) == NULL ||
+		    (s = rules_step(sop, rows[i].step)) == NULL ||
+		    s->role == NULL || rules_role_has(s->role,
+		    rows[i].official) || workflow_is_delegate(ctx->rules,
+		    s->role, rows[i].official))
+			continue;
+		rv = workflow_reassign_one(ctx, &rows[i], s, sop, &cause);
+	}
+	store_waiting_free(rows, n);
+	if (rv == -1 || store_commit(ctx->store) == -1) {
+		log_warnx("reassigning after the reload failed: %s", cause ?
+		    cause : "database error");
+		free(cause);
+		store_rollback(ctx->store);
+		return (-1);
+	}
+	return (0);
 }

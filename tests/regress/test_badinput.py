@@ -194,3 +194,37 @@ def test_replayed_message_id(sb):
           "the replayed T changed nothing")
     check(len([m for m in sb.messages("sekdis") if "sudah diproses" in str(m["Subject"])]) == 0,
           "and drew no answer")
+
+
+def test_bounce_tied_to_case(sb):
+    """Every mail leaves with its own return path (VERP): a bounce of a
+    disposition names its case; the case records it, the admin is told
+    once, the bounce's sender never; the case does not move."""
+    r = Robot(sb, "bounce").start()
+    sb.send(application("budi@" + DOMAIN))
+    disp = sb.wait_mail("sekdis", subject_has("Disposisi"), what="disposition")[0]
+    oid = r.scalar("SELECT id FROM outbox WHERE kind = 'disposisi'")
+    verp = "tte+bounce-%d@%s" % (oid, DOMAIN)
+    check(verp in str(disp["Return-Path"]), "the return path names the mail: %s"
+          % disp["Return-Path"])
+    dsn = ("From: MAILER-DAEMON@mail.example.org\r\nTo: %s\r\n"
+           "Subject: Undelivered Mail Returned to Sender\r\n"
+           "Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n"
+           "\r\n--b\r\nContent-Type: text/plain\r\n\r\nMailbox full.\r\n"
+           "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; x\r\n\r\n"
+           "Final-Recipient: rfc822; sekdis@%s\r\nAction: failed\r\nStatus: 5.2.2\r\n"
+           "\r\n--b--\r\n" % (verp, DOMAIN))
+    for _ in range(2):
+        sb.send(dsn.encode(), sender="", rcpts=[verp])
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE kind = 'bounce'") == 2,
+               "both bounces handled")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "sent")
+    adm = [m for m in sb.messages("admin") if "bounce" in str(m["Subject"])]
+    check(len(adm) == 1 and "sekdis@" + DOMAIN in str(adm[0]["Subject"]),
+          "the admin told once: %d" % len(adm))
+    check(r.scalar("SELECT count(*) FROM case_events WHERE event = 'surel-pantul'") == 1,
+          "the case records it")
+    check(r.sql("SELECT state, step_name FROM cases") == [("proses", "sekdis")],
+          "the case did not move")

@@ -51,7 +51,7 @@ main(void)
 	TEST_ASSERT(store_case_enter(st, c1, CASE_OPEN, "kadis", 1,
 	    NULL) == 0);
 	id = store_dispatch_add(st, c1->id, "sekdis", 1, "sekdis", "sekdis@x",
-	    "tok1", "mid1");
+	    NULL, "tok1");
 	TEST_ASSERT(store_dispatch_answer(st, id, "Y", NULL, 0) == 1);
 	TEST_ASSERT(store_dispatch_answer(st, id, "T", "x", 0) == 0);
 	/* An AMS notice's name finds a case only when one case bears it. */
