@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "disposisi.h"
+#include "re.h"
 
 /* The first word of a header value, before any ';' parameter. */
 static int
@@ -300,16 +301,29 @@ classify_documents(const struct ctx *ctx, const struct msg *m,
 	}
 }
 
+/*
+ * The SOP a new mail applies for: the first whose subject pattern the
+ * mail's subject matches, else the first that has none; either must let
+ * the sender apply.
+ */
 static const struct sop *
-classify_sop(const struct ctx *ctx, const char *from)
+classify_sop(const struct ctx *ctx, const struct msg *m)
 {
-	size_t	 i;
+	const struct sop	*sop, *plain = NULL;
+	size_t			 i;
 
 	for (i = 0; i < ctx->rules->nsops; i++) {
-		if (rules_applicant_ok(&ctx->rules->sops[i], from))
-			return (&ctx->rules->sops[i]);
+		sop = &ctx->rules->sops[i];
+		if (!rules_applicant_ok(sop, m->from_addr))
+			continue;
+		if (sop->subject == NULL) {
+			if (plain == NULL)
+				plain = sop;
+		} else if (m->subject != NULL && re_match(sop->subject,
+		    m->subject, strlen(m->subject), NULL, NULL) == 1)
+			return (sop);
 	}
-	return (NULL);
+	return (plain);
 }
 
 static void
@@ -381,7 +395,7 @@ classify_kind(const struct ctx *ctx, const struct msg *m, struct reading *rd)
 		    " carries no document", m->from_addr, rd->role->name);
 		return;
 	}
-	if ((rd->sop = classify_sop(ctx, m->from_addr)) != NULL) {
+	if ((rd->sop = classify_sop(ctx, m)) != NULL) {
 		rd->kind = KIND_APPLICATION;
 		rd->rule = rd->sop->where;
 		xasprintf(&rd->why, "a new application for SOP %s",

@@ -326,6 +326,13 @@ decide_notice(struct decide *d)
 		decide_goto(d, s, &s->on[i].to);
 		return;
 	}
+	if (n->anytime) {
+		/* Revoked, renewal: the applicant's to know, whatever the step. */
+		decide_fx(d, FX_RELAY, n->tmpl);
+		decide_note(d, n->where, "AMS notice %s relayed to the"
+		    " applicant; the case does not move", n->event);
+		return;
+	}
 	decide_fx(d, FX_ADMIN, "pemberitahuan-ams");
 	decide_note(d, n->where, "AMS notice %s, but the case is not waiting"
 	    " for it: sent to the admin", n->event);

@@ -261,6 +261,7 @@ struct notice {
 	struct re	*from, *to, *subject, *body;	/* NULL: any */
 	char		*tmpl;		/* the relay's explanation */
 	int		 expires_months; /* 0: sets no expiry */
+	int		 anytime;	/* relayed even to a closed case */
 	char		*where;
 };
 enum target_kind {
@@ -315,6 +316,10 @@ struct sop {
 	size_t		 nrequires;
 	int		 remind_pct;	/* actor reminded at this % of the */
 	int		 escalate_pct;	/* standard time; supervisor told */
+	struct re	*subject;	/* new mail whose subject opens this */
+	const struct sop *renews;	/* its closed cases' applicants */
+	int		 expiry_days[4]; /* expiry reminders, days before */
+	size_t		 nexpiry;
 	struct step	*steps;		/* in the order of the SOP */
 	size_t		 nsteps;
 	char		*where;
@@ -584,6 +589,10 @@ int		 store_case_applicant(struct store *, int64_t, const char *);
 int		 store_case_positions(struct store *, char ***, char ***,
 		     char ***, size_t *);
 int		 store_case_expires(struct store *, int64_t, time_t);
+int		 store_case_renews(struct store *, int64_t, int64_t);
+/* Rows: case_id, ref, sop, official = applicant, since = expires_at. */
+int		 store_expiring(struct store *, time_t, time_t,
+		     struct waiting_row **, size_t *);
 int		 store_event(struct store *, int64_t, const char *, const char *,
 		     const char *);
 int		 store_value_add(struct store *, int64_t, const char *,

@@ -765,3 +765,63 @@ rules_kw_step_template(struct parse *ps)
 {
 	return (get_template(ps, &cur_step(ps)->tmpl));
 }
+
+/* anytime: the notice is relayed to its case's applicant in any state. */
+int
+rules_kw_notice_anytime(struct parse *ps)
+{
+	ps->notice->anytime = 1;
+	return (rules_lex_end_stmt(ps));
+}
+
+/* subject 'PATTERN': new mail whose subject matches opens this SOP. */
+int
+rules_kw_sop_subject(struct parse *ps)
+{
+	return (get_pattern(ps, &cur_sop(ps)->subject));
+}
+
+/* renews SOP: the applicant of a finished case of SOP starts this one. */
+int
+rules_kw_sop_renews(struct parse *ps)
+{
+	struct loc	 loc;
+	char		*s;
+
+	if ((s = rules_lex_get_tok(ps, &loc, TK_WORD, "a sop's name")) == NULL)
+		return (-1);
+	add_ref(ps, REF_SOP, s, &loc);
+	free(s);
+	return (rules_lex_end_stmt(ps));
+}
+
+/* expiry-reminders 30d 7d: the applicant is reminded that many days
+ * before the certificate's end. */
+int
+rules_kw_sop_expiry(struct parse *ps)
+{
+	struct sop	*sop = cur_sop(ps);
+	struct loc	*locs;
+	char		**words;
+	size_t		 n, i;
+	int		 m, rv = 0;
+
+	if (rules_lex_get_words(ps, "days before the end (30d 7d)", &words,
+	    &locs, &n) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (parse_minutes(words[i], &m) == -1 || m % 1440 != 0 ||
+		    m == 0) {
+			rules_lex_error(ps, &locs[i], "bad number of days"
+			    " \"%s\": write whole days (30d)", words[i]);
+			rv = -1;
+		} else if (sop->nexpiry == nitems(sop->expiry_days)) {
+			rules_lex_error(ps, &locs[i], "at most %zu expiry"
+			    " reminders", nitems(sop->expiry_days));
+			rv = -1;
+		} else
+			sop->expiry_days[sop->nexpiry++] = m / 1440;
+	}
+	rules_lex_free_words(words, locs, n);
+	return (rv == 0 ? rules_lex_end_stmt(ps) : -1);
+}

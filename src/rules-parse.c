@@ -73,6 +73,7 @@ static const struct keyword doc_kw[] = {
 	{ "type",		rules_kw_doc_type,		0 },
 };
 static const struct keyword notice_kw[] = {
+	{ "anytime",		rules_kw_notice_anytime,	0 },
 	{ "body",		rules_kw_notice_body,		0 },
 	{ "expires",		rules_kw_notice_expires,	0 },
 	{ "from",		rules_kw_notice_from,		0 },
@@ -83,11 +84,14 @@ static const struct keyword notice_kw[] = {
 static const struct keyword sop_kw[] = {
 	{ "applicants",		rules_kw_sop_applicants,	0 },
 	{ "escalate",		rules_cal_escalate,		0 },
+	{ "expiry-reminders",	rules_kw_sop_expiry,		0 },
 	{ "office-domain",	rules_kw_sop_office_domain,	0 },
 	{ "prefix",		rules_kw_sop_prefix,		0 },
 	{ "remind",		rules_cal_remind,		0 },
+	{ "renews",		rules_kw_sop_renews,		0 },
 	{ "requires",		rules_kw_sop_requires,		0 },
 	{ "step",		kw_sop_step,			1 },
+	{ "subject",		rules_kw_sop_subject,		0 },
 };
 static const struct keyword step_kw[] = {
 	{ "actor",		rules_kw_step_actor,		0 },

@@ -222,6 +222,13 @@ resolve_ref(struct parse *ps, const struct ref *f)
 			    " (%zu members)", st->quorum, st->role->name,
 			    st->role->naddrs);
 		break;
+	case REF_SOP:
+		if ((sop->renews = rules_sop(r, f->name)) == NULL)
+			ref_error(ps, f, "unknown sop \"%s\"", f->name);
+		else if (sop->renews == sop)
+			ref_error(ps, f, "sop %s cannot renew itself",
+			    sop->name);
+		break;
 	case REF_OFFICE:
 		if (sop->office_domain == NULL)
 			ref_error(ps, f, "skip-when applicant-in-office needs"
@@ -549,6 +556,7 @@ rules_free(struct rules *r)
 		free(sop->name);
 		free(sop->title);
 		free(sop->prefix);
+		re_free(sop->subject);
 		free_list(sop->applicant_domains, sop->napplicant_domains);
 		free(sop->office_domain);
 		free_list(sop->requires, sop->nrequires);

@@ -68,7 +68,8 @@ enum ref_type {
 	REF_EVENT,	/* on EVENT */
 	REF_STEP,	/* a target naming a step */
 	REF_QUORUM,	/* quorum N against the actor's group */
-	REF_OFFICE	/* skip-when applicant-in-office needs office-domain */
+	REF_OFFICE,	/* skip-when applicant-in-office needs office-domain */
+	REF_SOP		/* renews SOP */
 };
 struct ref {
 	enum ref_type	 type;
@@ -186,6 +187,10 @@ extern const size_t		rules_kw_ntargets;
 /* local@domain: a role's addresses, an applicant's. */
 int		 rules_kw_addr_ok(const char *);
 int		 rules_kw_doc_max_size(struct parse *);
+int		 rules_kw_notice_anytime(struct parse *);
+int		 rules_kw_sop_subject(struct parse *);
+int		 rules_kw_sop_renews(struct parse *);
+int		 rules_kw_sop_expiry(struct parse *);
 int		 rules_kw_doc_name(struct parse *);
 int		 rules_kw_doc_type(struct parse *);
 int		 rules_kw_notice_body(struct parse *);

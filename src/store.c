@@ -129,7 +129,10 @@ static const char store_schema_v3[] =
 	"  UNIQUE (case_id, step, round, level, official));"
 	"CREATE INDEX dispatches_open ON dispatches(case_id)"
 	"  WHERE answered_at IS NULL;"
-	"ALTER TABLE dispatches ADD COLUMN on_behalf TEXT;";
+	"ALTER TABLE dispatches ADD COLUMN on_behalf TEXT;"
+	"ALTER TABLE cases ADD COLUMN renews INTEGER REFERENCES cases(id);"
+	"CREATE INDEX cases_expires ON cases(expires_at)"
+	"  WHERE expires_at IS NOT NULL;";
 
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
@@ -590,6 +593,48 @@ store_case_enter(struct store *st, const struct case_row *c,
 	    case_state_name(c->state), c->step, (int64_t)c->round)) == -1)
 		return (-1);
 	return (sqlite3_changes(st->db) == 1);
+}
+
+/* A renewal case names the case whose certificate it renews. */
+int
+store_case_renews(struct store *st, int64_t id, int64_t old)
+{
+	if (store_done(st, store_stmt(st, "UPDATE cases SET renews = ? WHERE"
+	    " id = ?", "ii", old, id)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) == 1 ? 0 : -1);
+}
+
+/*
+ * Finished cases whose certificate ends before "until" and has not yet:
+ * the expiry reminders' work, by an index on expires_at.
+ */
+int
+store_expiring(struct store *st, time_t now, time_t until,
+    struct waiting_row **rows, size_t *n)
+{
+	sqlite3_stmt		*s;
+	size_t			 cap = 0;
+	struct waiting_row	*w;
+
+	*rows = NULL;
+	*n = 0;
+	s = store_stmt(st, "SELECT id, ref, sop, applicant, expires_at FROM"
+	    " cases WHERE expires_at > ? AND expires_at <= ? AND state = ?"
+	    " ORDER BY id", "iit", (int64_t)now, (int64_t)until,
+	    case_state_name(CASE_DONE));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		*rows = store_grow(*rows, *n, &cap, sizeof **rows);
+		w = &(*rows)[(*n)++];
+		memset(w, 0, sizeof *w);
+		w->case_id = sqlite3_column_int64(s, 0);
+		w->ref = store_col(s, 1);
+		w->sop = store_col(s, 2);
+		w->official = store_col(s, 3);
+		w->since = (time_t)sqlite3_column_int64(s, 4);
+	}
+	sqlite3_finalize(s);
+	return (0);
 }
 
 /* Mail to the applicant goes to addr from now on (their new mailbox). */

@@ -11,11 +11,13 @@
  * recorded in the same transaction as its mail, once (UNIQUE), so a
  * crash, a restart or a reload never sends it twice. A case waiting on
  * the applicant has no waiting disposition: its clock stands still.
+ * The same pass reminds applicants whose certificate nears its end.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "disposisi.h"
 
@@ -149,6 +151,83 @@ timer_one(struct timer *t, struct waiting_row *w, char **cause)
 	return (0);
 }
 
+/*
+ * A certificate nears its end: the applicant is reminded the SOP's days
+ * before (30 and 7), each once. After a long stop only the most urgent
+ * one due is sent; the earlier ones are recorded as passed.
+ */
+static int
+timer_expiry(struct timer *t, const struct waiting_row *w, char **cause)
+{
+	const struct sop	*sop = rules_sop(t->ctx->rules, w->sop);
+	struct letter		 lt = { 0 };
+	struct case_row		*c;
+	char			 days[16], until[32];
+	int			 d, send = 0, rv;
+	size_t			 i;
+	struct tm		 tm;
+	time_t			 local;
+
+	for (i = 0; sop != NULL && i < sop->nexpiry; i++) {
+		d = sop->expiry_days[i];
+		if (t->now < w->since - (time_t)d * 86400)
+			continue;
+		if ((rv = store_reminder_add(t->ctx->store, w->case_id,
+		    "expiry", 0, d, w->official)) == -1)
+			return (-1);
+		if (rv == 1 && (send == 0 || d < send))
+			send = d;
+	}
+	if (send == 0)
+		return (0);
+	if ((c = store_case_get(t->ctx->store, w->case_id)) == NULL) {
+		xasprintf(cause, "%s: cannot read the case", w->ref);
+		return (-1);
+	}
+	snprintf(days, sizeof days, "%d", send);
+	local = w->since + t->ctx->rules->cal.utc_offset * 60;
+	gmtime_r(&local, &tm);
+	strftime(until, sizeof until, "%d-%m-%Y", &tm);
+	lt.ctx = t->ctx;
+	lt.c = c;
+	lt.sop = sop;
+	lt.waited = days;
+	lt.expires = until;
+	rv = letter_send(&lt, "pengingat-pembaharuan", c->applicant,
+	    c->applicant_name, NULL, cause);
+	if (rv == 0) {
+		log_info("%s: %s reminded: the certificate ends in %s days",
+		    w->ref, c->applicant, days);
+		t->sent++;
+	}
+	store_case_free(c);
+	return (rv);
+}
+
+static int
+timer_expiries(struct timer *t, char **cause)
+{
+	struct waiting_row	*rows;
+	size_t			 n, i, j;
+	int			 max = 0, rv = 0;
+
+	for (i = 0; i < t->ctx->rules->nsops; i++) {
+		for (j = 0; j < t->ctx->rules->sops[i].nexpiry; j++) {
+			if (t->ctx->rules->sops[i].expiry_days[j] > max)
+				max = t->ctx->rules->sops[i].expiry_days[j];
+		}
+	}
+	if (max == 0)
+		return (0);
+	if (store_expiring(t->ctx->store, t->now, t->now + (time_t)max *
+	    86400, &rows, &n) == -1)
+		return (-1);
+	for (i = 0; rv == 0 && i < n; i++)
+		rv = timer_expiry(t, &rows[i], cause);
+	store_waiting_free(rows, n);
+	return (rv);
+}
+
 /* One pass; returns the number of mails queued, or -1 (rolled back). */
 int
 timer_run(struct ctx *ctx)
@@ -173,6 +252,8 @@ timer_run(struct ctx *ctx)
 		if (timer_one(&t, &t.rows[i], &cause) == -1)
 			goto fail;
 	}
+	if (timer_expiries(&t, &cause) == -1)
+		goto fail;
 	log_debug("timer: %zu disposition(s) waiting, %d mail(s) queued",
 	    t.n, t.sent);
 	store_waiting_free(t.rows, t.n);

@@ -678,11 +678,47 @@ workflow_asks_for(struct flow *f)
 	return (0);
 }
 
+/*
+ * Opens a case of sop for the mail's sender and lets the engine take the
+ * application; a renewal names the finished case it renews (then the
+ * applicant writes from the address that case knows them by).
+ */
+static int
+workflow_open(struct flow *f, const struct sop *sop, const struct case_row *old,
+    char **cause)
+{
+	const struct msg	*m = f->m;
+	struct event		 ev = { 0 };
+	struct case_row		*c;
+
+	flow_evdocs(f, &ev);
+	c = store_case_open(f->ctx->store, sop->name, sop->prefix,
+	    old ? old->applicant : m->from_addr, old ? old->applicant_name :
+	    m->from_name, m->subject, m->message_id, sop->steps[0].name,
+	    f->ctx->rules->version);
+	if (c == NULL || store_event(f->ctx->store, c->id, m->from_addr,
+	    "permohonan", f->ctx->rules->version) == -1 || (old != NULL &&
+	    (store_case_renews(f->ctx->store, c->id, old->id) == -1 ||
+	    store_event(f->ctx->store, old->id, m->from_addr, "pembaharuan",
+	    c->ref) == -1))) {
+		xasprintf(cause, "cannot open a case");
+		store_case_free(c);
+		return (-1);
+	}
+	store_case_free(f->c);
+	f->c = c;
+	f->sop = sop;
+	free(f->d->case_ref);
+	f->d->case_ref = xstrdup(c->ref);
+	ev.type = EV_APPLICATION;
+	ev.from = m->from_addr;
+	return (flow_decide(f, &ev, cause));
+}
+
 static int
 workflow_application(struct flow *f, char **cause)
 {
 	const struct msg	*m = f->m;
-	const struct step	*first = &f->rd->sop->steps[0];
 	struct event		 ev = { 0 };
 	struct letter		 lt = { 0 };
 	static const char *const told[] = { "lampiran-kurang" };
@@ -728,22 +764,7 @@ workflow_application(struct flow *f, char **cause)
 		return (0);
 	}
 	f->sop = f->rd->sop;
-	f->c = store_case_open(f->ctx->store, f->sop->name, f->sop->prefix,
-	    m->from_addr, m->from_name, m->subject, m->message_id, first->name,
-	    f->ctx->rules->version);
-	if (f->c == NULL) {
-		xasprintf(cause, "cannot open a case");
-		return (-1);
-	}
-	f->d->case_ref = xstrdup(f->c->ref);
-	if (store_event(f->ctx->store, f->c->id, m->from_addr, "permohonan",
-	    f->ctx->rules->version) == -1) {
-		xasprintf(cause, "cannot record the application");
-		return (-1);
-	}
-	ev.type = EV_APPLICATION;
-	ev.from = m->from_addr;
-	return (flow_decide(f, &ev, cause));
+	return (workflow_open(f, f->sop, NULL, cause));
 }
 
 /*
@@ -843,11 +864,27 @@ workflow_reply(struct flow *f, char **cause)
 	return (flow_decide(f, &ev, cause));
 }
 
+/* The SOP that renews the certificates of the case's SOP, if any. */
+static const struct sop *
+workflow_renewal(struct flow *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->ctx->rules->nsops; i++) {
+		if (f->ctx->rules->sops[i].renews == f->sop)
+			return (&f->ctx->rules->sops[i]);
+	}
+	return (NULL);
+}
+
 /* Mail about a case from someone holding no role: the applicant, mostly. */
 static int
 workflow_followup(struct flow *f, char **cause)
 {
-	struct event	 ev = { 0 };
+	struct event		 ev = { 0 };
+	const struct sop	*renewal;
+	struct case_row		*old_case;
+	int			 rv;
 
 	if (!flow_case(f, store_case_find(f->ctx->store, f->rd->ref, NULL, 0)))
 		return (0);
@@ -861,6 +898,18 @@ workflow_followup(struct flow *f, char **cause)
 		flow_note(f, NULL, "mail from %s about %s recorded",
 		    f->m->from_addr, f->c->ref);
 		return (0);
+	}
+	if (f->c->state == CASE_DONE && (renewal = workflow_renewal(f)) !=
+	    NULL) {
+		/* Answering the expiry reminder, or writing about the case. */
+		old_case = f->c;
+		f->c = NULL;
+		rv = workflow_open(f, renewal, old_case, cause);
+		if (rv == 0)
+			flow_note(f, NULL, "renewal of %s: case %s opened",
+			    old_case->ref, f->c->ref);
+		store_case_free(old_case);
+		return (rv);
 	}
 	ev.type = EV_APPLICANT_MAIL;
 	ev.from = f->m->from_addr;

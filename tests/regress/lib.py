@@ -277,9 +277,13 @@ hmac_secret_file = hmac.key
         return self.proc is not None and self.proc.poll() is None
 
     def sql(self, q, *args):
+        """Runs q; a test sets up a state with it only while the robot is
+        stopped."""
         c = sqlite3.connect(self.db, timeout=10)
         try:
-            return c.execute(q, args).fetchall()
+            rows = c.execute(q, args).fetchall()
+            c.commit()
+            return rows
         finally:
             c.close()
 

@@ -78,8 +78,8 @@ main(void)
 	TEST_ASSERT(rules_role(r, "verifikator")->supervisor == rules_role(r,
 	    "kabid-persandian"));
 	TEST_ASSERT(rules_role(r, "kadis")->supervisor == NULL);
-	TEST_ASSERT(r->sops[0].remind_pct == 100 &&
-	    r->sops[0].escalate_pct == 200);
+	TEST_ASSERT(rules_sop(r, "tte")->remind_pct == 100 &&
+	    rules_sop(r, "tte")->escalate_pct == 200);
 	rules_free(r);
 	return (test_done());
 }

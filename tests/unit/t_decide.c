@@ -160,8 +160,11 @@ static const struct row rows[] = {
 	  0, EV_NOTICE, 0, NULL, NULL, "", 0, 1, "enrolment-rejected",
 	  "relay:ams-ditolak enter:ditolak:persetujuan ditolak" },
 	{ "a notice for a closed case", CASE_DONE, "terbit", "", "budi@" OFFICE,
-	  0, 0, EV_NOTICE, 0, NULL, NULL, "", 0, 1, "revoked",
+	  0, 0, EV_NOTICE, 0, NULL, NULL, "", 0, 1, "activation-link",
 	  "admin:pemberitahuan-ams" },
+	{ "a revocation: relayed whatever the state", CASE_DONE, "terbit", "",
+	  "budi@" OFFICE, 0, 0, EV_NOTICE, 0, NULL, NULL, "", 0, 1, "revoked",
+	  "relay:ams-dicabut" },
 	{ "the applicant writes on a closed case", CASE_REJECTED, "sekdis", "",
 	  "budi@gmail.com", 0, 0, EV_APPLICANT_MAIL, 0, NULL, NULL, "ktp", 0, 1,
 	  NULL, "" },
@@ -271,7 +274,7 @@ run(const struct rules *r, const struct row *t)
 			ev.notice = &r->notices[i];
 	}
 	d.rules = r;
-	d.sop = &r->sops[0];
+	d.sop = rules_sop(r, "tte");
 	d.c = &v;
 	d.ev = &ev;
 	d.now = 1764460800;

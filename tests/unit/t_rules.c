@@ -190,10 +190,14 @@ test_shipped(void)
 	TEST_ASSERT(re_match_named(n->body, "tanpa alamat", 12, "email",
 	    &out) == 0 && out == NULL);
 
-	/* The SOP. */
-	TEST_ASSERT(r->nsops == 1);
+	/* The SOPs: the renewal renews TTE, whose expiry it follows. */
+	TEST_ASSERT(r->nsops == 2);
+	TEST_ASSERT(rules_sop(r, "pembaharuan") != NULL &&
+	    rules_sop(r, "pembaharuan")->renews == rules_sop(r, "tte") &&
+	    rules_sop(r, "pembaharuan")->subject != NULL);
 	sop = rules_sop(r, "tte");
-	TEST_ASSERT(sop != NULL && sop == &r->sops[0]);
+	TEST_ASSERT(sop != NULL && sop->renews == NULL && sop->nexpiry == 2 &&
+	    sop->expiry_days[0] == 30 && sop->expiry_days[1] == 7);
 	if (sop == NULL)
 		goto out;
 	TEST_STREQ(sop->title, "Permohonan Tanda Tangan Elektronik (TTE)");

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: ISC
+"""Expiry and renewal: a finished case's applicant is reminded 30 and 7
+days before the certificate ends, each once and in office hours; the
+answer to the reminder opens a renewal case (the second SOP, rules only)
+linked to the old one, which asks for its document and goes to the
+verifiers; an AMS revocation is relayed whatever the case's state."""
+
+import calendar
+import datetime
+import re
+
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from lib import (DOMAIN, ROBOT, Robot, application, attach_scan, body_text, check, reply_to,
+                 subject_has, wait_until)
+
+
+def at_ten(day):
+    """10:00 WIB on a date."""
+    return calendar.timegm((day.year, day.month, day.day, 10, 0, 0)) - 7 * 3600
+
+
+def run_at(r, when, what):
+    r.start(clock=when)
+    n = r.logtext().count("timer: ")
+    wait_until(lambda: r.logtext().count("timer: ") > n, "timer pass: " + what)
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "outbox drained: " + what)
+    r.stop()
+
+
+def test_expiry_and_renewal(sb):
+    r = Robot(sb, "renewal").start()
+    sb.send(application("budi@" + DOMAIN))
+    sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), what="disposition")
+    r.stop()
+    # The case ran its course (test_fullsop drives every step): finished,
+    # its certificate ending on a Friday a year on.
+    end = datetime.date.today() + datetime.timedelta(days=365)
+    while end.weekday() != 4:
+        end += datetime.timedelta(days=1)
+    expires = at_ten(end)
+    r.sql("UPDATE cases SET state = 'selesai', step_name = 'terbit', expires_at = ?", expires)
+    ref = r.scalar("SELECT ref FROM cases")
+
+    def reminders():
+        return [m for m in sb.messages("budi") if "berakhir dalam" in str(m["Subject"])]
+
+    run_at(r, at_ten(end - datetime.timedelta(days=31)), "31 days before")
+    check(reminders() == [], "nothing 31 days before")
+    run_at(r, at_ten(end - datetime.timedelta(days=30)) + 300, "30 days before")
+    check(len(reminders()) == 1 and "30 hari" in str(reminders()[0]["Subject"]),
+          "reminded 30 days before")
+    run_at(r, at_ten(end - datetime.timedelta(days=29)), "29 days before")
+    check(len(reminders()) == 1, "once")
+    # A week before, on a Saturday: the office is closed, nothing; Friday
+    # morning it goes.
+    run_at(r, at_ten(end - datetime.timedelta(days=6)), "a Saturday")
+    check(len(reminders()) == 1, "not on a Saturday")
+    run_at(r, at_ten(end - datetime.timedelta(days=7)) + 300, "7 days before")
+    rem = reminders()
+    check(len(rem) == 2 and "7 hari" in str(rem[-1]["Subject"]), "reminded 7 days before")
+
+    # The applicant answers the reminder: a renewal case, linked.
+    r.start(clock=at_ten(end - datetime.timedelta(days=7)) + 600)
+    sb.send(reply_to(rem[-1], "budi@" + DOMAIN, "Saya ingin memperbarui sertifikat."))
+    ask = sb.wait_mail("budi", subject_has("belum lengkap"), what="renewal asks its document")[0]
+    new = re.search(r"PBR-\d{4}-\d{5}", str(ask["Subject"])).group(0)
+    check(r.sql("SELECT c.sop, o.ref FROM cases c JOIN cases o ON o.id = c.renews WHERE"
+                " c.ref = ?", new) == [("pembaharuan", ref)], "linked to %s" % ref)
+    check("Surat Permohonan" in body_text(ask), "the missing letter named")
+    m = reply_to(ask, "budi@" + DOMAIN, "Berikut surat permohonan pembaharuan.")
+    attach_scan(m, "surat-permohonan-pembaharuan.pdf")
+    sb.send(m)
+    sb.wait_mail("verifikator1", subject_has("[%s] Disposisi" % new), what="to the verifiers")
+
+    # A revocation for the applicant is relayed, whatever the state.
+    n = EmailMessage()
+    n["From"] = "AMS BSrE <noreply@bsre.bssn.go.id>"
+    n["To"] = "budi@" + DOMAIN
+    n["Subject"] = "Pencabutan Sertifikat Elektronik"
+    n["Date"] = formatdate(localtime=True)
+    n["Message-ID"] = make_msgid(domain="bsre.bssn.go.id")
+    n.set_content("Sertifikat milik budi@%s telah dicabut.\n" % DOMAIN)
+    sb.send(n, sender="noreply@bsre.bssn.go.id", rcpts=[ROBOT])
+    sb.wait_mail("budi", subject_has("dicabut"), what="revocation relayed")
+    check(r.sql("SELECT state FROM cases WHERE ref = ?", new) == [("proses",)],
+          "the relay moved nothing")
+    check(r.alive(), "robot running")
