@@ -293,11 +293,22 @@ intake_drain_wake(struct ctx *ctx)
 		;
 }
 
-/* Waits the current backoff (a signal cuts it short), then doubles it. */
+/*
+ * Waits the current backoff (a signal cuts it short), then doubles it.
+ * Timers keep their minute while the mailbox is away: late steps do not
+ * wait for IMAP.
+ */
 static void
 intake_backoff(struct ctx *ctx, int *backoff)
 {
-	intake_sleep(ctx, *backoff);
+	int	 left, nap;
+
+	for (left = *backoff; left > 0 && !*ctx->quit; left -= nap) {
+		nap = left < TIMER_TICK ? left : TIMER_TICK;
+		intake_sleep(ctx, nap);
+		if (left - nap > 0)
+			timer_run(ctx);
+	}
 	intake_drain_wake(ctx);
 	*backoff = *backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : *backoff * 2;
 }

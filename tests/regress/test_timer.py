@@ -67,6 +67,13 @@ def test_reminders_and_escalation(sb):
     check("+" in str(rem[0]["Reply-To"]), "the reminder carries the token")
     run_at(r, t0 + 27 * 60, "again: no second reminder")
     check(len(reminders(sb, "sekdis", ref, "Pengingat")) == 1, "still one reminder")
+    # Killed right after its timer pass, then restarted: still one.
+    r.start(clock=t0 + 28 * 60)
+    n = r.logtext().count("timer: ")
+    wait_until(lambda: r.logtext().count("timer: ") > n, "timer pass before the kill")
+    r.kill()
+    run_at(r, t0 + 29 * 60, "after kill -9")
+    check(len(reminders(sb, "sekdis", ref, "Pengingat")) == 1, "one reminder across kill -9")
     check(reminders(sb, "kadis", ref, "Eskalasi") == [], "no escalation yet")
     # 17:00, over 200%, but the office has closed: the escalation waits.
     run_at(r, wib(2026, 12, 7, 17, 0), "evening")
@@ -108,3 +115,61 @@ def test_reminders_and_escalation(sb):
     waiting = r.scalar("SELECT count(*) FROM reminders r JOIN cases c ON c.id = r.case_id"
                        " WHERE c.state = 'menunggu-kelengkapan'")
     check(waiting == 0, "the case waiting on the applicant was never reminded")
+
+
+QUORUM_SOP = """
+sop uji "Kuorum uji" {
+	prefix UJI
+	applicants any
+	office-domain muaraenimkab.go.id
+	requires surat-permohonan
+	step tanda-tangan "1" {
+		kind quorum
+		actor verifikator
+		quorum 3
+		time 20m
+		task "Menandatangani lembar verifikasi."
+		yes selesai
+		no reject
+	}
+	step selesai "2" {
+		kind notice
+		actor applicant
+		time 20m
+		task "Menunggu sertifikat."
+		on certificate-issued done
+	}
+}
+"""
+
+
+def test_quorum_reminds_the_silent(sb):
+    """A quorum step reminds only the members who have not answered."""
+    rdir = "/tmp/dsr-quorum-rules"
+    shutil.rmtree(rdir, ignore_errors=True)
+    os.makedirs(rdir)
+    for f in ("people.conf", "documents.conf", "notices.conf", "calendar.conf"):
+        shutil.copy(os.path.join(ROOT, "rules", f), rdir)
+    with open(os.path.join(rdir, "sop-uji.conf"), "w") as f:
+        f.write(QUORUM_SOP)
+    r = Robot(sb, "quorumtimer")
+    with open(r.conf) as f:
+        text = f.read().replace(os.path.join(ROOT, "rules"), rdir)
+    with open(r.conf, "w") as f:
+        f.write(text)
+    t0 = wib(2026, 12, 8, 9, 0)
+    r.start(clock=t0)
+    sb.send(application("budi@" + DOMAIN))
+    first = sb.wait_mail("verifikator1", subject_has("Disposisi permohonan"),
+                         what="disposition to verifikator1")[0]
+    for v in ("verifikator2", "verifikator3"):
+        sb.wait_mail(v, subject_has("Disposisi permohonan"), what="disposition to " + v)
+    sb.send(reply_to(first, "verifikator1@" + DOMAIN, "Y"))
+    wait_until(lambda: r.scalar("SELECT count(*) FROM dispatches WHERE verdict = 'Y'") == 1,
+               "one Y of three")
+    r.stop()
+    run_at(r, t0 + 25 * 60, "25 minutes")
+    got = {v: len([m for m in sb.messages(v) if "Pengingat" in str(m["Subject"])])
+           for v in ("verifikator1", "verifikator2", "verifikator3")}
+    check(got == {"verifikator1": 0, "verifikator2": 1, "verifikator3": 1},
+          "only the silent members reminded: %s" % got)
