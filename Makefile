@@ -10,11 +10,15 @@ XCFLAGS	 = $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc \
 # libetpan's .pc carries a gcc-only -specs flag; clang (fuzz) refuses it.
 LDLIBS	+= $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS)))
 
-SRCS	 = src/auth.c src/calendar.c src/caseref.c src/classify.c src/clock.c \
-	   src/cmd-check.c src/cmd-explain.c src/cmd-run.c src/cmd-status.c \
-	   src/cmd-version.c src/conf.c src/crypto.c src/decide.c \
-	   src/disposisi.c src/document.c src/html.c src/imap.c src/intake.c \
-	   src/letter.c src/log.c src/mime.c src/notice.c src/outbox.c \
+SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/clock.c \
+	   src/cmd-cancel.c src/cmd-cases.c src/cmd-check.c src/cmd-explain.c \
+	   src/cmd-outbox.c src/cmd-reassign.c src/cmd-resend.c src/cmd-run.c \
+	   src/cmd-status.c \
+	   src/cmd-version.c src/conf.c src/crypto.c src/decide.c src/dispatch.c \
+	   src/disposisi.c src/document.c src/handle-answer.c \
+	   src/handle-application.c src/handle-away.c src/handle-bounce.c \
+	   src/handle-followup.c src/handle-notice.c src/html.c src/imap.c src/intake.c \
+	   src/letter.c src/log.c src/mime.c src/notice.c src/outbox.c src/people.c \
 	   src/re.c src/reply.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-lex.c \
 	   src/rules-parse.c src/smtp.c src/sniff.c \
 	   src/spool.c src/step-decision.c src/step-document.c \
@@ -22,7 +26,7 @@ SRCS	 = src/auth.c src/calendar.c src/caseref.c src/classify.c src/clock.c \
 	   src/template.c src/text.c src/timer.c src/util.c src/workflow.c src/xmalloc.c
 OBJS	 = $(SRCS:.c=.o)
 HDRS	 = src/disposisi.h src/log.h src/xmalloc.h src/reply.h src/re.h \
-	   src/html.h src/text.h src/sniff.h src/rules_p.h
+	   src/html.h src/text.h src/sniff.h src/workflow_p.h src/rules_p.h
 
 UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
 	   tests/unit/t_auth tests/unit/t_sniff tests/unit/t_rules \

@@ -27,11 +27,13 @@ on_signal(int sig)
 {
 	int	 saved = errno;
 
+	/* SIGUSR1: an admin command queued mail; just wake up. */
 	if (sig == SIGHUP)
 		hup = 1;
-	else
+	else if (sig != SIGUSR1)
 		term = 1;
-	quit = 1;
+	if (sig != SIGUSR1)
+		quit = 1;
 	if (wake_pipe[1] != -1)
 		(void)write(wake_pipe[1], "x", 1);
 	errno = saved;
@@ -97,7 +99,7 @@ run_reload(struct ctx *ctx)
 	rules_free(ctx->rules);
 	ctx->rules = r;
 	log_info("reloaded rules: version %s", r->version);
-	workflow_reassign(ctx);
+	people_reassign(ctx);
 }
 
 static int
@@ -133,6 +135,10 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 		fatal("%s", lock);
 	if (flock(lockfd, LOCK_EX | LOCK_NB) == -1)
 		fatalx("%s: another disposisi runs on this database", lock);
+	/* The pid, for admin commands to wake us with SIGUSR1. */
+	if (ftruncate(lockfd, 0) == -1 || dprintf(lockfd, "%ld\n",
+	    (long)getpid()) < 0)
+		fatal("%s", lock);
 	free(lock);
 	if ((ctx.spool = spool_open(ctx.conf->spool_dir, &cause)) == NULL)
 		fatalx("spool: %s", cause);
@@ -144,7 +150,7 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 		exit(EX_CONFIG_STATUS);
 	}
 	/* People may have changed while the robot was stopped. */
-	workflow_reassign(&ctx);
+	people_reassign(&ctx);
 	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		fatal("pipe2");
 	memset(&sa, 0, sizeof sa);
@@ -153,6 +159,7 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);

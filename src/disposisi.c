@@ -6,15 +6,26 @@
  * loading and checking the config, the rules and the templates.
  */
 
+#include <sys/file.h>
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "disposisi.h"
 
 static const struct cmd_entry *const cmd_table[] = {
+	&cmd_cancel_entry,
+	&cmd_cases_entry,
 	&cmd_check_entry,
 	&cmd_explain_entry,
+	&cmd_outbox_entry,
+	&cmd_reassign_entry,
+	&cmd_resend_entry,
 	&cmd_run_entry,
 	&cmd_status_entry,
 	&cmd_version_entry
@@ -27,8 +38,9 @@ usage(FILE *f)
 
 	fprintf(f, "usage:");
 	for (i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++)
-		fprintf(f, "%s disposisi %s %s\n", i ? "      " : "",
-		    cmd_table[i]->name, cmd_table[i]->usage);
+		fprintf(f, "%s disposisi %s%s%s\n", i ? "      " : "",
+		    cmd_table[i]->name, *cmd_table[i]->usage ? " " : "",
+		    cmd_table[i]->usage);
 }
 
 /* Prints the usage of one command and returns the exit status for it. */
@@ -98,6 +110,108 @@ setup_load(const char *path, struct ctx *ctx)
 		fprintf(stderr, "disposisi: %s\n", cause);
 		exit(EX_CONFIG_STATUS);
 	}
+}
+
+/*
+ * Everything an admin command that changes a case needs: the config,
+ * the rules, the token key, the database and the spool (its mail is
+ * written there, then sent by the daemon). Exits 78 on a config error.
+ */
+int
+setup_admin(const char *path, struct ctx *ctx, char **cause)
+{
+	setup_load(path, ctx);
+	if (conf_load_secret(ctx->conf, cause) == -1)
+		return (-1);
+	if ((ctx->store = store_open(ctx->conf->database, cause)) == NULL)
+		return (-1);
+	if ((ctx->spool = spool_open(ctx->conf->spool_dir, cause)) == NULL)
+		return (-1);
+	mime_init();
+	return (0);
+}
+
+void
+setup_done(struct ctx *ctx)
+{
+	if (ctx->spool != NULL)
+		mime_shutdown();
+	spool_close(ctx->spool);
+	store_close(ctx->store);
+	rules_free(ctx->rules);
+	conf_free(ctx->conf);
+}
+
+/*
+ * Wakes the running daemon (its pid is in the database's lock file, which
+ * it holds) so that what a command queued goes out now, not at the next
+ * IDLE timeout. Returns 1 if a daemon was woken, 0 if none runs.
+ */
+int
+setup_wake(const struct conf *c)
+{
+	char	*lock, buf[32];
+	ssize_t	 n;
+	long	 pid;
+	int	 fd, rv = 0;
+
+	xasprintf(&lock, "%s.lock", c->database);
+	if ((fd = open(lock, O_RDONLY | O_CLOEXEC)) != -1) {
+		/* Held: a daemon runs. */
+		if (flock(fd, LOCK_SH | LOCK_NB) == -1 &&
+		    (n = read(fd, buf, sizeof buf - 1)) > 0) {
+			buf[n] = '\0';
+			pid = strtol(buf, NULL, 10);
+			if (pid > 1 && kill((pid_t)pid, SIGUSR1) == 0)
+				rv = 1;
+		}
+		close(fd);
+	}
+	free(lock);
+	return (rv);
+}
+
+/* Options shared by the commands that change a case: -f and --reason. */
+int
+cmd_case_args(const struct cmd_entry *self, int argc, char **argv,
+    int nargs, const char **file, const char **reason)
+{
+	static const struct option longopts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	*file = *reason = NULL;
+	while ((ch = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+		if (ch == 'f')
+			*file = optarg;
+		else if (ch == 'r')
+			*reason = optarg;
+		else
+			return (-1);
+	}
+	if (*file == NULL || argc - optind != nargs) {
+		cmd_usage(self, 0);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Runs an admin action and wakes the daemon; exit status for main. */
+int
+cmd_case_done(struct ctx *ctx, int rv, const char *what, char *cause)
+{
+	if (rv == -1) {
+		fprintf(stderr, "disposisi: %s\n", cause);
+		free(cause);
+		setup_done(ctx);
+		return (65);	/* EX_DATAERR */
+	}
+	printf("%s%s\n", what, setup_wake(ctx->conf) ? "" :
+	    " (no robot runs: the mail goes out when it starts)");
+	setup_done(ctx);
+	return (0);
 }
 
 int

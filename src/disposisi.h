@@ -525,6 +525,15 @@ struct doc_row {
 	char		*step;		/* the step it came with, or NULL */
 	int		 round;
 };
+struct case_list_row {
+	char		*ref;
+	char		*applicant;
+	char		*sop;
+	char		*step;
+	char		*state;
+	time_t		 since;		/* at its step since */
+	char		*waiting;	/* unanswered officials, or NULL */
+};
 struct waiting_row {
 	int64_t		 dispatch_id;
 	int64_t		 case_id;
@@ -632,6 +641,12 @@ struct outbox_row *store_outbox_get(struct store *, int64_t);
 int		 store_event_count(struct store *, int64_t, const char *,
 		     const char *);
 int		 store_waiting(struct store *, struct waiting_row **, size_t *);
+/* which: 0 open, 1 closed, 2 all. */
+int		 store_case_list(struct store *, int, struct case_list_row **,
+		     size_t *);
+void		 store_case_rows_free(struct case_list_row *, size_t);
+/* Returns how many rows were queued again, or -1. */
+int		 store_outbox_retry(struct store *, int64_t);
 void		 store_waiting_free(struct waiting_row *, size_t);
 int		 store_reminder_add(struct store *, int64_t, const char *, int,
 		     int, const char *);
@@ -778,7 +793,15 @@ struct decision {
 };
 int		 workflow_handle(struct ctx *, const struct msg *, int64_t,
 		     struct decision *, char **);
-int		 workflow_reassign(struct ctx *);
+
+/* people.c */
+int		 people_reassign(struct ctx *);
+
+/* admin.c: the admin's actions; 0, or -1 with cause and nothing changed. */
+int		 admin_cancel(struct ctx *, const char *, const char *, char **);
+int		 admin_resend(struct ctx *, const char *, char **);
+int		 admin_reassign(struct ctx *, const char *, const char *,
+		     const char *, const char *, char **);
 
 /* disposisi.c: the command table; cmd-*.c: one file per command. */
 struct cmd_entry {
@@ -786,11 +809,19 @@ struct cmd_entry {
 	const char	*usage;
 	int		(*exec)(const struct cmd_entry *, int, char **);
 };
-extern const struct cmd_entry cmd_check_entry, cmd_explain_entry,
-		    cmd_run_entry, cmd_status_entry, cmd_version_entry;
+extern const struct cmd_entry cmd_cancel_entry, cmd_cases_entry,
+		    cmd_check_entry, cmd_explain_entry, cmd_outbox_entry,
+		    cmd_reassign_entry, cmd_resend_entry, cmd_run_entry,
+		    cmd_status_entry, cmd_version_entry;
 int		 cmd_usage(const struct cmd_entry *, int);
+int		 cmd_case_args(const struct cmd_entry *, int, char **, int,
+		     const char **, const char **);
+int		 cmd_case_done(struct ctx *, int, const char *, char *);
 struct rules	*setup_rules(struct ctx *, char **);
 void		 setup_load(const char *, struct ctx *);
+int		 setup_admin(const char *, struct ctx *, char **);
+void		 setup_done(struct ctx *);
+int		 setup_wake(const struct conf *);
 
 /* intake.c */
 int		 intake_run(struct ctx *);

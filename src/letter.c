@@ -249,7 +249,7 @@ out:
 
 /* The mails the engine itself sends, whatever the SOP. */
 static const char *const letter_templates[] = {
-	"alasan-diperlukan", "berkas-diterima", "bukan-pejabat",
+	"alasan-diperlukan", "berkas-diterima", "bukan-pejabat", "dibatalkan",
 	"di-luar-kantor", "dikembalikan", "ditolak", "dokumen-diperlukan",
 	"eskalasi", "gagal-kirim", "kelengkapan-kurang", "kemajuan",
 	"lampiran-kurang", "nilai-diperlukan", "pemberitahuan-ams",

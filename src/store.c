@@ -1223,3 +1223,68 @@ store_print(struct store *st, FILE *f, const char *sql, const char *arg)
 	sqlite3_finalize(s);
 	return (n);
 }
+
+/*
+ * The cases an admin lists: open (not closed), closed, or all; with who
+ * each waits on. Rows to free with store_case_rows_free.
+ */
+int
+store_case_list(struct store *st, int which, struct case_list_row **rows,
+    size_t *n)
+{
+	sqlite3_stmt		*s;
+	size_t			 cap = 0;
+	struct case_list_row	*r;
+
+	*rows = NULL;
+	*n = 0;
+	s = store_stmt(st, "SELECT c.ref, c.applicant, c.sop, c.step_name,"
+	    " c.state, coalesce(c.step_since, c.updated_at), (SELECT"
+	    " group_concat(d.official, ', ') FROM dispatches d WHERE"
+	    " d.case_id = c.id AND d.step_name = c.step_name AND d.round ="
+	    " c.round AND d.answered_at IS NULL) FROM cases c WHERE ?1 = 2 OR"
+	    " (c.state IN (?2, ?3, ?4)) = ?1 ORDER BY c.id", "ittt",
+	    (int64_t)which, case_state_name(CASE_DONE),
+	    case_state_name(CASE_REJECTED), case_state_name(CASE_CANCELLED));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		*rows = store_grow(*rows, *n, &cap, sizeof **rows);
+		r = &(*rows)[(*n)++];
+		r->ref = store_col(s, 0);
+		r->applicant = store_col(s, 1);
+		r->sop = store_col(s, 2);
+		r->step = store_col(s, 3);
+		r->state = store_col(s, 4);
+		r->since = (time_t)sqlite3_column_int64(s, 5);
+		r->waiting = store_col(s, 6);
+	}
+	sqlite3_finalize(s);
+	return (0);
+}
+
+void
+store_case_rows_free(struct case_list_row *rows, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].ref);
+		free(rows[i].applicant);
+		free(rows[i].sop);
+		free(rows[i].step);
+		free(rows[i].state);
+		free(rows[i].waiting);
+	}
+	free(rows);
+}
+
+/* Failed mail (one row, or all with id 0) queued again at once. */
+int
+store_outbox_retry(struct store *st, int64_t id)
+{
+	if (store_done(st, store_stmt(st, "UPDATE outbox SET status ="
+	    " 'queued', attempts = 0, next_attempt_at = ? WHERE status !="
+	    " 'sent' AND (?2 = 0 OR id = ?2)", "ii", (int64_t)clock_now(),
+	    id)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db));
+}

@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: ISC
+"""The admin's commands while the robot runs: cases lists who a case
+waits on; resend, reassign and cancel change the case through the same
+paths as mail, are recorded with the reason, wake the robot so the mail
+goes out at once, and refuse bad arguments with one clear line, changing
+nothing."""
+
+import json
+import os
+import re
+import subprocess
+
+from lib import DOMAIN, ROOT, Robot, application, check, reply_to, subject_has, wait_until
+
+BIN = os.path.join(ROOT, "disposisi")
+
+
+def run(*args):
+    p = subprocess.run([BIN] + list(args), capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout + p.stderr
+
+
+def test_admin_commands(sb):
+    # A long IDLE: only the wake-up can make the mail go out quickly.
+    r = Robot(sb, "admin", extra="imap_idle_timeout = 600").start()
+    sb.send(application("budi@" + DOMAIN))
+    d = sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), what="disposition")[0]
+    ref = re.search(r"TTE-\d{4}-\d{5}", str(d["Subject"])).group(0)
+
+    rc, out = run("cases", "-f", r.conf)
+    check(rc == 0 and ref in out and "sekdis@" + DOMAIN in out, "cases lists it: %s" % out)
+    rc, out = run("cases", "-f", r.conf, "--json")
+    row = json.loads(out.splitlines()[0])
+    check(row["case"] == ref and row["step"] == "sekdis" and row["late"] is False and
+          row["standard_minutes"] == 20, "cases --json: %s" % out)
+    rc, out = run("cases", "-f", r.conf, "--late")
+    check(rc == 0 and ref not in out, "not late yet: %s" % out)
+    rc, out = run("cases", "-f", r.conf, "--bogus")
+    check(rc == 64 and "usage" in out, "a bad option: %s" % out)
+
+    rc, out = run("resend", "-f", r.conf, ref)
+    check(rc == 0, "resend: %s" % out)
+    again = sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), n=2,
+                         what="the disposition again")[-1]
+    check(again["Reply-To"] == d["Reply-To"] and again["Message-ID"] != d["Message-ID"],
+          "same token, a new Message-ID")
+
+    rc, out = run("reassign", "-f", r.conf, ref, "kadis", "x@" + DOMAIN, "--reason", "uji")
+    check(rc == 65 and "whose actor is sekdis" in out, "wrong role refused: %s" % out)
+    rc, out = run("reassign", "-f", r.conf, "TTE-1999-00001", "sekdis", "x@" + DOMAIN,
+                  "--reason", "uji")
+    check(rc == 65 and "no case" in out, "unknown case refused: %s" % out)
+    rc, out = run("reassign", "-f", r.conf, ref, "sekdis", "pemohon@" + DOMAIN)
+    check(rc == 64 and "--reason" in out, "reason required: %s" % out)
+    rc, out = run("reassign", "-f", r.conf, ref, "sekdis", "pemohon@" + DOMAIN,
+                  "--reason", "Sekretaris cuti panjang")
+    check(rc == 0, "reassign: %s" % out)
+    p = sb.wait_mail("pemohon", subject_has("Disposisi permohonan"), what="to the new person")[0]
+    sb.send(reply_to(d, "sekdis@" + DOMAIN, "Y"))
+    sb.wait_mail("sekdis", subject_has("sudah diproses"), what="the old token is dead")
+    check(r.sql("SELECT state, step_name FROM cases") == [("proses", "sekdis")], "unmoved")
+    check(r.sql("SELECT detail FROM case_events WHERE event = 'dialihkan'") ==
+          [("Sekretaris cuti panjang",)], "the reason in the history")
+
+    rc, out = run("cancel", "-f", r.conf, ref, "--reason", "Permohonan ganda")
+    check(rc == 0, "cancel: %s" % out)
+    sb.wait_mail("budi", subject_has("dibatalkan"), what="the applicant told")
+    check(r.sql("SELECT state FROM cases") == [("dibatalkan",)], "cancelled")
+    rc, out = run("cancel", "-f", r.conf, ref, "--reason", "lagi")
+    check(rc == 65 and "already closed" in out, "cancelling a closed case: %s" % out)
+    sb.send(reply_to(p, "pemohon@" + DOMAIN, "Y"))
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE sender = ?",
+                                "pemohon@" + DOMAIN) == 1, "handled")
+    check(r.sql("SELECT state FROM cases") == [("dibatalkan",)], "a cancelled case stays so")
+
+    rc, out = run("outbox", "-f", r.conf)
+    check(rc == 0 and "every mail is delivered" in out, "outbox: %s" % out)
+    rc, out = run("outbox", "-f", r.conf, "--retry", "999")
+    check(rc == 65 and "no such" in out, "retry of nothing: %s" % out)
+    check(r.alive(), "robot running")
