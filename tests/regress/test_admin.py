@@ -73,6 +73,8 @@ def test_admin_commands(sb):
                                 "pemohon@" + DOMAIN) == 1, "handled")
     check(r.sql("SELECT state FROM cases") == [("dibatalkan",)], "a cancelled case stays so")
 
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "sent")
     rc, out = run("outbox", "-f", r.conf)
     check(rc == 0 and "every mail is delivered" in out, "outbox: %s" % out)
     rc, out = run("outbox", "-f", r.conf, "--retry", "999")

@@ -73,7 +73,11 @@ def test_expiry_and_renewal(sb):
     m = reply_to(ask, "budi@" + DOMAIN, "Berikut surat permohonan pembaharuan.")
     attach_scan(m, "surat-permohonan-pembaharuan.pdf")
     sb.send(m)
-    sb.wait_mail("verifikator1", subject_has("[%s] Disposisi" % new), what="to the verifiers")
+    v = sb.wait_mail("verifikator1", subject_has("[%s] Disposisi" % new),
+                     what="to the verifiers")[0]
+    sb.send(reply_to(v, "verifikator1@" + DOMAIN, "Y"))
+    wait_until(lambda: r.sql("SELECT step_name FROM cases WHERE ref = ?", new) ==
+               [("persetujuan-pembaharuan",)], "waiting for BSrE")
 
     # A revocation for the applicant is relayed, whatever the state.
     n = EmailMessage()
@@ -87,4 +91,18 @@ def test_expiry_and_renewal(sb):
     sb.wait_mail("budi", subject_has("dicabut"), what="revocation relayed")
     check(r.sql("SELECT state FROM cases WHERE ref = ?", new) == [("proses",)],
           "the relay moved nothing")
+    # BSrE issues the renewed certificate: the renewal case is done, with
+    # an expiry two years on from now.
+    n = EmailMessage()
+    n["From"] = "AMS BSrE <noreply@bsre.bssn.go.id>"
+    n["To"] = "budi@" + DOMAIN
+    n["Subject"] = "Sertifikat Elektronik Telah Terbit"
+    n["Date"] = formatdate(localtime=True)
+    n["Message-ID"] = make_msgid(domain="bsre.bssn.go.id")
+    n.set_content("Sertifikat untuk budi@%s telah terbit.\n" % DOMAIN)
+    sb.send(n, sender="noreply@bsre.bssn.go.id", rcpts=[ROBOT])
+    wait_until(lambda: r.sql("SELECT state FROM cases WHERE ref = ?", new) == [("selesai",)],
+               "the renewal done")
+    check(r.scalar("SELECT expires_at FROM cases WHERE ref = ?", new) > expires,
+          "a new expiry, later than the old one")
     check(r.alive(), "robot running")
