@@ -810,7 +810,8 @@ struct cmd_entry {
 	int		(*exec)(const struct cmd_entry *, int, char **);
 };
 extern const struct cmd_entry cmd_cancel_entry, cmd_cases_entry,
-		    cmd_check_entry, cmd_explain_entry, cmd_outbox_entry,
+		    cmd_check_entry, cmd_explain_entry, cmd_ingest_entry,
+		    cmd_outbox_entry,
 		    cmd_reassign_entry, cmd_resend_entry, cmd_run_entry,
 		    cmd_status_entry, cmd_version_entry;
 int		 cmd_usage(const struct cmd_entry *, int);
@@ -825,6 +826,8 @@ int		 setup_wake(const struct conf *);
 
 /* intake.c */
 int		 intake_run(struct ctx *);
+int		 intake_file(struct ctx *, const char *, uint32_t, uint32_t,
+		     const char *, const char *);
 
 /* disposisi.c: the objects every stage needs. */
 struct ctx {

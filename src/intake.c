@@ -43,11 +43,10 @@ intake_sleep(struct ctx *ctx, int seconds)
  * big, the same bytes again) and where it goes, in one transaction.
  */
 static int64_t
-intake_record(struct ctx *ctx, uint32_t uidvalidity, uint32_t uid,
-    const char *sha, const struct msg *m, const char *kind,
+intake_record(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
+    uint32_t uid, const char *sha, const struct msg *m, const char *kind,
     const char *folder, const char *why)
 {
-	const char	*mbox = ctx->conf->imap_mailbox;
 	int64_t		 id;
 
 	if (store_begin(ctx->store) == -1)
@@ -62,11 +61,12 @@ intake_record(struct ctx *ctx, uint32_t uidvalidity, uint32_t uid,
 
 /* Records a message the pipeline cannot read and quarantines it. */
 static int64_t
-intake_reject(struct ctx *ctx, uint32_t uidvalidity, uint32_t uid,
-    const char *sha, const struct msg *m, const char *kind, const char *why)
+intake_reject(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
+    uint32_t uid, const char *sha, const struct msg *m, const char *kind,
+    const char *why)
 {
 	log_warnx("message %u quarantined: %s", uid, why);
-	return (intake_record(ctx, uidvalidity, uid, sha, m, kind,
+	return (intake_record(ctx, mbox, uidvalidity, uid, sha, m, kind,
 	    ctx->conf->imap_quarantine, why));
 }
 
@@ -101,12 +101,9 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
     uint32_t uid)
 {
 	const char	*mbox = ctx->conf->imap_mailbox;
-	struct decision	 d = { 0 };
-	struct msg	*m = NULL;
 	char		 sha[SHA256_HEX_LEN + 1];
 	char		*tmp, *path = NULL, *cause = NULL, *why;
 	size_t		 size;
-	int64_t		 id;
 	int		 r;
 
 	tmp = spool_tmp_path(ctx->spool);
@@ -123,7 +120,7 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 		unlink(tmp);
 		free(tmp);
 		free(cause);
-		intake_reject(ctx, uidvalidity, uid, NULL, NULL, "unfetchable",
+		intake_reject(ctx, mbox, uidvalidity, uid, NULL, NULL, "unfetchable",
 		    why);
 		free(why);
 		return (r == -1 ? -1 : 0);	/* -1: move it on a new session */
@@ -145,7 +142,7 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 		xasprintf(&why, "message of %zu bytes exceeds max_message_size"
 		    " %zu; left untouched in the quarantine folder", size,
 		    ctx->conf->max_message_size);
-		intake_reject(ctx, uidvalidity, uid, NULL, NULL, "too-large",
+		intake_reject(ctx, mbox, uidvalidity, uid, NULL, NULL, "too-large",
 		    why);
 		free(why);
 		return (0);
@@ -154,25 +151,46 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 	free(tmp);
 	if (path == NULL)
 		fatalx("spool: %s", cause);
+	intake_file(ctx, mbox, uidvalidity, uid, path, sha);
+	free(path);
+	return (0);
+}
+
+/*
+ * Handles one message already in the spool (path, its SHA-256), from the
+ * mailbox at uid or, with `disposisi ingest`, from an MTA's pipe: the
+ * same path either way. Every problem with the message ends recorded and
+ * set aside; a database that fails is fatal (the message stays where it
+ * came from, to be taken again). Returns 0.
+ */
+int
+intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
+    uint32_t uid, const char *path, const char *sha)
+{
+	struct decision	 d = { 0 };
+	struct msg	*m = NULL;
+	char		*cause = NULL, *why = NULL;
+	int64_t		 id;
+
 	if (store_inbound_seen(ctx->store, mbox, uidvalidity, uid, sha)) {
 		log_info("message %u: handled before (same content), not again",
 		    uid);
-		intake_record(ctx, uidvalidity, uid, NULL, NULL, "duplicate",
-		    ctx->conf->imap_processed, "same bytes handled before");
-		free(path);
+		intake_record(ctx, mbox, uidvalidity, uid, NULL, NULL,
+		    "duplicate", ctx->conf->imap_processed,
+		    "same bytes handled before");
 		return (0);
 	}
 	if ((m = mime_parse(path, ctx->spool, &cause)) == NULL) {
 		xasprintf(&why, "unreadable MIME: %s (kept as %s)", cause,
 		    path);
-		intake_reject(ctx, uidvalidity, uid, sha, NULL, "malformed",
+		intake_reject(ctx, mbox, uidvalidity, uid, sha, NULL, "malformed",
 		    why);
 		goto out;
 	}
 	if (m->from_addr == NULL) {
 		xasprintf(&why, "no sender address in From: (kept as %s)",
 		    path);
-		intake_reject(ctx, uidvalidity, uid, sha, m, "malformed", why);
+		intake_reject(ctx, mbox, uidvalidity, uid, sha, m, "malformed", why);
 		goto out;
 	}
 	if (store_begin(ctx->store) == -1)
@@ -184,12 +202,12 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 		/* Keep the mail, say why; an admin fixes rules or templates. */
 		store_rollback(ctx->store);
 		xasprintf(&why, "could not be handled: %s", cause);
-		intake_reject(ctx, uidvalidity, uid, sha, m, "error", why);
+		intake_reject(ctx, mbox, uidvalidity, uid, sha, m, "error", why);
 		goto out;
 	}
-	store_inbound_set(ctx->store, id, d.kind, d.folder, d.note, d.case_ref);
-	store_mailbox_set(ctx->store, mbox, uidvalidity, uid);
-	if (store_commit(ctx->store) == -1)
+	if (store_inbound_set(ctx->store, id, d.kind, d.folder, d.note,
+	    d.case_ref) == -1 || store_mailbox_set(ctx->store, mbox,
+	    uidvalidity, uid) == -1 || store_commit(ctx->store) == -1)
 		fatalx("cannot commit message %u", uid);
 	log_info("%s: message %u from %s: %s -> %s", d.case_ref ? d.case_ref :
 	    "-", uid, m->from_addr, d.note ? d.note : d.kind, d.folder);
@@ -199,7 +217,6 @@ out:
 	free(cause);
 	free(d.note);
 	free(d.case_ref);
-	free(path);
 	mime_free(m);
 	return (0);
 }

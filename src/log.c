@@ -86,6 +86,15 @@ LOG_FN(log_info, LOG_INFO, "", 0, 0)
 LOG_FN(log_debug, LOG_DEBUG, "debug: ", 1, 0)
 LOG_FN(log_debug2, LOG_DEBUG, "debug: ", 2, 0)
 
+/* The exit status of fatal errors: 1, or 75 for an MTA to retry. */
+static int	log_fatal_status = 1;
+
+void
+log_fatal_exit(int status)
+{
+	log_fatal_status = status;
+}
+
 void
 fatal(const char *fmt, ...)
 {
@@ -94,7 +103,7 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vwrite(LOG_CRIT, "fatal: ", fmt, ap, 1);
 	va_end(ap);
-	exit(1);
+	exit(log_fatal_status);
 }
 
 void
@@ -105,5 +114,5 @@ fatalx(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vwrite(LOG_CRIT, "fatal: ", fmt, ap, 0);
 	va_end(ap);
-	exit(1);
+	exit(log_fatal_status);
 }
