@@ -13,7 +13,7 @@ LDLIBS	+= $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS)))
 SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/clock.c \
 	   src/cmd-cancel.c src/cmd-cases.c src/cmd-check.c src/cmd-explain.c \
 	   src/cmd-ingest.c \
-	   src/cmd-outbox.c src/cmd-reassign.c src/cmd-resend.c src/cmd-run.c \
+	   src/cmd-outbox.c src/cmd-reassign.c src/cmd-resend.c src/cmd-run.c src/cmd-show.c \
 	   src/cmd-status.c \
 	   src/cmd-version.c src/conf.c src/crypto.c src/decide.c src/dispatch.c \
 	   src/disposisi.c src/document.c src/handle-answer.c \
@@ -85,7 +85,44 @@ demo: deps disposisi
 demo-stop:
 	sh contrib/demo-stop.sh
 
+# Installs the robot, its man pages, and the default config, rules and
+# templates under SYSCONFDIR; a file already there (an admin may have
+# edited it) is never overwritten: the shipped one goes beside it as .dist.
+PREFIX		?= /usr/local
+MANDIR		?= $(PREFIX)/share/man
+SYSCONFDIR	?= /etc/disposisi
+install: disposisi
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/rules \
+	    $(DESTDIR)$(SYSCONFDIR)/mail-templates
+	install -m 0755 disposisi $(DESTDIR)$(PREFIX)/bin/disposisi
+	install -m 0644 man/disposisi.conf.5 man/disposisi.rules.5 \
+	    $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/disposisi.8 $(DESTDIR)$(MANDIR)/man8/
+	@for f in contrib/disposisi.conf.example rules/*.conf mail-templates/*; do \
+	    case $$f in \
+	    contrib/*) t=$(DESTDIR)$(SYSCONFDIR)/disposisi.conf ;; \
+	    *) t=$(DESTDIR)$(SYSCONFDIR)/$$f ;; \
+	    esac; \
+	    if test ! -e "$$t"; then \
+	        echo "install -m 0644 $$f $$t"; \
+	        install -m 0644 "$$f" "$$t" || exit 1; \
+	    elif ! cmp -s "$$f" "$$t"; then \
+	        install -m 0644 "$$f" "$$t.dist" || exit 1; \
+	        echo "$$t: exists and differs, kept; the shipped version is $$t.dist"; \
+	    fi; \
+	done
+
+# Removes the binary and the man pages; never $(SYSCONFDIR) (the admin's
+# config, rules and templates) nor the state in /var/lib/disposisi.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/disposisi \
+	    $(DESTDIR)$(MANDIR)/man5/disposisi.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/disposisi.rules.5 \
+	    $(DESTDIR)$(MANDIR)/man8/disposisi.8
+	@echo "uninstall: kept $(DESTDIR)$(SYSCONFDIR) and /var/lib/disposisi; remove them by hand"
+
 clean:
 	rm -f disposisi $(OBJS) $(UNIT) tests/fuzz/fuzz_mime
 
-.PHONY: all bench fuzz deps check check-asan demo demo-stop clean
+.PHONY: all bench fuzz deps check check-asan demo demo-stop clean install uninstall

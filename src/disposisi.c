@@ -28,6 +28,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_reassign_entry,
 	&cmd_resend_entry,
 	&cmd_run_entry,
+	&cmd_show_entry,
 	&cmd_status_entry,
 	&cmd_version_entry
 };

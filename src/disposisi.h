@@ -654,6 +654,16 @@ int		 store_step_time(struct store *, int64_t, const char *, int,
 		     time_t, long, int);
 char		*store_error(struct store *);
 int		 store_print(struct store *, FILE *, const char *, const char *);
+int		 store_print_json(struct store *, FILE *, const char *,
+		     const char *);
+struct table {
+	char		**cells;	/* row by row; NULL for SQL NULL */
+	size_t		 nrows, ncols;
+};
+#define TABLE_CELL(t, r, c)	((t)->cells[(r) * (t)->ncols + (c)])
+int		 store_table(struct store *, const char *, const char *,
+		     struct table *);
+void		 store_table_free(struct table *);
 
 /* smtp.c */
 #define SMTP_OK		0
@@ -813,7 +823,7 @@ extern const struct cmd_entry cmd_cancel_entry, cmd_cases_entry,
 		    cmd_check_entry, cmd_explain_entry, cmd_ingest_entry,
 		    cmd_outbox_entry,
 		    cmd_reassign_entry, cmd_resend_entry, cmd_run_entry,
-		    cmd_status_entry, cmd_version_entry;
+		    cmd_show_entry, cmd_status_entry, cmd_version_entry;
 int		 cmd_usage(const struct cmd_entry *, int);
 int		 cmd_case_args(const struct cmd_entry *, int, char **, int,
 		     const char **, const char **);

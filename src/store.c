@@ -1288,3 +1288,99 @@ store_outbox_retry(struct store *st, int64_t id)
 		return (-1);
 	return (sqlite3_changes(st->db));
 }
+
+static void
+store_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/*
+ * Prints the rows of a read-only query as a JSON array of objects keyed
+ * by column name (numbers as numbers, NULL as null), for the admin's
+ * --json views. The query may take one text parameter.
+ */
+int
+store_print_json(struct store *st, FILE *f, const char *sql, const char *arg)
+{
+	sqlite3_stmt	*s;
+	int		 i, n = 0;
+
+	s = store_stmt(st, sql, arg != NULL ? "t" : "", arg);
+	fputc('[', f);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		fputs(n++ ? ", {" : "{", f);
+		for (i = 0; i < sqlite3_column_count(s); i++) {
+			fputs(i ? ", " : "", f);
+			store_json_str(f, sqlite3_column_name(s, i));
+			fputs(": ", f);
+			switch (sqlite3_column_type(s, i)) {
+			case SQLITE_NULL:
+				fputs("null", f);
+				break;
+			case SQLITE_INTEGER:
+				fprintf(f, "%lld", (long long)
+				    sqlite3_column_int64(s, i));
+				break;
+			default:
+				store_json_str(f, (const char *)
+				    sqlite3_column_text(s, i));
+			}
+		}
+		fputc('}', f);
+	}
+	fputc(']', f);
+	sqlite3_finalize(s);
+	return (n);
+}
+
+/*
+ * The rows of a read-only query as text cells (NULL as NULL), for the
+ * report; one text parameter at most. Free with store_table_free.
+ */
+int
+store_table(struct store *st, const char *sql, const char *arg,
+    struct table *t)
+{
+	sqlite3_stmt	*s;
+	size_t		 cap = 0, i;
+
+	memset(t, 0, sizeof *t);
+	s = store_stmt(st, sql, arg != NULL ? "t" : "", arg);
+	t->ncols = (size_t)sqlite3_column_count(s);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if ((t->nrows + 1) * t->ncols > cap) {
+			cap = cap ? cap * 2 : 64 * t->ncols;
+			t->cells = xreallocarray(t->cells, cap,
+			    sizeof *t->cells);
+		}
+		for (i = 0; i < t->ncols; i++)
+			t->cells[t->nrows * t->ncols + i] = store_col(s,
+			    (int)i);
+		t->nrows++;
+	}
+	sqlite3_finalize(s);
+	return (0);
+}
+
+void
+store_table_free(struct table *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	memset(t, 0, sizeof *t);
+}

@@ -62,6 +62,19 @@ def test_admin_commands(sb):
     check(r.sql("SELECT detail FROM case_events WHERE event = 'dialihkan'") ==
           [("Sekretaris cuti panjang",)], "the reason in the history")
 
+    rc, out = run("show", "-f", r.conf, ref, "--json")
+    shown = json.loads(out)
+    what = [e["what"] for e in shown["timeline"]]
+    check(rc == 0 and shown["case"][0]["state"] == "proses" and
+          "dialihkan" in what and any(w.startswith("mail in") for w in what) and
+          any(w.startswith("mail out") for w in what) and
+          all(len(d["sha256"]) == 64 for d in shown["documents"]),
+          "show --json: the timeline, documents with SHA-256: %s" % what)
+    rc, out = run("show", "-f", r.conf, ref)
+    check(rc == 0 and "Timeline" in out and "Sekretaris cuti panjang" in out, "show: text")
+    rc, out = run("show", "-f", r.conf, "TTE-1999-00001")
+    check(rc == 65 and "no case" in out, "show of no case: %s" % out)
+
     rc, out = run("cancel", "-f", r.conf, ref, "--reason", "Permohonan ganda")
     check(rc == 0, "cancel: %s" % out)
     sb.wait_mail("budi", subject_has("dibatalkan"), what="the applicant told")
