@@ -26,6 +26,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_ingest_entry,
 	&cmd_outbox_entry,
 	&cmd_reassign_entry,
+	&cmd_report_entry,
 	&cmd_resend_entry,
 	&cmd_run_entry,
 	&cmd_show_entry,

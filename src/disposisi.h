@@ -822,7 +822,8 @@ struct cmd_entry {
 extern const struct cmd_entry cmd_cancel_entry, cmd_cases_entry,
 		    cmd_check_entry, cmd_explain_entry, cmd_ingest_entry,
 		    cmd_outbox_entry,
-		    cmd_reassign_entry, cmd_resend_entry, cmd_run_entry,
+		    cmd_reassign_entry, cmd_report_entry, cmd_resend_entry,
+		    cmd_run_entry,
 		    cmd_show_entry, cmd_status_entry, cmd_version_entry;
 int		 cmd_usage(const struct cmd_entry *, int);
 int		 cmd_case_args(const struct cmd_entry *, int, char **, int,

@@ -208,6 +208,20 @@ def test_whole_sop(sb):
     check("already decided" in got["db"]["note"], "and what the robot would do: %s" % got)
     check(r.scalar("SELECT count(*) FROM outbox WHERE kind = 'sudah-diproses'") == 1,
           "explain sent nothing")
+    # The Head's report: one self-contained, well-formed page.
+    import xml.etree.ElementTree as ET
+    html = os.path.join(r.dir, "laporan.html")
+    out = subprocess.run([os.path.join(ROOT, "disposisi"), "report", "-f", r.conf,
+                          "--html", html], capture_output=True, text=True, timeout=60)
+    check(out.returncode == 0, "report: %s" % out.stderr)
+    page = open(html, encoding="utf-8").read()
+    ET.fromstring(page.split("\n", 2)[2] if page.startswith("<?xml") else page)
+    check(ref in page and "<svg" in page and "<script" not in page and "http://" not in
+          page.replace("http://www.w3.org/", ""), "self-contained, with the case's lanes")
+    check(oct(os.stat(html).st_mode & 0o777) == "0o600", "the report is private")
+    bad = subprocess.run([os.path.join(ROOT, "disposisi"), "report", "-f", r.conf, "--html",
+                          html, "--since", "kemarin"], capture_output=True, text=True)
+    check(bad.returncode == 64 and "YYYY-MM-DD" in bad.stderr, "a bad date: %s" % bad.stderr)
     sent = r.scalar("SELECT count(*) FROM outbox")
     inbound = r.scalar("SELECT count(*) FROM inbound")
     print("    full SOP: %d mails in, %d out, %.1f s through the sandbox"
