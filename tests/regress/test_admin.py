@@ -38,6 +38,14 @@ def test_admin_commands(sb):
     rc, out = run("cases", "-f", r.conf, "--bogus")
     check(rc == 64 and "usage" in out, "a bad option: %s" % out)
 
+    rc, out = run("help")
+    check(rc == 0 and all(c in out for c in ("cases", "show", "resend", "reassign", "cancel",
+                                               "outbox", "ingest", "report", "explain")),
+          "help lists every command: %s" % out)
+    rc, out = run("cancel", "--help")
+    check(rc == 0 and out.startswith("usage: disposisi cancel"), "CMD --help: %s" % out)
+    rc, out = run("resend", "-f", r.conf, "TTE-1999-00001")
+    check(rc == 65 and "no case" in out, "resend of no case: %s" % out)
     rc, out = run("resend", "-f", r.conf, ref)
     check(rc == 0, "resend: %s" % out)
     again = sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), n=2,
