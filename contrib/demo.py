@@ -57,7 +57,17 @@ class Demo:
         who = self.r.sql("SELECT group_concat(official, ', ') FROM dispatches d JOIN cases c"
                          " ON c.id = d.case_id WHERE c.ref = ? AND d.step_name = c.step_name"
                          " AND d.round = c.round AND d.answered_at IS NULL", self.ref)[0][0]
+        self.done()
         self.say("robot", "step %s: waits on %s" % (want, who or "a notice from BSrE"))
+
+    def done(self):
+        """The step just left, in office minutes against its standard."""
+        rows = self.r.sql("SELECT t.step, t.office_minutes, t.standard_minutes FROM step_times"
+                          " t JOIN cases c ON c.id = t.case_id WHERE c.ref = ? ORDER BY t.id"
+                          " DESC LIMIT 1", self.ref)
+        if rows and rows[0] != getattr(self, "last", None):
+            self.last = rows[0]
+            self.say("robot", "  step %s took %d office minutes (standard %d)" % rows[0])
 
     def disp(self, user, n=1):
         return self.sb.wait_mail(user, subject_has("[%s] Disposisi permohonan" % self.ref),
@@ -138,6 +148,7 @@ def play(sb, robot):
     d.notice("Sertifikat Elektronik Telah Terbit", "Sertifikat untuk %s telah terbit.\n" % NEW)
     lib.wait_until(lambda: robot.sql("SELECT state FROM cases WHERE ref = ?", d.ref) ==
                    [("selesai",)], "case closed")
+    d.done()
     d.say("robot", "%s closed: certificate issued, valid two years" % d.ref)
     return d
 
@@ -153,9 +164,12 @@ def main():
     d = play(sb, robot)
     lib.wait_until(lambda: robot.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'")
                    == 0, "outbox drained")
-    print("\nTime per step (office minutes against the standard) and the history:",
-          flush=True)
-    subprocess.run([os.path.join(lib.ROOT, "disposisi"), "status", "-f", robot.conf, d.ref])
+    print("\nThe case's timeline (disposisi show):", flush=True)
+    subprocess.run([os.path.join(lib.ROOT, "disposisi"), "show", "-f", robot.conf, d.ref])
+    report = os.path.join(robot.dir, "laporan.html")
+    subprocess.run([os.path.join(lib.ROOT, "disposisi"), "report", "-f", robot.conf,
+                    "--html", report], stdout=subprocess.DEVNULL)
+    print("\nThe Head's report: %s" % report)
     print("\n%d mails in, %d out, in %.0f s." % (
         robot.scalar("SELECT count(*) FROM inbound"),
         robot.scalar("SELECT count(*) FROM outbox"), time.time() - d.t0))
