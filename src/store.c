@@ -1281,6 +1281,13 @@ store_case_rows_free(struct case_list_row *rows, size_t n)
 int
 store_outbox_retry(struct store *st, int64_t id)
 {
+	/* The admin's retry goes into each case's history. */
+	if (store_done(st, store_stmt(st, "INSERT INTO case_events (case_id,"
+	    " at, actor, event, detail) SELECT case_id, ?1, 'admin',"
+	    " 'kirim-ulang', kind || ' to ' || rcpt FROM outbox WHERE status"
+	    " != 'sent' AND case_id IS NOT NULL AND (?2 = 0 OR id = ?2)", "ii",
+	    (int64_t)clock_now(), id)) == -1)
+		return (-1);
 	if (store_done(st, store_stmt(st, "UPDATE outbox SET status ="
 	    " 'queued', attempts = 0, next_attempt_at = ? WHERE status !="
 	    " 'sent' AND (?2 = 0 OR id = ?2)", "ii", (int64_t)clock_now(),
