@@ -58,7 +58,15 @@ cmd_outbox(const struct cmd_entry *self, int argc, char **argv)
 		setup_done(&ctx);
 		return (0);
 	}
-	if ((n = store_outbox_retry(ctx.store, (int64_t)id)) <= 0) {
+	/* The history and the queue change together, or neither does. */
+	if (store_begin(ctx.store) == -1)
+		n = -1;
+	else if ((n = store_outbox_retry(ctx.store, (int64_t)id)) <= 0 ||
+	    store_commit(ctx.store) == -1) {
+		store_rollback(ctx.store);
+		n = n == 0 ? 0 : -1;
+	}
+	if (n <= 0) {
 		fprintf(stderr, "disposisi: %s\n", n == 0 ? (id ? "no such"
 		    " undelivered mail" : "no undelivered mail") :
 		    "cannot update the outbox");
