@@ -57,6 +57,21 @@ def test_smtp_permfail_reported(sb):
     check(r.sql("SELECT status, smtp_code FROM outbox WHERE rcpt = ?", "permfail@" + DOMAIN)
           == [("failed", 550)], "row failed with 550")
     sb.wait_mail("sekdis", subject_has("Disposisi"), what="the case still goes on")
+    # The admin sees it, and queues it again: refused again, reported again.
+    import subprocess
+    from lib import ROOT
+    out = subprocess.run([ROOT + "/disposisi", "outbox", "-f", r.conf], capture_output=True,
+                         text=True).stdout
+    check("permfail@" + DOMAIN in out and "failed" in out, "outbox lists it: %s" % out)
+    p = subprocess.run([ROOT + "/disposisi", "outbox", "-f", r.conf, "--all"],
+                       capture_output=True, text=True)
+    check(p.returncode == 0 and "1 mail(s) queued again" in p.stdout, p.stdout + p.stderr)
+    wait_until(lambda: r.scalar("SELECT attempts FROM outbox WHERE rcpt = ?",
+                                "permfail@" + DOMAIN) == 1 and
+               r.scalar("SELECT status FROM outbox WHERE rcpt = ?", "permfail@" + DOMAIN)
+               == "failed", "tried again at once")
+    check(r.scalar("SELECT count(*) FROM case_events WHERE event = 'kirim-ulang'") == 1,
+          "the retry in the case's history")
 
 
 def test_kill9_exactly_once(sb):
