@@ -15,13 +15,11 @@ import signal
 import subprocess
 import sys
 import time
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
                                 "regress"))
 import lib  # noqa: E402
-from lib import DOMAIN, ROBOT, application, attach_scan, reply_to, subject_has  # noqa: E402
+from lib import DOMAIN, application, attach_scan, reply_to, subject_has  # noqa: E402
 
 GMAIL = "budi.santoso@gmail.com"
 NEW = "budi@" + DOMAIN
@@ -83,14 +81,7 @@ class Demo:
                                          " + " + ", ".join(files) if files else ""))
 
     def notice(self, subject, body):
-        m = EmailMessage()
-        m["From"] = "AMS BSrE <noreply@bsre.bssn.go.id>"
-        m["To"] = NEW
-        m["Subject"] = subject
-        m["Date"] = formatdate(localtime=True)
-        m["Message-ID"] = make_msgid(domain="bsre.bssn.go.id")
-        m.set_content(body)
-        self.sb.send(m, sender="noreply@bsre.bssn.go.id", rcpts=[ROBOT])
+        lib.ams_notice(self.sb, subject, body, NEW)
         self.say("BSrE AMS", "mails %r" % subject)
 
 

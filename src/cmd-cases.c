@@ -15,41 +15,22 @@
 enum { CASES_OPEN, CASES_CLOSED, CASES_ALL, CASES_LATE };
 
 static void
-cases_json_str(const char *s)
-{
-	if (s == NULL) {
-		fputs("null", stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
-static void
 cases_print(const struct case_list_row *r, long took, int standard, int late,
     int json)
 {
 	if (json) {
 		fputs("{\"case\": ", stdout);
-		cases_json_str(r->ref);
+		util_json_str(stdout, r->ref);
 		fputs(", \"applicant\": ", stdout);
-		cases_json_str(r->applicant);
+		util_json_str(stdout, r->applicant);
 		fputs(", \"sop\": ", stdout);
-		cases_json_str(r->sop);
+		util_json_str(stdout, r->sop);
 		fputs(", \"step\": ", stdout);
-		cases_json_str(r->step);
+		util_json_str(stdout, r->step);
 		fputs(", \"state\": ", stdout);
-		cases_json_str(r->state);
+		util_json_str(stdout, r->state);
 		fputs(", \"waiting_on\": ", stdout);
-		cases_json_str(r->waiting);
+		util_json_str(stdout, r->waiting);
 		printf(", \"office_minutes\": %ld, \"standard_minutes\": %d,"
 		    " \"late\": %s}\n", took, standard, late ? "true" : "false");
 		return;
@@ -75,7 +56,6 @@ cmd_cases(const struct cmd_entry *self, int argc, char **argv)
 	const struct sop	*sop;
 	const struct step	*s;
 	const char		*file = NULL;
-	char			*cause = NULL;
 	size_t			 n, i;
 	long			 took;
 	int			 ch, which = CASES_OPEN, json = 0, std, late, open;
@@ -106,9 +86,7 @@ cmd_cases(const struct cmd_entry *self, int argc, char **argv)
 	}
 	if (file == NULL || optind != argc)
 		return (cmd_usage(self, 0));
-	setup_load(file, &ctx);
-	if ((ctx.store = store_open(ctx.conf->database, &cause)) == NULL) {
-		fprintf(stderr, "disposisi: %s\n", cause);
+	if (setup_read(file, &ctx) == -1) {
 		setup_done(&ctx);
 		return (1);
 	}

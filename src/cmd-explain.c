@@ -27,35 +27,11 @@ struct explain {
 	char		 scratch[64];
 };
 
-/* Writes s as a JSON string (or null), escaping what JSON requires. */
-static void
-explain_str(const char *s)
-{
-	const unsigned char	*p;
-
-	if (s == NULL) {
-		fputs("null", stdout);
-		return;
-	}
-	putchar('"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", stdout);
-		else if (*p < 0x20 || *p == 0x7f)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-}
-
 static void
 explain_key(const char *key, const char *value, int first)
 {
 	printf("%s\"%s\": ", first ? "" : ", ", key);
-	explain_str(value);
+	util_json_str(stdout, value);
 }
 
 static const char *
@@ -115,7 +91,7 @@ explain_json(const char *file, const struct msg *m, const struct reading *rd,
 	fputs("], \"missing\": [", stdout);
 	for (i = 0; rd != NULL && i < rd->nmissing; i++) {
 		printf("%s", i ? ", " : "");
-		explain_str(rd->missing[i]);
+		util_json_str(stdout, rd->missing[i]);
 	}
 	putchar(']');
 	explain_key("rule", rd ? rd->rule : NULL, 0);

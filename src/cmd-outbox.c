@@ -21,7 +21,7 @@ cmd_outbox(const struct cmd_entry *self, int argc, char **argv)
 	};
 	struct ctx	 ctx = { 0 };
 	const char	*file = NULL;
-	char		*cause = NULL, *end;
+	char		*end;
 	long long	 id = -1;
 	int		 ch, n;
 
@@ -42,9 +42,7 @@ cmd_outbox(const struct cmd_entry *self, int argc, char **argv)
 	}
 	if (file == NULL || optind != argc)
 		return (cmd_usage(self, 0));
-	setup_load(file, &ctx);
-	if ((ctx.store = store_open(ctx.conf->database, &cause)) == NULL) {
-		fprintf(stderr, "disposisi: %s\n", cause);
+	if (setup_read(file, &ctx) == -1) {
 		setup_done(&ctx);
 		return (1);
 	}

@@ -440,7 +440,7 @@ cmd_report(const struct cmd_entry *self, int argc, char **argv)
 	};
 	struct ctx	 ctx = { 0 };
 	const char	*file = NULL, *out = NULL, *since_arg = "";
-	char		*cause = NULL, since[32] = "0", label[64];
+	char		 since[32] = "0", label[64];
 	FILE		*f;
 	int		 ch, rv;
 
@@ -463,9 +463,7 @@ cmd_report(const struct cmd_entry *self, int argc, char **argv)
 		return (cmd_usage(self, 0));
 	snprintf(label, sizeof label, "%s%s", strcmp(since, "0") ?
 	    "sejak " : "seluruhnya", strcmp(since, "0") ? since_arg : "");
-	setup_load(file, &ctx);
-	if ((ctx.store = store_open(ctx.conf->database, &cause)) == NULL) {
-		fprintf(stderr, "disposisi: %s\n", cause);
+	if (setup_read(file, &ctx) == -1) {
 		setup_done(&ctx);
 		return (1);
 	}

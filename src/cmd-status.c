@@ -101,10 +101,7 @@ cmd_status(const struct cmd_entry *self, int argc, char **argv)
 		fprintf(stderr, "disposisi: %s\n", cause);
 		return (EX_CONFIG_STATUS);
 	}
-	if (access(c->database, R_OK) == -1 ||
-	    (st = store_open(c->database, &cause)) == NULL) {
-		fprintf(stderr, "disposisi: %s: %s\n", c->database, cause ?
-		    cause : "no database yet (has the robot run?)");
+	if ((st = setup_db(c)) == NULL) {
 		conf_free(c);
 		return (1);
 	}

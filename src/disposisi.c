@@ -134,6 +134,34 @@ setup_admin(const char *path, struct ctx *ctx, char **cause)
 	return (0);
 }
 
+/*
+ * For the commands that read the database: the config and rules, and
+ * the database, which must exist already. -1 with the reason printed.
+ */
+int
+setup_read(const char *path, struct ctx *ctx)
+{
+	setup_load(path, ctx);
+	return ((ctx->store = setup_db(ctx->conf)) == NULL ? -1 : 0);
+}
+
+/* The database, which must exist already; NULL with the reason printed. */
+struct store *
+setup_db(const struct conf *c)
+{
+	struct store	*st;
+	char		*cause = NULL;
+
+	if (access(c->database, R_OK) == -1 ||
+	    (st = store_open(c->database, &cause)) == NULL) {
+		fprintf(stderr, "disposisi: %s: %s\n", c->database, cause ?
+		    cause : "no database yet (has the robot run?)");
+		free(cause);
+		return (NULL);
+	}
+	return (st);
+}
+
 void
 setup_done(struct ctx *ctx)
 {

@@ -111,6 +111,7 @@ int		 util_mkdirs(const char *, int, char **);
 char		*util_path(const char *, const char *);
 void		 util_time_wib(time_t, char *, size_t);
 int		 util_year_wib(time_t);
+void		 util_json_str(FILE *, const char *);
 
 /* crypto.c */
 #define SHA256_HEX_LEN	64
@@ -832,6 +833,8 @@ int		 cmd_case_done(struct ctx *, int, const char *, char *);
 struct rules	*setup_rules(struct ctx *, char **);
 void		 setup_load(const char *, struct ctx *);
 int		 setup_admin(const char *, struct ctx *, char **);
+int		 setup_read(const char *, struct ctx *);
+struct store	*setup_db(const struct conf *);
 void		 setup_done(struct ctx *);
 int		 setup_wake(const struct conf *);
 

@@ -1296,23 +1296,6 @@ store_outbox_retry(struct store *st, int64_t id)
 	return (sqlite3_changes(st->db));
 }
 
-static void
-store_json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", (unsigned char)*s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 /*
  * Prints the rows of a read-only query as a JSON array of objects keyed
  * by column name (numbers as numbers, NULL as null), for the admin's
@@ -1330,7 +1313,7 @@ store_print_json(struct store *st, FILE *f, const char *sql, const char *arg)
 		fputs(n++ ? ", {" : "{", f);
 		for (i = 0; i < sqlite3_column_count(s); i++) {
 			fputs(i ? ", " : "", f);
-			store_json_str(f, sqlite3_column_name(s, i));
+			util_json_str(f, sqlite3_column_name(s, i));
 			fputs(": ", f);
 			switch (sqlite3_column_type(s, i)) {
 			case SQLITE_NULL:
@@ -1341,7 +1324,7 @@ store_print_json(struct store *st, FILE *f, const char *sql, const char *arg)
 				    sqlite3_column_int64(s, i));
 				break;
 			default:
-				store_json_str(f, (const char *)
+				util_json_str(f, (const char *)
 				    sqlite3_column_text(s, i));
 			}
 		}

@@ -170,3 +170,25 @@ util_year_wib(time_t t)
 	gmtime_r(&w, &tm);
 	return (tm.tm_year + 1900);
 }
+
+/* Writes s as a JSON string, or null; what JSON requires is escaped. */
+void
+util_json_str(FILE *f, const char *s)
+{
+	if (s == NULL) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}

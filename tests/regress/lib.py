@@ -177,6 +177,18 @@ def application(sender, subject="Permohonan Sertifikat Elektronik", n_att=5, nam
     return m
 
 
+def ams_notice(sb, subject, body, to):
+    """A mail as BSrE's AMS sends it, which the office copies to the robot."""
+    m = EmailMessage()
+    m["From"] = "AMS BSrE <noreply@bsre.bssn.go.id>"
+    m["To"] = to
+    m["Subject"] = subject
+    m["Date"] = formatdate(localtime=True)
+    m["Message-ID"] = make_msgid(domain="bsre.bssn.go.id")
+    m.set_content(body)
+    sb.send(m, sender="noreply@bsre.bssn.go.id", rcpts=[ROBOT])
+
+
 def reply_to(orig, sender, text, use_reply_to=True, html=False):
     """A reply as a mail client builds it: quoted original, threading headers."""
     m = EmailMessage()
@@ -261,6 +273,16 @@ hmac_secret_file = hmac.key
                                      stdout=self.logf, stderr=self.logf, cwd=self.dir,
                                      env=env)
         return self
+
+    def run_at(self, when, what):
+        """Runs the robot as if it were `when` until its timer has looked
+        and its outbox is drained, then stops it."""
+        self.start(clock=when)
+        n = self.logtext().count("timer: ")
+        wait_until(lambda: self.logtext().count("timer: ") > n, "timer pass: " + what)
+        wait_until(lambda: self.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'")
+                   == 0, "outbox drained: " + what)
+        self.stop()
 
     def kill(self, sig=signal.SIGKILL):
         if self.proc is not None and self.proc.poll() is None:

@@ -9,10 +9,8 @@ BSrE's AMS notices - one for no case - until the certificate is issued."""
 import re
 import time
 
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
-from lib import (DOMAIN, ROBOT, Robot, application, attach_scan, body_text, check,
+from lib import (DOMAIN, Robot, ams_notice, application, attach_scan, body_text, check,
                  reply_to, subject_has, wait_until)
 
 GMAIL = "budi.santoso@gmail.com"
@@ -48,15 +46,7 @@ def answer(sb, disp, user, text, files=(), html=False):
 
 
 def notice(sb, subject, body, to=NEW):
-    """A mail as BSrE's AMS sends it; the office copies it to the robot."""
-    m = EmailMessage()
-    m["From"] = "AMS BSrE <noreply@bsre.bssn.go.id>"
-    m["To"] = to
-    m["Subject"] = subject
-    m["Date"] = formatdate(localtime=True)
-    m["Message-ID"] = make_msgid(domain="bsre.bssn.go.id")
-    m.set_content(body)
-    sb.send(m, sender="noreply@bsre.bssn.go.id", rcpts=[ROBOT])
+    ams_notice(sb, subject, body, to)
 
 
 def wait_state(r, ref, want):

@@ -9,10 +9,8 @@ import calendar
 import datetime
 import re
 
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
-from lib import (DOMAIN, ROBOT, Robot, application, attach_scan, body_text, check, reply_to,
+from lib import (DOMAIN, Robot, ams_notice, application, attach_scan, body_text, check, reply_to,
                  subject_has, wait_until)
 
 
@@ -20,14 +18,6 @@ def at_ten(day):
     """10:00 WIB on a date."""
     return calendar.timegm((day.year, day.month, day.day, 10, 0, 0)) - 7 * 3600
 
-
-def run_at(r, when, what):
-    r.start(clock=when)
-    n = r.logtext().count("timer: ")
-    wait_until(lambda: r.logtext().count("timer: ") > n, "timer pass: " + what)
-    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
-               "outbox drained: " + what)
-    r.stop()
 
 
 def test_expiry_and_renewal(sb):
@@ -47,18 +37,18 @@ def test_expiry_and_renewal(sb):
     def reminders():
         return [m for m in sb.messages("budi") if "berakhir dalam" in str(m["Subject"])]
 
-    run_at(r, at_ten(end - datetime.timedelta(days=31)), "31 days before")
+    r.run_at(at_ten(end - datetime.timedelta(days=31)), "31 days before")
     check(reminders() == [], "nothing 31 days before")
-    run_at(r, at_ten(end - datetime.timedelta(days=30)) + 300, "30 days before")
+    r.run_at(at_ten(end - datetime.timedelta(days=30)) + 300, "30 days before")
     check(len(reminders()) == 1 and "30 hari" in str(reminders()[0]["Subject"]),
           "reminded 30 days before")
-    run_at(r, at_ten(end - datetime.timedelta(days=29)), "29 days before")
+    r.run_at(at_ten(end - datetime.timedelta(days=29)), "29 days before")
     check(len(reminders()) == 1, "once")
     # A week before, on a Saturday: the office is closed, nothing; Friday
     # morning it goes.
-    run_at(r, at_ten(end - datetime.timedelta(days=6)), "a Saturday")
+    r.run_at(at_ten(end - datetime.timedelta(days=6)), "a Saturday")
     check(len(reminders()) == 1, "not on a Saturday")
-    run_at(r, at_ten(end - datetime.timedelta(days=7)) + 300, "7 days before")
+    r.run_at(at_ten(end - datetime.timedelta(days=7)) + 300, "7 days before")
     rem = reminders()
     check(len(rem) == 2 and "7 hari" in str(rem[-1]["Subject"]), "reminded 7 days before")
 
@@ -80,27 +70,13 @@ def test_expiry_and_renewal(sb):
                [("persetujuan-pembaharuan",)], "waiting for BSrE")
 
     # A revocation for the applicant is relayed, whatever the state.
-    n = EmailMessage()
-    n["From"] = "AMS BSrE <noreply@bsre.bssn.go.id>"
-    n["To"] = "budi@" + DOMAIN
-    n["Subject"] = "Pencabutan Sertifikat Elektronik"
-    n["Date"] = formatdate(localtime=True)
-    n["Message-ID"] = make_msgid(domain="bsre.bssn.go.id")
-    n.set_content("Sertifikat milik budi@%s telah dicabut.\n" % DOMAIN)
-    sb.send(n, sender="noreply@bsre.bssn.go.id", rcpts=[ROBOT])
+    ams_notice(sb, "Pencabutan Sertifikat Elektronik", "Sertifikat milik budi@%s telah dicabut.\n" % DOMAIN, "budi@" + DOMAIN)
     sb.wait_mail("budi", subject_has("dicabut"), what="revocation relayed")
     check(r.sql("SELECT state FROM cases WHERE ref = ?", new) == [("proses",)],
           "the relay moved nothing")
     # BSrE issues the renewed certificate: the renewal case is done, with
     # an expiry two years on from now.
-    n = EmailMessage()
-    n["From"] = "AMS BSrE <noreply@bsre.bssn.go.id>"
-    n["To"] = "budi@" + DOMAIN
-    n["Subject"] = "Sertifikat Elektronik Telah Terbit"
-    n["Date"] = formatdate(localtime=True)
-    n["Message-ID"] = make_msgid(domain="bsre.bssn.go.id")
-    n.set_content("Sertifikat untuk budi@%s telah terbit.\n" % DOMAIN)
-    sb.send(n, sender="noreply@bsre.bssn.go.id", rcpts=[ROBOT])
+    ams_notice(sb, "Sertifikat Elektronik Telah Terbit", "Sertifikat untuk budi@%s telah terbit.\n" % DOMAIN, "budi@" + DOMAIN)
     wait_until(lambda: r.sql("SELECT state FROM cases WHERE ref = ?", new) == [("selesai",)],
                "the renewal done")
     check(r.scalar("SELECT expires_at FROM cases WHERE ref = ?", new) > expires,

@@ -19,15 +19,6 @@ def wib(y, mo, d, h, mi):
     return calendar.timegm((y, mo, d, h, mi, 0)) - 7 * 3600
 
 
-def run_at(r, when, what):
-    """Runs the robot as if it were `when` until its timer has looked."""
-    r.start(clock=when)
-    n = r.logtext().count("timer: ")
-    wait_until(lambda: r.logtext().count("timer: ") > n, "timer pass: " + what)
-    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
-               "outbox drained: " + what)
-    r.stop()
-
 
 def reminders(sb, user, ref, word):
     return [m for m in sb.messages(user) if ref in str(m["Subject"]) and word in
@@ -59,31 +50,31 @@ def test_reminders_and_escalation(sb):
                                 " 'menunggu-kelengkapan'") == 1, "second case waits")
     r.stop()
 
-    run_at(r, t0 + 10 * 60, "10 minutes: nothing yet")
+    r.run_at(t0 + 10 * 60, "10 minutes: nothing yet")
     check(reminders(sb, "sekdis", ref, "Pengingat") == [], "no reminder before the standard")
-    run_at(r, t0 + 25 * 60, "25 minutes: the reminder")
+    r.run_at(t0 + 25 * 60, "25 minutes: the reminder")
     rem = reminders(sb, "sekdis", ref, "Pengingat")
     check(len(rem) == 1, "one reminder at the standard time")
     check("+" in str(rem[0]["Reply-To"]), "the reminder carries the token")
-    run_at(r, t0 + 27 * 60, "again: no second reminder")
+    r.run_at(t0 + 27 * 60, "again: no second reminder")
     check(len(reminders(sb, "sekdis", ref, "Pengingat")) == 1, "still one reminder")
     # Killed right after its timer pass, then restarted: still one.
     r.start(clock=t0 + 28 * 60)
     n = r.logtext().count("timer: ")
     wait_until(lambda: r.logtext().count("timer: ") > n, "timer pass before the kill")
     r.kill()
-    run_at(r, t0 + 29 * 60, "after kill -9")
+    r.run_at(t0 + 29 * 60, "after kill -9")
     check(len(reminders(sb, "sekdis", ref, "Pengingat")) == 1, "one reminder across kill -9")
     check(reminders(sb, "kadis", ref, "Eskalasi") == [], "no escalation yet")
     # 17:00, over 200%, but the office has closed: the escalation waits.
-    run_at(r, wib(2026, 12, 7, 17, 0), "evening")
+    r.run_at(wib(2026, 12, 7, 17, 0), "evening")
     check(reminders(sb, "kadis", ref, "Eskalasi") == [], "nothing at night")
-    run_at(r, wib(2026, 12, 8, 7, 31), "next morning")
+    r.run_at(wib(2026, 12, 8, 7, 31), "next morning")
     esc = reminders(sb, "kadis", ref, "Eskalasi")
     check(len(esc) == 1, "the Head told when the office opens")
     check("sekdis@" + DOMAIN in esc[0].get_body(preferencelist=("plain",)).get_content(),
           "the escalation names who has not answered")
-    run_at(r, wib(2026, 12, 8, 9, 0), "later that morning")
+    r.run_at(wib(2026, 12, 8, 9, 0), "later that morning")
     check(len(reminders(sb, "kadis", ref, "Eskalasi")) == 1, "one escalation, once")
     check(r.scalar("SELECT count(*) FROM reminders") == 2, "two recorded, for one case")
 
@@ -107,9 +98,9 @@ def test_reminders_and_escalation(sb):
     wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
                "sent")
     r.stop()
-    run_at(r, wib(2026, 12, 14, 10, 0), "the holiday")
+    r.run_at(wib(2026, 12, 14, 10, 0), "the holiday")
     check(reminders(sb, "sekdis", ref2, "Pengingat") == [], "no reminder on a holiday")
-    run_at(r, wib(2026, 12, 15, 7, 45), "Tuesday 07:45")
+    r.run_at(wib(2026, 12, 15, 7, 45), "Tuesday 07:45")
     check(len(reminders(sb, "sekdis", ref2, "Pengingat")) == 1,
           "reminded after 10 + 15 office minutes, the weekend not counted")
     waiting = r.scalar("SELECT count(*) FROM reminders r JOIN cases c ON c.id = r.case_id"
@@ -168,7 +159,7 @@ def test_quorum_reminds_the_silent(sb):
     wait_until(lambda: r.scalar("SELECT count(*) FROM dispatches WHERE verdict = 'Y'") == 1,
                "one Y of three")
     r.stop()
-    run_at(r, t0 + 25 * 60, "25 minutes")
+    r.run_at(t0 + 25 * 60, "25 minutes")
     got = {v: len([m for m in sb.messages(v) if "Pengingat" in str(m["Subject"])])
            for v in ("verifikator1", "verifikator2", "verifikator3")}
     check(got == {"verifikator1": 0, "verifikator2": 1, "verifikator3": 1},
