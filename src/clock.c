@@ -45,3 +45,31 @@ clock_now(void)
 		return (clock_fixed);
 	return (time(NULL) + (time_t)clock_offset);
 }
+
+/* Seconds on a clock no one sets: the measure for the wall clock's jumps. */
+time_t
+clock_mono(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec);
+}
+
+/*
+ * How far the wall clock jumped since the last mark, measured against the
+ * monotonic clock (both given, so the rule is tested without setting the
+ * system's time); 0 within a minute, which NTP's slewing never exceeds.
+ */
+time_t
+clock_jump(struct clock_mark *m, time_t wall, time_t mono)
+{
+	time_t	 d = 0;
+
+	if (m->set)
+		d = (wall - m->wall) - (mono - m->mono);
+	m->set = 1;
+	m->wall = wall;
+	m->mono = mono;
+	return (d > 60 || d < -60 ? d : 0);
+}

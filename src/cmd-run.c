@@ -169,6 +169,7 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 		fatalx("libcurl initialisation failed");
 	mime_init();
 	ctx.quit = (volatile int *)&quit;
+	ctx.term = (volatile int *)&term;
 	ctx.wake_fd = wake_pipe[0];
 	log_info("disposisi %s starting: %s@%s:%d, rules version %s",
 	    DISPOSISI_VERSION, ctx.conf->imap_user, ctx.conf->imap_host,

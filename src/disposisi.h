@@ -100,6 +100,12 @@ int		 case_ref_valid(const char *);
 void		 clock_init(void);
 void		 clock_set(time_t);
 time_t		 clock_now(void);
+struct clock_mark {
+	int	 set;
+	time_t	 wall, mono;
+};
+time_t		 clock_mono(void);
+time_t		 clock_jump(struct clock_mark *, time_t, time_t);
 
 /* util.c */
 char		*util_lower(const char *);
@@ -567,6 +573,7 @@ struct inbound_row {
 struct store	*store_open(const char *, char **);
 void		 store_close(struct store *);
 int		 store_begin(struct store *);
+int		 store_begin_wait(struct store *, volatile int *);
 int		 store_commit(struct store *);
 void		 store_rollback(struct store *);
 int		 store_mailbox_get(struct store *, const char *, uint32_t *,
@@ -631,6 +638,7 @@ int64_t		 store_outbox_add(struct store *, int64_t, const char *,
 int		 store_outbox_due(struct store *, time_t, struct outbox_row **,
 		     size_t *);
 void		 store_outbox_rows_free(struct outbox_row *, size_t);
+int		 store_outbox_clamp(struct store *, time_t);
 int		 store_outbox_result(struct store *, int64_t, const char *, int,
 		     const char *, time_t);
 int		 store_outbox_next_due(struct store *, time_t *);
@@ -849,7 +857,8 @@ struct ctx {
 	struct rules	*rules;
 	struct store	*store;
 	struct spool	*spool;
-	volatile int	*quit;
+	volatile int	*quit;		/* leave the intake loop */
+	volatile int	*term;		/* stop for good (NULL: never) */
 	int		 wake_fd;	/* self-pipe read end, signals */
 };
 

@@ -49,8 +49,8 @@ intake_record(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 {
 	int64_t		 id;
 
-	if (store_begin(ctx->store) == -1)
-		fatalx("cannot begin a transaction");
+	if (store_begin_wait(ctx->store, ctx->term) == -1)
+		fatalx("message %u not recorded; it is taken again", uid);
 	id = store_inbound_add(ctx->store, mbox, uidvalidity, uid, sha, m);
 	if (id == -1 || store_inbound_set(ctx->store, id, kind, folder, why,
 	    NULL) == -1 || store_mailbox_set(ctx->store, mbox, uidvalidity,
@@ -193,8 +193,8 @@ intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 		intake_reject(ctx, mbox, uidvalidity, uid, sha, m, "malformed", why);
 		goto out;
 	}
-	if (store_begin(ctx->store) == -1)
-		fatalx("cannot begin a transaction");
+	if (store_begin_wait(ctx->store, ctx->term) == -1)
+		fatalx("message %u not recorded; it is taken again", uid);
 	if ((id = store_inbound_add(ctx->store, mbox, uidvalidity, uid, sha,
 	    m)) == -1)
 		fatalx("cannot record message %u", uid);

@@ -110,6 +110,29 @@ outbox_return_path(const struct conf *c, int64_t id, char *buf, size_t len)
 		snprintf(buf, len, "%s", c->robot_address);
 }
 
+/*
+ * Says when the system clock jumped; after a jump back, queued mail is
+ * due again within smtp_retry_max instead of hours later.
+ */
+static void
+outbox_clock(struct ctx *ctx, time_t now)
+{
+	static struct clock_mark	 mark;
+	time_t				 jump;
+	int				 n;
+
+	if ((jump = clock_jump(&mark, now, clock_mono())) == 0)
+		return;
+	log_warnx("clock: the system time jumped by %+lld s",
+	    (long long)jump);
+	if (jump > 0)
+		return;
+	n = store_outbox_clamp(ctx->store, now + ctx->conf->smtp_retry_max);
+	if (n > 0)
+		log_info("outbox: %d queued mail(s) due again within %ld s", n,
+		    (long)ctx->conf->smtp_retry_max);
+}
+
 /* Sends every due row. Returns the number sent. */
 int
 outbox_drain(struct ctx *ctx)
@@ -121,6 +144,7 @@ outbox_drain(struct ctx *ctx)
 	char			*cause, from[512];
 	time_t			 now = clock_now();
 
+	outbox_clock(ctx, now);
 	store_outbox_due(ctx->store, now, &rows, &n);
 	if (n > 0)
 		sm = smtp_open();
@@ -129,8 +153,18 @@ outbox_drain(struct ctx *ctx)
 		outbox_return_path(ctx->conf, rows[i].id, from, sizeof from);
 		rv = smtp_send(sm, ctx->conf, from, rows[i].rcpt, rows[i].path,
 		    &code, &cause);
-		if (store_begin(ctx->store) == -1)
-			fatalx("outbox: cannot begin a transaction");
+		/*
+		 * The mail went out: its result is recorded however long the
+		 * lock takes, or it would go out again at the next start.
+		 */
+		if (store_begin_wait(ctx->store, ctx->term) == -1) {
+			log_warnx("%s: mail %lld to %s: result not recorded;"
+			    " it may be sent once more",
+			    rows[i].case_ref ? rows[i].case_ref : "-",
+			    (long long)rows[i].id, rows[i].rcpt);
+			free(cause);
+			break;
+		}
 		switch (rv) {
 		case SMTP_OK:
 			store_outbox_result(ctx->store, rows[i].id, "sent",

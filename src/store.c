@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -315,6 +317,40 @@ int
 store_begin(struct store *st)
 {
 	return (store_exec(st, "BEGIN IMMEDIATE"));
+}
+
+/*
+ * Begins a transaction, waiting out another holder of the database's
+ * lock (a backup, an admin's sqlite3, a command) for as long as it takes:
+ * exiting instead would drop work in hand, such as the fact that a mail
+ * went out. Says so once per wait. Returns -1 on any other error, or when
+ * *term is set while waiting.
+ */
+int
+store_begin_wait(struct store *st, volatile int *term)
+{
+	time_t	 since = 0;
+	int	 pause = 1;
+
+	while (store_begin(st) == -1) {
+		if (sqlite3_errcode(st->db) != SQLITE_BUSY &&
+		    sqlite3_errcode(st->db) != SQLITE_LOCKED)
+			return (-1);
+		if (since == 0) {
+			since = time(NULL);
+			log_warnx("database: locked by another program; "
+			    "waiting for it");
+		}
+		if (term != NULL && *term)
+			return (-1);
+		sleep(pause);
+		if (pause < 30)
+			pause *= 2;
+	}
+	if (since != 0)
+		log_info("database: free again after %lld s",
+		    (long long)(time(NULL) - since));
+	return (0);
 }
 
 int
@@ -957,6 +993,21 @@ store_outbox_result(struct store *st, int64_t id, const char *status,
 	    " ? END WHERE id = ?", "tititii", status,
 	    (int64_t)code, error, (int64_t)next_at, status,
 	    (int64_t)clock_now(), id)));
+}
+
+/*
+ * Brings every queued row due after latest forward to latest: after the
+ * wall clock went back, their times lie hours ahead. Returns the number
+ * of rows, -1 on error.
+ */
+int
+store_outbox_clamp(struct store *st, time_t latest)
+{
+	if (store_done(st, store_stmt(st, "UPDATE outbox SET next_attempt_at"
+	    " = ?1 WHERE status = 'queued' AND next_attempt_at > ?1", "i",
+	    (int64_t)latest)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db));
 }
 
 /* The earliest time a queued row is due; 0 if none is queued. */

@@ -74,6 +74,41 @@ def test_smtp_permfail_reported(sb):
           "the retry in the case's history")
 
 
+def test_database_locked_by_another_program(sb):
+    """Another program (a backup, an admin's sqlite3) holds the database's
+    write lock for longer than the robot's busy timeout: a mail that went
+    out meanwhile is recorded once the lock is free, never sent again, and
+    mail arriving meanwhile waits in INBOX; the robot never exits."""
+    import sqlite3
+    sb.fault("smtp-tempfail", "on")
+    r = Robot(sb, "db_locked").start()
+    sb.deliver(application("budi@" + DOMAIN).as_bytes())
+    wait_until(lambda: (r.scalar("SELECT min(attempts) FROM outbox") or 0) >= 1,
+               "mail queued, refused once")
+    hold = sqlite3.connect(r.db, timeout=30)
+    hold.execute("BEGIN IMMEDIATE")
+    try:
+        sb.fault("smtp-tempfail", "off")
+        sb.wait_mail("budi", subject_has("Tanda terima"), what="ack sent under the lock")
+        sb.send(application("siti@" + DOMAIN))
+        wait_until(lambda: log_has(r, "locked by another program"), "the wait said once")
+        time.sleep(8)       # beyond the 5 s busy timeout
+        check(r.alive(), "robot waits, does not exit")
+        check(sb.count("siti") == 0, "mail behind the lock waits")
+    finally:
+        hold.rollback()
+        hold.close()
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="intake goes on")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "outbox drained")
+    time.sleep(1)
+    acks = [m for m in sb.messages("budi") if "Tanda terima" in str(m["Subject"])]
+    check(len(acks) == 1, "the mail sent under the lock went once: %d" % len(acks))
+    check(log_has(r, "free again"), "the end of the wait logged")
+    check(r.alive(), "robot running")
+    check(r.scalar("SELECT count(*) FROM inbound") == 2, "each message recorded once")
+
+
 def test_kill9_exactly_once(sb):
     users = ["budi", "siti", "andi", "pemohon"]
     n = 40

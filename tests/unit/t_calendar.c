@@ -81,5 +81,16 @@ main(void)
 	TEST_ASSERT(rules_sop(r, "tte")->remind_pct == 100 &&
 	    rules_sop(r, "tte")->escalate_pct == 200);
 	rules_free(r);
+	/* Jumps of the wall clock, against the monotonic one. */
+	{
+		struct clock_mark	 m = { 0 };
+
+		TEST_ASSERT(clock_jump(&m, 1000, 50) == 0);	/* first mark */
+		TEST_ASSERT(clock_jump(&m, 1100, 150) == 0);	/* in step */
+		TEST_ASSERT(clock_jump(&m, 1150, 190) == 0);	/* slewed */
+		TEST_ASSERT(clock_jump(&m, 1150 - 3 * 3600 + 10, 200) ==
+		    -3 * 3600);				/* set back 3 h */
+		TEST_ASSERT(clock_jump(&m, 100000, 210) > 0);	/* forward */
+	}
 	return (test_done());
 }

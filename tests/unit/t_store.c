@@ -87,6 +87,10 @@ main(void)
 	TEST_ASSERT(n == 0);
 	store_outbox_rows_free(rows, n);
 	TEST_ASSERT(store_outbox_next_due(st, &when) == 1 && when == now + 60);
+	/* The clock went back: the retry is due within a bound, once. */
+	TEST_ASSERT(store_outbox_clamp(st, now + 30) == 1);
+	TEST_ASSERT(store_outbox_next_due(st, &when) == 1 && when == now + 30);
+	TEST_ASSERT(store_outbox_clamp(st, now + 30) == 0);
 	store_outbox_due(st, now + 61, &rows, &n);
 	TEST_ASSERT(n == 1 && rows[0].attempts == 1);
 	store_outbox_rows_free(rows, n);
