@@ -27,6 +27,31 @@ struct spool {
 
 static const char *spool_kinds[] = { "tmp", "raw", "doc", "out" };
 
+/*
+ * Makes a directory that already existed private again: one made by hand
+ * or by an old install may let others read the scans.
+ */
+static int
+spool_private(const char *dir, char **cause)
+{
+	struct stat	 sb;
+
+	if (stat(dir, &sb) == -1) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		return (-1);
+	}
+	if ((sb.st_mode & 077) == 0)
+		return (0);
+	if (chmod(dir, 0700) == -1) {
+		xasprintf(cause, "%s is mode %04o and cannot be made 0700: %s",
+		    dir, (unsigned)(sb.st_mode & 07777), strerror(errno));
+		return (-1);
+	}
+	log_warnx("spool: %s was mode %04o; made 0700", dir,
+	    (unsigned)(sb.st_mode & 07777));
+	return (0);
+}
+
 struct spool *
 spool_open(const char *dir, char **cause)
 {
@@ -35,16 +60,19 @@ spool_open(const char *dir, char **cause)
 	size_t		 i;
 
 	umask(077);
-	if (util_mkdirs(dir, 0700, cause) == -1)
+	if (util_mkdirs(dir, 0700, cause) == -1 ||
+	    spool_private(dir, cause) == -1)
 		return (NULL);
 	for (i = 0; i < sizeof spool_kinds / sizeof spool_kinds[0]; i++) {
 		p = util_path(dir, spool_kinds[i]);
-		if (mkdir(p, 0700) == -1 && errno != EEXIST) {
+		if (mkdir(p, 0700) == -1 && errno != EEXIST)
 			xasprintf(cause, "mkdir %s: %s", p, strerror(errno));
+		else if (spool_private(p, cause) == 0) {
 			free(p);
-			return (NULL);
+			continue;
 		}
 		free(p);
+		return (NULL);
 	}
 	sp = xcalloc(1, sizeof *sp);
 	sp->dir = xstrdup(dir);

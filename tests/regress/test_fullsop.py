@@ -54,7 +54,12 @@ def wait_state(r, ref, want):
 
 
 def test_whole_sop(sb):
-    r = Robot(sb, "fullsop").start()
+    import os
+    r = Robot(sb, "fullsop")
+    os.makedirs(os.path.join(r.dir, "spool", "doc"), mode=0o755)   # made by hand, too open
+    os.chmod(os.path.join(r.dir, "spool"), 0o755)
+    os.chmod(os.path.join(r.dir, "spool", "doc"), 0o755)
+    r.start()
     t0 = time.time()
 
     # Step 1: the application, without the KTP. The case opens and waits;
@@ -164,7 +169,8 @@ def test_whole_sop(sb):
     p = sb.wait_mail("budi", subject_has("passphrase"), what="passphrase relayed")[0]
     check("TIDAK DAPAT DIWAKILKAN" in body_text(p), "the SOP's warning")
     wait_state(r, ref, ("proses", "persetujuan"))
-    notice(sb, "Pendaftaran Sertifikat Disetujui", "Pendaftaran %s disetujui.\n" % NEW)
+    notice(sb, "Pendaftaran Sertifikat Disetujui",
+           "Pendaftaran %s (NIK 1603051208850004) disetujui.\n" % NEW)
     wait_state(r, ref, ("proses", "terbit"))
     notice(sb, "Sertifikat Elektronik Telah Terbit", "Sertifikat untuk %s telah terbit.\n" % NEW)
     sb.wait_mail("budi", subject_has("telah terbit"), n=2, what="issued: relay and closing")
@@ -178,13 +184,27 @@ def test_whole_sop(sb):
     for user in ["sekdis", "kadis", "kabid.persandian", "sandiman", "egov", "admin"] + VERIFIERS:
         for m in sb.messages(user):
             check("BUDI-SECRET" not in m.as_string(), "no AMS link in %s's mail" % user)
+    log = r.logtext()
+    check(not re.search(r"SECRET|SITI-LINK|\+ref\.", log), "no link or reply token logged")
+    check("1603051208850004" not in log, "the NIK in a notice is not logged")
+    for line in log.splitlines():
+        if "debug:" not in line and "TTE-20" in line:
+            check(re.match(r"\S+ TTE-\d{4}-\d{5}: ", line), "case reference first: " + line)
+    check("was mode 0755; made 0700" in log, "the open spool closed, and said so")
+    for top, dirs, files in os.walk(r.dir):
+        for d in dirs:
+            mode = os.stat(os.path.join(top, d)).st_mode & 0o777
+            check(mode == 0o700, "%s/%s is private: %o" % (top, d, mode))
+        for f in files:
+            mode = os.stat(os.path.join(top, f)).st_mode & 0o777
+            check(f in ("robot.log", "disposisi.conf") or mode == 0o600,
+                  "%s/%s is private: %o" % (top, f, mode))
     check(sb.count("tte") == 0, "robot INBOX empty")
     check(r.scalar("SELECT count(*) FROM inbound WHERE folder = 'Quarantine'") == 1,
           "only the notice for no case set aside")
     check(r.alive(), "robot running")
     # What an admin sees of that late Y, without changing anything.
     import json
-    import os
     import subprocess
     from lib import ROOT
     late = os.path.join(r.dir, "late.eml")
