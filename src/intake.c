@@ -330,6 +330,15 @@ intake_backoff(struct ctx *ctx, int *backoff)
 	*backoff = *backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : *backoff * 2;
 }
 
+/* Marks the mailbox as away, remembering since when. */
+static void
+intake_down(int *down, time_t *since)
+{
+	if (!*down)
+		*since = time(NULL);
+	*down = 1;
+}
+
 int
 intake_run(struct ctx *ctx)
 {
@@ -337,6 +346,7 @@ intake_run(struct ctx *ctx)
 	uint32_t	 uidvalidity;
 	char		*cause = NULL;
 	int		 backoff = 1, down = 0, wait;
+	time_t		 since = 0;
 
 	while (!*ctx->quit) {
 		if ((im = imap_connect(ctx->conf, &cause)) == NULL) {
@@ -348,14 +358,15 @@ intake_run(struct ctx *ctx)
 				log_debug("IMAP still down: %s", cause);
 			free(cause);
 			cause = NULL;
-			down = 1;
+			intake_down(&down, &since);
 			timer_run(ctx);		/* the clock goes on */
 			outbox_drain(ctx);	/* SMTP may still work */
 			intake_backoff(ctx, &backoff);
 			continue;
 		}
 		if (down)
-			log_info("IMAP %s: connected again", ctx->conf->imap_host);
+			log_info("IMAP %s: connected again after %lld s",
+			    ctx->conf->imap_host, (long long)(time(NULL) - since));
 		down = 0;
 		if (imap_ensure_folder(im, ctx->conf->imap_processed,
 		    &cause) == -1 || imap_ensure_folder(im,
@@ -366,7 +377,7 @@ intake_run(struct ctx *ctx)
 			free(cause);
 			cause = NULL;
 			imap_close(im);
-			down = 1;
+			intake_down(&down, &since);
 			intake_backoff(ctx, &backoff);
 			continue;
 		}
@@ -374,7 +385,7 @@ intake_run(struct ctx *ctx)
 		    ctx->conf->imap_mailbox, uidvalidity);
 		while (!*ctx->quit) {
 			if (intake_sync(ctx, im, uidvalidity) == -1) {
-				down = 1;
+				intake_down(&down, &since);
 				break;
 			}
 			/* Long sessions leak in libetpan and may go stale. */
@@ -394,7 +405,7 @@ intake_run(struct ctx *ctx)
 				log_warnx("IMAP: %s; reconnecting", cause);
 				free(cause);
 				cause = NULL;
-				down = 1;
+				intake_down(&down, &since);
 				break;
 			}
 			intake_drain_wake(ctx);
