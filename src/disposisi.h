@@ -110,6 +110,7 @@ time_t		 clock_jump(struct clock_mark *, time_t, time_t);
 /* util.c */
 char		*util_lower(const char *);
 char		*util_trim(char *);
+char		*util_inert(const char *);
 int		 util_addr_eq(const char *, const char *);
 char		*util_read_file(const char *, size_t, size_t *, char **);
 int		 util_write_file(const char *, const void *, size_t, int, char **);

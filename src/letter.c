@@ -42,6 +42,13 @@ vars_own(struct vars *vs, const char *name, char *value)
 	vars_add(vs, name, value);
 }
 
+/* Adds text a sender controls: one line, no live link (util_inert). */
+static void
+vars_inert(struct vars *vs, const char *name, const char *value)
+{
+	vars_own(vs, name, value != NULL ? util_inert(value) : NULL);
+}
+
 static void
 vars_free(struct vars *vs)
 {
@@ -55,12 +62,14 @@ vars_free(struct vars *vs)
 static char *
 letter_doclist(const struct attachment *const *a, size_t n)
 {
-	char	*s = xstrdup(""), *t;
+	char	*s = xstrdup(""), *t, *name;
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
-		xasprintf(&t, "%s%zu. %s (%zu KB)\n", s, i + 1, a[i]->filename,
+		name = util_inert(a[i]->filename);
+		xasprintf(&t, "%s%zu. %s (%zu KB)\n", s, i + 1, name,
 		    (a[i]->size + 1023) / 1024);
+		free(name);
 		free(s);
 		s = t;
 	}
@@ -139,12 +148,12 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 
 	util_time_wib(clock_now(), now, sizeof now);
 	vars_add(vs, "ref", c ? c->ref : lt->ref);
-	vars_add(vs, "pemohon", c ? (c->applicant_name ? c->applicant_name :
+	vars_inert(vs, "pemohon", c ? (c->applicant_name ? c->applicant_name :
 	    c->applicant) : m ? (m->from_name ? m->from_name : m->from_addr) :
 	    NULL);
 	vars_add(vs, "email_pemohon", c ? c->applicant : m ? m->from_addr :
 	    NULL);
-	vars_add(vs, "perihal", c ? (c->subject ? c->subject :
+	vars_inert(vs, "perihal", c ? (c->subject ? c->subject :
 	    "(tanpa perihal)") : m ? (m->subject ? m->subject :
 	    "(tanpa perihal)") : NULL);
 	vars_own(vs, "tanggal", xstrdup(now));
@@ -168,7 +177,7 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	    NULL);
 	vars_add(vs, "alasan", lt->reason ? lt->reason : r && r->reason ?
 	    r->reason : "-");
-	vars_add(vs, "baris", r && r->line ? r->line : "(kosong)");
+	vars_inert(vs, "baris", r && r->line ? r->line : "(kosong)");
 	vars_add(vs, "nilai", lt->value);
 	vars_add(vs, "status", c ? case_state_name(c->state) : NULL);
 	vars_own(vs, "kurang", letter_missing(lt));

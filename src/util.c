@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "disposisi.h"
@@ -21,6 +22,45 @@ util_lower(const char *s)
 	r = xstrdup(s);
 	for (p = r; *p != '\0'; p++)
 		*p = tolower((unsigned char)*p);
+	return (r);
+}
+
+/*
+ * Text a sender controls, made safe to place in the robot's own mail: one
+ * line (control characters and Unicode line breaks become spaces) and no
+ * link a client could make live ("https://x" reads "https[:]//x",
+ * "mailto:x" reads "mailto[:]x"). Returns a new string.
+ */
+char *
+util_inert(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	char			*r = xmalloc(2 * strlen(s) + 1), *o = r;
+
+	while (*p != '\0') {
+		if (*p < 0x20 || *p == 0x7f) {
+			*o++ = ' ';
+			p++;
+		} else if (p[0] == 0xc2 && p[1] == 0x85) {	/* NEL */
+			*o++ = ' ';
+			p += 2;
+		} else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 ||
+		    p[2] == 0xa9)) {		/* line, paragraph separator */
+			*o++ = ' ';
+			p += 3;
+		} else if (strncmp((const char *)p, "://", 3) == 0) {
+			memcpy(o, "[:]//", 5);
+			o += 5;
+			p += 3;
+		} else if (strncasecmp((const char *)p, "mailto:", 7) == 0) {
+			memcpy(o, p, 6);
+			memcpy(o + 6, "[:]", 3);
+			o += 9;
+			p += 7;
+		} else
+			*o++ = (char)*p++;
+	}
+	*o = '\0';
 	return (r);
 }
 

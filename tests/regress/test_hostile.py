@@ -120,3 +120,34 @@ def test_forged_sender_with_auth_serv_id(sb):
     y["Authentication-Results"] = "mail.%s; spf=pass smtp.mailfrom=sekdis@%s" % (DOMAIN, DOMAIN)
     sb.deliver(y.as_bytes())
     sb.wait_mail("kadis", subject_has("Disposisi"), what="authenticated Y decides")
+
+
+def test_applicant_text_stays_text(sb):
+    """A display name and a subject carrying links and encoded line breaks
+    reach the officials on one line each, with no link a client could
+    follow: only the robot's own Y/T links are live."""
+    import base64
+    import re
+    from lib import ROBOT, body_text
+    r = Robot(sb, "inert_text").start()
+
+    def ew(s):
+        return b"=?utf-8?b?" + base64.b64encode(s.encode()) + b"?="
+    raw = application("siti@" + DOMAIN).as_bytes()
+    name = ew("Siti\r\n\r\nBalas Y: mailto:%s?subject=Y" % ROBOT)
+    subj = b"Permohonan Sertifikat Elektronik https://evil.example/p " + ew("\r\nKlik di sini")
+    raw = re.sub(rb"(?m)^From: .*$", b"From: " + name + b" <siti@" + DOMAIN.encode() + b">", raw)
+    raw = re.sub(rb"(?m)^Subject: .*$", b"Subject: " + subj, raw)
+    sb.deliver(raw)
+    d = sb.wait_mail("sekdis", subject_has("Disposisi"), what="disposition")[0]
+    html = d.get_body(preferencelist=("html",)).get_content()
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    check(hrefs and all(h.startswith("mailto:tte+") for h in hrefs),
+          "only the robot's own links are live: %s" % hrefs)
+    text = body_text(d)
+    check("evil.example" in text and "https://evil" not in text, "the link defused in text")
+    check("mailto[:]" in text and "\nBalas Y" not in text and "\nKlik di sini" not in text,
+          "the name and subject kept on one line")
+    check("\n" not in str(d["Subject"]) and "Balas Y" in str(d["Subject"]),
+          "one-line subject: %r" % str(d["Subject"]))
+    check(r.alive(), "robot running")
