@@ -42,7 +42,7 @@ cmd_outbox(const struct cmd_entry *self, int argc, char **argv)
 	}
 	if (file == NULL || optind != argc)
 		return (cmd_usage(self, 0));
-	if (setup_read(file, &ctx) == -1) {
+	if (setup_read_sealed(file, &ctx) == -1) {
 		setup_done(&ctx);
 		return (1);
 	}

@@ -145,6 +145,8 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 	spool_clean(ctx.spool);
 	if ((ctx.store = store_open(ctx.conf->database, &cause)) == NULL)
 		fatalx("database: %s", cause);
+	store_set_key(ctx.store, ctx.conf->hmac_secret,
+	    ctx.conf->hmac_secret_len);
 	if (run_check_positions(&ctx, ctx.rules, &cause) == -1) {
 		fprintf(stderr, "disposisi: %s\n", cause);
 		exit(EX_CONFIG_STATUS);

@@ -19,6 +19,7 @@
 #include "disposisi.h"
 
 static const struct cmd_entry *const cmd_table[] = {
+	&cmd_audit_entry,
 	&cmd_cancel_entry,
 	&cmd_cases_entry,
 	&cmd_check_entry,
@@ -124,13 +125,23 @@ int
 setup_admin(const char *path, struct ctx *ctx, char **cause)
 {
 	setup_load(path, ctx);
-	if (conf_load_secret(ctx->conf, cause) == -1)
-		return (-1);
-	if ((ctx->store = store_open(ctx->conf->database, cause)) == NULL)
+	if ((ctx->store = store_open(ctx->conf->database, cause)) == NULL ||
+	    setup_seal(ctx, cause) == -1)
 		return (-1);
 	if ((ctx->spool = spool_open(ctx->conf->spool_dir, cause)) == NULL)
 		return (-1);
 	mime_init();
+	return (0);
+}
+
+/* The robot's key, which seals the audit trail, for a command's store. */
+int
+setup_seal(struct ctx *ctx, char **cause)
+{
+	if (conf_load_secret(ctx->conf, cause) == -1)
+		return (-1);
+	store_set_key(ctx->store, ctx->conf->hmac_secret,
+	    ctx->conf->hmac_secret_len);
 	return (0);
 }
 
@@ -143,6 +154,22 @@ setup_read(const char *path, struct ctx *ctx)
 {
 	setup_load(path, ctx);
 	return ((ctx->store = setup_db(ctx->conf)) == NULL ? -1 : 0);
+}
+
+/* setup_read() with the key that seals the events a command writes. */
+int
+setup_read_sealed(const char *path, struct ctx *ctx)
+{
+	char	*cause = NULL;
+
+	if (setup_read(path, ctx) == -1)
+		return (-1);
+	if (setup_seal(ctx, &cause) == -1) {
+		fprintf(stderr, "disposisi: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	return (0);
 }
 
 /* The database, which must exist already; NULL with the reason printed. */

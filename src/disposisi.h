@@ -574,6 +574,9 @@ struct inbound_row {
 struct store	*store_open(const char *, char **);
 void		 store_close(struct store *);
 int		 store_begin(struct store *);
+void		 store_set_key(struct store *, const unsigned char *, size_t);
+int64_t		 store_audit_verify(struct store *, int64_t *, int64_t *);
+char		*store_event_where(struct store *, int64_t);
 int		 store_begin_wait(struct store *, volatile int *);
 int		 store_commit(struct store *);
 void		 store_rollback(struct store *);
@@ -829,7 +832,8 @@ struct cmd_entry {
 	const char	*usage;
 	int		(*exec)(const struct cmd_entry *, int, char **);
 };
-extern const struct cmd_entry cmd_cancel_entry, cmd_cases_entry,
+extern const struct cmd_entry cmd_audit_entry, cmd_cancel_entry,
+		    cmd_cases_entry,
 		    cmd_check_entry, cmd_explain_entry, cmd_ingest_entry,
 		    cmd_outbox_entry,
 		    cmd_reassign_entry, cmd_report_entry, cmd_resend_entry,
@@ -843,6 +847,8 @@ struct rules	*setup_rules(struct ctx *, char **);
 void		 setup_load(const char *, struct ctx *);
 int		 setup_admin(const char *, struct ctx *, char **);
 int		 setup_read(const char *, struct ctx *);
+int		 setup_seal(struct ctx *, char **);
+int		 setup_read_sealed(const char *, struct ctx *);
 struct store	*setup_db(const struct conf *);
 void		 setup_done(struct ctx *);
 int		 setup_wake(const struct conf *);

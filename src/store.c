@@ -18,7 +18,9 @@
 #include "disposisi.h"
 
 struct store {
-	sqlite3	*db;
+	sqlite3			*db;
+	const unsigned char	*key;	/* seals the audit trail */
+	size_t			 keylen;
 };
 
 static const char store_schema_v1[] =
@@ -136,12 +138,21 @@ static const char store_schema_v3[] =
 	"CREATE INDEX cases_expires ON cases(expires_at)"
 	"  WHERE expires_at IS NOT NULL;";
 
+/*
+ * The audit trail sealed: each event carries an HMAC over its content
+ * and the previous event's seal (store_event_seal). Events from before
+ * this version keep a NULL seal.
+ */
+static const char store_schema_v4[] =
+	"ALTER TABLE case_events ADD COLUMN seal TEXT;";
+
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
 	NULL,
 	store_schema_v1,
 	store_schema_v2,
-	store_schema_v3
+	store_schema_v3,
+	store_schema_v4
 };
 #define STORE_VERSION	((int)(sizeof store_migrations / \
 			    sizeof store_migrations[0]) - 1)
@@ -728,15 +739,131 @@ store_case_by_name(struct store *st, const char *name)
 	return (id);
 }
 
+/* The key that seals the audit trail (the robot's HMAC key). */
+void
+store_set_key(struct store *st, const unsigned char *key, size_t len)
+{
+	st->key = key;
+	st->keylen = len;
+}
+
+/*
+ * The seal of one event: HMAC-SHA256 over the previous seal and every
+ * field, each length-prefixed so that no two rows read alike. Without
+ * the key, no one can write a row that fits.
+ */
+static void
+store_event_seal(const struct store *st, const char *prev, int64_t id,
+    int64_t case_id, int64_t at, const char *actor, const char *event,
+    const char *detail, char *out, size_t outlen)
+{
+	const char	*f[] = { prev, actor, event, detail };
+	char		*data, *t;
+	size_t		 i;
+
+	xasprintf(&data, "%lld %lld %lld", (long long)id, (long long)case_id,
+	    (long long)at);
+	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (f[i] == NULL)
+			xasprintf(&t, "%s|-", data);
+		else
+			xasprintf(&t, "%s|%zu:%s", data, strlen(f[i]), f[i]);
+		free(data);
+		data = t;
+	}
+	crypto_token(st->key != NULL ? st->key : (const unsigned char *)"",
+	    st->keylen, data, out, outlen);
+	free(data);
+}
+
 /* Appends to the audit trail: who did what to which case, and why. */
 int
 store_event(struct store *st, int64_t case_id, const char *actor,
     const char *event, const char *detail)
 {
-	return (store_done(st, store_stmt(st, "INSERT INTO case_events"
+	sqlite3_stmt	*s;
+	char		*prev = NULL, seal[65];
+	int64_t		 id, at = (int64_t)clock_now();
+
+	if (store_done(st, store_stmt(st, "INSERT INTO case_events"
 	    " (case_id, at, actor, event, detail) VALUES (nullif(?, 0),"
-	    " ?, ?, ?, ?)", "iittt", case_id, (int64_t)clock_now(), actor,
-	    event, detail)));
+	    " ?, ?, ?, ?)", "iittt", case_id, at, actor, event, detail)) == -1)
+		return (-1);
+	id = sqlite3_last_insert_rowid(st->db);
+	s = store_stmt(st, "SELECT seal FROM case_events WHERE id < ? ORDER"
+	    " BY id DESC LIMIT 1", "i", id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		prev = store_col(s, 0);
+	sqlite3_finalize(s);
+	store_event_seal(st, prev, id, case_id, at, actor, event, detail,
+	    seal, sizeof seal);
+	free(prev);
+	return (store_done(st, store_stmt(st, "UPDATE case_events SET seal = ?"
+	    " WHERE id = ?", "ti", seal, id)));
+}
+
+/* An event in words for the admin: its case, time and kind. */
+char *
+store_event_where(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s;
+	char		*w, at[64];
+
+	s = store_stmt(st, "SELECT coalesce(c.ref, '-'), e.at, e.event FROM"
+	    " case_events e LEFT JOIN cases c ON c.id = e.case_id WHERE e.id"
+	    " = ?", "i", id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		util_time_wib((time_t)sqlite3_column_int64(s, 1), at,
+		    sizeof at);
+		xasprintf(&w, "%s, %s, %s", sqlite3_column_text(s, 0), at,
+		    sqlite3_column_text(s, 2));
+	} else
+		w = xstrdup("no longer there");
+	sqlite3_finalize(s);
+	return (w);
+}
+
+/*
+ * Checks the sealed trail from its first sealed event on. Returns 0 and
+ * the counts when every seal fits, else the id of the first event that
+ * does not (changed, or after one removed or changed).
+ */
+int64_t
+store_audit_verify(struct store *st, int64_t *sealed, int64_t *unsealed)
+{
+	sqlite3_stmt	*s;
+	char		*prev = NULL, *seal, *actor, *event, *detail;
+	char		 want[65];
+	int64_t		 id, bad = 0;
+
+	*sealed = *unsealed = 0;
+	s = store_prepare(st, "SELECT id, coalesce(case_id, 0), at, actor,"
+	    " event, detail, seal FROM case_events ORDER BY id");
+	while (bad == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		seal = store_col(s, 6);
+		if (seal == NULL && *sealed == 0) {
+			(*unsealed)++;		/* from before the seal */
+			continue;
+		}
+		actor = store_col(s, 3);
+		event = store_col(s, 4);
+		detail = store_col(s, 5);
+		store_event_seal(st, prev, id, sqlite3_column_int64(s, 1),
+		    sqlite3_column_int64(s, 2), actor, event, detail, want,
+		    sizeof want);
+		if (seal == NULL || !crypto_token_eq(seal, want))
+			bad = id;
+		(*sealed)++;
+		free(actor);
+		free(event);
+		free(detail);
+		free(prev);
+		prev = seal;
+	}
+	sqlite3_finalize(s);
+	free(prev);
+	return (bad);
 }
 
 int
@@ -1332,12 +1459,32 @@ store_case_rows_free(struct case_list_row *rows, size_t n)
 int
 store_outbox_retry(struct store *st, int64_t id)
 {
+	sqlite3_stmt	*s;
+	int64_t		*cases = NULL;
+	char		**what = NULL;
+	size_t		 n = 0, i;
+	int		 rv = 0;
+
 	/* The admin's retry goes into each case's history. */
-	if (store_done(st, store_stmt(st, "INSERT INTO case_events (case_id,"
-	    " at, actor, event, detail) SELECT case_id, ?1, 'admin',"
-	    " 'kirim-ulang', kind || ' to ' || rcpt FROM outbox WHERE status"
-	    " != 'sent' AND case_id IS NOT NULL AND (?2 = 0 OR id = ?2)", "ii",
-	    (int64_t)clock_now(), id)) == -1)
+	s = store_stmt(st, "SELECT case_id, kind || ' to ' || rcpt FROM outbox"
+	    " WHERE status != 'sent' AND case_id IS NOT NULL AND (?1 = 0 OR"
+	    " id = ?1)", "i", id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		cases = xreallocarray(cases, n + 1, sizeof *cases);
+		what = xreallocarray(what, n + 1, sizeof *what);
+		cases[n] = sqlite3_column_int64(s, 0);
+		what[n++] = store_col(s, 1);
+	}
+	sqlite3_finalize(s);
+	for (i = 0; i < n; i++) {
+		if (rv == 0 && store_event(st, cases[i], "admin",
+		    "kirim-ulang", what[i]) == -1)
+			rv = -1;
+		free(what[i]);
+	}
+	free(cases);
+	free(what);
+	if (rv == -1)
 		return (-1);
 	if (store_done(st, store_stmt(st, "UPDATE outbox SET status ="
 	    " 'queued', attempts = 0, next_attempt_at = ? WHERE status !="

@@ -101,3 +101,20 @@ def test_admin_commands(sb):
     rc, out = run("outbox", "-f", r.conf, "--retry", "999")
     check(rc == 65 and "no such" in out, "retry of nothing: %s" % out)
     check(r.alive(), "robot running")
+
+    # The history the robot and the admin wrote is whole; an edit, a
+    # removal or a row slipped in with sqlite3 is named by audit verify.
+    rc, out = run("audit", "-f", r.conf, "verify")
+    n = r.scalar("SELECT count(*) FROM case_events")
+    check(rc == 0 and ("%d event(s) sealed, the trail is whole" % n) in out,
+          "audit verify: %s" % out)
+    r.stop()
+    ids = [i for (i,) in r.sql("SELECT id FROM case_events ORDER BY id")]
+    r.sql("UPDATE case_events SET detail = 'diubah' WHERE id = ?", ids[3])
+    rc, out = run("audit", "-f", r.conf, "verify")
+    check(rc == 65 and ("event %d (%s" % (ids[3], ref)) in out, "an edit named: %s" % out)
+    r.sql("DELETE FROM case_events WHERE id = ?", ids[3])
+    rc, out = run("audit", "-f", r.conf, "verify")
+    check(rc == 65 and ("event %d " % ids[4]) in out, "a removal named: %s" % out)
+    rc, out = run("audit", "-f", r.conf, "check")
+    check(rc == 64 and "usage" in out, "a wrong word: %s" % out)

@@ -72,6 +72,9 @@ def test_smtp_permfail_reported(sb):
                == "failed", "tried again at once")
     check(r.scalar("SELECT count(*) FROM case_events WHERE event = 'kirim-ulang'") == 1,
           "the retry in the case's history")
+    a = subprocess.run([ROOT + "/disposisi", "audit", "-f", r.conf, "verify"],
+                       capture_output=True, text=True)
+    check(a.returncode == 0, "the admin's retry sealed too: %s" % (a.stdout + a.stderr))
 
 
 def test_database_locked_by_another_program(sb):

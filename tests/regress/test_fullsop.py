@@ -232,6 +232,10 @@ def test_whole_sop(sb):
     bad = subprocess.run([os.path.join(ROOT, "disposisi"), "report", "-f", r.conf, "--html",
                           html, "--since", "kemarin"], capture_output=True, text=True)
     check(bad.returncode == 64 and "YYYY-MM-DD" in bad.stderr, "a bad date: %s" % bad.stderr)
+    out = subprocess.run([os.path.join(ROOT, "disposisi"), "audit", "-f", r.conf, "verify"],
+                         capture_output=True, text=True)
+    check(out.returncode == 0 and "the trail is whole" in out.stdout and "before" not in
+          out.stdout, "every event sealed: %s" % (out.stdout + out.stderr))
     sent = r.scalar("SELECT count(*) FROM outbox")
     inbound = r.scalar("SELECT count(*) FROM inbound")
     print("    full SOP: %d mails in, %d out, %.1f s through the sandbox"

@@ -55,6 +55,7 @@ def test_upgrade_keeps_open_cases(sb):
                " 'root2@x', 'disposisi-selesai', 4, NULL, 0, 0)" % DOMAIN)
     db.execute("INSERT INTO dispatches VALUES (1, 1, 1, 'kadis', 'kadis@%s', ?, 'm', 0, NULL,"
                " NULL, NULL, NULL)" % DOMAIN, (TOKEN,))
+    db.execute("INSERT INTO case_events VALUES (1, 1, 0, 'sekdis@%s', 'Y', 'lama')" % DOMAIN)
     db.commit()
     db.close()
     r.start()
@@ -62,8 +63,8 @@ def test_upgrade_keeps_open_cases(sb):
     check(r.sql("SELECT state, step_name, round FROM cases ORDER BY id") ==
           [("proses", "kadis", 1), ("proses", "email-dinas", 1)],
           "open cases keep their place by name: %s" % r.sql("SELECT * FROM cases"))
-    check(r.scalar("PRAGMA user_version") == 3, "schema version 3, step by step")
-    check("schema upgraded from version 2 to 3" in r.logtext(), "each step logged")
+    check(r.scalar("PRAGMA user_version") == 4, "schema version 4, step by step")
+    check("schema upgraded from version 3 to 4" in r.logtext(), "each step logged")
 
     # The Head answers the disposition mailed before the upgrade.
     m = EmailMessage()
@@ -79,3 +80,9 @@ def test_upgrade_keeps_open_cases(sb):
                  what="the old token still counts")
     check(r.sql("SELECT state, step_name FROM cases WHERE id = 1") == [("proses", "kabid")],
           "moved on by name")
+    import subprocess
+    from lib import ROOT
+    out = subprocess.run([ROOT + "/disposisi", "audit", "-f", r.conf, "verify"],
+                         capture_output=True, text=True).stdout
+    check("the trail is whole; 1 earlier event(s) from before the seal" in out,
+          "events from before the seal counted apart: %s" % out)

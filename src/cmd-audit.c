@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * `disposisi audit verify -f FILE`: checks that no event of the cases'
+ * history was changed, removed or slipped in since the robot wrote it.
+ * Each event is sealed with the robot's key over its content and the
+ * previous seal (store_event); the first that does not fit is named.
+ * Read-only: safe while the robot runs.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disposisi.h"
+
+#define EX_DATAERR_STATUS	65	/* sysexits.h EX_DATAERR */
+
+static int
+cmd_audit(const struct cmd_entry *self, int argc, char **argv)
+{
+	struct ctx	 ctx = { 0 };
+	const char	*file = NULL;
+	char		*where;
+	int64_t		 bad, sealed, unsealed;
+	int		 ch;
+
+	while ((ch = getopt(argc, argv, "f:")) != -1) {
+		if (ch != 'f')
+			return (cmd_usage(self, 0));
+		file = optarg;
+	}
+	if (file == NULL || optind + 1 != argc ||
+	    strcmp(argv[optind], "verify") != 0)
+		return (cmd_usage(self, 0));
+	if (setup_read_sealed(file, &ctx) == -1) {
+		setup_done(&ctx);
+		return (1);
+	}
+	if ((bad = store_audit_verify(ctx.store, &sealed, &unsealed)) != 0) {
+		where = store_event_where(ctx.store, bad);
+		fprintf(stderr, "disposisi: audit: event %lld (%s) does not fit"
+		    " the trail: it, or the one before it, was changed or"
+		    " removed\n", (long long)bad, where);
+		free(where);
+		setup_done(&ctx);
+		return (EX_DATAERR_STATUS);
+	}
+	printf("audit: %lld event(s) sealed, the trail is whole", (long long)
+	    sealed);
+	if (unsealed > 0)
+		printf("; %lld earlier event(s) from before the seal",
+		    (long long)unsealed);
+	printf("\n");
+	setup_done(&ctx);
+	return (0);
+}
+
+const struct cmd_entry cmd_audit_entry = {
+	.name = "audit",
+	.usage = "-f FILE verify",
+	.exec = cmd_audit
+};
