@@ -68,15 +68,26 @@ check-asan:
 bench: disposisi
 	python3 bench/pipeline.py
 
-# libFuzzer on the hostile-input path (needs clang); FUZZ_SECONDS to taste.
+# libFuzzer (needs clang) on the hostile-input path (fuzz_mime: any mail)
+# and on what admins write by hand (fuzz_rules: any rules file), each
+# FUZZ_SECONDS; seeds from the tests. What they grow stays in
+# tests/fuzz/corpus/ (not committed), a crashing input as tests/fuzz/crash-*.
 FUZZ_SECONDS ?= 60
+FUZZERS = fuzz_mime fuzz_rules
 fuzz:
 	$(MAKE) clean
 	$(MAKE) $(LIBOBJS) CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined"
-	clang $(XCFLAGS) -fsanitize=fuzzer,address,undefined -o tests/fuzz/fuzz_mime \
-	    tests/fuzz/fuzz_mime.c $(LIBOBJS) $(LDLIBS)
-	mkdir -p tests/fuzz/corpus && cp tests/unit/mail/*.eml tests/corpus/*.eml tests/fuzz/corpus/
-	tests/fuzz/fuzz_mime -max_total_time=$(FUZZ_SECONDS) -max_len=65536 tests/fuzz/corpus
+	for f in $(FUZZERS); do \
+	    clang $(XCFLAGS) -fsanitize=fuzzer,address,undefined -o tests/fuzz/$$f \
+	    tests/fuzz/$$f.c $(LIBOBJS) $(LDLIBS) || exit 1; done
+	mkdir -p tests/fuzz/corpus/mime tests/fuzz/corpus/rules
+	cp tests/unit/mail/*.eml tests/corpus/*.eml tests/fuzz/corpus/mime/
+	for c in rules/*.conf tests/unit/rules-*/*/*.conf; do \
+	    cp $$c tests/fuzz/corpus/rules/$$(echo $$c | tr / _); done
+	tests/fuzz/fuzz_mime -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -artifact_prefix=tests/fuzz/ tests/fuzz/corpus/mime
+	tests/fuzz/fuzz_rules -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+	    -artifact_prefix=tests/fuzz/ tests/fuzz/corpus/rules
 	$(MAKE) clean
 
 demo: deps disposisi
@@ -123,6 +134,6 @@ uninstall:
 	@echo "uninstall: kept $(DESTDIR)$(SYSCONFDIR) and /var/lib/disposisi; remove them by hand"
 
 clean:
-	rm -f disposisi $(OBJS) $(UNIT) tests/fuzz/fuzz_mime
+	rm -f disposisi $(OBJS) $(UNIT) tests/fuzz/fuzz_mime tests/fuzz/fuzz_rules
 
 .PHONY: all bench fuzz deps check check-asan demo demo-stop clean install uninstall
