@@ -165,12 +165,14 @@ explain_db(struct explain *ex, const struct msg *m, struct decision *d)
 static void
 explain_file(struct explain *ex, const char *file)
 {
-	struct msg	*m;
+	struct msg	*m = NULL;
 	struct reading	 rd;
 	struct decision	 d = { 0 };
 	char		*cause = NULL, *why;
 
-	if ((m = mime_parse(file, ex->ctx.spool, &cause)) == NULL ||
+	if (screen_raw(ex->ctx.conf, file, &cause) == -1 ||
+	    (m = mime_parse(file, ex->ctx.spool, ex->ctx.conf,
+	    &cause)) == NULL ||
 	    m->from_addr == NULL) {
 		xasprintf(&why, "unreadable: %s", m == NULL ? cause :
 		    "no sender address in From:");

@@ -35,6 +35,9 @@ static const struct ckey conf_keys[] = {
 	{ "auth_require_internal", C_BOOL, O(auth_require_internal), 0, 0 },
 	{ "auth_serv_id",	C_STR,	O(auth_serv_id), 0, 0 },
 	{ "database",		C_PATH,	O(database), 0, 0 },
+	{ "header_max_line",	C_INT,	O(header_max_line), 78, 1024 * 1024 },
+	{ "header_max_size",	C_INT,	O(header_max_size), 1024,
+	    16 * 1024 * 1024 },
 	{ "hmac_secret_file",	C_PATH,	O(hmac_secret_file), 0, 0 },
 	{ "imap_allow_plaintext", C_BOOL, O(imap_allow_plaintext), 0, 0 },
 	{ "imap_ca_file",	C_PATH,	O(imap_ca_file), 0, 0 },
@@ -58,6 +61,8 @@ static const struct ckey conf_keys[] = {
 	    1024L * 1024 * 1024 },
 	{ "max_message_size",	C_INT,	O(max_message_size), 1024,
 	    1024L * 1024 * 1024 },
+	{ "mime_max_depth",	C_INT,	O(mime_max_depth), 1, 100 },
+	{ "mime_max_parts",	C_INT,	O(mime_max_parts), 1, 10000 },
 	{ "reply_plus_address",	C_BOOL,	O(reply_plus_address), 0, 0 },
 	{ "robot_address",	C_STR,	O(robot_address), 0, 0 },
 	{ "robot_name",		C_STR,	O(robot_name), 0, 0 },
@@ -246,6 +251,10 @@ conf_defaults(struct conf *c)
 	c->reply_plus_address = 1;
 	c->max_message_size = 30 * 1024 * 1024;
 	c->max_attachments = 7 * 1024 * 1024;
+	c->header_max_line = 8000;
+	c->header_max_size = 256 * 1024;
+	c->mime_max_depth = 20;
+	c->mime_max_parts = 100;
 }
 
 /* What a checkout's explain uses when the config does not say. */

@@ -81,6 +81,10 @@ struct conf {
 
 	size_t		 max_message_size;
 	size_t		 max_attachments;	/* bytes of scans per mail */
+	int		 header_max_line;	/* limits before parsing */
+	int		 header_max_size;
+	int		 mime_max_depth;
+	int		 mime_max_parts;
 	int		 log_level;
 	int		 log_syslog;
 };
@@ -205,7 +209,11 @@ struct mail_out {
 };
 void		 mime_init(void);
 void		 mime_shutdown(void);
-struct msg	*mime_parse(const char *, struct spool *, char **);
+struct msg	*mime_parse(const char *, struct spool *, const struct conf *,
+		     char **);
+
+/* screen.c */
+int		 screen_raw(const struct conf *, const char *, char **);
 void		 mime_free(struct msg *);
 int		 mime_build(const struct mail_out *, const char *, char **);
 

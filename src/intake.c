@@ -180,7 +180,8 @@ intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 		    "same bytes handled before");
 		return (0);
 	}
-	if ((m = mime_parse(path, ctx->spool, &cause)) == NULL) {
+	if (screen_raw(ctx->conf, path, &cause) == -1 ||
+	    (m = mime_parse(path, ctx->spool, ctx->conf, &cause)) == NULL) {
 		xasprintf(&why, "unreadable MIME: %s (kept as %s)", cause,
 		    path);
 		intake_reject(ctx, mbox, uidvalidity, uid, sha, NULL, "malformed",

@@ -291,8 +291,47 @@ mime_walk(GMimeMessage *gm, struct spool *sp, struct msg *m, char **cause)
 	return (rv);
 }
 
+/*
+ * Counts the parts and the nesting before any part is written out: a
+ * refused message leaves nothing in the spool. With c NULL, no limits.
+ */
+static int
+mime_shape(GMimeMessage *gm, const struct conf *c, char **cause)
+{
+	GMimePartIter	*it;
+	char		*path, *p;
+	int		 parts = 0, depth, rv = 0;
+
+	if (c == NULL)
+		return (0);
+	it = g_mime_part_iter_new(GMIME_OBJECT(gm));
+	do {
+		if (g_mime_part_iter_get_current(it) == NULL)
+			continue;
+		if (++parts > c->mime_max_parts) {
+			xasprintf(cause, "more than mime_max_parts (%d) MIME"
+			    " parts", c->mime_max_parts);
+			rv = -1;
+			break;
+		}
+		path = g_mime_part_iter_get_path(it);
+		for (depth = 1, p = path; p != NULL && *p != '\0'; p++)
+			depth += *p == '.';
+		g_free(path);
+		if (depth > c->mime_max_depth) {
+			xasprintf(cause, "MIME nested deeper than mime_max_depth"
+			    " (%d)", c->mime_max_depth);
+			rv = -1;
+			break;
+		}
+	} while (g_mime_part_iter_next(it));
+	g_mime_part_iter_free(it);
+	return (rv);
+}
+
 struct msg *
-mime_parse(const char *path, struct spool *sp, char **cause)
+mime_parse(const char *path, struct spool *sp, const struct conf *c,
+    char **cause)
 {
 	GMimeStream		*st;
 	GMimeParser		*p;
@@ -398,7 +437,8 @@ mime_parse(const char *path, struct spool *sp, char **cause)
 	}
 	if ((dt = g_mime_message_get_date(gm)) != NULL)
 		m->date = (time_t)g_date_time_to_unix(dt);
-	if (mime_walk(gm, sp, m, cause) == -1) {
+	if (mime_shape(gm, c, cause) == -1 ||
+	    mime_walk(gm, sp, m, cause) == -1) {
 		g_object_unref(gm);
 		mime_free(m);
 		return (NULL);

@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		abort();
 	fwrite(data, 1, len, f);
 	fclose(f);
-	if ((m = mime_parse(path, sp, &cause)) != NULL) {
+	if ((m = mime_parse(path, sp, NULL, &cause)) != NULL) {
 		if (m->from_addr != NULL) {
 			classify_read(&ctx, m, &rd);
 			classify_clear(&rd);

@@ -151,3 +151,52 @@ def test_applicant_text_stays_text(sb):
     check("\n" not in str(d["Subject"]) and "Balas Y" in str(d["Subject"]),
           "one-line subject: %r" % str(d["Subject"]))
     check(r.alive(), "robot running")
+
+
+def test_limits_before_work(sb):
+    """Mail built to wear out a parser is refused before it is parsed or
+    written out: each lands in Quarantine with the limit it broke, no
+    part of it reaches the spool, and the mail behind it is handled."""
+    r = Robot(sb, "limits")
+    with open(r.conf, "a") as f:
+        f.write("mime_max_parts = 50\n")
+    r.start()
+    head = b"From: " + B.encode() + b"\r\nSubject: Permohonan Sertifikat Elektronik\r\n"
+    parts = b"".join(b"--p\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment;"
+                     b" filename=\"ktp%d.pdf\"\r\n\r\n%%PDF-1.4\r\n" % i for i in range(60))
+    nested = b"Y\r\n"
+    for i in range(1000):
+        nested = (b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i)
+                  + nested + b"\r\n--b%d--\r\n" % i)
+    bad = [
+        (head + b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n"
+         + parts + b"--p--\r\n", "mime_max_parts (50)"),
+        (head + b"MIME-Version: 1.0\r\n" + nested, "mime_max_depth (20)"),
+        (head + b"X-Big: " + b"a" * 9000 + b"\r\n\r\nY\r\n", "header_max_line"),
+        (head + b"".join(b"X-Junk-%d: %s\r\n" % (i, b"a" * 900) for i in range(1200))
+         + b"\r\nY\r\n", "header_max_size"),
+        (head + b"\r\nY\rT\r\n", "CR without LF"),
+    ]
+    for raw, _ in bad:
+        sb.deliver(raw)
+    sb.send(application("siti@" + DOMAIN, name="Siti"))
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="the good mail behind")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1")
+               == len(bad) + 1, "every message recorded and moved")
+    notes = [n for (n,) in r.sql("SELECT note FROM inbound WHERE folder = 'Quarantine'")]
+    for _, why in bad:
+        check(any(why in n for n in notes), "refused for %s: %s" % (why, notes))
+    docs = os.listdir(os.path.join(r.dir, "spool", "doc"))
+    check(len(docs) == r.scalar("SELECT count(*) FROM documents"),
+          "no part of a refused message in the spool: %d files" % len(docs))
+    check(len(sb.messages("budi")) == 0 and sb.count("sekdis") == 1,
+          "no answer to the refused, the good one forwarded")
+    # Dovecot turns NUL into 0x80; an MTA pipe hands it over as it is.
+    import subprocess
+    from lib import ROOT
+    p = subprocess.run([ROOT + "/disposisi", "ingest", "-f", r.conf],
+                       input=head + b"\r\nY\x00\r\n", capture_output=True)
+    check(p.returncode == 0, "ingest records it: %s" % p.stderr)
+    check(r.scalar("SELECT count(*) FROM inbound WHERE note LIKE '%NUL byte%'") == 1,
+          "refused for its NUL byte")
+    check(r.alive(), "robot running")

@@ -23,7 +23,7 @@ parse(struct spool *sp, const char *name)
 	struct msg	*m;
 
 	xasprintf(&path, "tests/unit/mail/%s", name);
-	m = mime_parse(path, sp, &cause);
+	m = mime_parse(path, sp, NULL, &cause);
 	if (m == NULL)
 		fprintf(stderr, "%s: %s\n", name, cause);
 	free(cause);
@@ -136,7 +136,7 @@ main(void)
 	mo.natt = 1;
 	xasprintf(&out, "%s/built.eml", dir);
 	TEST_ASSERT(mime_build(&mo, out, &cause) == 0);
-	m = mime_parse(out, sp, &cause);
+	m = mime_parse(out, sp, NULL, &cause);
 	TEST_ASSERT(m != NULL);
 	if (m != NULL) {
 		TEST_STREQ(m->subject, mo.subject);
@@ -155,7 +155,7 @@ main(void)
 	memcpy(longname + sizeof longname - 8, "scan.js", 8);
 	a.filename = longname;
 	TEST_ASSERT(mime_build(&mo, out, &cause) == 0);
-	m = mime_parse(out, sp, &cause);
+	m = mime_parse(out, sp, NULL, &cause);
 	TEST_ASSERT(m != NULL && m->natt == 1);
 	if (m != NULL && m->natt == 1) {
 		TEST_ASSERT(strlen(m->att[0].filename) <= 120);

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The first look at a message, before any parser touches it: bytes no
+ * mail client writes and that exist to confuse parsers (NUL, a CR
+ * without its LF) and header lines or a header block past their limits.
+ * One pass, constant memory: refusing costs no more than reading.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "disposisi.h"
+
+/* 0 if the raw message at path may be parsed, else -1 with *why. */
+int
+screen_raw(const struct conf *c, const char *path, char **why)
+{
+	FILE	*f;
+	size_t	 off = 0, line = 0, head = 0;
+	int	 ch, prev = 0, in_head = 1, rv = -1;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		xasprintf(why, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	for (; (ch = getc_unlocked(f)) != EOF; off++, prev = ch) {
+		if (ch == '\0') {
+			xasprintf(why, "a NUL byte at offset %zu", off);
+			goto out;
+		}
+		if (prev == '\r' && ch != '\n') {
+			xasprintf(why, "a CR without LF at offset %zu", off - 1);
+			goto out;
+		}
+		if (!in_head)
+			continue;
+		if (++head > (size_t)c->header_max_size) {
+			xasprintf(why, "a header block over header_max_size"
+			    " (%d bytes)", c->header_max_size);
+			goto out;
+		}
+		if (ch == '\n') {
+			in_head = line != 0;	/* an empty line ends it */
+			line = 0;
+		} else if (ch != '\r' && ++line > (size_t)c->header_max_line) {
+			xasprintf(why, "a header line over header_max_line"
+			    " (%d bytes) at offset %zu", c->header_max_line,
+			    off);
+			goto out;
+		}
+	}
+	if (ferror(f))
+		xasprintf(why, "%s: %s", path, strerror(errno));
+	else if (prev == '\r')
+		xasprintf(why, "a CR without LF at offset %zu", off - 1);
+	else
+		rv = 0;
+out:
+	fclose(f);
+	return (rv);
+}
