@@ -4,6 +4,12 @@
  * mail client writes and that exist to confuse parsers (NUL, a CR
  * without its LF) and header lines or a header block past their limits.
  * One pass, constant memory: refusing costs no more than reading.
+ *
+ * It also counts lines that begin with "--", which every MIME boundary
+ * does: GMime builds its whole tree before mime.c can count parts, and
+ * 30 MB of tiny parts would cost it seconds and gigabytes. The bound is
+ * loose (signatures and quoted threads begin lines with "--" too);
+ * mime.c applies the exact mime_max_parts afterwards.
  */
 
 #include <errno.h>
@@ -17,8 +23,10 @@ int
 screen_raw(const struct conf *c, const char *path, char **why)
 {
 	FILE	*f;
-	size_t	 off = 0, line = 0, head = 0;
+	size_t	 off = 0, line = 0, head = 0, col = 0, dashes = 0, max;
 	int	 ch, prev = 0, in_head = 1, rv = -1;
+
+	max = 4 * (size_t)c->mime_max_parts + 100;
 
 	if ((f = fopen(path, "rb")) == NULL) {
 		xasprintf(why, "%s: %s", path, strerror(errno));
@@ -31,6 +39,15 @@ screen_raw(const struct conf *c, const char *path, char **why)
 		}
 		if (prev == '\r' && ch != '\n') {
 			xasprintf(why, "a CR without LF at offset %zu", off - 1);
+			goto out;
+		}
+		if (ch == '\n')
+			col = 0;
+		else if (col++ == 1 && ch == '-' && prev == '-' &&
+		    ++dashes > max) {
+			xasprintf(why, "more than %zu lines begin with \"--\":"
+			    " far more MIME parts than mime_max_parts (%d)", max,
+			    c->mime_max_parts);
 			goto out;
 		}
 		if (!in_head)

@@ -165,10 +165,13 @@ def test_limits_before_work(sb):
     parts = b"".join(b"--p\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment;"
                      b" filename=\"ktp%d.pdf\"\r\n\r\n%%PDF-1.4\r\n" % i for i in range(60))
     nested = b"Y\r\n"
-    for i in range(1000):
+    for i in range(30):
         nested = (b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i)
                   + nested + b"\r\n--b%d--\r\n" % i)
+    tiny = b"".join(b"--p\r\nContent-Type: text/plain\r\n\r\nx\r\n" for i in range(5000))
     bad = [
+        (head + b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n"
+         + tiny + b"--p--\r\n", "more than 300 lines begin with"),
         (head + b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n"
          + parts + b"--p--\r\n", "mime_max_parts (50)"),
         (head + b"MIME-Version: 1.0\r\n" + nested, "mime_max_depth (20)"),
