@@ -329,12 +329,36 @@ mime_shape(GMimeMessage *gm, const struct conf *c, char **cause)
 	return (rv);
 }
 
+/*
+ * GMime's parser reports what it repaired; a multipart cut off before its
+ * closing boundary, or a shape that exists only to attack parsers, is not
+ * acted on. The first such report wins.
+ */
+static void
+mime_flaw(gint64 off, GMimeParserWarning w, const gchar *item, gpointer arg)
+{
+	char	**flaw = arg;
+
+	(void)item;
+	if (*flaw != NULL)
+		return;
+	if (w == GMIME_WARN_TRUNCATED_MESSAGE)
+		xasprintf(flaw, "the message ends inside a multipart (its"
+		    " closing boundary never comes)");
+	else if (w == GMIME_CRIT_NESTING_OVERFLOW)
+		xasprintf(flaw, "MIME nesting beyond what the parser allows");
+	else if (w == GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT)
+		xasprintf(flaw, "a MIME part without headers or content at"
+		    " offset %lld", (long long)off);
+}
+
 struct msg *
 mime_parse(const char *path, struct spool *sp, const struct conf *c,
     char **cause)
 {
 	GMimeStream		*st;
 	GMimeParser		*p;
+	GMimeParserOptions	*po;
 	GMimeMessage		*gm;
 	GMimeObject		*o;
 	GMimeReferences		*refs;
@@ -344,7 +368,7 @@ mime_parse(const char *path, struct spool *sp, const struct conf *c,
 	GDateTime		*dt;
 	struct msg		*m;
 	const char		*v;
-	char			*type;
+	char			*type, *flaw = NULL;
 	static const char	*rcpt_hdrs[] = { "Delivered-To",
 	    "X-Original-To", "Envelope-To", "X-Envelope-To" };
 	size_t			 i;
@@ -356,10 +380,18 @@ mime_parse(const char *path, struct spool *sp, const struct conf *c,
 	}
 	p = g_mime_parser_new_with_stream(st);
 	g_object_unref(st);
-	gm = g_mime_parser_construct_message(p, NULL);
+	po = g_mime_parser_options_new();
+	g_mime_parser_options_set_warning_callback(po, mime_flaw, &flaw);
+	gm = g_mime_parser_construct_message(p, po);
+	g_mime_parser_options_free(po);
 	g_object_unref(p);
-	if (gm == NULL) {
-		xasprintf(cause, "not a MIME message");
+	if (gm == NULL || flaw != NULL) {
+		if (flaw != NULL)
+			*cause = flaw;
+		else
+			xasprintf(cause, "not a MIME message");
+		if (gm != NULL)
+			g_object_unref(gm);
 		return (NULL);
 	}
 	o = GMIME_OBJECT(gm);

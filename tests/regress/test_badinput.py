@@ -42,12 +42,13 @@ def test_quarantine_and_silence(sb):
     sb.send(invoice, sender="spam@example.org", rcpts=[ROBOT])
     sb.send(plain("sekdis@" + DOMAIN, "Di luar kantor", "Saya cuti.",
                   Auto_Submitted="auto-replied (zimbra; vacation)", Precedence="bulk"))
-    dsn = EmailMessage()
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+    dsn = MIMEMultipart("report", report_type="delivery-status")
     dsn["From"] = "MAILER-DAEMON@" + DOMAIN
     dsn["To"] = ROBOT
     dsn["Subject"] = "Undelivered Mail Returned to Sender"
-    dsn.set_content("failed")
-    dsn.replace_header("Content-Type", 'multipart/report; report-type=delivery-status; boundary="x"')
+    dsn.attach(MIMEText("failed"))
     sb.send(dsn)
     sb.send(plain("siti@" + DOMAIN, "Permohonan", "lihat lampiran"), rcpts=[ROBOT])
     big = application("siti@" + DOMAIN, subject="Permohonan besar sekali", n_att=1)

@@ -179,6 +179,8 @@ def test_limits_before_work(sb):
         (head + b"".join(b"X-Junk-%d: %s\r\n" % (i, b"a" * 900) for i in range(1200))
          + b"\r\nY\r\n", "header_max_size"),
         (head + b"\r\nY\rT\r\n", "CR without LF"),
+        (head + b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n"
+         b"--p\r\nContent-Type: text/plain\r\n\r\nY\r\n", "closing boundary never comes"),
     ]
     for raw, _ in bad:
         sb.deliver(raw)
