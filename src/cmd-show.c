@@ -55,18 +55,19 @@ static const char *const show_steps =
 	" 'on time' END AS verdict FROM step_times t JOIN cases c ON c.id ="
 	" t.case_id WHERE c.ref = upper(?) ORDER BY t.id";
 
-static int
-show_json(struct store *st, const char *ref)
+/* The case as JSON; also the heart of `disposisi export`. */
+int
+show_json(struct store *st, const char *ref, FILE *f)
 {
-	fputs("{\"case\": ", stdout);
-	store_print_json(st, stdout, show_case, ref);
-	fputs(", \"timeline\": ", stdout);
-	store_print_json(st, stdout, show_timeline, ref);
-	fputs(", \"documents\": ", stdout);
-	store_print_json(st, stdout, show_documents, ref);
-	fputs(", \"steps\": ", stdout);
-	store_print_json(st, stdout, show_steps, ref);
-	fputs("}\n", stdout);
+	fputs("{\"case\": ", f);
+	store_print_json(st, f, show_case, ref);
+	fputs(", \"timeline\": ", f);
+	store_print_json(st, f, show_timeline, ref);
+	fputs(", \"documents\": ", f);
+	store_print_json(st, f, show_documents, ref);
+	fputs(", \"steps\": ", f);
+	store_print_json(st, f, show_steps, ref);
+	fputs("}\n", f);
 	return (0);
 }
 
@@ -120,7 +121,7 @@ cmd_show(const struct cmd_entry *self, int argc, char **argv)
 		fprintf(stderr, "disposisi: no case %s\n", argv[optind]);
 		rv = -1;
 	} else
-		rv = json ? show_json(st, argv[optind]) : show_text(st,
+		rv = json ? show_json(st, argv[optind], stdout) : show_text(st,
 		    argv[optind]);
 	store_close(st);
 	conf_free(c);

@@ -24,6 +24,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_cases_entry,
 	&cmd_check_entry,
 	&cmd_explain_entry,
+	&cmd_export_entry,
 	&cmd_ingest_entry,
 	&cmd_outbox_entry,
 	&cmd_reassign_entry,

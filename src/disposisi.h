@@ -585,6 +585,8 @@ int		 store_begin(struct store *);
 void		 store_set_key(struct store *, const unsigned char *, size_t);
 int64_t		 store_audit_verify(struct store *, int64_t *, int64_t *);
 char		*store_event_where(struct store *, int64_t);
+int		 store_case_files(struct store *, const char *, char ***,
+		     char ***, char ***, size_t *);
 int		 store_begin_wait(struct store *, volatile int *);
 int		 store_commit(struct store *);
 void		 store_rollback(struct store *);
@@ -842,12 +844,14 @@ struct cmd_entry {
 };
 extern const struct cmd_entry cmd_audit_entry, cmd_cancel_entry,
 		    cmd_cases_entry,
-		    cmd_check_entry, cmd_explain_entry, cmd_ingest_entry,
+		    cmd_check_entry, cmd_explain_entry, cmd_export_entry,
+		    cmd_ingest_entry,
 		    cmd_outbox_entry,
 		    cmd_reassign_entry, cmd_report_entry, cmd_resend_entry,
 		    cmd_run_entry,
 		    cmd_show_entry, cmd_status_entry, cmd_version_entry;
 int		 cmd_usage(const struct cmd_entry *, int);
+int		 show_json(struct store *, const char *, FILE *);
 int		 cmd_case_args(const struct cmd_entry *, int, char **, int,
 		     const char **, const char **);
 int		 cmd_case_done(struct ctx *, int, const char *, char *);

@@ -802,6 +802,40 @@ store_event(struct store *st, int64_t case_id, const char *actor,
 	    " WHERE id = ?", "ti", seal, id)));
 }
 
+/*
+ * Every file held for a case: documents, raw mail in (named by its
+ * SHA-256 under spool/raw), mail out. names[i] is where it goes in an
+ * export, paths[i] where it is, or NULL with shas[i] for raw mail.
+ */
+int
+store_case_files(struct store *st, const char *ref, char ***names,
+    char ***paths, char ***shas, size_t *n)
+{
+	sqlite3_stmt	*s;
+	size_t		 cap[3] = { 0, 0, 0 };
+
+	*names = *paths = *shas = NULL;
+	*n = 0;
+	s = store_stmt(st, "SELECT 'dokumen/' || d.id || '-' || d.filename,"
+	    " d.path, NULL FROM documents d JOIN cases c ON c.id = d.case_id"
+	    " WHERE c.ref = upper(?1) UNION ALL SELECT 'surel-masuk/' || i.id"
+	    " || '.eml', NULL, i.sha256 FROM inbound i JOIN cases c ON c.id ="
+	    " i.case_id WHERE c.ref = upper(?1) AND i.sha256 IS NOT NULL"
+	    " UNION ALL SELECT 'surel-keluar/' || o.id || '.eml', o.path, NULL"
+	    " FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.ref ="
+	    " upper(?1)", "t", ref);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		*names = store_grow(*names, *n, &cap[0], sizeof **names);
+		*paths = store_grow(*paths, *n, &cap[1], sizeof **paths);
+		*shas = store_grow(*shas, *n, &cap[2], sizeof **shas);
+		(*names)[*n] = store_col(s, 0);
+		(*paths)[*n] = store_col(s, 1);
+		(*shas)[(*n)++] = store_col(s, 2);
+	}
+	sqlite3_finalize(s);
+	return (0);
+}
+
 /* An event in words for the admin: its case, time and kind. */
 char *
 store_event_where(struct store *st, int64_t id)

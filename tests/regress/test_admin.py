@@ -102,6 +102,39 @@ def test_admin_commands(sb):
     check(rc == 65 and "no such" in out, "retry of nothing: %s" % out)
     check(r.alive(), "robot running")
 
+    # An applicant's data request: everything held about the case.
+    import hashlib
+    exp = os.path.join(r.dir, "ekspor")
+    rc, out = run("export", "-f", r.conf, ref, exp)
+    check(rc == 0 and ref in out, "export: %s" % out)
+    check(oct(os.stat(exp).st_mode & 0o777) == "0o700", "the export is private")
+    case = json.load(open(os.path.join(exp, "kasus.json")))
+    check(case["case"][0]["case"] == ref and case["timeline"], "kasus.json: the case")
+    docs = sorted(os.listdir(os.path.join(exp, "dokumen")))
+    held = r.sql("SELECT id, filename, sha256 FROM documents WHERE case_id ="
+                 " (SELECT id FROM cases WHERE ref = ?)", ref)
+    check(len(docs) == len(held) > 0, "every document: %s" % docs)
+    for i, name, sha in held:
+        data = open(os.path.join(exp, "dokumen", "%d-%s" % (i, name)), "rb").read()
+        check(hashlib.sha256(data).hexdigest() == sha, "%s as received" % name)
+    n_in = r.scalar("SELECT count(*) FROM inbound WHERE case_id = (SELECT id FROM cases"
+                    " WHERE ref = ?)", ref)
+    n_out = r.scalar("SELECT count(*) FROM outbox WHERE case_id = (SELECT id FROM cases"
+                     " WHERE ref = ?)", ref)
+    check(len(os.listdir(os.path.join(exp, "surel-masuk"))) == n_in > 0 and
+          len(os.listdir(os.path.join(exp, "surel-keluar"))) == n_out > 0,
+          "every mail in and out")
+    for top, _, files in os.walk(exp):
+        for f in files:
+            check(os.stat(os.path.join(top, f)).st_mode & 0o077 == 0, "%s private" % f)
+    check(r.scalar("SELECT count(*) FROM case_events WHERE event = 'ekspor-data'") == 1,
+          "the export in the case's history")
+    rc, out = run("export", "-f", r.conf, ref, exp)
+    check(rc == 73 and "File exists" in out, "never over an earlier export: %s" % out)
+    rc, out = run("export", "-f", r.conf, "TTE-1999-00001", exp + "2")
+    check(rc == 65 and "no case" in out and not os.path.exists(exp + "2"),
+          "export of no case: %s" % out)
+
     # The history the robot and the admin wrote is whole; an edit, a
     # removal or a row slipped in with sqlite3 is named by audit verify.
     rc, out = run("audit", "-f", r.conf, "verify")

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * `disposisi export -f FILE CASE DIR`: everything held about a case, for
+ * an applicant's request under UU 27/2022 - kasus.json (what `show
+ * --json` prints), the documents, every mail in and out as .eml - in a
+ * new directory of mode 0700 with files of mode 0600. The export is an
+ * event on the case, sealed like the others.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "disposisi.h"
+
+#define EX_CANTCREAT_STATUS	73	/* sysexits.h EX_CANTCREAT */
+
+/* Copies one held file into the export; missing ones are counted. */
+static int
+export_file(const char *dir, const char *name, const char *from,
+    size_t *missing, char **cause)
+{
+	char	*data, *to;
+	size_t	 len;
+	int	 rv;
+
+	if ((data = util_read_file(from, SIZE_MAX, &len, cause)) == NULL) {
+		if (errno != ENOENT)
+			return (-1);
+		free(*cause);
+		*cause = NULL;
+		(*missing)++;
+		return (0);
+	}
+	to = util_path(dir, name);
+	rv = util_write_file(to, data, len, 0600, cause);
+	free(to);
+	free(data);
+	return (rv);
+}
+
+static int
+export_case(struct ctx *ctx, const char *ref, const char *dir, char **cause)
+{
+	static const char *const sub[] = { "dokumen", "surel-masuk",
+	    "surel-keluar" };
+	char		**names, **paths, **shas, *p, *raw;
+	size_t		 n, i, missing = 0;
+	FILE		*f;
+	int		 rv = 0;
+
+	if (mkdir(dir, 0700) == -1) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		return (-1);
+	}
+	for (i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+		p = util_path(dir, sub[i]);
+		if (mkdir(p, 0700) == -1) {
+			xasprintf(cause, "%s: %s", p, strerror(errno));
+			free(p);
+			return (-1);
+		}
+		free(p);
+	}
+	p = util_path(dir, "kasus.json");
+	if ((f = fopen(p, "wx")) == NULL) {
+		xasprintf(cause, "%s: %s", p, strerror(errno));
+		free(p);
+		return (-1);
+	}
+	free(p);
+	show_json(ctx->store, ref, f);
+	if (fclose(f) == EOF) {
+		xasprintf(cause, "kasus.json: %s", strerror(errno));
+		return (-1);
+	}
+	store_case_files(ctx->store, ref, &names, &paths, &shas, &n);
+	raw = util_path(ctx->conf->spool_dir, "raw");
+	for (i = 0; i < n; i++) {
+		p = paths[i] != NULL ? xstrdup(paths[i]) : util_path(raw,
+		    shas[i]);
+		if (rv == 0 && export_file(dir, names[i], p, &missing,
+		    cause) == -1)
+			rv = -1;
+		free(p);
+		free(names[i]);
+		free(paths[i]);
+		free(shas[i]);
+	}
+	free(raw);
+	free(names);
+	free(paths);
+	free(shas);
+	if (rv == 0)
+		printf("%s: %zu file(s) and kasus.json in %s%s\n", ref,
+		    n - missing, dir, missing ? " (some files were already"
+		    " removed)" : "");
+	return (rv);
+}
+
+static int
+cmd_export(const struct cmd_entry *self, int argc, char **argv)
+{
+	struct ctx	 ctx = { 0 };
+	const char	*file = NULL, *ref, *dir;
+	char		*cause = NULL, *note;
+	int64_t		 id;
+	int		 ch, rv = 0;
+
+	while ((ch = getopt(argc, argv, "f:")) != -1) {
+		if (ch != 'f')
+			return (cmd_usage(self, 0));
+		file = optarg;
+	}
+	if (file == NULL || argc - optind != 2)
+		return (cmd_usage(self, 0));
+	ref = argv[optind];
+	dir = argv[optind + 1];
+	umask(077);
+	if (setup_read_sealed(file, &ctx) == -1) {
+		setup_done(&ctx);
+		return (1);
+	}
+	if ((id = store_case_find(ctx.store, ref, NULL, 0)) == 0) {
+		fprintf(stderr, "disposisi: no case %s\n", ref);
+		setup_done(&ctx);
+		return (65);
+	}
+	if (export_case(&ctx, ref, dir, &cause) == -1) {
+		fprintf(stderr, "disposisi: export: %s\n", cause);
+		free(cause);
+		setup_done(&ctx);
+		return (EX_CANTCREAT_STATUS);
+	}
+	xasprintf(&note, "to %s", dir);
+	if (store_begin(ctx.store) == -1 || store_event(ctx.store, id,
+	    "admin", "ekspor-data", note) == -1 ||
+	    store_commit(ctx.store) == -1) {
+		store_rollback(ctx.store);
+		fprintf(stderr, "disposisi: the export is done, but not"
+		    " recorded in the case's history\n");
+		rv = 1;
+	}
+	free(note);
+	setup_done(&ctx);
+	return (rv);
+}
+
+const struct cmd_entry cmd_export_entry = {
+	.name = "export",
+	.usage = "-f FILE CASE DIR",
+	.exec = cmd_export
+};
