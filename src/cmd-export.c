@@ -48,7 +48,8 @@ export_case(struct ctx *ctx, const char *ref, const char *dir, char **cause)
 {
 	static const char *const sub[] = { "dokumen", "surel-masuk",
 	    "surel-keluar" };
-	char		**names, **paths, **shas, *p, *raw;
+	struct case_file *files;
+	char		*p, *raw;
 	size_t		 n, i, missing = 0;
 	FILE		*f;
 	int		 rv = 0;
@@ -78,23 +79,16 @@ export_case(struct ctx *ctx, const char *ref, const char *dir, char **cause)
 		xasprintf(cause, "kasus.json: %s", strerror(errno));
 		return (-1);
 	}
-	store_case_files(ctx->store, ref, &names, &paths, &shas, &n);
+	store_case_files(ctx->store, ref, &files, &n);
 	raw = util_path(ctx->conf->spool_dir, "raw");
-	for (i = 0; i < n; i++) {
-		p = paths[i] != NULL ? xstrdup(paths[i]) : util_path(raw,
-		    shas[i]);
-		if (rv == 0 && export_file(dir, names[i], p, &missing,
-		    cause) == -1)
-			rv = -1;
+	for (i = 0; i < n && rv == 0; i++) {
+		p = files[i].path != NULL ? xstrdup(files[i].path) :
+		    util_path(raw, files[i].sha);
+		rv = export_file(dir, files[i].name, p, &missing, cause);
 		free(p);
-		free(names[i]);
-		free(paths[i]);
-		free(shas[i]);
 	}
 	free(raw);
-	free(names);
-	free(paths);
-	free(shas);
+	store_case_files_free(files, n);
 	if (rv == 0)
 		printf("%s: %zu file(s) and kasus.json in %s%s\n", ref,
 		    n - missing, dir, missing ? " (some files were already"

@@ -585,8 +585,14 @@ int		 store_begin(struct store *);
 void		 store_set_key(struct store *, const unsigned char *, size_t);
 int64_t		 store_audit_verify(struct store *, int64_t *, int64_t *);
 char		*store_event_where(struct store *, int64_t);
-int		 store_case_files(struct store *, const char *, char ***,
-		     char ***, char ***, size_t *);
+struct case_file {
+	char	*name;		/* where it goes in an export */
+	char	*path;		/* where it is, or NULL for raw mail: */
+	char	*sha;		/* its SHA-256 under spool/raw */
+};
+int		 store_case_files(struct store *, const char *,
+		     struct case_file **, size_t *);
+void		 store_case_files_free(struct case_file *, size_t);
 int		 store_begin_wait(struct store *, volatile int *);
 int		 store_commit(struct store *);
 void		 store_rollback(struct store *);

@@ -804,17 +804,16 @@ store_event(struct store *st, int64_t case_id, const char *actor,
 
 /*
  * Every file held for a case: documents, raw mail in (named by its
- * SHA-256 under spool/raw), mail out. names[i] is where it goes in an
- * export, paths[i] where it is, or NULL with shas[i] for raw mail.
+ * SHA-256 under spool/raw), mail out. Free with store_case_files_free.
  */
 int
-store_case_files(struct store *st, const char *ref, char ***names,
-    char ***paths, char ***shas, size_t *n)
+store_case_files(struct store *st, const char *ref, struct case_file **files,
+    size_t *n)
 {
 	sqlite3_stmt	*s;
-	size_t		 cap[3] = { 0, 0, 0 };
+	size_t		 cap = 0;
 
-	*names = *paths = *shas = NULL;
+	*files = NULL;
 	*n = 0;
 	s = store_stmt(st, "SELECT 'dokumen/' || d.id || '-' || d.filename,"
 	    " d.path, NULL FROM documents d JOIN cases c ON c.id = d.case_id"
@@ -825,15 +824,26 @@ store_case_files(struct store *st, const char *ref, char ***names,
 	    " FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.ref ="
 	    " upper(?1)", "t", ref);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		*names = store_grow(*names, *n, &cap[0], sizeof **names);
-		*paths = store_grow(*paths, *n, &cap[1], sizeof **paths);
-		*shas = store_grow(*shas, *n, &cap[2], sizeof **shas);
-		(*names)[*n] = store_col(s, 0);
-		(*paths)[*n] = store_col(s, 1);
-		(*shas)[(*n)++] = store_col(s, 2);
+		*files = store_grow(*files, *n, &cap, sizeof **files);
+		(*files)[*n].name = store_col(s, 0);
+		(*files)[*n].path = store_col(s, 1);
+		(*files)[(*n)++].sha = store_col(s, 2);
 	}
 	sqlite3_finalize(s);
 	return (0);
+}
+
+void
+store_case_files_free(struct case_file *files, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(files[i].name);
+		free(files[i].path);
+		free(files[i].sha);
+	}
+	free(files);
 }
 
 /* An event in words for the admin: its case, time and kind. */
