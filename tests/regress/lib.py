@@ -22,6 +22,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 DOMAIN = "muaraenimkab.go.id"
 ROBOT = "tte@" + DOMAIN
 WAIT = float(os.environ.get("REGRESS_WAIT", "60"))
+# TEST_SLOT=N lets N+1 checkouts run the suite at once: its own /tmp names
+# and ports 1000*N above the sandbox's defaults.
+SLOT = int(os.environ.get("TEST_SLOT", "0") or 0)
+PORTS = dict(IMAP=10143, IMAPS=10993, SMTP=10025, SUBMISSION=10587, SMTPS=10465, LMTP=10024)
+
+
+def tmp(kind, name):
+    """/tmp/dsK-NAME (K: x sandbox, r robot), or /tmp/dsK<slot>-NAME."""
+    return "/tmp/ds%s%s-%s" % (kind, SLOT or "", name)
 
 
 class Failure(AssertionError):
@@ -49,8 +58,11 @@ class Sandbox:
     """A fresh mail sandbox under a short temp dir, torn down by pid files."""
 
     def __init__(self, name, env=None):
-        self.dir = "/tmp/dsx-" + name
-        self.start_env = env or {}
+        self.dir = tmp("x", name)
+        self.start_env = dict(env or {})
+        if SLOT:
+            for k, v in PORTS.items():
+                self.start_env.setdefault("SANDBOX_%s_PORT" % k, str(v + 1000 * SLOT))
         self.stop()         # by pid files: a leftover instance, then its files
         try:
             self.script("start", env=self.start_env)
@@ -222,7 +234,7 @@ class Robot:
         name = name[:20]
         Robot.created.append(self)
         self.sb = sb
-        self.dir = "/tmp/dsr-" + name
+        self.dir = tmp("r", name)
         shutil.rmtree(self.dir, ignore_errors=True)
         os.makedirs(self.dir)
         with open(os.path.join(self.dir, "password"), "w") as f:

@@ -9,7 +9,7 @@ import shutil
 import stat
 import subprocess
 
-from lib import ROOT, Robot, check, wait_until
+from lib import tmp, ROOT, Robot, check, wait_until
 
 BIN = os.path.join(ROOT, "disposisi")
 
@@ -101,7 +101,7 @@ def test_reload_on_sighup(sb):
     robot goes on with the rules it had."""
     import signal
     from lib import DOMAIN, application, subject_has
-    rdir = "/tmp/dsr-reload-rules"
+    rdir = tmp("r", "reload-rules")
     shutil.rmtree(rdir, ignore_errors=True)
     shutil.copytree(os.path.join(ROOT, "rules"), rdir)
     r = Robot(sb, "reload")

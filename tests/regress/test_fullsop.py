@@ -10,7 +10,7 @@ import re
 import time
 
 
-from lib import (DOMAIN, Robot, ams_notice, application, attach_scan, body_text, check,
+from lib import (tmp, DOMAIN, Robot, ams_notice, application, attach_scan, body_text, check,
                  reply_to, subject_has, wait_until)
 
 GMAIL = "budi.santoso@gmail.com"
@@ -250,7 +250,7 @@ def test_rules_edit_with_open_cases(sb):
     import shutil
     import signal
     from lib import ROOT
-    rdir = "/tmp/dsr-edit-rules"
+    rdir = tmp("r", "edit-rules")
     shutil.rmtree(rdir, ignore_errors=True)
     shutil.copytree(os.path.join(ROOT, "rules"), rdir)
     r = Robot(sb, "ruleedit")

@@ -14,7 +14,7 @@ import signal
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from lib import (DOMAIN, ROBOT, ROOT, Robot, application, body_text, check, reply_to,
+from lib import (tmp, DOMAIN, ROBOT, ROOT, Robot, application, body_text, check, reply_to,
                  subject_has, wait_until)
 
 
@@ -43,7 +43,7 @@ def vacation(orig, sender):
 
 
 def test_delegates_and_absence(sb):
-    rdir = "/tmp/dsr-people-rules"
+    rdir = tmp("r", "people-rules")
     shutil.rmtree(rdir, ignore_errors=True)
     shutil.copytree(os.path.join(ROOT, "rules"), rdir)
     with open(os.path.join(rdir, "plt.conf"), "w") as f:

@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 
-from lib import (DOMAIN, ROOT, Robot, application, check, reply_to, subject_has,
+from lib import (tmp, DOMAIN, ROOT, Robot, application, check, reply_to, subject_has,
                  wait_until)
 
 
@@ -26,7 +26,7 @@ def reminders(sb, user, ref, word):
 
 
 def test_reminders_and_escalation(sb):
-    rdir = "/tmp/dsr-timer-rules"
+    rdir = tmp("r", "timer-rules")
     shutil.rmtree(rdir, ignore_errors=True)
     shutil.copytree(os.path.join(ROOT, "rules"), rdir)
     with open(os.path.join(rdir, "libur-test.conf"), "w") as f:
@@ -137,7 +137,7 @@ sop uji "Kuorum uji" {
 
 def test_quorum_reminds_the_silent(sb):
     """A quorum step reminds only the members who have not answered."""
-    rdir = "/tmp/dsr-quorum-rules"
+    rdir = tmp("r", "quorum-rules")
     shutil.rmtree(rdir, ignore_errors=True)
     os.makedirs(rdir)
     for f in ("people.conf", "documents.conf", "notices.conf", "calendar.conf"):
