@@ -1,7 +1,7 @@
 # disposisi — see README.md. `make`, `make check`, `make check-asan`,
 # `make demo`, `make deps` (as root, Debian 12).
 
-PKGS	 = libetpan gmime-3.0 libcurl sqlite3 libpcre2-8 libcrypto libpsl
+PKGS	 = libetpan gmime-3.0 libcurl sqlite3 libpcre2-8 libcrypto libpsl libseccomp
 CC	?= cc
 CFLAGS	?= -O2 -g
 # Project flags stay even when CFLAGS is given on the command line.
@@ -19,7 +19,8 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/disposisi.c src/document.c src/handle-answer.c \
 	   src/handle-application.c src/handle-away.c src/handle-bounce.c \
 	   src/handle-followup.c src/handle-notice.c src/html.c src/imap.c src/intake.c \
-	   src/letter.c src/log.c src/mime.c src/notice.c src/outbox.c src/people.c \
+	   src/jail.c \
+	   src/letter.c src/log.c src/mime.c src/notice.c src/outbox.c src/parse.c src/people.c \
 	   src/re.c src/reply.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-lex.c \
 	   src/rules-parse.c src/screen.c src/smtp.c src/sniff.c \
 	   src/spool.c src/step-decision.c src/step-document.c \

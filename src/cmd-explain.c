@@ -10,7 +10,6 @@
 
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -170,10 +169,8 @@ explain_file(struct explain *ex, const char *file)
 	struct decision	 d = { 0 };
 	char		*cause = NULL, *why;
 
-	if (screen_raw(ex->ctx.conf, file, &cause) == -1 ||
-	    (m = mime_parse(file, ex->ctx.spool, ex->ctx.conf,
-	    &cause)) == NULL ||
-	    m->from_addr == NULL) {
+	if (parse_message(ex->ctx.conf, ex->ctx.spool, file, &m,
+	    &cause) != 0 || m->from_addr == NULL) {
 		xasprintf(&why, "unreadable: %s", m == NULL ? cause :
 		    "no sender address in From:");
 		if (ex->json)
@@ -196,28 +193,6 @@ explain_file(struct explain *ex, const char *file)
 	free(d.case_ref);
 	classify_clear(&rd);
 	mime_free(m);
-}
-
-/* Removes the scratch spool: its files and directories, two deep. */
-static void
-explain_rmtree(const char *dir, int depth)
-{
-	DIR		*dp;
-	struct dirent	*e;
-	char		*p;
-
-	if ((dp = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(dp)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		p = util_path(dir, e->d_name);
-		if (unlink(p) == -1 && errno == EISDIR && depth < 3)
-			explain_rmtree(p, depth + 1);
-		free(p);
-	}
-	closedir(dp);
-	rmdir(dir);
 }
 
 static int
@@ -295,7 +270,7 @@ cmd_explain(const struct cmd_entry *self, int argc, char **argv)
 		explain_file(&ex, argv[i]);
 	mime_shutdown();
 	spool_close(ex.ctx.spool);
-	explain_rmtree(ex.scratch, 0);
+	util_rmtree(ex.scratch);
 	store_close(ex.ctx.store);
 	ex.ctx.conf->hmac_secret = NULL;	/* static, not conf's */
 	rules_free(ex.ctx.rules);

@@ -96,7 +96,11 @@ cmd_ingest(const struct cmd_entry *self, int argc, char **argv)
 		goto fail;
 	/* A number for the message, as IMAP's UID would be. */
 	store_mailbox_get(ctx.store, INGEST_MAILBOX, &uv, &last);
-	intake_file(&ctx, INGEST_MAILBOX, 0, last + 1, path, sha);
+	if (intake_file(&ctx, INGEST_MAILBOX, 0, last + 1, path, sha) == -1) {
+		free(path);
+		xasprintf(&cause, "not taken; the MTA should try again");
+		goto fail;
+	}
 	free(path);
 	/* The robot sends what was queued; without one running, we do. */
 	if (!setup_wake(ctx.conf)) {

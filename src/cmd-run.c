@@ -170,6 +170,10 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 	if (smtp_init() == -1)
 		fatalx("libcurl initialisation failed");
 	mime_init();
+	if (parse_selftest(ctx.conf, ctx.spool, &cause) == -1) {
+		fprintf(stderr, "disposisi: %s\n", cause);
+		exit(EX_CONFIG_STATUS);
+	}
 	ctx.quit = (volatile int *)&quit;
 	ctx.term = (volatile int *)&term;
 	ctx.wake_fd = wake_pipe[0];

@@ -63,6 +63,9 @@ static const struct ckey conf_keys[] = {
 	    1024L * 1024 * 1024 },
 	{ "mime_max_depth",	C_INT,	O(mime_max_depth), 1, 100 },
 	{ "mime_max_parts",	C_INT,	O(mime_max_parts), 1, 10000 },
+	{ "parse_memory_max",	C_INT,	O(parse_memory_max), 64, 65536 },
+	{ "parse_timeout",	C_INT,	O(parse_timeout), 1, 3600 },
+	{ "parse_user",		C_STR,	O(parse_user), 0, 0 },
 	{ "reply_plus_address",	C_BOOL,	O(reply_plus_address), 0, 0 },
 	{ "robot_address",	C_STR,	O(robot_address), 0, 0 },
 	{ "robot_name",		C_STR,	O(robot_name), 0, 0 },
@@ -255,6 +258,9 @@ conf_defaults(struct conf *c)
 	c->header_max_size = 256 * 1024;
 	c->mime_max_depth = 20;
 	c->mime_max_parts = 100;
+	c->parse_user = xstrdup("nobody");
+	c->parse_timeout = 60;
+	c->parse_memory_max = 1024;
 }
 
 /* What a checkout's explain uses when the config does not say. */

@@ -11,6 +11,8 @@
 #ifndef DISPOSISI_H
 #define DISPOSISI_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -85,6 +87,9 @@ struct conf {
 	int		 header_max_size;
 	int		 mime_max_depth;
 	int		 mime_max_parts;
+	char		*parse_user;		/* the parser child's, if root */
+	int		 parse_timeout;		/* seconds per message */
+	int		 parse_memory_max;	/* MiB of address space */
 	int		 log_level;
 	int		 log_syslog;
 };
@@ -119,6 +124,7 @@ int		 util_addr_eq(const char *, const char *);
 char		*util_read_file(const char *, size_t, size_t *, char **);
 int		 util_write_file(const char *, const void *, size_t, int, char **);
 int		 util_mkdirs(const char *, int, char **);
+void		 util_rmtree(const char *);
 char		*util_path(const char *, const char *);
 void		 util_time_wib(time_t, char *, size_t);
 int		 util_year_wib(time_t);
@@ -209,13 +215,31 @@ struct mail_out {
 };
 void		 mime_init(void);
 void		 mime_shutdown(void);
-struct msg	*mime_parse(const char *, struct spool *, const struct conf *,
-		     char **);
-
-/* screen.c */
-int		 screen_raw(const struct conf *, const char *, char **);
+int		 mime_parse(int, struct spool *, const struct conf *,
+		     struct msg **, char **);
 void		 mime_free(struct msg *);
 int		 mime_build(const struct mail_out *, const char *, char **);
+
+/* screen.c */
+int		 screen_raw(const struct conf *, int, char **);
+
+/* parse.c */
+#define PARSE_ARGV0	"disposisi-parser"
+int		 parse_message(const struct conf *, struct spool *, const char *,
+		     struct msg **, char **);
+int		 parse_child(int, char **);
+int		 parse_selftest(const struct conf *, struct spool *, char **);
+
+/* jail.c */
+struct jail {
+	const char	*user;		/* become this user if root */
+	long		 cpu_seconds;
+	size_t		 file_max;	/* bytes per file written */
+	size_t		 memory_max;	/* bytes of address space */
+};
+int		 jail_enter(const struct jail *, char **);
+void		 jail_ids(const struct jail *, uid_t *, gid_t *);
+int		 jail_landlock_abi(void);
 
 /* auth.c */
 enum auth_verdict {

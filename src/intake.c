@@ -151,17 +151,18 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 	free(tmp);
 	if (path == NULL)
 		fatalx("spool: %s", cause);
-	intake_file(ctx, mbox, uidvalidity, uid, path, sha);
+	r = intake_file(ctx, mbox, uidvalidity, uid, path, sha);
 	free(path);
-	return (0);
+	return (r == -1 ? 1 : 0);	/* not taken: at the next sync */
 }
 
 /*
  * Handles one message already in the spool (path, its SHA-256), from the
  * mailbox at uid or, with `disposisi ingest`, from an MTA's pipe: the
  * same path either way. Every problem with the message ends recorded and
- * set aside; a database that fails is fatal (the message stays where it
- * came from, to be taken again). Returns 0.
+ * set aside. Returns 0, or -1 when this machine failed (a full disk): the
+ * message is not recorded and stays where it came from, to be taken
+ * again.
  */
 int
 intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
@@ -171,6 +172,7 @@ intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 	struct msg	*m = NULL;
 	char		*cause = NULL, *why = NULL;
 	int64_t		 id;
+	int		 r;
 
 	if (store_inbound_seen(ctx->store, mbox, uidvalidity, uid, sha)) {
 		log_info("message %u: handled before (same content), not again",
@@ -180,8 +182,14 @@ intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 		    "same bytes handled before");
 		return (0);
 	}
-	if (screen_raw(ctx->conf, path, &cause) == -1 ||
-	    (m = mime_parse(path, ctx->spool, ctx->conf, &cause)) == NULL) {
+	if ((r = parse_message(ctx->conf, ctx->spool, path, &m,
+	    &cause)) == -1) {
+		/* This machine failed (a full disk): keep it, try later. */
+		log_warnx("message %u not taken: %s", uid, cause);
+		free(cause);
+		return (-1);
+	}
+	if (r == 1) {
 		xasprintf(&why, "unreadable MIME: %s (kept as %s)", cause,
 		    path);
 		intake_reject(ctx, mbox, uidvalidity, uid, sha, NULL, "malformed",

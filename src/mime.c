@@ -183,6 +183,7 @@ mime_filename(const char *name, size_t n)
 	return (r);
 }
 
+/* Writes one part into the spool: 0, 1 (the part is bad), -1 (this machine). */
 static int
 mime_save_part(GMimePart *part, struct spool *sp, struct msg *m,
     char **cause)
@@ -193,7 +194,7 @@ mime_save_part(GMimePart *part, struct spool *sp, struct msg *m,
 	struct attachment	*a;
 	char			*tmp, *path, *type;
 	gint64			 len;
-	int			 fd;
+	int			 fd, e;
 
 	if ((dw = g_mime_part_get_content(part)) == NULL)
 		return (0);
@@ -205,13 +206,24 @@ mime_save_part(GMimePart *part, struct spool *sp, struct msg *m,
 		return (-1);
 	}
 	out = g_mime_stream_fs_new(fd);
+	errno = 0;
 	len = g_mime_data_wrapper_write_to_stream(dw, out);
 	if (len == -1 || g_mime_stream_flush(out) == -1) {
+		/* A full disk is this machine's fault, not the sender's. */
+		e = errno;
 		g_object_unref(out);
 		unlink(tmp);
-		xasprintf(cause, "cannot decode attachment");
 		free(tmp);
-		return (-1);
+		if (e == EFBIG)
+			xasprintf(cause, "an attachment larger than the message"
+			    " limit");
+		else if (e != 0 && e != EINVAL && e != EILSEQ) {
+			xasprintf(cause, "writing an attachment: %s",
+			    strerror(e));
+			return (-1);
+		} else
+			xasprintf(cause, "cannot decode attachment");
+		return (1);
 	}
 	g_object_unref(out);
 	m->att = xreallocarray(m->att, m->natt + 1, sizeof *m->att);
@@ -267,10 +279,9 @@ mime_walk(GMimeMessage *gm, struct spool *sp, struct msg *m, char **cause)
 			html = GMIME_TEXT_PART(o);
 		else if (inline_text)
 			continue;	/* other alternatives of the text */
-		else if (mime_save_part(GMIME_PART(o), sp, m, cause) == -1) {
-			rv = -1;
+		else if ((rv = mime_save_part(GMIME_PART(o), sp, m,
+		    cause)) != 0)
 			break;
-		}
 	} while (g_mime_part_iter_next(it));
 	g_mime_part_iter_free(it);
 	if (plain != NULL) {
@@ -311,7 +322,7 @@ mime_shape(GMimeMessage *gm, const struct conf *c, char **cause)
 		if (++parts > c->mime_max_parts) {
 			xasprintf(cause, "more than mime_max_parts (%d) MIME"
 			    " parts", c->mime_max_parts);
-			rv = -1;
+			rv = 1;
 			break;
 		}
 		path = g_mime_part_iter_get_path(it);
@@ -321,7 +332,7 @@ mime_shape(GMimeMessage *gm, const struct conf *c, char **cause)
 		if (depth > c->mime_max_depth) {
 			xasprintf(cause, "MIME nested deeper than mime_max_depth"
 			    " (%d)", c->mime_max_depth);
-			rv = -1;
+			rv = 1;
 			break;
 		}
 	} while (g_mime_part_iter_next(it));
@@ -352,8 +363,13 @@ mime_flaw(gint64 off, GMimeParserWarning w, const gchar *item, gpointer arg)
 		    " offset %lld", (long long)off);
 }
 
-struct msg *
-mime_parse(const char *path, struct spool *sp, const struct conf *c,
+/*
+ * Parses the message open on fd (left open) into *mp, its attachments
+ * into sp. Returns 0; 1 if the message cannot be read (*cause); -1 if
+ * this machine failed, a full disk say (*cause).
+ */
+int
+mime_parse(int fd, struct spool *sp, const struct conf *c, struct msg **mp,
     char **cause)
 {
 	GMimeStream		*st;
@@ -372,12 +388,11 @@ mime_parse(const char *path, struct spool *sp, const struct conf *c,
 	static const char	*rcpt_hdrs[] = { "Delivered-To",
 	    "X-Original-To", "Envelope-To", "X-Envelope-To" };
 	size_t			 i;
-	int			 j;
+	int			 j, rv;
 
-	if ((st = g_mime_stream_fs_open(path, O_RDONLY, 0, NULL)) == NULL) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return (NULL);
-	}
+	*mp = NULL;
+	st = g_mime_stream_fs_new(fd);
+	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(st), FALSE);
 	p = g_mime_parser_new_with_stream(st);
 	g_object_unref(st);
 	po = g_mime_parser_options_new();
@@ -392,11 +407,10 @@ mime_parse(const char *path, struct spool *sp, const struct conf *c,
 			xasprintf(cause, "not a MIME message");
 		if (gm != NULL)
 			g_object_unref(gm);
-		return (NULL);
+		return (1);
 	}
 	o = GMIME_OBJECT(gm);
 	m = xcalloc(1, sizeof *m);
-	m->path = xstrdup(path);
 	m->message_id = mime_dup(g_mime_message_get_message_id(gm));
 	m->subject = mime_dup(g_mime_message_get_subject(gm));
 	from = g_mime_message_get_from(gm);
@@ -469,14 +483,15 @@ mime_parse(const char *path, struct spool *sp, const struct conf *c,
 	}
 	if ((dt = g_mime_message_get_date(gm)) != NULL)
 		m->date = (time_t)g_date_time_to_unix(dt);
-	if (mime_shape(gm, c, cause) == -1 ||
-	    mime_walk(gm, sp, m, cause) == -1) {
+	if ((rv = mime_shape(gm, c, cause)) != 0 ||
+	    (rv = mime_walk(gm, sp, m, cause)) != 0) {
 		g_object_unref(gm);
 		mime_free(m);
-		return (NULL);
+		return (rv);
 	}
 	g_object_unref(gm);
-	return (m);
+	*mp = m;
+	return (0);
 }
 
 void

@@ -15,21 +15,27 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "disposisi.h"
 
-/* 0 if the raw message at path may be parsed, else -1 with *why. */
+/*
+ * 0 if the raw message open on fd (left open, read from where it is) may
+ * be parsed; 1 with *why if not; -1 with *why if it cannot be read.
+ */
 int
-screen_raw(const struct conf *c, const char *path, char **why)
+screen_raw(const struct conf *c, int fd, char **why)
 {
 	FILE	*f;
 	size_t	 off = 0, line = 0, head = 0, col = 0, dashes = 0, max;
-	int	 ch, prev = 0, in_head = 1, rv = -1;
+	int	 ch, prev = 0, in_head = 1, rv = 1, dupfd;
 
 	max = 4 * (size_t)c->mime_max_parts + 100;
 
-	if ((f = fopen(path, "rb")) == NULL) {
-		xasprintf(why, "%s: %s", path, strerror(errno));
+	if ((dupfd = dup(fd)) == -1 || (f = fdopen(dupfd, "rb")) == NULL) {
+		xasprintf(why, "screen: %s", strerror(errno));
+		if (dupfd != -1)
+			close(dupfd);
 		return (-1);
 	}
 	for (; (ch = getc_unlocked(f)) != EOF; off++, prev = ch) {
@@ -67,9 +73,10 @@ screen_raw(const struct conf *c, const char *path, char **why)
 			goto out;
 		}
 	}
-	if (ferror(f))
-		xasprintf(why, "%s: %s", path, strerror(errno));
-	else if (prev == '\r')
+	if (ferror(f)) {
+		xasprintf(why, "reading the message: %s", strerror(errno));
+		rv = -1;
+	} else if (prev == '\r')
 		xasprintf(why, "a CR without LF at offset %zu", off - 1);
 	else
 		rv = 0;

@@ -80,8 +80,9 @@ spool_open(const char *dir, char **cause)
 }
 
 /*
- * Removes what a killed process left in tmp/: never named by the
- * database, so never needed. Call only while holding the robot's lock.
+ * Removes what a killed process left in tmp/ (files, and a parser's work
+ * directories): never named by the database, so never needed. Call only
+ * while holding the robot's lock.
  */
 void
 spool_clean(struct spool *sp)
@@ -102,6 +103,10 @@ spool_clean(struct spool *sp)
 		p = util_path(dir, e->d_name);
 		if (unlink(p) == 0)
 			n++;
+		else if (errno == EISDIR) {
+			util_rmtree(p);
+			n++;
+		}
 		free(p);
 	}
 	closedir(d);

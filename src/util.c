@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -151,6 +152,34 @@ util_write_file(const char *path, const void *data, size_t len, int mode,
 	}
 	free(tmp);
 	return (0);
+}
+
+static void
+util_rmtree_at(const char *dir, int depth)
+{
+	DIR		*dp;
+	struct dirent	*e;
+	char		*p;
+
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(dp)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		p = util_path(dir, e->d_name);
+		if (unlink(p) == -1 && errno == EISDIR && depth < 3)
+			util_rmtree_at(p, depth + 1);
+		free(p);
+	}
+	closedir(dp);
+	rmdir(dir);
+}
+
+/* Removes a scratch directory the robot made: files and dirs, 3 deep. */
+void
+util_rmtree(const char *dir)
+{
+	util_rmtree_at(dir, 0);
 }
 
 int

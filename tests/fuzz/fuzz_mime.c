@@ -6,6 +6,7 @@
  * auth_check. Build and run: make fuzz (clang), from the checkout.
  */
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +25,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	static struct conf	 conf;
 	static struct rules	*rules;
 	struct ctx		 ctx = { .conf = &conf };
-	struct msg		*m;
+	struct msg		*m = NULL;
 	struct reading		 rd;
 	char			*cause = NULL, *why = NULL;
 	FILE			*f;
+	int			 fd;
 
 	if (sp == NULL) {
 		mime_init();
@@ -45,7 +47,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		abort();
 	fwrite(data, 1, len, f);
 	fclose(f);
-	if ((m = mime_parse(path, sp, NULL, &cause)) != NULL) {
+	if ((fd = open(path, O_RDONLY)) == -1)
+		abort();
+	if (mime_parse(fd, sp, NULL, &m, &cause) == 0) {
 		if (m->from_addr != NULL) {
 			classify_read(&ctx, m, &rd);
 			classify_clear(&rd);
@@ -54,6 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		}
 		mime_free(m);
 	}
+	close(fd);
 	free(cause);
 	return (0);
 }

@@ -272,10 +272,11 @@ hmac_secret_file = hmac.key
            robot=ROBOT, dom=DOMAIN, root=ROOT, extra=extra))
         self.proc = None
 
-    def start(self, clock=None):
+    def start(self, clock=None, env=None):
         """clock: the epoch time the robot takes for now at start (it
-        runs on from there); tests set time instead of sleeping."""
-        env = dict(os.environ)
+        runs on from there); tests set time instead of sleeping. env:
+        more environment for the robot."""
+        env = dict(os.environ, **(env or {}))
         env.pop("DISPOSISI_CLOCK_OFFSET", None)
         if clock is not None:
             env["DISPOSISI_CLOCK_OFFSET"] = str(int(clock - time.time()))

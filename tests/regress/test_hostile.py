@@ -205,3 +205,41 @@ def test_limits_before_work(sb):
     check(r.scalar("SELECT count(*) FROM inbound WHERE note LIKE '%NUL byte%'") == 1,
           "refused for its NUL byte")
     check(r.alive(), "robot running")
+
+
+def test_parser_child_confined(sb):
+    """The parser runs in a confined child: one that reaches for the
+    database or the network dies, one that crashes or hangs costs only its
+    message, quarantined with the reason; the robot goes on."""
+    r = Robot(sb, "jail", extra="parse_timeout = 2")
+    faults = [({"DISPOSISI_PARSER_FAULT": "escape", "DISPOSISI_PARSER_FAULT_FILE": r.db},
+               "signal 31"),
+              ({"DISPOSISI_PARSER_FAULT": "crash"}, "signal 6"),
+              ({"DISPOSISI_PARSER_FAULT": "hang"}, "parse_timeout")]
+    for i, (env, why) in enumerate(faults):
+        r.start(env=env)
+        sb.send(application("budi@" + DOMAIN, subject="Permohonan %d" % i))
+        wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1")
+                   == i + 1, "message %d recorded and moved" % i)
+        note = r.scalar("SELECT note FROM inbound ORDER BY id DESC LIMIT 1")
+        check(why in note, "quarantined for its parser: %s" % note)
+        check(r.alive(), "robot survived a parser that %s" % env["DISPOSISI_PARSER_FAULT"])
+        r.stop()
+    check(sb.count("tte", "Quarantine") == len(faults), "each one quarantined")
+    check(r.scalar("SELECT count(*) FROM cases") == 0, "none acted on")
+    r.start()
+    sb.send(application("siti@" + DOMAIN, name="Siti"))
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="a good application afterwards")
+    tmp = os.path.join(r.dir, "spool", "tmp")
+    check(os.listdir(tmp) == [], "no work directory left: %s" % os.listdir(tmp))
+
+
+def test_parser_that_cannot_run_stops_the_start(sb):
+    """A parser child that cannot confine itself would fail every message:
+    the robot says so at start and exits 78 (config) instead."""
+    r = Robot(sb, "jailfail", extra="parse_user = no-such-user").start()
+    rc = r.proc.wait(timeout=30)
+    check(rc == 78, "exit status 78: %s" % rc)
+    check("the parser child cannot run here" in r.logtext() and "no-such-user" in r.logtext(),
+          "the reason logged")
+    check(sb.count("tte", "Quarantine") == 0, "nothing taken")
