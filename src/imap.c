@@ -298,12 +298,15 @@ imap_sink_write(int type, struct mailimap_msg_att_body_section *sec,
 	(void)sec;
 	if (type != MAILIMAP_MSG_ATT_BODY_SECTION)
 		return (false);
-	while (len > 0) {
+	/*
+	 * A failed write (a full disk) reads the rest of the literal into
+	 * nothing: the session stays usable while the message waits.
+	 */
+	while (len > 0 && sk->error == 0) {
 		if ((n = write(sk->fd, bytes, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			sk->error = errno;
-			return (false);	/* aborts the FETCH; we reconnect */
+			if (errno != EINTR)
+				sk->error = errno;
+			continue;
 		}
 		bytes += n;
 		len -= (size_t)n;
@@ -316,6 +319,7 @@ imap_sink_write(int type, struct mailimap_msg_att_body_section *sec,
  * Fetches one message into path. Returns 0 when fetched, 1 when it is
  * larger than max (not fetched; *size_r says how large), 2 when the UID
  * no longer exists, 3 when the server refused (NO; the session is fine),
+ * 4 when it could not be stored here (a full disk; the session is fine),
  * -1 when the session broke.
  */
 int
@@ -363,7 +367,7 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		mailimap_fetch_type_free(ft);
 		mailimap_set_free(set);
-		return (-1);
+		return (4);
 	}
 	mailimap_set_msg_body_handler(im->s, imap_sink_write, &sk);
 	res = NULL;
@@ -371,13 +375,10 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 	mailimap_set_msg_body_handler(im->s, NULL, NULL);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR || sk.error != 0) {
-		if (sk.error != 0)
-			xasprintf(cause, "%s: %s", path, strerror(sk.error));
-		else
-			imap_cause(im, "UID FETCH (BODY.PEEK[])", r, cause);
+	if (r != MAILIMAP_NO_ERROR) {
+		imap_cause(im, "UID FETCH (BODY.PEEK[])", r, cause);
 		close(sk.fd);
-		return (sk.error == 0 && !imap_broken(r) ? 3 : -1);
+		return (imap_broken(r) ? -1 : 3);
 	}
 	item = imap_att(res, MAILIMAP_MSG_ATT_BODY_SECTION);
 	if (item == NULL) {
@@ -392,11 +393,14 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 		    sec->sec_body_part, sec->sec_length, &sk);
 	*size_r = sk.len;
 	mailimap_fetch_list_free(res);
-	if (sk.error == 0 && fsync(sk.fd) == 0 && close(sk.fd) == 0)
+	if (sk.error == 0 && fsync(sk.fd) == -1)
+		sk.error = errno;
+	if (close(sk.fd) == -1 && sk.error == 0)
+		sk.error = errno;
+	if (sk.error == 0)
 		return (0);
-	xasprintf(cause, "%s: %s", path, strerror(sk.error ? sk.error :
-	    errno));
-	return (-1);
+	xasprintf(cause, "storing it in %s: %s", path, strerror(sk.error));
+	return (4);
 }
 
 static int

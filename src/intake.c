@@ -13,6 +13,9 @@
  * their digest.
  */
 
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -39,35 +42,94 @@ intake_sleep(struct ctx *ctx, int seconds)
 }
 
 /*
+ * Since when this machine keeps failing (a full disk, a database that
+ * cannot be written): mail is not taken meanwhile and stays in INBOX.
+ */
+static time_t	 intake_stalled;
+
+/* Says once that mail waits for this machine; returns -1 for the caller. */
+static int
+intake_stall(const struct ctx *ctx, uint32_t uid, const char *why)
+{
+	if (intake_stalled == 0) {
+		intake_stalled = time(NULL);
+		log_warnx("not taking mail: %s; message %u and those after it"
+		    " stay in %s, tried again every minute", why, uid,
+		    ctx->conf->imap_mailbox);
+	} else
+		log_debug("still not taking mail: %s", why);
+	return (-1);
+}
+
+static void
+intake_resume(void)
+{
+	if (intake_stalled != 0)
+		log_info("taking mail again after %lld s",
+		    (long long)(time(NULL) - intake_stalled));
+	intake_stalled = 0;
+}
+
+/* Whether a failure while handling the message at path is the disk's. */
+static int
+intake_disk_low(const struct ctx *ctx, const char *path)
+{
+	struct statvfs	 vs;
+	struct stat	 sb;
+	unsigned long long need = 1 << 20;
+	const char	*dirs[2] = { ctx->conf->spool_dir, ctx->conf->database };
+	size_t		 i;
+
+	if (stat(path, &sb) == 0)
+		need += 2 * (unsigned long long)sb.st_size;
+	for (i = 0; i < 2; i++)
+		if (statvfs(dirs[i], &vs) == 0 &&
+		    (unsigned long long)vs.f_bavail * vs.f_frsize < need)
+			return (1);
+	return (0);
+}
+
+/*
  * Records a message that is not handed to the workflow (unreadable, too
  * big, the same bytes again) and where it goes, in one transaction.
+ * Returns -1 if the database cannot be written: the message stays.
  */
-static int64_t
+static int
 intake_record(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
     uint32_t uid, const char *sha, const struct msg *m, const char *kind,
     const char *folder, const char *why)
 {
 	int64_t		 id;
+	char		*err;
+	int		 rv;
 
 	if (store_begin_wait(ctx->store, ctx->term) == -1)
-		fatalx("message %u not recorded; it is taken again", uid);
+		return (intake_stall(ctx, uid, "the database is not free"));
 	id = store_inbound_add(ctx->store, mbox, uidvalidity, uid, sha, m);
-	if (id == -1 || store_inbound_set(ctx->store, id, kind, folder, why,
-	    NULL) == -1 || store_mailbox_set(ctx->store, mbox, uidvalidity,
-	    uid) == -1 || store_commit(ctx->store) == -1)
-		fatalx("cannot record message %u", uid);
-	return (id);
+	if (id != -1 && store_inbound_set(ctx->store, id, kind, folder, why,
+	    NULL) == 0 && store_mailbox_set(ctx->store, mbox, uidvalidity,
+	    uid) == 0 && store_commit(ctx->store) == 0) {
+		intake_resume();
+		return (0);
+	}
+	err = store_error(ctx->store);
+	store_rollback(ctx->store);
+	rv = intake_stall(ctx, uid, err);
+	free(err);
+	return (rv);
 }
 
 /* Records a message the pipeline cannot read and quarantines it. */
-static int64_t
+static int
 intake_reject(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
     uint32_t uid, const char *sha, const struct msg *m, const char *kind,
     const char *why)
 {
+	if (intake_record(ctx, mbox, uidvalidity, uid, sha, m, kind,
+	    ctx->conf->imap_quarantine, why) == -1)
+		return (-1);
 	log_warnx("message %u quarantined: %s", uid, why);
-	return (intake_record(ctx, mbox, uidvalidity, uid, sha, m, kind,
-	    ctx->conf->imap_quarantine, why));
+	return (0);
 }
 
 /*
@@ -93,8 +155,9 @@ intake_refused(uint64_t key)
 
 /*
  * Handles one message. Returns -1 only when the IMAP session broke, 1 to
- * stop this sync and try again at the next; every problem with the
- * message itself ends in Quarantine, recorded.
+ * stop this sync and try again at the next (also when this machine
+ * failed: the message stays in INBOX); every problem with the message
+ * itself ends in Quarantine, recorded.
  */
 static int
 intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
@@ -109,6 +172,13 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 	tmp = spool_tmp_path(ctx->spool);
 	r = imap_fetch(im, uid, tmp, ctx->conf->max_message_size, &size,
 	    &cause);
+	if (r == 4) {		/* not stored here: this machine's fault */
+		unlink(tmp);
+		free(tmp);
+		intake_stall(ctx, uid, cause);
+		free(cause);
+		return (1);
+	}
 	if ((r == 3 || r == -1) && intake_refused(uid) >= FETCH_TRIES) {
 		/*
 		 * The same message failed every time (Dovecot even drops the
@@ -120,10 +190,10 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 		unlink(tmp);
 		free(tmp);
 		free(cause);
-		intake_reject(ctx, mbox, uidvalidity, uid, NULL, NULL, "unfetchable",
-		    why);
+		r = intake_reject(ctx, mbox, uidvalidity, uid, NULL, NULL,
+		    "unfetchable", why) == -1 ? 1 : r;
 		free(why);
-		return (r == -1 ? -1 : 0);	/* -1: move it on a new session */
+		return (r == -1 ? -1 : r == 1);	/* -1: move it on a new session */
 	}
 	if (r == 3 || r == -1) {
 		/* Maybe for a moment: reconnect (-1) or try at the next sync. */
@@ -142,18 +212,80 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 		xasprintf(&why, "message of %zu bytes exceeds max_message_size"
 		    " %zu; left untouched in the quarantine folder", size,
 		    ctx->conf->max_message_size);
-		intake_reject(ctx, mbox, uidvalidity, uid, NULL, NULL, "too-large",
-		    why);
+		r = intake_reject(ctx, mbox, uidvalidity, uid, NULL, NULL,
+		    "too-large", why);
 		free(why);
-		return (0);
+		return (r == -1);
 	}
 	path = spool_commit(ctx->spool, tmp, "raw", sha, &cause);
 	free(tmp);
-	if (path == NULL)
-		fatalx("spool: %s", cause);
+	if (path == NULL) {
+		intake_stall(ctx, uid, cause);
+		free(cause);
+		return (1);
+	}
 	r = intake_file(ctx, mbox, uidvalidity, uid, path, sha);
 	free(path);
-	return (r == -1 ? 1 : 0);	/* not taken: at the next sync */
+	return (r == -1);	/* not taken: at the next sync */
+}
+
+/* Quarantines the message for why, or keeps it if that cannot be recorded. */
+static int
+intake_refuse(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
+    uint32_t uid, const char *sha, const struct msg *m, const char *kind,
+    char *why)
+{
+	int	 rv;
+
+	rv = intake_reject(ctx, mbox, uidvalidity, uid, sha, m, kind, why);
+	free(why);
+	return (rv);
+}
+
+/* Handles a parsed message in one transaction; -1: this machine failed. */
+static int
+intake_handle(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
+    uint32_t uid, const char *sha, struct msg *m)
+{
+	struct decision	 d = { 0 };
+	char		*cause = NULL, *why;
+	int64_t		 id;
+	int		 rv = 0;
+
+	if (store_begin_wait(ctx->store, ctx->term) == -1)
+		return (intake_stall(ctx, uid, "the database is not free"));
+	if ((id = store_inbound_add(ctx->store, mbox, uidvalidity, uid, sha,
+	    m)) == -1)
+		goto trouble;
+	if (workflow_handle(ctx, m, id, &d, &cause) == -1) {
+		store_rollback(ctx->store);
+		if (intake_disk_low(ctx, m->path)) {
+			rv = intake_stall(ctx, uid, cause);
+			goto out;
+		}
+		/* Keep the mail, say why; an admin fixes rules or templates. */
+		xasprintf(&why, "could not be handled: %s", cause);
+		rv = intake_refuse(ctx, mbox, uidvalidity, uid, sha, m, "error",
+		    why);
+		goto out;
+	}
+	if (store_inbound_set(ctx->store, id, d.kind, d.folder, d.note,
+	    d.case_ref) == -1 || store_mailbox_set(ctx->store, mbox,
+	    uidvalidity, uid) == -1 || store_commit(ctx->store) == -1)
+		goto trouble;
+	intake_resume();
+	log_info("%s: message %u from %s: %s -> %s", d.case_ref ? d.case_ref :
+	    "-", uid, m->from_addr, d.note ? d.note : d.kind, d.folder);
+	goto out;
+trouble:
+	cause = store_error(ctx->store);
+	store_rollback(ctx->store);
+	rv = intake_stall(ctx, uid, cause);
+out:
+	free(cause);
+	free(d.note);
+	free(d.case_ref);
+	return (rv);
 }
 
 /*
@@ -168,66 +300,35 @@ int
 intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
     uint32_t uid, const char *path, const char *sha)
 {
-	struct decision	 d = { 0 };
 	struct msg	*m = NULL;
-	char		*cause = NULL, *why = NULL;
-	int64_t		 id;
+	char		*cause = NULL, *why;
 	int		 r;
 
 	if (store_inbound_seen(ctx->store, mbox, uidvalidity, uid, sha)) {
 		log_info("message %u: handled before (same content), not again",
 		    uid);
-		intake_record(ctx, mbox, uidvalidity, uid, NULL, NULL,
+		return (intake_record(ctx, mbox, uidvalidity, uid, NULL, NULL,
 		    "duplicate", ctx->conf->imap_processed,
-		    "same bytes handled before");
-		return (0);
+		    "same bytes handled before"));
 	}
-	if ((r = parse_message(ctx->conf, ctx->spool, path, &m,
-	    &cause)) == -1) {
-		/* This machine failed (a full disk): keep it, try later. */
-		log_warnx("message %u not taken: %s", uid, cause);
-		free(cause);
-		return (-1);
-	}
-	if (r == 1) {
+	r = parse_message(ctx->conf, ctx->spool, path, &m, &cause);
+	if (r == -1)
+		r = intake_stall(ctx, uid, cause);
+	else if (r == 1) {
 		xasprintf(&why, "unreadable MIME: %s (kept as %s)", cause,
 		    path);
-		intake_reject(ctx, mbox, uidvalidity, uid, sha, NULL, "malformed",
-		    why);
-		goto out;
-	}
-	if (m->from_addr == NULL) {
+		r = intake_refuse(ctx, mbox, uidvalidity, uid, sha, NULL,
+		    "malformed", why);
+	} else if (m->from_addr == NULL) {
 		xasprintf(&why, "no sender address in From: (kept as %s)",
 		    path);
-		intake_reject(ctx, mbox, uidvalidity, uid, sha, m, "malformed", why);
-		goto out;
-	}
-	if (store_begin_wait(ctx->store, ctx->term) == -1)
-		fatalx("message %u not recorded; it is taken again", uid);
-	if ((id = store_inbound_add(ctx->store, mbox, uidvalidity, uid, sha,
-	    m)) == -1)
-		fatalx("cannot record message %u", uid);
-	if (workflow_handle(ctx, m, id, &d, &cause) == -1) {
-		/* Keep the mail, say why; an admin fixes rules or templates. */
-		store_rollback(ctx->store);
-		xasprintf(&why, "could not be handled: %s", cause);
-		intake_reject(ctx, mbox, uidvalidity, uid, sha, m, "error", why);
-		goto out;
-	}
-	if (store_inbound_set(ctx->store, id, d.kind, d.folder, d.note,
-	    d.case_ref) == -1 || store_mailbox_set(ctx->store, mbox,
-	    uidvalidity, uid) == -1 || store_commit(ctx->store) == -1)
-		fatalx("cannot commit message %u", uid);
-	log_info("%s: message %u from %s: %s -> %s", d.case_ref ? d.case_ref :
-	    "-", uid, m->from_addr, d.note ? d.note : d.kind, d.folder);
-	why = NULL;
-out:
-	free(why);
+		r = intake_refuse(ctx, mbox, uidvalidity, uid, sha, m,
+		    "malformed", why);
+	} else
+		r = intake_handle(ctx, mbox, uidvalidity, uid, sha, m);
 	free(cause);
-	free(d.note);
-	free(d.case_ref);
 	mime_free(m);
-	return (0);
+	return (r);
 }
 
 /* Flags and moves what the database says is handled but still in INBOX. */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "disposisi.h"
 
@@ -133,6 +134,87 @@ outbox_clock(struct ctx *ctx, time_t now)
 		    (long)ctx->conf->smtp_retry_max);
 }
 
+/* Writes the result of one send into the open transaction. */
+static int
+outbox_result(struct ctx *ctx, const struct outbox_row *row, int rv,
+    int code, const char *cause)
+{
+	switch (rv) {
+	case SMTP_OK:
+		return (store_outbox_result(ctx->store, row->id, "sent", code,
+		    NULL, clock_now()));
+	case SMTP_TEMPFAIL:
+		return (store_outbox_result(ctx->store, row->id, "queued",
+		    code, cause, clock_now() + outbox_backoff(ctx->conf,
+		    row->attempts)));
+	default:
+		if (store_outbox_result(ctx->store, row->id, "failed", code,
+		    cause, clock_now()) == -1)
+			return (-1);
+		outbox_report(ctx, row, code, cause);
+		return (0);
+	}
+}
+
+static void
+outbox_said(const struct outbox_row *row, int rv, const char *cause)
+{
+	const char	*ref = row->case_ref ? row->case_ref : "-";
+
+	if (rv == SMTP_OK)
+		log_info("%s: sent mail %lld to %s <%s>", ref,
+		    (long long)row->id, row->rcpt, row->message_id);
+	else if (rv == SMTP_TEMPFAIL)
+		log_warnx("%s: mail %lld to %s deferred (attempt %d): %s", ref,
+		    (long long)row->id, row->rcpt, row->attempts + 1, cause);
+	else
+		log_warnx("%s: mail %lld to %s refused: %s", ref,
+		    (long long)row->id, row->rcpt, cause);
+}
+
+/*
+ * Records what the server said about one mail. A mail that went out is
+ * recorded however long it takes (a lock held elsewhere, a full disk),
+ * or it would go out again at the next start; only SIGTERM gives up.
+ */
+static int
+outbox_record(struct ctx *ctx, const struct outbox_row *row, int rv,
+    int code, const char *cause)
+{
+	time_t	 since = 0;
+	char	*err;
+	int	 pause = 1;
+
+	for (;;) {
+		if (store_begin_wait(ctx->store, ctx->term) == -1)
+			break;
+		if (outbox_result(ctx, row, rv, code, cause) == 0 &&
+		    store_commit(ctx->store) == 0) {
+			if (since != 0)
+				log_info("outbox: recorded again after %lld s",
+				    (long long)(time(NULL) - since));
+			outbox_said(row, rv, cause);
+			return (0);
+		}
+		err = store_error(ctx->store);
+		store_rollback(ctx->store);
+		if (since == 0) {
+			since = time(NULL);
+			log_warnx("outbox: cannot record mail %lld: %s; trying"
+			    " again until it can", (long long)row->id, err);
+		}
+		free(err);
+		if (*ctx->term)
+			break;
+		sleep(pause);
+		pause = pause < 30 ? pause * 2 : 30;
+	}
+	log_warnx("%s: mail %lld to %s: result not recorded; it may be sent"
+	    " once more", row->case_ref ? row->case_ref : "-",
+	    (long long)row->id, row->rcpt);
+	return (-1);
+}
+
 /* Sends every due row. Returns the number sent. */
 int
 outbox_drain(struct ctx *ctx)
@@ -153,48 +235,12 @@ outbox_drain(struct ctx *ctx)
 		outbox_return_path(ctx->conf, rows[i].id, from, sizeof from);
 		rv = smtp_send(sm, ctx->conf, from, rows[i].rcpt, rows[i].path,
 		    &code, &cause);
-		/*
-		 * The mail went out: its result is recorded however long the
-		 * lock takes, or it would go out again at the next start.
-		 */
-		if (store_begin_wait(ctx->store, ctx->term) == -1) {
-			log_warnx("%s: mail %lld to %s: result not recorded;"
-			    " it may be sent once more",
-			    rows[i].case_ref ? rows[i].case_ref : "-",
-			    (long long)rows[i].id, rows[i].rcpt);
+		if (outbox_record(ctx, &rows[i], rv, code, cause) == -1) {
 			free(cause);
 			break;
 		}
-		switch (rv) {
-		case SMTP_OK:
-			store_outbox_result(ctx->store, rows[i].id, "sent",
-			    code, NULL, now);
-			log_info("%s: sent mail %lld to %s <%s>",
-			    rows[i].case_ref ? rows[i].case_ref : "-",
-			    (long long)rows[i].id, rows[i].rcpt,
-			    rows[i].message_id);
+		if (rv == SMTP_OK)
 			sent++;
-			break;
-		case SMTP_TEMPFAIL:
-			store_outbox_result(ctx->store, rows[i].id, "queued",
-			    code, cause, clock_now() + outbox_backoff(ctx->conf,
-			    rows[i].attempts));
-			log_warnx("%s: mail %lld to %s deferred (attempt %d):"
-			    " %s", rows[i].case_ref ? rows[i].case_ref : "-",
-			    (long long)rows[i].id, rows[i].rcpt,
-			    rows[i].attempts + 1, cause);
-			break;
-		default:
-			store_outbox_result(ctx->store, rows[i].id, "failed",
-			    code, cause, now);
-			log_warnx("%s: mail %lld to %s refused: %s",
-			    rows[i].case_ref ? rows[i].case_ref : "-",
-			    (long long)rows[i].id, rows[i].rcpt, cause);
-			outbox_report(ctx, &rows[i], code, cause);
-			break;
-		}
-		if (store_commit(ctx->store) == -1)
-			fatalx("outbox: cannot commit");
 		free(cause);
 	}
 	smtp_close(sm);

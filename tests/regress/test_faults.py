@@ -3,11 +3,14 @@
 refusing for a while or for good, kill -9 in the middle of a batch, and a
 TLS certificate for the wrong host."""
 
+import os
 import random
 import signal
+import subprocess
 import time
 
-from lib import (DOMAIN, ROBOT, Robot, application, check, subject_has, wait_until)
+from lib import (DOMAIN, ROBOT, Robot, application, attach_scan, check, subject_has,
+                 wait_until)
 
 
 def log_has(r, s):
@@ -187,3 +190,86 @@ def test_unfetchable_message_set_aside(sb):
     note = r.scalar("SELECT note FROM inbound WHERE kind = 'unfetchable'")
     check("could not be fetched" in note, "note says why: %s" % note)
     check(r.alive(), "robot running")
+
+
+def fill(path, leave):
+    """Fills the file system of path until about `leave` bytes are free."""
+    st = os.statvfs(path)
+    free = st.f_bavail * st.f_frsize
+    with open(os.path.join(path, "filler"), "wb") as f:
+        f.write(b"\0" * max(0, free - leave))
+    return os.path.join(path, "filler")
+
+
+def test_full_spool_keeps_mail_in_inbox(sb):
+    """A spool volume with no room: nothing is quarantined or recorded as
+    the sender's fault; the robot says once that it is out of space, the
+    mail stays in INBOX, and it is taken by itself when space returns."""
+    r = Robot(sb, "diskfull")
+    spool = os.path.join(r.dir, "spool")
+    os.makedirs(spool, mode=0o700)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", spool],
+                   check=True)
+    try:
+        r.start()
+        sb.send(application("siti@" + DOMAIN, name="Siti"))
+        sb.wait_mail("siti", subject_has("Tanda terima"), what="room at first")
+        big = application("budi@" + DOMAIN)
+        attach_scan(big, "lampiran-besar.pdf", 400000)
+        raw = len(big.as_bytes())
+        # Room for nothing (the fetch fails), then for the raw message but
+        # not its attachments (the parser fails): the message's own two
+        # steps, both this machine's fault.
+        for leave, what in ((64 << 10, "fetch"), (raw + (128 << 10), "parse")):
+            filler = fill(spool, leave)
+            n = r.logtext().count("not taking mail")
+            sb.send(big if what == "fetch" else application("andi@" + DOMAIN))
+            wait_until(lambda: r.logtext().count("not taking mail") > n,
+                       "out of space said (%s)" % what)
+            check(r.scalar("SELECT count(*) FROM inbound") == 1, "nothing recorded (%s)" % what)
+            check(sb.count("tte", "Quarantine") == 0, "nothing quarantined (%s)" % what)
+            check(r.alive(), "robot running (%s)" % what)
+            if what == "fetch":
+                os.unlink(filler)
+        check(r.logtext().count("warning: not taking mail") == 1, "said once")
+        check(sb.count("tte") == 2, "both waiting in INBOX")
+        os.unlink(filler)
+        sb.send(application("pemohon@" + DOMAIN))     # new mail wakes the robot
+        for u in ("budi", "andi", "pemohon"):
+            sb.wait_mail(u, subject_has("Tanda terima"), what="taken after space returned: " + u)
+        check("taking mail again" in r.logtext(), "the end of the wait logged")
+        check(sb.count("tte", "Quarantine") == 0, "still nothing quarantined")
+        check(r.scalar("SELECT count(*) FROM cases") == 4, "every application a case")
+    finally:
+        r.stop()
+        subprocess.run(["umount", "-l", spool])
+
+
+def test_full_database_volume_keeps_mail_in_inbox(sb):
+    """The database's volume full: the transaction is rolled back, the
+    robot says so once and keeps running (it used to exit), the mail stays
+    in INBOX and is taken when space returns."""
+    r = Robot(sb, "dbfull", extra="database = db/disposisi.db")
+    dbdir = os.path.join(r.dir, "db")
+    r.db = os.path.join(dbdir, "disposisi.db")
+    os.makedirs(dbdir, mode=0o700)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", dbdir],
+                   check=True)
+    try:
+        r.start()
+        sb.send(application("siti@" + DOMAIN, name="Siti"))
+        sb.wait_mail("siti", subject_has("Tanda terima"), what="room at first")
+        filler = fill(dbdir, 0)
+        sb.send(application("budi@" + DOMAIN))
+        wait_until(lambda: "not taking mail" in r.logtext(), "out of space said")
+        check(r.alive(), "robot running")
+        check(sb.count("tte") == 1 and sb.count("tte", "Quarantine") == 0,
+              "the mail waits in INBOX, not in Quarantine")
+        os.unlink(filler)
+        sb.send(application("andi@" + DOMAIN))
+        for u in ("budi", "andi"):
+            sb.wait_mail(u, subject_has("Tanda terima"), what="taken after space returned: " + u)
+        check(r.scalar("SELECT count(*) FROM cases") == 3, "every application a case")
+    finally:
+        r.stop()
+        subprocess.run(["umount", "-l", dbdir])
