@@ -64,6 +64,7 @@ static const struct ckey conf_keys[] = {
 	{ "mime_max_depth",	C_INT,	O(mime_max_depth), 1, 100 },
 	{ "mime_max_parts",	C_INT,	O(mime_max_parts), 1, 10000 },
 	{ "reply_plus_address",	C_BOOL,	O(reply_plus_address), 0, 0 },
+	{ "retention_days",	C_INT,	O(retention_days), 0, 36500 },
 	{ "robot_address",	C_STR,	O(robot_address), 0, 0 },
 	{ "robot_name",		C_STR,	O(robot_name), 0, 0 },
 	{ "rules_dir",		C_PATH,	O(rules_dir), 0, 0 },
@@ -255,6 +256,7 @@ conf_defaults(struct conf *c)
 	c->header_max_size = 256 * 1024;
 	c->mime_max_depth = 20;
 	c->mime_max_parts = 100;
+	c->retention_days = 730;	/* see disposisi.conf(5) */
 }
 
 /* What a checkout's explain uses when the config does not say. */
