@@ -413,13 +413,13 @@ struct retention_case {
 	time_t		 expires_at;	/* the certificate's end, or 0 */
 	int64_t		 files;		/* file rows it holds now */
 	int64_t		 purged;	/* file rows at its purge; -1: none */
+	int64_t		 queued;	/* its mail not sent yet */
 };
 struct retention_count {
 	size_t		 cases;		/* purged (or due, in a dry run) */
 	size_t		 removed[3];	/* mail in, documents, mail out */
 	long long	 bytes;
 	size_t		 kept;		/* held by a case not yet due */
-	size_t		 fresh;		/* the same bytes just came again */
 	size_t		 gone;		/* already missing */
 	size_t		 left;		/* cases left for the next run */
 };

@@ -10,8 +10,9 @@
  * removes, for `disposisi purge` and, once a day, for the daemon.
  *
  * The order, for a kill at any instant: each case in a transaction of
- * its own - the mark (a compare-and-set), then the files unlinked and
- * their directories fsynced, then the event, then COMMIT. Killed before
+ * its own - the mark (a compare-and-set), every file's fate planned,
+ * then the files unlinked and their directories fsynced, then the
+ * event, then COMMIT. Killed before
  * the COMMIT, the case is not marked and the next run does it again,
  * counting what is already removed as gone (a missing file is no
  * error). Committing first would leave files behind a mark saying they
@@ -34,10 +35,11 @@
 /*
  * A spool file written this recently holds bytes that just came again,
  * maybe for a case whose transaction has not committed yet (intake and
- * `ingest` write files before they commit): it is left, and its case
- * with it, for the next run.
+ * `ingest` write files before they commit, so no row shows it is held):
+ * its case is left untouched for the next run.
  */
 #define RETENTION_FRESH	3600
+#define KIND_DOC	1	/* documents: one scan may be in two cases */
 
 /* The spool's directories by the kind store_case_files names a file. */
 static const struct {
@@ -50,15 +52,29 @@ static const struct {
 	{ "surel-keluar/", "out", "mail out" }
 };
 
-/* One case's purge under way. */
+/* What becomes of one file of the case. */
+enum fate {
+	FATE_REMOVE,
+	FATE_KEPT,		/* held by a case not yet past keeping */
+	FATE_GONE,		/* already missing */
+	FATE_FRESH		/* just written again: in use */
+};
+struct fate_row {
+	char		*path;
+	size_t		 kind;		/* index in retention_kinds */
+	enum fate	 fate;
+	off_t		 size;
+};
+
+/* One case's purge: every file's fate planned first, then carried out. */
 struct purge {
 	struct ctx		*ctx;
 	time_t			 now;
 	int			 dry;
 	struct retention_count	 n;
-	const char		**seen;		/* names met, for repeats */
-	size_t			 nseen;
-	int			 touched[3];	/* directories to fsync */
+	size_t			 fresh;		/* files in use: left alone */
+	struct fate_row		*plan;
+	size_t			 nplan;
 };
 
 /*
@@ -86,13 +102,15 @@ retention_past(const struct retention_case *c, int days, time_t now)
 }
 
 /*
- * Due: past keeping, and holding file rows no purge covered yet (none
- * ever, or mail about the case that came after its purge).
+ * Due: past keeping, holding file rows no purge covered yet (none ever,
+ * or mail about the case that came after its purge), and no mail of it
+ * still waiting to be sent, whose file the sender needs.
  */
 int
 retention_due(const struct retention_case *c, int days, time_t now)
 {
-	return (retention_past(c, days, now) && c->files > c->purged);
+	return (retention_past(c, days, now) && c->files > c->purged &&
+	    c->queued == 0);
 }
 
 int
@@ -131,46 +149,35 @@ retention_shared(struct purge *p, const char *sha)
 	return (shared);
 }
 
-/* A case may name the same document twice (sent twice): count it once. */
-static int
-retention_repeat(struct purge *p, const char *name)
+/* A case may name the same document twice (sent twice): plan it once. */
+static struct fate_row *
+retention_row(struct purge *p, char *path, size_t kind)
 {
 	size_t	 i;
 
-	for (i = 0; i < p->nseen; i++) {
-		if (strcmp(p->seen[i], name) == 0)
-			return (1);
+	for (i = 0; i < p->nplan; i++) {
+		if (strcmp(p->plan[i].path, path) == 0) {
+			free(path);
+			return (NULL);
+		}
 	}
-	p->seen = xreallocarray(p->seen, p->nseen + 1, sizeof *p->seen);
-	p->seen[p->nseen++] = name;
-	return (0);
+	p->plan = xreallocarray(p->plan, p->nplan + 1, sizeof *p->plan);
+	memset(&p->plan[p->nplan], 0, sizeof p->plan[p->nplan]);
+	p->plan[p->nplan].path = path;
+	p->plan[p->nplan].kind = kind;
+	return (&p->plan[p->nplan++]);
 }
 
-/* A file missing is no error: removed by an earlier, interrupted run. */
+/* Decides one file's fate, reading only: -1 on an error. */
 static int
-retention_gone(struct purge *p, char *path, char **cause)
-{
-	int	 rv = 0;
-
-	if (errno == ENOENT)
-		p->n.gone++;
-	else {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		rv = -1;
-	}
-	free(path);
-	return (rv);
-}
-
-/* Removes one file of the case (in a dry run, counts it); -1 on error. */
-static int
-retention_file(struct purge *p, const struct case_file *f, size_t k,
+retention_plan(struct purge *p, const struct case_file *f, size_t k,
     char **cause)
 {
 	const char	*name = f->sha;
+	struct fate_row	*r;
 	struct stat	 sb;
 	char		*path;
-	int		 shared;
+	int		 shared = 0;
 
 	if (name == NULL)
 		name = (name = strrchr(f->path, '/')) ? name + 1 : f->path;
@@ -178,53 +185,81 @@ retention_file(struct purge *p, const struct case_file *f, size_t k,
 		log_warnx("retention: %s: not a spool name, left", f->path);
 		return (0);
 	}
-	if (retention_repeat(p, name))
-		return (0);
-	if (k == 1 && (shared = retention_shared(p, name)) != 0) {
-		p->n.kept += shared == 1;
-		return (shared == 1 ? 0 : -1);
-	}
 	/* The spool of the config, not the stored path: it may have moved. */
 	xasprintf(&path, "%s/%s/%s", p->ctx->conf->spool_dir,
 	    retention_kinds[k].dir, name);
-	if (lstat(path, &sb) == -1)
-		return (retention_gone(p, path, cause));
-	if (sb.st_mtime > p->now - RETENTION_FRESH)
-		p->n.fresh++;
-	else if (!p->dry && unlink(path) == -1)
-		return (retention_gone(p, path, cause));
+	if ((r = retention_row(p, path, k)) == NULL)
+		return (0);
+	if (k == KIND_DOC && (shared = retention_shared(p, name)) == -1) {
+		xasprintf(cause, "cannot read who holds %s", r->path);
+		return (-1);
+	}
+	if (shared)
+		r->fate = FATE_KEPT;
+	else if (lstat(r->path, &sb) == -1) {
+		if (errno != ENOENT) {
+			xasprintf(cause, "%s: %s", r->path, strerror(errno));
+			return (-1);
+		}
+		r->fate = FATE_GONE;
+	} else if (sb.st_mtime > p->now - RETENTION_FRESH)
+		r->fate = FATE_FRESH;
 	else {
+		r->fate = FATE_REMOVE;
+		r->size = sb.st_size;
 		p->n.removed[k]++;
 		p->n.bytes += sb.st_size;
-		p->touched[k] = 1;
 	}
-	free(path);
+	p->n.kept += r->fate == FATE_KEPT;
+	p->n.gone += r->fate == FATE_GONE;
+	p->fresh += r->fate == FATE_FRESH;
 	return (0);
 }
 
-/* The unlinks made durable before the COMMIT that records them. */
+/*
+ * Unlinks what the plan removes, then fsyncs the directories, so the
+ * removal is durable before the COMMIT that records it. A file missing
+ * by now is no error: another run removed it.
+ */
 static int
-retention_sync(struct purge *p, char **cause)
+retention_unlink(struct purge *p, char **cause)
 {
-	char	*dir;
-	size_t	 k;
-	int	 fd, rv;
+	struct fate_row	*r;
+	char		*dir;
+	int		 touched[3] = { 0 }, fd, rv = 0;
+	size_t		 i, k;
 
-	for (k = 0; k < 3; k++) {
-		if (!p->touched[k])
+	for (i = 0; i < p->nplan; i++) {
+		r = &p->plan[i];
+		if (r->fate != FATE_REMOVE)
+			continue;
+		if (unlink(r->path) == 0) {
+			touched[r->kind] = 1;
+			continue;
+		}
+		if (errno != ENOENT) {
+			xasprintf(cause, "%s: %s", r->path, strerror(errno));
+			return (-1);
+		}
+		p->n.removed[r->kind]--;
+		p->n.bytes -= r->size;
+		p->n.gone++;
+	}
+	for (k = 0; k < 3 && rv == 0; k++) {
+		if (!touched[k])
 			continue;
 		xasprintf(&dir, "%s/%s", p->ctx->conf->spool_dir,
 		    retention_kinds[k].dir);
 		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-		    (rv = fsync(fd)) == -1)
+		    fsync(fd) == -1) {
 			xasprintf(cause, "fsync %s: %s", dir, strerror(errno));
+			rv = -1;
+		}
 		if (fd != -1)
 			close(fd);
 		free(dir);
-		if (fd == -1 || rv == -1)
-			return (-1);
 	}
-	return (0);
+	return (rv);
 }
 
 static size_t
@@ -256,7 +291,10 @@ retention_words(const struct retention_count *n)
 	return (s);
 }
 
-/* Removes the files of one case (nothing in a dry run); -1 on error. */
+/*
+ * Plans the fate of every file of the case and, unless it is a dry run
+ * or some file is in use, removes; -1 on an error.
+ */
 static int
 retention_files(struct purge *p, const struct retention_case *c,
     char **cause)
@@ -276,14 +314,11 @@ retention_files(struct purge *p, const struct retention_case *c,
 				break;
 		}
 		if (k < 3)
-			rv = retention_file(p, &files[i], k, cause);
+			rv = retention_plan(p, &files[i], k, cause);
 	}
-	free(p->seen);		/* the names pointed into files */
-	p->seen = NULL;
-	p->nseen = 0;
 	store_case_files_free(files, n);
-	if (rv == 0 && !p->dry)
-		rv = retention_sync(p, cause);
+	if (rv == 0 && !p->dry && p->fresh == 0)
+		rv = retention_unlink(p, cause);
 	return (rv);
 }
 
@@ -310,7 +345,7 @@ retention_commit(struct purge *p, const struct retention_case *c,
 		store_rollback(st);
 		return (-1);
 	}
-	if (p->n.fresh > 0) {
+	if (p->fresh > 0) {
 		store_rollback(st);
 		return (0);
 	}
@@ -331,11 +366,10 @@ retention_report(const struct purge *p, const struct retention_case *c,
 {
 	char	*words = retention_words(&p->n), *line;
 
-	if (p->n.fresh > 0)
-		xasprintf(&line, "%s: %zu file(s) just came again (in use?):"
-		    " the case is left for the next run; %s%s", c->ref,
-		    p->n.fresh, p->dry ? "would remove " : "removed so far ",
-		    words);
+	if (p->fresh > 0)
+		xasprintf(&line, "%s: %zu file(s) written again within the"
+		    " hour (the same bytes came for another case?): left"
+		    " untouched for the next run", c->ref, p->fresh);
 	else
 		xasprintf(&line, "%s: %s %s", c->ref, p->dry ? "would remove" :
 		    "removed", words);
@@ -348,19 +382,20 @@ retention_report(const struct purge *p, const struct retention_case *c,
 }
 
 static void
-retention_add(struct retention_count *t, const struct retention_count *n)
+retention_add(struct retention_count *t, const struct purge *p)
 {
-	size_t	 k;
+	const struct retention_count	*n = &p->n;
+	size_t				 k;
 
-	if (n->fresh > 0)
+	if (p->fresh > 0) {
 		t->left++;
-	else
-		t->cases++;
+		return;
+	}
+	t->cases++;
 	for (k = 0; k < 3; k++)
 		t->removed[k] += n->removed[k];
 	t->bytes += n->bytes;
 	t->kept += n->kept;
-	t->fresh += n->fresh;
 	t->gone += n->gone;
 }
 
@@ -370,6 +405,7 @@ retention_case(struct ctx *ctx, const struct retention_case *c, int dry,
 {
 	struct purge	 p = { .ctx = ctx, .now = now, .dry = dry };
 	char		*cause = NULL;
+	size_t		 i;
 	int		 rv;
 
 	rv = dry ? retention_files(&p, c, &cause) :
@@ -378,13 +414,14 @@ retention_case(struct ctx *ctx, const struct retention_case *c, int dry,
 		log_warnx("%s: retention: %s; left for the next run", c->ref,
 		    cause);
 		free(cause);
-		return (-1);
-	}
-	if (rv == 0) {
+	} else if (rv == 0) {
 		retention_report(&p, c, out);
-		retention_add(total, &p.n);
+		retention_add(total, &p);
 	}
-	return (0);
+	for (i = 0; i < p.nplan; i++)
+		free(p.plan[i].path);
+	free(p.plan);
+	return (rv == -1 ? -1 : 0);
 }
 
 /*

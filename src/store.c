@@ -873,7 +873,8 @@ store_case_files_free(struct case_file *files, size_t n)
 	" WHERE case_id = " c ".id))"
 #define RETENTION_COLS "c.id, c.ref, c.state, coalesce(c.closed_at," \
 	" c.updated_at), coalesce(c.expires_at, 0), " CASE_FILE_ROWS("c") \
-	", coalesce(c.purged_files, -1)"
+	", coalesce(c.purged_files, -1), (SELECT count(*) FROM outbox WHERE" \
+	" case_id = c.id AND status = 'queued')"
 
 static int
 store_retention_read(sqlite3_stmt *s, struct retention_case **rows,
@@ -898,6 +899,7 @@ store_retention_read(sqlite3_stmt *s, struct retention_case **rows,
 		r->expires_at = (time_t)sqlite3_column_int64(s, 4);
 		r->files = sqlite3_column_int64(s, 5);
 		r->purged = sqlite3_column_int64(s, 6);
+		r->queued = sqlite3_column_int64(s, 7);
 	}
 	sqlite3_finalize(s);
 	return (0);

@@ -83,6 +83,12 @@ test_due(void)
 	}
 	fill(&c, CASE_DONE, NOW - 10 * DAY, NOW + 700 * DAY);
 	TEST_ASSERT(retention_until(&c, 730) == NOW + 1430 * DAY);
+	/* Its mail still queued: the sender needs the file; later. */
+	fill(&c, CASE_REJECTED, NOW - 800 * DAY, 0);
+	c.files = 3;
+	TEST_ASSERT(retention_due(&c, 730, NOW) == 1);
+	c.queued = 1;
+	TEST_ASSERT(retention_due(&c, 730, NOW) == 0);
 }
 
 /* The same scan in two cases goes only when both are past keeping. */
