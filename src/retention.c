@@ -216,18 +216,41 @@ retention_plan(struct purge *p, const struct case_file *f, size_t k,
 	return (0);
 }
 
+/* Each spool directory a file left, synced: the unlinks are durable. */
+static int
+retention_fsync(struct purge *p, const int *touched, char **cause)
+{
+	char	*dir;
+	size_t	 k;
+	int	 fd, rv = 0;
+
+	for (k = 0; k < 3 && rv == 0; k++) {
+		if (!touched[k])
+			continue;
+		xasprintf(&dir, "%s/%s", p->ctx->conf->spool_dir,
+		    retention_kinds[k].dir);
+		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+		    -1 || fsync(fd) == -1) {
+			xasprintf(cause, "fsync %s: %s", dir, strerror(errno));
+			rv = -1;
+		}
+		if (fd != -1)
+			close(fd);
+		free(dir);
+	}
+	return (rv);
+}
+
 /*
- * Unlinks what the plan removes, then fsyncs the directories, so the
- * removal is durable before the COMMIT that records it. A file missing
- * by now is no error: another run removed it.
+ * Unlinks what the plan removes, durably, before the COMMIT that
+ * records it. A file missing by now is no error: another run removed it.
  */
 static int
 retention_unlink(struct purge *p, char **cause)
 {
 	struct fate_row	*r;
-	char		*dir;
-	int		 touched[3] = { 0 }, fd, rv = 0;
-	size_t		 i, k;
+	int		 touched[3] = { 0 };
+	size_t		 i;
 
 	for (i = 0; i < p->nplan; i++) {
 		r = &p->plan[i];
@@ -245,21 +268,7 @@ retention_unlink(struct purge *p, char **cause)
 		p->n.bytes -= r->size;
 		p->n.gone++;
 	}
-	for (k = 0; k < 3 && rv == 0; k++) {
-		if (!touched[k])
-			continue;
-		xasprintf(&dir, "%s/%s", p->ctx->conf->spool_dir,
-		    retention_kinds[k].dir);
-		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-		    fsync(fd) == -1) {
-			xasprintf(cause, "fsync %s: %s", dir, strerror(errno));
-			rv = -1;
-		}
-		if (fd != -1)
-			close(fd);
-		free(dir);
-	}
-	return (rv);
+	return (retention_fsync(p, touched, cause));
 }
 
 static size_t
@@ -279,7 +288,8 @@ retention_words(const struct retention_count *n)
 	    retention_kinds[0].words, n->removed[1], retention_kinds[1].words,
 	    n->removed[2], retention_kinds[2].words);
 	if (n->kept > 0) {
-		xasprintf(&t, "%s; %zu kept for a case not yet due", s, n->kept);
+		xasprintf(&t, "%s; %zu kept for a case not yet due", s,
+		    n->kept);
 		free(s);
 		s = t;
 	}

@@ -952,34 +952,32 @@ store_case_purge(struct store *st, int64_t id, int64_t before)
 	return (sqlite3_changes(st->db) == 1);
 }
 
+/* The first column of a one-row query; 0 when there is no row. */
+static int64_t
+store_scalar(sqlite3_stmt *s)
+{
+	int64_t	 v = 0;
+
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return (v);
+}
+
 /* When a case's files were removed under retention; 0 if not. */
 time_t
 store_case_purged_at(struct store *st, int64_t id)
 {
-	sqlite3_stmt	*s;
-	time_t		 at = 0;
-
-	s = store_stmt(st, "SELECT coalesce(purged_at, 0) FROM cases WHERE"
-	    " id = ?", "i", id);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		at = (time_t)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return (at);
+	return ((time_t)store_scalar(store_stmt(st, "SELECT"
+	    " coalesce(purged_at, 0) FROM cases WHERE id = ?", "i", id)));
 }
 
 /* When the daemon's job of this name last ran; 0 if never. */
 time_t
 store_job_last(struct store *st, const char *name)
 {
-	sqlite3_stmt	*s;
-	time_t		 at = 0;
-
-	s = store_stmt(st, "SELECT last_run FROM jobs WHERE name = ?", "t",
-	    name);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		at = (time_t)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return (at);
+	return ((time_t)store_scalar(store_stmt(st, "SELECT last_run FROM"
+	    " jobs WHERE name = ?", "t", name)));
 }
 
 int
