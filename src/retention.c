@@ -482,6 +482,10 @@ retention_daily(struct ctx *ctx)
 	if (last != 0 && last <= now && now - last < DAY)
 		return;
 	retention_run(ctx, 0, NULL, &n);
+	if (ctx->term != NULL && *ctx->term) {
+		log_info("retention: stopping; the run is made again at start");
+		return;
+	}
 	log_info("retention: %zu case(s) past %d days: %zu file(s), %lld bytes"
 	    " removed; %zu kept for cases not yet due; %zu already gone; %zu"
 	    " case(s) left for the next run", n.cases,
