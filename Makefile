@@ -13,7 +13,7 @@ LDLIBS	+= $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS)))
 SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/clock.c \
 	   src/cmd-audit.c src/cmd-cancel.c src/cmd-cases.c src/cmd-check.c src/cmd-explain.c src/cmd-export.c \
 	   src/cmd-ingest.c \
-	   src/cmd-outbox.c src/cmd-reassign.c src/cmd-report.c src/cmd-resend.c src/cmd-run.c src/cmd-show.c \
+	   src/cmd-outbox.c src/cmd-purge.c src/cmd-reassign.c src/cmd-report.c src/cmd-resend.c src/cmd-run.c src/cmd-show.c \
 	   src/cmd-status.c \
 	   src/cmd-version.c src/conf.c src/crypto.c src/decide.c src/dispatch.c \
 	   src/disposisi.c src/document.c src/handle-answer.c \
@@ -21,7 +21,7 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/handle-followup.c src/handle-notice.c src/html.c src/imap.c src/intake.c \
 	   src/jail.c \
 	   src/letter.c src/log.c src/mime.c src/notice.c src/outbox.c src/parse.c src/people.c \
-	   src/re.c src/reply.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-lex.c \
+	   src/re.c src/reply.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-lex.c \
 	   src/rules-parse.c src/screen.c src/smtp.c src/sniff.c \
 	   src/spool.c src/step-decision.c src/step-document.c \
 	   src/step-notice.c src/step-quorum.c src/step-value.c src/store.c \
@@ -33,7 +33,7 @@ HDRS	 = src/disposisi.h src/log.h src/xmalloc.h src/reply.h src/re.h \
 UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
 	   tests/unit/t_auth tests/unit/t_sniff tests/unit/t_rules \
 	   tests/unit/t_decide tests/unit/t_calendar tests/unit/t_mime \
-	   tests/unit/t_store
+	   tests/unit/t_store tests/unit/t_retention
 LIBOBJS	 = $(filter-out src/disposisi.o src/cmd-%.o,$(OBJS))
 
 all: disposisi

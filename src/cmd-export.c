@@ -43,8 +43,28 @@ export_file(const char *dir, const char *name, const char *from,
 	return (rv);
 }
 
+/* Says what the export holds; a purged case has its record only. */
+static void
+export_said(struct ctx *ctx, int64_t id, const char *ref, const char *dir,
+    size_t n, size_t missing)
+{
+	char	 at[64];
+	time_t	 purged = store_case_purged_at(ctx->store, id);
+
+	printf("%s: %zu file(s) and kasus.json in %s", ref, n - missing, dir);
+	if (purged != 0) {
+		util_time_wib(purged, at, sizeof at);
+		printf(" (the mail and documents were removed under retention"
+		    " on %s; kasus.json keeps the record and each document's"
+		    " SHA-256)\n", at);
+	} else
+		printf("%s\n", missing ? " (some files were already removed)" :
+		    "");
+}
+
 static int
-export_case(struct ctx *ctx, const char *ref, const char *dir, char **cause)
+export_case(struct ctx *ctx, int64_t id, const char *ref, const char *dir,
+    char **cause)
 {
 	static const char *const sub[] = { "dokumen", "surel-masuk",
 	    "surel-keluar" };
@@ -90,9 +110,7 @@ export_case(struct ctx *ctx, const char *ref, const char *dir, char **cause)
 	free(raw);
 	store_case_files_free(files, n);
 	if (rv == 0)
-		printf("%s: %zu file(s) and kasus.json in %s%s\n", ref,
-		    n - missing, dir, missing ? " (some files were already"
-		    " removed)" : "");
+		export_said(ctx, id, ref, dir, n, missing);
 	return (rv);
 }
 
@@ -124,7 +142,7 @@ cmd_export(const struct cmd_entry *self, int argc, char **argv)
 		setup_done(&ctx);
 		return (65);
 	}
-	if (export_case(&ctx, ref, dir, &cause) == -1) {
+	if (export_case(&ctx, id, ref, dir, &cause) == -1) {
 		fprintf(stderr, "disposisi: export: %s\n", cause);
 		free(cause);
 		setup_done(&ctx);

@@ -42,7 +42,10 @@ static const char *const show_case =
 	" subject, reason, rules_version AS rules, " WIB("opened_at")
 	" AS opened, strftime('%Y-%m-%d', expires_at, 'unixepoch',"
 	" '+7 hours') AS expires, (SELECT o.ref FROM cases o WHERE o.id ="
-	" cases.renews) AS renews FROM cases WHERE ref = upper(?)";
+	" cases.renews) AS renews, strftime('%Y-%m-%d', purged_at,"
+	" 'unixepoch', '+7 hours') || ' (retention: mail and documents"
+	" removed, their SHA-256 kept)' AS files_removed FROM cases WHERE"
+	" ref = upper(?)";
 
 static const char *const show_documents =
 	"SELECT d.filename, d.kind, d.content_type, d.size, d.sha256, d.step"

@@ -67,6 +67,7 @@ static const struct ckey conf_keys[] = {
 	{ "parse_timeout",	C_INT,	O(parse_timeout), 1, 3600 },
 	{ "parse_user",		C_STR,	O(parse_user), 0, 0 },
 	{ "reply_plus_address",	C_BOOL,	O(reply_plus_address), 0, 0 },
+	{ "retention_days",	C_INT,	O(retention_days), 0, 36500 },
 	{ "robot_address",	C_STR,	O(robot_address), 0, 0 },
 	{ "robot_name",		C_STR,	O(robot_name), 0, 0 },
 	{ "rules_dir",		C_PATH,	O(rules_dir), 0, 0 },
@@ -261,6 +262,7 @@ conf_defaults(struct conf *c)
 	c->parse_user = xstrdup("nobody");
 	c->parse_timeout = 60;
 	c->parse_memory_max = 1024;
+	c->retention_days = 730;	/* see disposisi.conf(5) */
 }
 
 /* What a checkout's explain uses when the config does not say. */

@@ -27,6 +27,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_export_entry,
 	&cmd_ingest_entry,
 	&cmd_outbox_entry,
+	&cmd_purge_entry,
 	&cmd_reassign_entry,
 	&cmd_report_entry,
 	&cmd_resend_entry,

@@ -90,6 +90,7 @@ struct conf {
 	char		*parse_user;		/* the parser child's, if root */
 	int		 parse_timeout;		/* seconds per message */
 	int		 parse_memory_max;	/* MiB of address space */
+	int		 retention_days;	/* files kept after close; 0: ever */
 	int		 log_level;
 	int		 log_syslog;
 };
@@ -427,6 +428,35 @@ const char	*case_state_name(enum case_state);
 int		 case_state_parse(const char *, enum case_state *);
 int		 case_state_closed(enum case_state);
 
+/* retention.c: a closed case's files removed after a time (UU 27/2022). */
+struct retention_case {
+	int64_t		 id;
+	char		*ref;
+	enum case_state	 state;
+	time_t		 closed_at;
+	time_t		 expires_at;	/* the certificate's end, or 0 */
+	int64_t		 files;		/* file rows it holds now */
+	int64_t		 purged;	/* file rows at its purge; -1: none */
+	int64_t		 queued;	/* its mail not sent yet */
+};
+struct retention_count {
+	size_t		 cases;		/* purged (or due, in a dry run) */
+	size_t		 removed[3];	/* mail in, documents, mail out */
+	long long	 bytes;
+	size_t		 kept;		/* held by a case not yet due */
+	size_t		 gone;		/* already missing */
+	size_t		 left;		/* cases left for the next run */
+};
+/* When a case's files are due for removal; 0: not while so. */
+time_t		 retention_until(const struct retention_case *, int);
+int		 retention_due(const struct retention_case *, int, time_t);
+/* May a file its holders share go? Only when every one is past keeping. */
+int		 retention_free(const struct retention_case *, size_t, int,
+		     time_t);
+int		 retention_run(struct ctx *, int, FILE *,
+		     struct retention_count *);
+void		 retention_daily(struct ctx *);
+
 /* What decide() knows of a case (none yet for a new application). */
 struct case_view {
 	const char	*ref;
@@ -617,6 +647,15 @@ struct case_file {
 int		 store_case_files(struct store *, const char *,
 		     struct case_file **, size_t *);
 void		 store_case_files_free(struct case_file *, size_t);
+int		 store_retention_cases(struct store *, struct retention_case **,
+		     size_t *);
+int		 store_retention_holders(struct store *, const char *,
+		     struct retention_case **, size_t *);
+void		 store_retention_free(struct retention_case *, size_t);
+int		 store_case_purge(struct store *, int64_t, int64_t);
+time_t		 store_case_purged_at(struct store *, int64_t);
+time_t		 store_job_last(struct store *, const char *);
+int		 store_job_done(struct store *, const char *, time_t);
 int		 store_begin_wait(struct store *, volatile int *);
 int		 store_commit(struct store *);
 void		 store_rollback(struct store *);
@@ -876,7 +915,7 @@ extern const struct cmd_entry cmd_audit_entry, cmd_cancel_entry,
 		    cmd_cases_entry,
 		    cmd_check_entry, cmd_explain_entry, cmd_export_entry,
 		    cmd_ingest_entry,
-		    cmd_outbox_entry,
+		    cmd_outbox_entry, cmd_purge_entry,
 		    cmd_reassign_entry, cmd_report_entry, cmd_resend_entry,
 		    cmd_run_entry,
 		    cmd_show_entry, cmd_status_entry, cmd_version_entry;

@@ -146,13 +146,32 @@ static const char store_schema_v3[] =
 static const char store_schema_v4[] =
 	"ALTER TABLE case_events ADD COLUMN seal TEXT;";
 
+/*
+ * Retention (UU 27/2022): when a case closed, when its files were
+ * removed and how many file rows (documents, mail in, mail out) that
+ * covered - a row added later, a mail about the old case, is removed at
+ * the next run; the daemon's daily jobs and when each last ran. Cases
+ * closed before this version count from their last state change.
+ */
+static const char store_schema_v5[] =
+	"ALTER TABLE cases ADD COLUMN closed_at INTEGER;"
+	"ALTER TABLE cases ADD COLUMN purged_at INTEGER;"
+	"ALTER TABLE cases ADD COLUMN purged_files INTEGER;"
+	"UPDATE cases SET closed_at = updated_at WHERE state IN ('selesai',"
+	"  'ditolak', 'dibatalkan');"
+	"CREATE INDEX inbound_case ON inbound(case_id);"
+	"CREATE INDEX outbox_case ON outbox(case_id);"
+	"CREATE INDEX documents_sha256 ON documents(sha256);"
+	"CREATE TABLE jobs (name TEXT PRIMARY KEY, last_run INTEGER NOT NULL);";
+
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
 	NULL,
 	store_schema_v1,
 	store_schema_v2,
 	store_schema_v3,
-	store_schema_v4
+	store_schema_v4,
+	store_schema_v5
 };
 #define STORE_VERSION	((int)(sizeof store_migrations / \
 			    sizeof store_migrations[0]) - 1)
@@ -633,10 +652,11 @@ store_case_enter(struct store *st, const struct case_row *c,
 {
 	if (store_done(st, store_stmt(st, "UPDATE cases SET state = ?,"
 	    " step_name = ?, round = ?, reason = coalesce(?, reason),"
-	    " updated_at = ?, step_since = ? WHERE id = ? AND"
-	    " state = ? AND step_name = ? AND round = ?", "ttitiiitti",
-	    case_state_name(to), step, (int64_t)round, reason,
-	    (int64_t)clock_now(), (int64_t)clock_now(), c->id,
+	    " updated_at = ?, step_since = ?, closed_at = CASE WHEN ? THEN ?"
+	    " END WHERE id = ? AND state = ? AND step_name = ? AND round = ?",
+	    "ttitiiiiitti", case_state_name(to), step, (int64_t)round, reason,
+	    (int64_t)clock_now(), (int64_t)clock_now(),
+	    (int64_t)case_state_closed(to), (int64_t)clock_now(), c->id,
 	    case_state_name(c->state), c->step, (int64_t)c->round)) == -1)
 		return (-1);
 	return (sqlite3_changes(st->db) == 1);
@@ -844,6 +864,128 @@ store_case_files_free(struct case_file *files, size_t n)
 		free(files[i].sha);
 	}
 	free(files);
+}
+
+/* The file rows a case holds (alias c), as the purge counts them. */
+#define CASE_FILE_ROWS(c) "((SELECT count(*) FROM documents WHERE" \
+	" case_id = " c ".id) + (SELECT count(*) FROM inbound WHERE case_id =" \
+	" " c ".id AND sha256 IS NOT NULL) + (SELECT count(*) FROM outbox" \
+	" WHERE case_id = " c ".id))"
+#define RETENTION_COLS "c.id, c.ref, c.state, coalesce(c.closed_at," \
+	" c.updated_at), coalesce(c.expires_at, 0), " CASE_FILE_ROWS("c") \
+	", coalesce(c.purged_files, -1), (SELECT count(*) FROM outbox WHERE" \
+	" case_id = c.id AND status = 'queued')"
+
+static int
+store_retention_read(sqlite3_stmt *s, struct retention_case **rows,
+    size_t *n)
+{
+	struct retention_case	*r;
+	size_t			 cap = 0;
+	const char		*state;
+
+	*rows = NULL;
+	*n = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		*rows = store_grow(*rows, *n, &cap, sizeof **rows);
+		r = &(*rows)[(*n)++];
+		r->id = sqlite3_column_int64(s, 0);
+		r->ref = store_col(s, 1);
+		state = (const char *)sqlite3_column_text(s, 2);
+		if (state == NULL || case_state_parse(state, &r->state) == -1)
+			fatalx("database: case %s has an unknown state %s",
+			    r->ref, state ? state : "NULL");
+		r->closed_at = (time_t)sqlite3_column_int64(s, 3);
+		r->expires_at = (time_t)sqlite3_column_int64(s, 4);
+		r->files = sqlite3_column_int64(s, 5);
+		r->purged = sqlite3_column_int64(s, 6);
+		r->queued = sqlite3_column_int64(s, 7);
+	}
+	sqlite3_finalize(s);
+	return (0);
+}
+
+/* Every closed case, with the facts retention decides on. */
+int
+store_retention_cases(struct store *st, struct retention_case **rows,
+    size_t *n)
+{
+	return (store_retention_read(store_stmt(st, "SELECT " RETENTION_COLS
+	    " FROM cases c WHERE c.state IN (?, ?, ?) ORDER BY c.id", "ttt",
+	    case_state_name(CASE_DONE), case_state_name(CASE_REJECTED),
+	    case_state_name(CASE_CANCELLED)), rows, n));
+}
+
+/* The cases holding a document of these bytes (spool/doc/SHA-256). */
+int
+store_retention_holders(struct store *st, const char *sha,
+    struct retention_case **rows, size_t *n)
+{
+	return (store_retention_read(store_stmt(st, "SELECT " RETENTION_COLS
+	    " FROM cases c WHERE c.id IN (SELECT case_id FROM documents WHERE"
+	    " sha256 = ?)", "t", sha), rows, n));
+}
+
+void
+store_retention_free(struct retention_case *rows, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(rows[i].ref);
+	free(rows);
+}
+
+/*
+ * Marks a case's files removed, covering the file rows it holds now: a
+ * compare-and-set on the purge it follows ("before", -1 for none), so
+ * two runs at once purge it once. 1 marked, 0 another run did, -1 error.
+ */
+int
+store_case_purge(struct store *st, int64_t id, int64_t before)
+{
+	if (store_done(st, store_stmt(st, "UPDATE cases AS c SET purged_at ="
+	    " ?, purged_files = " CASE_FILE_ROWS("c") " WHERE c.id = ? AND"
+	    " coalesce(c.purged_files, -1) = ?", "iii", (int64_t)clock_now(),
+	    id, before)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) == 1);
+}
+
+/* The first column of a one-row query; 0 when there is no row. */
+static int64_t
+store_scalar(sqlite3_stmt *s)
+{
+	int64_t	 v = 0;
+
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return (v);
+}
+
+/* When a case's files were removed under retention; 0 if not. */
+time_t
+store_case_purged_at(struct store *st, int64_t id)
+{
+	return ((time_t)store_scalar(store_stmt(st, "SELECT"
+	    " coalesce(purged_at, 0) FROM cases WHERE id = ?", "i", id)));
+}
+
+/* When the daemon's job of this name last ran; 0 if never. */
+time_t
+store_job_last(struct store *st, const char *name)
+{
+	return ((time_t)store_scalar(store_stmt(st, "SELECT last_run FROM"
+	    " jobs WHERE name = ?", "t", name)));
+}
+
+int
+store_job_done(struct store *st, const char *name, time_t at)
+{
+	return (store_done(st, store_stmt(st, "INSERT INTO jobs VALUES (?, ?)"
+	    " ON CONFLICT(name) DO UPDATE SET last_run = excluded.last_run",
+	    "ti", name, (int64_t)at)));
 }
 
 /* An event in words for the admin: its case, time and kind. */

@@ -238,6 +238,7 @@ timer_run(struct ctx *ctx)
 
 	t.ctx = ctx;
 	t.now = clock_now();
+	retention_daily(ctx);		/* at any hour, once a day */
 	if (!cal_is_open(&ctx->rules->cal, t.now)) {
 		log_debug("timer: the office is closed");
 		return (0);

@@ -5,6 +5,7 @@ case keeps its place by name, and the answer to a disposition sent before
 the upgrade still counts."""
 
 import sqlite3
+import time
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -53,6 +54,10 @@ def test_upgrade_keeps_open_cases(sb):
                " 'root@x', 'proses', 1, NULL, 0, 0)" % DOMAIN)
     db.execute("INSERT INTO cases VALUES (2, 'TTE-2026-00002', 'siti@%s', 'Siti', 'Permohonan',"
                " 'root2@x', 'disposisi-selesai', 4, NULL, 0, 0)" % DOMAIN)
+    # A case closed before version 5: retention counts from its last change.
+    closed = int(time.time()) - 86400
+    db.execute("INSERT INTO cases VALUES (3, 'TTE-2026-00003', 'andi@%s', 'Andi', 'Permohonan',"
+               " 'root3@x', 'ditolak', 2, 'berkas palsu', 0, ?)" % DOMAIN, (closed,))
     db.execute("INSERT INTO dispatches VALUES (1, 1, 1, 'kadis', 'kadis@%s', ?, 'm', 0, NULL,"
                " NULL, NULL, NULL)" % DOMAIN, (TOKEN,))
     db.execute("INSERT INTO case_events VALUES (1, 1, 0, 'sekdis@%s', 'Y', 'lama')" % DOMAIN)
@@ -60,11 +65,15 @@ def test_upgrade_keeps_open_cases(sb):
     db.close()
     r.start()
     wait_until(lambda: "schema upgraded from version 1 to 2" in r.logtext(), "upgrade logged")
-    check(r.sql("SELECT state, step_name, round FROM cases ORDER BY id") ==
+    check(r.sql("SELECT state, step_name, round FROM cases WHERE id < 3 ORDER BY id") ==
           [("proses", "kadis", 1), ("proses", "email-dinas", 1)],
           "open cases keep their place by name: %s" % r.sql("SELECT * FROM cases"))
-    check(r.scalar("PRAGMA user_version") == 4, "schema version 4, step by step")
+    wait_until(lambda: "schema upgraded from version 4 to 5" in r.logtext(), "last step logged")
+    check(r.scalar("PRAGMA user_version") == 5, "schema version 5, step by step")
     check("schema upgraded from version 3 to 4" in r.logtext(), "each step logged")
+    check(r.sql("SELECT id, closed_at, purged_at FROM cases ORDER BY id") ==
+          [(1, None, None), (2, None, None), (3, closed, None)],
+          "a closed case's close time from its last change, nothing purged")
 
     # The Head answers the disposition mailed before the upgrade.
     m = EmailMessage()
