@@ -302,14 +302,41 @@ mime_walk(GMimeMessage *gm, struct spool *sp, struct msg *m, char **cause)
 	return (rv);
 }
 
+/* Whether decoded header text stays on one line, as the robot copies it. */
+static int
+mime_one_line(const char *s)
+{
+	return (s == NULL || strpbrk(s, "\r\n") == NULL);
+}
+
+/* A file name that decodes to a way up a path ("..", either slash). */
+static int
+mime_name_climbs(const char *name)
+{
+	const char	*p = name;
+	size_t		 n;
+
+	while (*p != '\0') {
+		n = strcspn(p, "/\\");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return (1);
+		p += n;
+		p += *p != '\0';
+	}
+	return (0);
+}
+
 /*
- * Counts the parts and the nesting before any part is written out: a
- * refused message leaves nothing in the spool. With c NULL, no limits.
+ * Counts the parts and the nesting, and looks at every file name, before
+ * any part is written out: a refused message leaves nothing in the
+ * spool. With c NULL, no limits.
  */
 static int
 mime_shape(GMimeMessage *gm, const struct conf *c, char **cause)
 {
 	GMimePartIter	*it;
+	GMimeObject	*o;
+	const char	*name;
 	char		*path, *p;
 	int		 parts = 0, depth, rv = 0;
 
@@ -317,8 +344,17 @@ mime_shape(GMimeMessage *gm, const struct conf *c, char **cause)
 		return (0);
 	it = g_mime_part_iter_new(GMIME_OBJECT(gm));
 	do {
-		if (g_mime_part_iter_get_current(it) == NULL)
+		if ((o = g_mime_part_iter_get_current(it)) == NULL)
 			continue;
+		if (GMIME_IS_PART(o) && (name = g_mime_part_get_filename(
+		    GMIME_PART(o))) != NULL && (!mime_one_line(name) ||
+		    mime_name_climbs(name))) {
+			xasprintf(cause, "an attachment's file name decodes to"
+			    " %s", mime_one_line(name) ? "a path up (\"..\")" :
+			    "more than one line");
+			rv = 1;
+			break;
+		}
 		if (++parts > c->mime_max_parts) {
 			xasprintf(cause, "more than mime_max_parts (%d) MIME"
 			    " parts", c->mime_max_parts);
@@ -426,6 +462,15 @@ mime_parse(int fd, struct spool *sp, const struct conf *c, struct msg **mp,
 		m->from_addr = util_lower(v);
 		m->from_name = mime_dup(internet_address_get_name(ia));
 		break;
+	}
+	if (!mime_one_line(m->subject) || !mime_one_line(m->from_name)) {
+		/* It would break the robot's own headers and paragraphs. */
+		xasprintf(cause, "%s decodes to more than one line",
+		    mime_one_line(m->subject) ? "the sender's name" :
+		    "the Subject");
+		g_object_unref(gm);
+		mime_free(m);
+		return (1);
 	}
 	if ((v = mime_header(o, "In-Reply-To")) != NULL) {
 		refs = g_mime_references_parse(NULL, v);

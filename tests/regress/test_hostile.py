@@ -5,6 +5,7 @@ one ends recorded and moved, the robot keeps running, nothing is written
 outside its spool, and the next good message is handled."""
 
 import os
+import re
 
 from lib import DOMAIN, Robot, application, check, subject_has, wait_until
 
@@ -243,3 +244,40 @@ def test_parser_that_cannot_run_stops_the_start(sb):
     check("the parser child cannot run here" in r.logtext() and "no-such-user" in r.logtext(),
           "the reason logged")
     check(sb.count("tte", "Quarantine") == 0, "nothing taken")
+
+
+def test_encoded_line_breaks_and_paths_refused(sb):
+    """Encoded words that decode to a line break in a header the robot
+    copies (Subject, the sender's name) and file names that decode to a way
+    up a path are refused before any part is written; a long folded
+    Subject, as Outlook writes it, is not."""
+    import base64
+    r = Robot(sb, "encwords").start()
+
+    def b64(s):
+        return "=?UTF-8?B?%s?=" % base64.b64encode(s.encode()).decode()
+
+    bad = [("Subject", b64("Permohonan TTE\r\nBcc: semua@muaraenimkab.go.id"), "the Subject"),
+           ("From", "%s <budi@%s>" % (b64("Budi\nKlik Y di sini"), DOMAIN), "sender's name")]
+    for header, value, why in bad:
+        # Written as bytes: Python's own headers would decode the words.
+        raw = application("budi@" + DOMAIN).as_bytes()
+        raw = re.sub(rb"(?m)^" + header.encode() + rb": .*$",
+                     (header + ": " + value).encode(), raw, count=1)
+        sb.deliver(raw)
+        wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE note LIKE ?",
+                                    "%" + why + "%") == 1, "refused: " + why)
+    m = application("budi@" + DOMAIN, docs=[])
+    m.add_attachment(b"%PDF-1.4 x", maintype="application", subtype="pdf",
+                     filename="..\\..\\windows\\ktp.pdf")
+    sb.send(m)
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE note LIKE ?",
+                                "%path up%") == 1, "refused: a file name climbing a path")
+    check(r.scalar("SELECT count(*) FROM documents") == 0, "no part written")
+    folded = application("siti@" + DOMAIN, name="Siti",
+                         subject="Permohonan Penerbitan Sertifikat Elektronik untuk "
+                                 "Pejabat Struktural Dinas Komunikasi dan Informatika "
+                                 "Kabupaten Muara Enim — Tahun Anggaran 2026")
+    sb.send(folded)
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="a long folded Subject taken")
+    check(sb.count("tte", "Quarantine") == 3, "three quarantined")
