@@ -20,7 +20,7 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/handle-application.c src/handle-away.c src/handle-bounce.c \
 	   src/handle-followup.c src/handle-notice.c src/html.c src/imap.c src/intake.c \
 	   src/jail.c \
-	   src/letter.c src/log.c src/mime.c src/notice.c src/outbox.c src/parse.c src/people.c \
+	   src/letter.c src/log.c src/mime.c src/notice.c src/outbox.c src/parse.c src/parse-child.c src/people.c \
 	   src/re.c src/reply.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-lex.c \
 	   src/rules-parse.c src/screen.c src/smtp.c src/sniff.c \
 	   src/spool.c src/step-decision.c src/step-document.c \
@@ -28,7 +28,8 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/template.c src/text.c src/timer.c src/util.c src/workflow.c src/xmalloc.c
 OBJS	 = $(SRCS:.c=.o)
 HDRS	 = src/disposisi.h src/log.h src/xmalloc.h src/reply.h src/re.h \
-	   src/html.h src/text.h src/sniff.h src/workflow_p.h src/rules_p.h
+	   src/html.h src/text.h src/sniff.h src/workflow_p.h src/rules_p.h \
+	   src/parse_p.h
 
 UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
 	   tests/unit/t_auth tests/unit/t_sniff tests/unit/t_rules \

@@ -268,6 +268,7 @@ cmd_explain(const struct cmd_entry *self, int argc, char **argv)
 	mime_init();
 	for (i = optind; i < argc; i++)
 		explain_file(&ex, argv[i]);
+	parse_stop();
 	mime_shutdown();
 	spool_close(ex.ctx.spool);
 	util_rmtree(ex.scratch);

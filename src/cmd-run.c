@@ -193,6 +193,7 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 		run_reload(&ctx);
 	}
 	log_info("disposisi stopping");
+	parse_stop();
 	mime_shutdown();
 	store_close(ctx.store);
 	spool_close(ctx.spool);

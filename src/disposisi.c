@@ -194,6 +194,7 @@ setup_db(const struct conf *c)
 void
 setup_done(struct ctx *ctx)
 {
+	parse_stop();
 	if (ctx->spool != NULL)
 		mime_shutdown();
 	spool_close(ctx->spool);

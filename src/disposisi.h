@@ -146,6 +146,7 @@ int		 crypto_verify_chain(const unsigned char **, const size_t *,
 /* spool.c */
 struct spool;
 struct spool	*spool_open(const char *, char **);
+void		 spool_scratch(struct spool *);
 void		 spool_close(struct spool *);
 void		 spool_clean(struct spool *);
 char		*spool_tmp_path(struct spool *);
@@ -230,6 +231,7 @@ int		 parse_message(const struct conf *, struct spool *, const char *,
 		     struct msg **, char **);
 int		 parse_child(int, char **);
 int		 parse_selftest(const struct conf *, struct spool *, char **);
+void		 parse_stop(void);
 
 /* jail.c */
 struct jail {
@@ -238,7 +240,8 @@ struct jail {
 	size_t		 file_max;	/* bytes per file written */
 	size_t		 memory_max;	/* bytes of address space */
 };
-int		 jail_enter(const struct jail *, char **);
+int		 jail_parser(const struct jail *, int, char **);
+int		 jail_child(const struct jail *, char **);
 void		 jail_ids(const struct jail *, uid_t *, gid_t *);
 int		 jail_landlock_abi(void);
 

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Confinement of the parser child (parse.c), applied to the current
- * process after it has opened what it needs: resource limits, another
- * user when started as root, Landlock (the file system shrinks to the
- * message's work directory and the read-only system files GMime loads),
- * then a seccomp allow-list. Each layer alone keeps a hostile message
- * that took over the parser away from the database, the key and the
- * spool of other cases; the child holds none of them to begin with.
+ * Confinement of the parser (parse-child.c), in two stages. The parser
+ * process, which only forks, becomes another user when started as root,
+ * takes no new privileges, gets its address space and descriptors bounded
+ * and a file system of the spool's tmp/ and the read-only system files
+ * GMime loads (Landlock). Each per-message child narrows that to its own
+ * work directory, bounds its CPU time and file sizes, and installs a
+ * seccomp allow-list. Each layer alone keeps a message that took over
+ * the child away from the database, the key and the other cases' spool;
+ * none of them was in the process to begin with.
  */
 
 #include <sys/prctl.h>
@@ -54,9 +56,7 @@ static int
 jail_limits(const struct jail *j, char **cause)
 {
 	if (jail_limit(RLIMIT_CORE, 0, cause) == -1 ||
-	    jail_limit(RLIMIT_NOFILE, 32, cause) == -1 ||
-	    jail_limit(RLIMIT_CPU, (rlim_t)j->cpu_seconds, cause) == -1 ||
-	    jail_limit(RLIMIT_FSIZE, (rlim_t)j->file_max, cause) == -1)
+	    jail_limit(RLIMIT_NOFILE, 32, cause) == -1)
 		return (-1);
 	if (!JAIL_SANITIZED && jail_limit(RLIMIT_AS, (rlim_t)j->memory_max,
 	    cause) == -1)
@@ -100,20 +100,6 @@ jail_ids(const struct jail *j, uid_t *uid, gid_t *gid)
 	}
 }
 
-static int
-jail_landlock_path(int ruleset, const char *path, __u64 access)
-{
-	struct landlock_path_beneath_attr pb = { .allowed_access = access };
-	int	 rv;
-
-	if ((pb.parent_fd = open(path, O_PATH | O_CLOEXEC)) == -1)
-		return (errno == ENOENT ? 0 : -1);
-	rv = (int)syscall(SYS_landlock_add_rule, ruleset,
-	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
-	close(pb.parent_fd);
-	return (rv);
-}
-
 /* The kernel's Landlock ABI version, 0 without Landlock. */
 int
 jail_landlock_abi(void)
@@ -125,13 +111,36 @@ jail_landlock_abi(void)
 	return (v < 0 ? 0 : (int)v);
 }
 
+/* Allows access beneath fd (O_PATH or a directory) in the ruleset. */
+static int
+jail_landlock_fd(int ruleset, int fd, __u64 access)
+{
+	struct landlock_path_beneath_attr pb = { .allowed_access = access,
+	    .parent_fd = fd };
+
+	return ((int)syscall(SYS_landlock_add_rule, ruleset,
+	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0));
+}
+
+static int
+jail_landlock_path(int ruleset, const char *path, __u64 access)
+{
+	int	 fd, rv;
+
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
+		return (errno == ENOENT ? 0 : -1);
+	rv = jail_landlock_fd(ruleset, fd, access);
+	close(fd);
+	return (rv);
+}
+
 /*
- * The file system shrinks to the work directory (the current one) and
- * the system's read-only files. Returns 1 when the kernel has no
- * Landlock (the other layers still hold), 0 when applied.
+ * The file system shrinks to what is beneath rwfd and the system's
+ * read-only files. Returns 1 when the kernel has no usable Landlock (the
+ * other layers still hold), 0 when applied.
  */
 static int
-jail_landlock(char **cause)
+jail_landlock(int rwfd, char **cause)
 {
 	const __u64	 ro = LANDLOCK_ACCESS_FS_READ_FILE |
 	    LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_EXECUTE;
@@ -152,7 +161,7 @@ jail_landlock(char **cause)
 	fd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof ra, 0);
 	if (fd == -1 && errno == EPERM)
 		return (1);	/* a seccomp filter above us said no */
-	if (fd == -1 || jail_landlock_path(fd, ".", rw) == -1 ||
+	if (fd == -1 || jail_landlock_fd(fd, rwfd, rw) == -1 ||
 	    jail_landlock_path(fd, "/usr", ro) == -1 ||
 	    jail_landlock_path(fd, "/etc", ro) == -1 ||
 	    syscall(SYS_landlock_restrict_self, fd, 0) == -1) {
@@ -194,8 +203,7 @@ static const int jail_syscalls[] = {
 	SCMP_SYS(sched_getaffinity), SCMP_SYS(sched_yield),
 	SCMP_SYS(prlimit64), SCMP_SYS(getrlimit), SCMP_SYS(ioctl),
 	SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(set_robust_list),
-	SCMP_SYS(rseq), SCMP_SYS(restart_syscall), SCMP_SYS(kill),
-	SCMP_SYS(tgkill), SCMP_SYS(umask), SCMP_SYS(sysinfo), SCMP_SYS(dup),
+	SCMP_SYS(rseq), SCMP_SYS(restart_syscall), SCMP_SYS(umask), SCMP_SYS(sysinfo), SCMP_SYS(dup),
 };
 
 static int
@@ -218,6 +226,12 @@ jail_seccomp(char **cause)
 		    jail_syscalls[i], 0)) < 0)
 			goto fail;
 	}
+	/* Signals (abort() raises one) only to itself: not to the robot. */
+	if ((rv = seccomp_rule_add(sc, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()))) < 0 ||
+	    (rv = seccomp_rule_add(sc, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()))) < 0)
+		goto fail;
 	if (JAIL_SANITIZED && ((rv = seccomp_rule_add(sc,
 	    SCMP_ACT_KILL_PROCESS, SCMP_SYS(socket), 0)) < 0 ||
 	    (rv = seccomp_rule_add(sc, SCMP_ACT_KILL_PROCESS,
@@ -234,22 +248,44 @@ fail:
 }
 
 /*
- * Confines the current process, its working directory being the only
- * place it may write. Returns -1 with *cause if a layer failed; the
- * caller must then not parse.
+ * Confines the parser process: limits, parse_user if root, no new
+ * privileges, a file system of what is beneath tmpfd (the spool's tmp/)
+ * and the read-only system files. Returns -1 with *cause on failure.
  */
 int
-jail_enter(const struct jail *j, char **cause)
+jail_parser(const struct jail *j, int tmpfd, char **cause)
 {
-	int	 r;
-
 	if (jail_limits(j, cause) == -1 || jail_user(j, cause) == -1)
 		return (-1);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
 		xasprintf(cause, "no_new_privs: %s", strerror(errno));
 		return (-1);
 	}
-	if ((r = jail_landlock(cause)) == -1)
+	/* libseccomp probes the kernel once; the children inherit that. */
+	seccomp_api_get();
+	return (jail_landlock(tmpfd, cause) == -1 ? -1 : 0);
+}
+
+/*
+ * Confines one message's child, in its work directory (the current
+ * one): CPU time and file sizes bounded, only that directory writable,
+ * the seccomp allow-list. The caller must not parse if this fails.
+ */
+int
+jail_child(const struct jail *j, char **cause)
+{
+	int	 fd, r;
+
+	if (jail_limit(RLIMIT_CPU, (rlim_t)j->cpu_seconds, cause) == -1 ||
+	    jail_limit(RLIMIT_FSIZE, (rlim_t)j->file_max, cause) == -1)
+		return (-1);
+	if ((fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		xasprintf(cause, "work directory: %s", strerror(errno));
+		return (-1);
+	}
+	r = jail_landlock(fd, cause);
+	close(fd);
+	if (r == -1)
 		return (-1);
 	return (jail_seccomp(cause));
 }

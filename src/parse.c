@@ -1,28 +1,30 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Hostile mail is read by a child that holds nothing worth taking (after
- * fdm, which parses in a child, and OpenSMTPD, which re-executes itself
- * for each process). The parent forks and executes its own binary, so
- * the child starts with a fresh address space: no HMAC key, no database
- * pages, no IMAP session. It gets four descriptors:
+ * Hostile mail is read by a process that holds nothing worth taking
+ * (after fdm, which parses in a child, and OpenSMTPD, which re-executes
+ * itself for each process). The robot starts the parser once, by
+ * executing its own binary (parse-child.c), so it never held the HMAC
+ * key, a database page or the IMAP session; for each message it sends
+ * the parser three descriptors over a socket:
  *
- *	0  the raw message (read-only)    1  a pipe for the result
- *	2  the robot's stderr             3  an empty work directory
+ *	the raw message (read-only), the write end of a pipe for the
+ *	answer, an empty work directory under the spool's tmp/
  *
- * and confines itself (jail.c) before reading a byte. It runs screen.c
- * and mime.c, writes the attachments into the work directory and the
- * rest of struct msg as records on the pipe: a tag byte, a 32-bit
- * big-endian length, the bytes. The parent reads with a deadline,
- * reaps the child, and only then trusts nothing it said: every string
- * is checked, every attachment is opened without following links,
- * hashed anew and moved into the spool under its real digest.
+ * and the parser forks a child that confines itself (jail.c), parses,
+ * writes the attachments into the work directory and the rest of struct
+ * msg as records on the pipe. The robot reads the answer with a deadline
+ * and gets the child's wait status from the parser; then it trusts
+ * nothing it was told: every string is checked, every attachment is
+ * opened without following links, hashed anew and moved into the spool
+ * under its real digest.
  *
  * A crash, a hang or a kill of the child is the message's fault: it is
- * quarantined with the reason. A full disk or a failed fork is this
- * machine's: the message stays where it is, to be taken again.
+ * quarantined with the reason. A full disk, a parser that died or could
+ * not start, is this machine's: the message stays, to be taken again.
  */
 
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -38,26 +40,9 @@
 #include <unistd.h>
 
 #include "disposisi.h"
+#include "parse_p.h"
 
-#define PARSE_FD_DIR	3
-
-/* Record tags. Scalar strings of struct msg are in parse_fields. */
-#define T_REF		'R'
-#define T_RCPT		'T'
-#define T_AUTH		'A'
-#define T_DATE		'd'
-#define T_FILE		'F'	/* starts an attachment: its file name */
-#define T_FILE_TYPE	'C'
-#define T_FILE_PATH	'S'
-#define T_FILE_CID	'I'
-#define T_REFUSED	'E'	/* the message cannot be read: why */
-#define T_MACHINE	'M'	/* this machine failed: why */
-#define T_END		'K'
-
-static const struct {
-	char	 tag;
-	size_t	 off;
-} parse_fields[] = {
+const struct parse_field parse_fields[] = {
 #define F(t, f)	{ t, offsetof(struct msg, f) }
 	F('i', message_id), F('f', from_addr), F('n', from_name),
 	F('s', subject), F('r', in_reply_to), F('c', content_type),
@@ -65,156 +50,38 @@ static const struct {
 	F('l', list_id), F('x', x_autoreply), F('b', text),
 #undef F
 };
-
-#define FIELD(m, i)	((char **)((char *)(m) + parse_fields[i].off))
-
-/* ---- the child ---- */
-
-static void
-parse_put(FILE *out, char tag, const char *s)
-{
-	uint32_t	 n;
-
-	if (s == NULL)
-		return;
-	n = htonl((uint32_t)strlen(s));
-	putc(tag, out);
-	fwrite(&n, sizeof n, 1, out);
-	fputs(s, out);
-}
-
-static void
-parse_put_msg(FILE *out, const struct msg *m)
-{
-	char	 num[32];
-	size_t	 i;
-
-	for (i = 0; i < sizeof parse_fields / sizeof parse_fields[0]; i++)
-		parse_put(out, parse_fields[i].tag, *FIELD(m, i));
-	for (i = 0; i < m->nrefs; i++)
-		parse_put(out, T_REF, m->refs[i]);
-	for (i = 0; i < m->nrcpts; i++)
-		parse_put(out, T_RCPT, m->rcpts[i]);
-	for (i = 0; i < m->nauth; i++)
-		parse_put(out, T_AUTH, m->auth[i]);
-	snprintf(num, sizeof num, "%lld", (long long)m->date);
-	parse_put(out, T_DATE, num);
-	for (i = 0; i < m->natt; i++) {
-		parse_put(out, T_FILE, m->att[i].filename);
-		parse_put(out, T_FILE_TYPE, m->att[i].content_type);
-		parse_put(out, T_FILE_PATH, m->att[i].path);
-		parse_put(out, T_FILE_CID, m->att[i].inline_cid ? "1" : "0");
-	}
-}
-
-/* What a test asks of the child (DISPOSISI_PARSER_FAULT), after the jail. */
-static void
-parse_fault(void)
-{
-	const char	*f = getenv("DISPOSISI_PARSER_FAULT");
-	const char	*file = getenv("DISPOSISI_PARSER_FAULT_FILE");
-
-	if (f == NULL)
-		return;
-	if (strcmp(f, "crash") == 0)
-		abort();
-	if (strcmp(f, "hang") == 0)
-		for (volatile int spin = 0;; spin++)
-			;
-	if (strcmp(f, "escape") == 0) {
-		/* Read what the robot holds, else reach out: both must fail. */
-		if (file != NULL && open(file, O_RDONLY) != -1)
-			_exit(42);
-		socket(AF_INET, SOCK_STREAM, 0);
-		_exit(43);
-	}
-}
-
-/*
- * The child's main: argv is PARSE_ARGV0 and the limits parse_spawn()
- * passes. Exits 0 whenever it could say what happened on the pipe.
- */
-int
-parse_child(int argc, char **argv)
-{
-	struct conf	 c = { 0 };
-	struct jail	 j = { 0 };
-	struct spool	*sp;
-	struct msg	*m = NULL;
-	FILE		*out;
-	char		*cause = NULL;
-	int		 r;
-
-	if (argc != 9 || (out = fdopen(STDOUT_FILENO, "w")) == NULL)
-		return (70);
-	j.user = argv[1];
-	j.cpu_seconds = strtol(argv[2], NULL, 10);
-	j.file_max = strtoull(argv[3], NULL, 10);
-	j.memory_max = strtoull(argv[4], NULL, 10);
-	c.header_max_line = (int)strtol(argv[5], NULL, 10);
-	c.header_max_size = (int)strtol(argv[6], NULL, 10);
-	c.mime_max_parts = (int)strtol(argv[7], NULL, 10);
-	c.mime_max_depth = (int)strtol(argv[8], NULL, 10);
-	/* A part past RLIMIT_FSIZE is an error to report, not a signal. */
-	signal(SIGXFSZ, SIG_IGN);
-	if (fchdir(PARSE_FD_DIR) == -1 || close(PARSE_FD_DIR) == -1) {
-		xasprintf(&cause, "work directory: %s", strerror(errno));
-		r = -1;
-	} else if (jail_enter(&j, &cause) == -1)
-		r = -1;
-	else if ((sp = spool_open(".", &cause)) == NULL)
-		r = -1;
-	else {
-		parse_fault();
-		mime_init();
-		if ((r = screen_raw(&c, STDIN_FILENO, &cause)) == 0 &&
-		    lseek(STDIN_FILENO, 0, SEEK_SET) == -1) {
-			xasprintf(&cause, "rewind: %s", strerror(errno));
-			r = -1;
-		}
-		if (r == 0)
-			r = mime_parse(STDIN_FILENO, sp, &c, &m, &cause);
-	}
-	if (r == 0)
-		parse_put_msg(out, m);
-	else
-		parse_put(out, r == 1 ? T_REFUSED : T_MACHINE, cause);
-	putc(T_END, out);
-	return (fclose(out) == 0 ? 0 : 71);
-}
-
-/* ---- the parent ---- */
+const size_t parse_nfields = sizeof parse_fields / sizeof parse_fields[0];
 
 struct parse_job {
 	const struct conf *conf;
 	char		*dir;		/* the work directory */
 	int		 dirfd;
-	pid_t		 pid;
+	pid_t		 pid;		/* the child, in the parser */
 	char		*buf;		/* what the child said */
 	size_t		 len;
-	int		 probe;		/* parse_selftest(): no test faults */
 };
 
-/* Environment the child keeps: the sanitizers' and the test's fault. */
+/* The parser: started at the first message, again if it dies. */
+static pid_t	 parse_pid = -1;
+static int	 parse_sock = -1;
+
+/* Environment the parser keeps: the sanitizers' and the test's fault. */
 static const char *parse_env_keep[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS",
     "LSAN_OPTIONS", "DISPOSISI_PARSER_FAULT", "DISPOSISI_PARSER_FAULT_FILE" };
 
 static void
-parse_exec(const struct parse_job *job, int rawfd, int outfd)
+parse_exec(const struct conf *c, int sock, int tmpfd)
 {
-	const struct conf *c = job->conf;
-	char		*argv[10], *envp[6];
+	char		*argv[PARSE_ARGC + 1], *envp[6];
 	size_t		 i, n = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (dup2(rawfd, STDIN_FILENO) == -1 ||
-	    dup2(outfd, STDOUT_FILENO) == -1 ||
-	    dup2(job->dirfd, PARSE_FD_DIR) == -1)
+	if (dup2(sock, PARSE_FD_SOCK) == -1 || dup2(tmpfd, PARSE_FD_TMP) == -1)
 		_exit(72);
-	close_range(PARSE_FD_DIR + 1, ~0U, 0);
+	close_range(PARSE_FD_TMP + 1, ~0U, 0);
 	argv[0] = PARSE_ARGV0;
 	argv[1] = c->parse_user;
-	/* The CPU limit backs the parent's clock (parse_read). */
+	/* The CPU limit backs the robot's clock (parse_read). */
 	xasprintf(&argv[2], "%d", c->parse_timeout + 1);
 	xasprintf(&argv[3], "%zu", c->max_message_size);
 	xasprintf(&argv[4], "%zu", (size_t)c->parse_memory_max << 20);
@@ -222,15 +89,98 @@ parse_exec(const struct parse_job *job, int rawfd, int outfd)
 	xasprintf(&argv[6], "%d", c->header_max_size);
 	xasprintf(&argv[7], "%d", c->mime_max_parts);
 	xasprintf(&argv[8], "%d", c->mime_max_depth);
-	argv[9] = NULL;
+	argv[PARSE_ARGC] = NULL;
 	for (i = 0; i < sizeof parse_env_keep / sizeof parse_env_keep[0]; i++)
-		if (getenv(parse_env_keep[i]) != NULL && !(job->probe &&
-		    strncmp(parse_env_keep[i], "DISPOSISI_", 10) == 0))
+		if (getenv(parse_env_keep[i]) != NULL)
 			xasprintf(&envp[n++], "%s=%s", parse_env_keep[i],
 			    getenv(parse_env_keep[i]));
 	envp[n] = NULL;
 	execve("/proc/self/exe", argv, envp);
 	_exit(73);
+}
+
+/* Starts the parser with the config's limits. */
+static int
+parse_spawn(const struct conf *c, struct spool *sp, char **cause)
+{
+	char	*tmp;
+	int	 sv[2], tmpfd;
+
+	tmp = spool_path(sp, "tmp", ".");
+	tmpfd = open(tmp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	free(tmp);
+	if (tmpfd == -1 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC,
+	    0, sv) == -1) {
+		xasprintf(cause, "starting the parser: %s", strerror(errno));
+		if (tmpfd != -1)
+			close(tmpfd);
+		return (-1);
+	}
+	if ((parse_pid = fork()) == 0)
+		parse_exec(c, sv[1], tmpfd);
+	close(sv[1]);
+	close(tmpfd);
+	if (parse_pid == -1) {
+		xasprintf(cause, "starting the parser: fork: %s",
+		    strerror(errno));
+		close(sv[0]);
+		return (-1);
+	}
+	parse_sock = sv[0];
+	return (0);
+}
+
+/* Stops the parser (it also dies with the robot). */
+void
+parse_stop(void)
+{
+	if (parse_pid <= 0)
+		return;
+	close(parse_sock);
+	kill(parse_pid, SIGKILL);
+	while (waitpid(parse_pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	parse_pid = parse_sock = -1;
+}
+
+/* Sends a request: flags and the three descriptors. */
+static int
+parse_send(int flags, int rawfd, int outfd, int dirfd)
+{
+	union {
+		struct cmsghdr	 hdr;
+		char		 buf[CMSG_SPACE(3 * sizeof(int))];
+	} cm;
+	struct msghdr	 mh = { 0 };
+	struct cmsghdr	*ch;
+	struct iovec	 iov;
+	unsigned char	 f = (unsigned char)flags;
+	int		 fds[3] = { rawfd, outfd, dirfd };
+
+	memset(&cm, 0, sizeof cm);
+	iov.iov_base = &f;
+	iov.iov_len = 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.buf;
+	mh.msg_controllen = sizeof cm.buf;
+	ch = CMSG_FIRSTHDR(&mh);
+	ch->cmsg_level = SOL_SOCKET;
+	ch->cmsg_type = SCM_RIGHTS;
+	ch->cmsg_len = CMSG_LEN(sizeof fds);
+	memcpy(CMSG_DATA(ch), fds, sizeof fds);
+	return (sendmsg(parse_sock, &mh, MSG_NOSIGNAL) == 1 ? 0 : -1);
+}
+
+/* Reads one of the parser's answers; -1 if it is gone. */
+static int
+parse_hear(struct parse_reply *r)
+{
+	ssize_t	 n;
+
+	while ((n = recv(parse_sock, r, sizeof *r, 0)) == -1 && errno == EINTR)
+		;
+	return (n == sizeof *r ? 0 : -1);
 }
 
 /* The work directory, owned by the user the child becomes. */
@@ -294,22 +244,27 @@ parse_read(struct parse_job *job, int fd, char **cause)
 	}
 }
 
-/* Reaps the child; a death by signal or a bad exit is the message's. */
+/*
+ * The child's end, from its wait status as the parser saw it: a death
+ * by a signal or a bad exit is the message's; no status (the parser
+ * died) is this machine's.
+ */
 static int
-parse_reap(struct parse_job *job, int killed, char **cause)
+parse_status(struct parse_job *job, int timedout, char **cause)
 {
-	int	 status;
+	struct parse_reply	 r;
+	int			 status;
 
-	if (killed)
+	if (timedout)
 		kill(job->pid, SIGKILL);
-	while (waitpid(job->pid, &status, 0) == -1)
-		if (errno != EINTR) {
-			xasprintf(cause, "waitpid: %s", strerror(errno));
-			return (-1);
-		}
-	job->pid = -1;
-	if (killed)
+	if (parse_hear(&r) == -1 || r.pid != job->pid) {
+		parse_stop();
+		xasprintf(cause, "the parser stopped");
+		return (-1);
+	}
+	if (timedout)
 		return (1);
+	status = r.status;
 	if (WIFSIGNALED(status)) {
 		xasprintf(cause, "the parser was killed by signal %d (%s)%s",
 		    WTERMSIG(status), strsignal(WTERMSIG(status)),
@@ -317,7 +272,7 @@ parse_reap(struct parse_job *job, int killed, char **cause)
 		    WTERMSIG(status) == SIGXCPU ? ": parse_timeout" : "");
 		return (1);
 	}
-	if (WEXITSTATUS(status) >= 72) {
+	if (WEXITSTATUS(status) >= 70) {
 		xasprintf(cause, "the parser could not start (exit %d)",
 		    WEXITSTATUS(status));
 		return (-1);
@@ -403,13 +358,13 @@ parse_decode(struct parse_job *job, struct spool *sp, struct msg *m,
 			break;
 		s = xstrndup(p, n);
 		p += n;
-		for (i = 0; i < sizeof parse_fields / sizeof parse_fields[0];
+		for (i = 0; i < parse_nfields;
 		    i++)
 			if (parse_fields[i].tag == tag)
 				break;
-		if (i < sizeof parse_fields / sizeof parse_fields[0]) {
-			free(*FIELD(m, i));
-			*FIELD(m, i) = s;
+		if (i < parse_nfields) {
+			free(*PARSE_FIELD(m, i));
+			*PARSE_FIELD(m, i) = s;
 			continue;
 		}
 		switch (tag) {
@@ -486,12 +441,33 @@ parse_job_end(struct parse_job *job)
 	free(job->buf);
 }
 
+/* Hands the message to the parser, started again once if it died. */
 static int
-parse_run(const struct conf *c, int probe, struct spool *sp, const char *path,
+parse_ask(struct parse_job *job, struct spool *sp, int flags, int rawfd,
+    int outfd, char **cause)
+{
+	struct parse_reply	 r;
+	int			 tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if (parse_pid == -1 && parse_spawn(job->conf, sp, cause) == -1)
+			return (-1);
+		if (parse_send(flags, rawfd, outfd, job->dirfd) == 0 &&
+		    parse_hear(&r) == 0) {
+			job->pid = r.pid;
+			return (0);
+		}
+		parse_stop();
+	}
+	xasprintf(cause, "the parser does not answer");
+	return (-1);
+}
+
+static int
+parse_run(const struct conf *c, int flags, struct spool *sp, const char *path,
     struct msg **mp, char **cause)
 {
-	struct parse_job job = { .conf = c, .dirfd = -1, .pid = -1,
-	    .probe = probe };
+	struct parse_job job = { .conf = c, .dirfd = -1, .pid = -1 };
 	struct msg	*m;
 	char		*why = NULL;
 	int		 rawfd, p[2], r;
@@ -509,29 +485,34 @@ parse_run(const struct conf *c, int probe, struct spool *sp, const char *path,
 		parse_job_end(&job);
 		return (-1);
 	}
-	if ((job.pid = fork()) == 0)
-		parse_exec(&job, rawfd, p[1]);
+	r = parse_ask(&job, sp, flags, rawfd, p[1], cause);
 	close(rawfd);
 	close(p[1]);
-	if (job.pid == -1) {
-		xasprintf(cause, "fork: %s", strerror(errno));
-		close(p[0]);
+	if (r == 0)
+		r = parse_read(&job, p[0], &why);
+	close(p[0]);
+	if (r == -1) {
 		parse_job_end(&job);
 		return (-1);
 	}
-	r = parse_read(&job, p[0], &why);
-	close(p[0]);
-	r = parse_reap(&job, r == 1, cause);	/* 1: no answer in time */
+	/* No child (pid 0): the parser could not fork or confine itself. */
+	r = job.pid == 0 ? -1 : parse_status(&job, r == 1, cause);
 	if (why != NULL) {
 		free(*cause);
 		*cause = why;
 	}
 	m = xcalloc(1, sizeof *m);
 	m->path = xstrdup(path);
-	if (r == 0 && (r = parse_decode(&job, sp, m, cause)) == 0)
+	if ((r == 0 || job.pid == 0) &&
+	    (r = parse_decode(&job, sp, m, cause)) == 0)
 		*mp = m;
 	else
 		mime_free(m);
+	if (job.pid == 0 && r != -1) {
+		free(*cause);
+		xasprintf(cause, "the parser could not start a child");
+		r = -1;
+	}
 	parse_job_end(&job);
 	return (r);
 }
@@ -567,7 +548,7 @@ parse_selftest(const struct conf *c, struct spool *sp, char **cause)
 		free(tmp);
 		return (-1);
 	}
-	r = parse_run(c, 1, sp, tmp, &m, &why);
+	r = parse_run(c, PARSE_PROBE, sp, tmp, &m, &why);
 	unlink(tmp);
 	free(tmp);
 	if (r != 0 || m->from_addr == NULL) {

@@ -23,6 +23,7 @@
 struct spool {
 	char	*dir;
 	unsigned seq;
+	int	 scratch;	/* no fsync: the parser's work directory */
 };
 
 static const char *spool_kinds[] = { "tmp", "raw", "doc", "out" };
@@ -124,6 +125,16 @@ spool_close(struct spool *sp)
 	free(sp);
 }
 
+/*
+ * Makes sp a scratch spool: files are not synced, as the parser's work
+ * directory is copied into the real spool (synced there) or removed.
+ */
+void
+spool_scratch(struct spool *sp)
+{
+	sp->scratch = 1;
+}
+
 /* A fresh temp path; leftovers from a crash are harmless and never named by the database. */
 char *
 spool_tmp_path(struct spool *sp)
@@ -171,7 +182,8 @@ spool_commit(struct spool *sp, const char *tmp, const char *kind,
 
 	if (crypto_sha256_file(tmp, sha_r, cause) == -1)
 		return (NULL);
-	if (chmod(tmp, 0600) == -1 || spool_fsync_path(tmp, O_RDONLY) == -1) {
+	if (chmod(tmp, 0600) == -1 || (!sp->scratch &&
+	    spool_fsync_path(tmp, O_RDONLY) == -1)) {
 		xasprintf(cause, "%s: %s", tmp, strerror(errno));
 		return (NULL);
 	}
@@ -183,7 +195,8 @@ spool_commit(struct spool *sp, const char *tmp, const char *kind,
 		return (NULL);
 	}
 	dir = util_path(sp->dir, kind);
-	if (spool_fsync_path(dir, O_RDONLY | O_DIRECTORY) == -1) {
+	if (!sp->scratch && spool_fsync_path(dir, O_RDONLY | O_DIRECTORY) ==
+	    -1) {
 		xasprintf(cause, "fsync %s: %s", dir, strerror(errno));
 		free(dir);
 		free(final);

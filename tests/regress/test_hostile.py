@@ -6,6 +6,7 @@ outside its spool, and the next good message is handled."""
 
 import os
 import re
+import signal
 
 from lib import DOMAIN, Robot, application, check, subject_has, wait_until
 
@@ -231,6 +232,19 @@ def test_parser_child_confined(sb):
     r.start()
     sb.send(application("siti@" + DOMAIN, name="Siti"))
     sb.wait_mail("siti", subject_has("Tanda terima"), what="a good application afterwards")
+    # The parser process itself killed: started again at the next message.
+    def parser(pid):
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f, open("/proc/%s/stat" % pid) as g:
+                return (f.read().startswith(b"disposisi-parser") and
+                        g.read().rsplit(")", 1)[1].split()[1] == str(r.proc.pid))
+        except OSError:
+            return False        # gone meanwhile
+    parsers = [p for p in os.listdir("/proc") if p.isdigit() and parser(p)]
+    check(len(parsers) == 1, "one parser process, the robot's child: %s" % parsers)
+    os.kill(int(parsers[0]), signal.SIGKILL)
+    sb.send(application("andi@" + DOMAIN, name="Andi"))
+    sb.wait_mail("andi", subject_has("Tanda terima"), what="an application after the parser died")
     tmp = os.path.join(r.dir, "spool", "tmp")
     check(os.listdir(tmp) == [], "no work directory left: %s" % os.listdir(tmp))
 

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The parser's side of parse.c. The robot starts it once, by executing
+ * itself with argv[0] PARSE_ARGV0 and the limits: a fresh address space
+ * that never held the HMAC key, a database page or an IMAP session. It
+ * confines itself (jail_parser: its own user, no new privileges, a file
+ * system of the spool's tmp/ and read-only system files), then forks one
+ * child per message the robot sends. The child confines itself further
+ * (jail_child: its work directory only, CPU and file limits, a seccomp
+ * allow-list), runs screen.c and mime.c, writes the attachments into its
+ * work directory and the rest as records on the answer's pipe. The
+ * parser itself reads no byte of mail: a message that takes over its
+ * child has only that child.
+ */
+
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "disposisi.h"
+#include "parse_p.h"
+
+static void
+parse_put(FILE *out, char tag, const char *s)
+{
+	uint32_t	 n;
+
+	if (s == NULL)
+		return;
+	n = htonl((uint32_t)strlen(s));
+	putc(tag, out);
+	fwrite(&n, sizeof n, 1, out);
+	fputs(s, out);
+}
+
+static void
+parse_put_msg(FILE *out, const struct msg *m)
+{
+	char	 num[32];
+	size_t	 i;
+
+	for (i = 0; i < parse_nfields; i++)
+		parse_put(out, parse_fields[i].tag, *PARSE_FIELD(m, i));
+	for (i = 0; i < m->nrefs; i++)
+		parse_put(out, T_REF, m->refs[i]);
+	for (i = 0; i < m->nrcpts; i++)
+		parse_put(out, T_RCPT, m->rcpts[i]);
+	for (i = 0; i < m->nauth; i++)
+		parse_put(out, T_AUTH, m->auth[i]);
+	snprintf(num, sizeof num, "%lld", (long long)m->date);
+	parse_put(out, T_DATE, num);
+	for (i = 0; i < m->natt; i++) {
+		parse_put(out, T_FILE, m->att[i].filename);
+		parse_put(out, T_FILE_TYPE, m->att[i].content_type);
+		parse_put(out, T_FILE_PATH, m->att[i].path);
+		parse_put(out, T_FILE_CID, m->att[i].inline_cid ? "1" : "0");
+	}
+}
+
+/* What a test asks of the child (DISPOSISI_PARSER_FAULT), in its jail. */
+static void
+parse_fault(void)
+{
+	const char	*f = getenv("DISPOSISI_PARSER_FAULT");
+	const char	*file = getenv("DISPOSISI_PARSER_FAULT_FILE");
+
+	if (f == NULL)
+		return;
+	if (strcmp(f, "crash") == 0)
+		abort();
+	if (strcmp(f, "hang") == 0)
+		for (volatile int spin = 0;; spin++)
+			;
+	if (strcmp(f, "escape") == 0) {
+		/* Read what the robot holds, else reach out: both must fail. */
+		if (file != NULL && open(file, O_RDONLY) != -1)
+			_exit(42);
+		socket(AF_INET, SOCK_STREAM, 0);
+		_exit(43);
+	}
+}
+
+/* One message, in the child: never returns. */
+static void
+parse_one(const struct conf *c, const struct jail *j, int fds[3], int flags)
+{
+	struct spool	*sp;
+	struct msg	*m = NULL;
+	FILE		*out;
+	char		*cause = NULL;
+	int		 r = -1;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	close(PARSE_FD_SOCK);
+	close(PARSE_FD_TMP);
+	if ((out = fdopen(fds[1], "w")) == NULL)
+		_exit(70);
+	if (fchdir(fds[2]) == -1 || close(fds[2]) == -1)
+		xasprintf(&cause, "work directory: %s", strerror(errno));
+	else if (jail_child(j, &cause) == 0 &&
+	    (sp = spool_open(".", &cause)) != NULL) {
+		spool_scratch(sp);
+		if (!(flags & PARSE_PROBE))
+			parse_fault();
+		if ((r = screen_raw(c, fds[0], &cause)) == 0 &&
+		    lseek(fds[0], 0, SEEK_SET) == -1) {
+			xasprintf(&cause, "rewind: %s", strerror(errno));
+			r = -1;
+		}
+		if (r == 0)
+			r = mime_parse(fds[0], sp, c, &m, &cause);
+	}
+	if (r == 0)
+		parse_put_msg(out, m);
+	else
+		parse_put(out, r == 1 ? T_REFUSED : T_MACHINE, cause);
+	putc(T_END, out);
+	/* _exit: LeakSanitizer's exit scan needs calls the jail forbids. */
+	_exit(fclose(out) == 0 ? 0 : 71);
+}
+
+/* Takes one request: 1 with its flags and fds, 0 when the robot is gone. */
+static int
+parse_take(int *flags, int fds[3])
+{
+	union {
+		struct cmsghdr	 hdr;
+		char		 buf[CMSG_SPACE(3 * sizeof(int))];
+	} cm;
+	struct msghdr	 mh = { 0 };
+	struct cmsghdr	*ch;
+	struct iovec	 iov;
+	unsigned char	 f;
+	ssize_t		 n;
+
+	iov.iov_base = &f;
+	iov.iov_len = 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.buf;
+	mh.msg_controllen = sizeof cm.buf;
+	while ((n = recvmsg(PARSE_FD_SOCK, &mh, MSG_CMSG_CLOEXEC)) == -1 &&
+	    errno == EINTR)
+		;
+	if (n <= 0)
+		return (0);
+	ch = CMSG_FIRSTHDR(&mh);
+	if (ch == NULL || ch->cmsg_type != SCM_RIGHTS ||
+	    ch->cmsg_len != CMSG_LEN(3 * sizeof(int)))
+		return (0);	/* not the robot's: stop */
+	memcpy(fds, CMSG_DATA(ch), 3 * sizeof(int));
+	*flags = f;
+	return (1);
+}
+
+static void
+parse_tell(const struct parse_reply *r)
+{
+	if (send(PARSE_FD_SOCK, r, sizeof *r, MSG_NOSIGNAL) == -1)
+		_exit(0);	/* the robot is gone */
+}
+
+/*
+ * The parser's main: argv is PARSE_ARGV0 and the limits parse.c passes.
+ * Serves the robot until it closes the socket.
+ */
+int
+parse_child(int argc, char **argv)
+{
+	struct conf		 c = { 0 };
+	struct jail		 j = { 0 };
+	struct parse_reply	 r;
+	FILE			*out;
+	char			*cause = NULL;
+	int			 flags, fds[3], i;
+	pid_t			 pid;
+
+	if (argc != PARSE_ARGC)
+		return (70);
+	j.user = argv[1];
+	j.cpu_seconds = strtol(argv[2], NULL, 10);
+	j.file_max = strtoull(argv[3], NULL, 10);
+	j.memory_max = strtoull(argv[4], NULL, 10);
+	c.header_max_line = (int)strtol(argv[5], NULL, 10);
+	c.header_max_size = (int)strtol(argv[6], NULL, 10);
+	c.mime_max_parts = (int)strtol(argv[7], NULL, 10);
+	c.mime_max_depth = (int)strtol(argv[8], NULL, 10);
+	/* A part past RLIMIT_FSIZE is an error to report, not a signal. */
+	signal(SIGXFSZ, SIG_IGN);
+	if (jail_parser(&j, PARSE_FD_TMP, &cause) == -1) {
+		/* Said to the robot's probe, in answer to its request. */
+		if (parse_take(&flags, fds) && (out = fdopen(fds[1], "w"))) {
+			parse_put(out, T_MACHINE, cause);
+			putc(T_END, out);
+			fclose(out);
+			parse_tell(&(struct parse_reply){ 0, 0 });
+		}
+		return (72);
+	}
+	mime_init();
+	while (parse_take(&flags, fds)) {
+		if ((pid = fork()) == 0)
+			parse_one(&c, &j, fds, flags);
+		for (i = 0; i < 3; i++)
+			close(fds[i]);
+		r.pid = pid == -1 ? 0 : pid;
+		r.status = 0;
+		parse_tell(&r);
+		if (pid == -1)
+			continue;	/* pid 0: no child, no status */
+		while (waitpid(pid, &r.status, 0) == -1 && errno == EINTR)
+			;
+		parse_tell(&r);
+	}
+	return (0);
+}

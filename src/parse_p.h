@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Private to parse.c (the robot's side) and parse-child.c (the parser's):
+ * the descriptors the parser starts with and what travels between them.
+ */
+
+#ifndef PARSE_P_H
+#define PARSE_P_H
+
+#define PARSE_FD_SOCK	3	/* the parser: its socket to the robot */
+#define PARSE_FD_TMP	4	/* the parser: the spool's tmp/ (O_PATH) */
+#define PARSE_ARGC	9	/* PARSE_ARGV0 and eight limits */
+
+/*
+ * A request on the socket: one byte of flags with three descriptors
+ * (SCM_RIGHTS): the raw message, the write end of the answer's pipe, the
+ * empty work directory. The parser answers twice, each a struct
+ * parse_reply: the child's pid at once, its wait status when it is gone.
+ */
+#define PARSE_PROBE	0x01	/* parse_selftest(): no test faults */
+struct parse_reply {
+	int	 pid;
+	int	 status;
+};
+
+/*
+ * The answer on the pipe: records of a tag byte, a 32-bit big-endian
+ * length and the bytes. Scalar strings of struct msg by the table below.
+ */
+#define T_REF		'R'
+#define T_RCPT		'T'
+#define T_AUTH		'A'
+#define T_DATE		'd'
+#define T_FILE		'F'	/* starts an attachment: its file name */
+#define T_FILE_TYPE	'C'
+#define T_FILE_PATH	'S'
+#define T_FILE_CID	'I'
+#define T_REFUSED	'E'	/* the message cannot be read: why */
+#define T_MACHINE	'M'	/* this machine failed: why */
+#define T_END		'K'
+
+struct parse_field {
+	char	 tag;
+	size_t	 off;
+};
+extern const struct parse_field	 parse_fields[];
+extern const size_t		 parse_nfields;
+#define PARSE_FIELD(m, i) \
+	((char **)((char *)(m) + parse_fields[i].off))
+
+#endif
