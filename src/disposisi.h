@@ -224,6 +224,8 @@ int		 mime_build(const struct mail_out *, const char *, char **);
 
 /* screen.c */
 int		 screen_raw(const struct conf *, int, char **);
+int		 screen_headers(const struct conf *, const char *, const char *,
+		     char ***, size_t *);
 
 /* parse.c */
 #define PARSE_ARGV0	"disposisi-parser"

@@ -54,8 +54,6 @@ parse_put_msg(FILE *out, const struct msg *m)
 		parse_put(out, T_REF, m->refs[i]);
 	for (i = 0; i < m->nrcpts; i++)
 		parse_put(out, T_RCPT, m->rcpts[i]);
-	for (i = 0; i < m->nauth; i++)
-		parse_put(out, T_AUTH, m->auth[i]);
 	snprintf(num, sizeof num, "%lld", (long long)m->date);
 	parse_put(out, T_DATE, num);
 	for (i = 0; i < m->natt; i++) {

@@ -378,9 +378,6 @@ parse_decode(struct parse_job *job, struct spool *sp, struct msg *m,
 		case T_RCPT:
 			parse_list_add(&m->rcpts, &m->nrcpts, s);
 			continue;
-		case T_AUTH:
-			parse_list_add(&m->auth, &m->nauth, s);
-			continue;
 		case T_DATE:
 			m->date = (time_t)strtoll(s, NULL, 10);
 			break;
@@ -495,24 +492,30 @@ parse_run(const struct conf *c, int flags, struct spool *sp, const char *path,
 		parse_job_end(&job);
 		return (-1);
 	}
-	/* No child (pid 0): the parser could not fork or confine itself. */
-	r = job.pid == 0 ? -1 : parse_status(&job, r == 1, cause);
-	if (why != NULL) {
+	m = xcalloc(1, sizeof *m);
+	m->path = xstrdup(path);
+	if (job.pid == 0) {
+		/* No child: the parser could not fork or confine itself. */
+		if (parse_decode(&job, sp, m, cause) != -1) {
+			free(*cause);
+			xasprintf(cause, "the parser could not start a child");
+		}
+		r = -1;
+	} else if ((r = parse_status(&job, r == 1, cause)) == 0 &&
+	    (r = parse_decode(&job, sp, m, cause)) == 0 &&
+	    screen_headers(c, path, "Authentication-Results", &m->auth,
+	    &m->nauth) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		r = -1;
+	}
+	if (why != NULL) {	/* no answer in time: that is the reason */
 		free(*cause);
 		*cause = why;
 	}
-	m = xcalloc(1, sizeof *m);
-	m->path = xstrdup(path);
-	if ((r == 0 || job.pid == 0) &&
-	    (r = parse_decode(&job, sp, m, cause)) == 0)
+	if (r == 0)
 		*mp = m;
 	else
 		mime_free(m);
-	if (job.pid == 0 && r != -1) {
-		free(*cause);
-		xasprintf(cause, "the parser could not start a child");
-		r = -1;
-	}
 	parse_job_end(&job);
 	return (r);
 }

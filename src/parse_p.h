@@ -26,10 +26,11 @@ struct parse_reply {
 /*
  * The answer on the pipe: records of a tag byte, a 32-bit big-endian
  * length and the bytes. Scalar strings of struct msg by the table below.
+ * Authentication-Results are not among them: the robot reads those from
+ * the raw message itself (screen_headers), as they decide trust.
  */
 #define T_REF		'R'
 #define T_RCPT		'T'
-#define T_AUTH		'A'
 #define T_DATE		'd'
 #define T_FILE		'F'	/* starts an attachment: its file name */
 #define T_FILE_TYPE	'C'

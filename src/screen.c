@@ -13,8 +13,11 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "disposisi.h"
@@ -83,4 +86,68 @@ screen_raw(const struct conf *c, int fd, char **why)
 out:
 	fclose(f);
 	return (rv);
+}
+
+/* Appends one unfolded header value, blanks at either end trimmed. */
+static void
+screen_add(char ***vals, size_t *n, const char *v, size_t len)
+{
+	char	*s, *w;
+	size_t	 i;
+
+	s = w = xmalloc(len + 1);
+	for (i = 0; i < len; i++)
+		if (v[i] != '\r' && v[i] != '\n')
+			*w++ = v[i];
+	*w = '\0';
+	*vals = xreallocarray(*vals, *n + 1, sizeof **vals);
+	(*vals)[(*n)++] = xstrdup(util_trim(s));
+	free(s);
+}
+
+/*
+ * The values of every header called name in the raw message at path, in
+ * order, read by the robot itself: a parser child taken over by its
+ * message could drop the trusted MTA's Authentication-Results. The
+ * header block was screened (header_max_size) before; at most that much
+ * is read here. Returns -1 if the file cannot be read.
+ */
+int
+screen_headers(const struct conf *c, const char *path, const char *name,
+    char ***vals, size_t *n)
+{
+	char	*buf, *line, *end, *next, *val = NULL;
+	size_t	 len = 0, max = (size_t)c->header_max_size, nlen = strlen(name);
+	ssize_t	 r;
+	int	 fd;
+
+	*vals = NULL;
+	*n = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (-1);
+	buf = xmalloc(max);
+	while (len < max && ((r = read(fd, buf + len, max - len)) > 0 ||
+	    (r == -1 && errno == EINTR)))
+		len += r > 0 ? (size_t)r : 0;
+	close(fd);
+	end = buf + len;
+	for (line = buf; line < end; line = next) {
+		next = memchr(line, '\n', (size_t)(end - line));
+		next = next == NULL ? end : next + 1;
+		if (*line == ' ' || *line == '\t')
+			continue;	/* a continuation, taken with its header */
+		if (val != NULL) {
+			screen_add(vals, n, val, (size_t)(line - val));
+			val = NULL;
+		}
+		if (*line == '\r' || *line == '\n')
+			break;		/* the end of the header block */
+		if ((size_t)(end - line) > nlen && line[nlen] == ':' &&
+		    strncasecmp(line, name, nlen) == 0)
+			val = line + nlen + 1;
+	}
+	if (val != NULL)
+		screen_add(vals, n, val, (size_t)(end - val));
+	free(buf);
+	return (0);
 }

@@ -295,3 +295,21 @@ def test_encoded_line_breaks_and_paths_refused(sb):
     sb.send(folded)
     sb.wait_mail("siti", subject_has("Tanda terima"), what="a long folded Subject taken")
     check(sb.count("tte", "Quarantine") == 3, "three quarantined")
+
+
+def test_trusted_results_read_by_the_robot(sb):
+    """The trusted MTA's Authentication-Results decide whether a From is
+    real; the robot reads them from the raw message itself, not from the
+    parser child, so a child taken over by its message cannot drop them."""
+    r = Robot(sb, "authres", extra="auth_serv_id = mail.%s" % DOMAIN).start()
+    for verdict, who in (("fail", "budi"), ("pass", "siti")):
+        raw = application("%s@%s" % (who, DOMAIN), name=who.title()).as_bytes()
+        ar = ("Authentication-Results: mail.%s;\r\n\tspf=%s smtp.mailfrom=%s;\r\n"
+              "\tdmarc=%s header.from=%s\r\n" % (DOMAIN, verdict, DOMAIN, verdict, DOMAIN))
+        sb.deliver(ar.encode() + raw)
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="the authenticated one taken")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1") == 2,
+               "both recorded and moved")
+    note = r.scalar("SELECT note FROM inbound WHERE sender LIKE 'budi%'")
+    check("failed authentication" in note, "the forged one refused: %s" % note)
+    check(r.scalar("SELECT count(*) FROM cases") == 1, "one case")
