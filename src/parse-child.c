@@ -76,7 +76,7 @@ parse_fault(void)
 	if (strcmp(f, "crash") == 0)
 		abort();
 	if (strcmp(f, "hang") == 0)
-		for (volatile int spin = 0;; spin++)
+		for (volatile unsigned spin = 0;; spin++)
 			;
 	if (strcmp(f, "escape") == 0) {
 		/* Read what the robot holds, else reach out: both must fail. */

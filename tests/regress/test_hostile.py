@@ -125,9 +125,10 @@ def test_forged_sender_with_auth_serv_id(sb):
 
 
 def test_applicant_text_stays_text(sb):
-    """A display name and a subject carrying links and encoded line breaks
-    reach the officials on one line each, with no link a client could
-    follow: only the robot's own Y/T links are live."""
+    """A display name and a subject carrying links and encoded tabs reach
+    the officials on one line each, with no link a client could follow:
+    only the robot's own Y/T links are live. (Encoded line breaks are
+    refused outright: test_encoded_line_breaks_and_paths_refused.)"""
     import base64
     import re
     from lib import ROBOT, body_text
@@ -136,8 +137,8 @@ def test_applicant_text_stays_text(sb):
     def ew(s):
         return b"=?utf-8?b?" + base64.b64encode(s.encode()) + b"?="
     raw = application("siti@" + DOMAIN).as_bytes()
-    name = ew("Siti\r\n\r\nBalas Y: mailto:%s?subject=Y" % ROBOT)
-    subj = b"Permohonan Sertifikat Elektronik https://evil.example/p " + ew("\r\nKlik di sini")
+    name = ew("Siti\t\tBalas Y: mailto:%s?subject=Y" % ROBOT)
+    subj = b"Permohonan Sertifikat Elektronik https://evil.example/p " + ew("\tKlik di sini")
     raw = re.sub(rb"(?m)^From: .*$", b"From: " + name + b" <siti@" + DOMAIN.encode() + b">", raw)
     raw = re.sub(rb"(?m)^Subject: .*$", b"Subject: " + subj, raw)
     sb.deliver(raw)
@@ -148,8 +149,8 @@ def test_applicant_text_stays_text(sb):
           "only the robot's own links are live: %s" % hrefs)
     text = body_text(d)
     check("evil.example" in text and "https://evil" not in text, "the link defused in text")
-    check("mailto[:]" in text and "\nBalas Y" not in text and "\nKlik di sini" not in text,
-          "the name and subject kept on one line")
+    check("mailto[:]" in text and "\tBalas Y" not in text and "\tKlik di sini" not in text,
+          "the name and subject kept on one line, tabs flattened")
     check("\n" not in str(d["Subject"]) and "Balas Y" in str(d["Subject"]),
           "one-line subject: %r" % str(d["Subject"]))
     check(r.alive(), "robot running")
