@@ -4,7 +4,10 @@
  * an applicant's request under UU 27/2022 - kasus.json (what `show
  * --json` prints), the documents, every mail in and out as .eml - in a
  * new directory of mode 0700 with files of mode 0600. The export is an
- * event on the case, sealed like the others.
+ * event on the case, sealed like the others. Given an e-mail address
+ * instead of a case, every case of that applicant goes into DIR/<case>/
+ * and the mail from that address that joined no case into
+ * DIR/surel-lain/.
  */
 
 #include <sys/stat.h>
@@ -114,14 +117,105 @@ export_case(struct ctx *ctx, int64_t id, const char *ref, const char *dir,
 	return (rv);
 }
 
+/* Exports one case into dir and records it on the case. */
+static int
+export_one(struct ctx *ctx, const char *ref, const char *dir, char **cause)
+{
+	char	*note;
+	int64_t	 id;
+	int	 rv = 0;
+
+	if ((id = store_case_find(ctx->store, ref, NULL, 0)) == 0) {
+		xasprintf(cause, "no case %s", ref);
+		return (65);
+	}
+	if (export_case(ctx, id, ref, dir, cause) == -1)
+		return (EX_CANTCREAT_STATUS);
+	xasprintf(&note, "to %s", dir);
+	if (store_begin(ctx->store) == -1 || store_event(ctx->store, id,
+	    "admin", "ekspor-data", note) == -1 ||
+	    store_commit(ctx->store) == -1) {
+		store_rollback(ctx->store);
+		xasprintf(cause, "the export of %s is done, but not recorded in"
+		    " the case's history", ref);
+		rv = 1;
+	}
+	free(note);
+	return (rv);
+}
+
+/* The mail from addr that joined no case, into dir/surel-lain/. */
+static int
+export_loose(struct ctx *ctx, const char *addr, const char *dir, char **cause)
+{
+	char	**shas, *sub, *raw, *from, *name;
+	size_t	 n, i, missing = 0;
+	int	 rv = 0;
+
+	store_inbound_loose(ctx->store, addr, &shas, &n);
+	sub = util_path(dir, "surel-lain");
+	raw = util_path(ctx->conf->spool_dir, "raw");
+	if (n > 0 && mkdir(sub, 0700) == -1) {
+		xasprintf(cause, "%s: %s", sub, strerror(errno));
+		rv = EX_CANTCREAT_STATUS;
+	}
+	for (i = 0; i < n && rv == 0; i++) {
+		from = util_path(raw, shas[i]);
+		xasprintf(&name, "%03zu.eml", i + 1);
+		if (export_file(sub, name, from, &missing, cause) == -1)
+			rv = EX_CANTCREAT_STATUS;
+		free(name);
+		free(from);
+	}
+	if (rv == 0 && n > 0)
+		printf("%zu mail(s) that joined no case in %s\n", n - missing,
+		    sub);
+	for (i = 0; i < n; i++)
+		free(shas[i]);
+	free(shas);
+	free(raw);
+	free(sub);
+	return (rv);
+}
+
+/* Every case of an applicant, and their other mail, under dir. */
+static int
+export_person(struct ctx *ctx, const char *who, const char *dir,
+    char **cause)
+{
+	char	**refs, *addr, *sub;
+	size_t	 n, i;
+	int	 rv = 0;
+
+	addr = util_lower(who);
+	store_cases_of(ctx->store, addr, &refs, &n);
+	if (mkdir(dir, 0700) == -1) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		rv = EX_CANTCREAT_STATUS;
+	}
+	for (i = 0; i < n && rv == 0; i++) {
+		sub = util_path(dir, refs[i]);
+		rv = export_one(ctx, refs[i], sub, cause);
+		free(sub);
+	}
+	if (rv == 0)
+		rv = export_loose(ctx, addr, dir, cause);
+	if (rv == 0 && n == 0)
+		printf("%s: no case; only the mail above, if any\n", addr);
+	for (i = 0; i < n; i++)
+		free(refs[i]);
+	free(refs);
+	free(addr);
+	return (rv);
+}
+
 static int
 cmd_export(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct ctx	 ctx = { 0 };
-	const char	*file = NULL, *ref, *dir;
-	char		*cause = NULL, *note;
-	int64_t		 id;
-	int		 ch, rv = 0;
+	const char	*file = NULL, *what, *dir;
+	char		*cause = NULL;
+	int		 ch, rv;
 
 	while ((ch = getopt(argc, argv, "f:")) != -1) {
 		if (ch != 'f')
@@ -130,40 +224,25 @@ cmd_export(const struct cmd_entry *self, int argc, char **argv)
 	}
 	if (file == NULL || argc - optind != 2)
 		return (cmd_usage(self, 0));
-	ref = argv[optind];
+	what = argv[optind];
 	dir = argv[optind + 1];
 	umask(077);
 	if (setup_read_sealed(file, &ctx) == -1) {
 		setup_done(&ctx);
 		return (1);
 	}
-	if ((id = store_case_find(ctx.store, ref, NULL, 0)) == 0) {
-		fprintf(stderr, "disposisi: no case %s\n", ref);
-		setup_done(&ctx);
-		return (65);
-	}
-	if (export_case(&ctx, id, ref, dir, &cause) == -1) {
+	rv = strchr(what, '@') != NULL ? export_person(&ctx, what, dir,
+	    &cause) : export_one(&ctx, what, dir, &cause);
+	if (rv != 0) {
 		fprintf(stderr, "disposisi: export: %s\n", cause);
 		free(cause);
-		setup_done(&ctx);
-		return (EX_CANTCREAT_STATUS);
 	}
-	xasprintf(&note, "to %s", dir);
-	if (store_begin(ctx.store) == -1 || store_event(ctx.store, id,
-	    "admin", "ekspor-data", note) == -1 ||
-	    store_commit(ctx.store) == -1) {
-		store_rollback(ctx.store);
-		fprintf(stderr, "disposisi: the export is done, but not"
-		    " recorded in the case's history\n");
-		rv = 1;
-	}
-	free(note);
 	setup_done(&ctx);
 	return (rv);
 }
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
-	.usage = "-f FILE CASE DIR",
+	.usage = "-f FILE CASE|ADDRESS DIR",
 	.exec = cmd_export
 };

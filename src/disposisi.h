@@ -685,6 +685,9 @@ struct case_row	*store_case_open(struct store *, const char *, const char *,
 struct case_row	*store_case_get(struct store *, int64_t);
 int64_t		 store_case_find(struct store *, const char *, char **, size_t);
 int64_t		 store_case_by_applicant(struct store *, const char *);
+void		 store_cases_of(struct store *, const char *, char ***, size_t *);
+void		 store_inbound_loose(struct store *, const char *, char ***,
+		     size_t *);
 int64_t		 store_case_by_name(struct store *, const char *);
 void		 store_case_free(struct case_row *);
 /* Compare-and-set of state, step and round: 1 moved, 0 not, -1 error. */

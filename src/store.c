@@ -1175,24 +1175,48 @@ store_dispatch_pending(struct store *st, int64_t case_id, const char *who)
 	    who)));
 }
 
+/* Column 0 of every row of s (finalized) as a list of strings. */
+static void
+store_list(sqlite3_stmt *s, char ***list, size_t *n)
+{
+	size_t	 cap = 0;
+
+	*list = NULL;
+	*n = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		*list = store_grow(*list, *n, &cap, sizeof **list);
+		(*list)[(*n)++] = store_col(s, 0);
+	}
+	sqlite3_finalize(s);
+}
+
 int
 store_dispatch_yes(struct store *st, int64_t case_id, const char *step,
     int round, char ***who, size_t *n)
 {
-	sqlite3_stmt	*s;
-	size_t		 cap = 0;
-
-	*who = NULL;
-	*n = 0;
-	s = store_stmt(st, "SELECT official FROM dispatches WHERE case_id = ?"
-	    " AND step_name = ? AND round = ? AND verdict = 'Y' ORDER BY"
-	    " answered_at", "iti", case_id, step, (int64_t)round);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		*who = store_grow(*who, *n, &cap, sizeof **who);
-		(*who)[(*n)++] = store_col(s, 0);
-	}
-	sqlite3_finalize(s);
+	store_list(store_stmt(st, "SELECT official FROM dispatches WHERE"
+	    " case_id = ? AND step_name = ? AND round = ? AND verdict = 'Y'"
+	    " ORDER BY answered_at", "iti", case_id, step, (int64_t)round),
+	    who, n);
 	return (0);
+}
+
+/* The references of an applicant's cases (either address), oldest first. */
+void
+store_cases_of(struct store *st, const char *addr, char ***refs, size_t *n)
+{
+	store_list(store_stmt(st, "SELECT ref FROM cases WHERE applicant = ?1"
+	    " OR applicant_first = ?1 ORDER BY id", "t", addr), refs, n);
+}
+
+/* The spool names of mail from addr that joined no case, oldest first. */
+void
+store_inbound_loose(struct store *st, const char *addr, char ***shas,
+    size_t *n)
+{
+	store_list(store_stmt(st, "SELECT sha256 FROM inbound WHERE sender = ?"
+	    " AND case_id IS NULL AND sha256 IS NOT NULL ORDER BY id", "t",
+	    addr), shas, n);
 }
 
 void

@@ -134,6 +134,20 @@ def test_admin_commands(sb):
     rc, out = run("export", "-f", r.conf, "TTE-1999-00001", exp + "2")
     check(rc == 65 and "no case" in out and not os.path.exists(exp + "2"),
           "export of no case: %s" % out)
+    # By person: every case of the address, and mail that joined none.
+    rc, out = run("export", "-f", r.conf, "BUDI@" + DOMAIN, exp + "-budi")
+    check(rc == 0 and os.path.exists(os.path.join(exp + "-budi", ref, "kasus.json")),
+          "export of a person's cases: %s" % out)
+    check(r.scalar("SELECT count(*) FROM case_events WHERE event = 'ekspor-data'") == 2,
+          "that export in the case's history too")
+    sb.deliver(b"From: andi@" + DOMAIN.encode() + b"\r\nSubject: halo\r\n\r\nhalo\r\n")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE sender = ?",
+                                "andi@" + DOMAIN) == 1, "andi's mail handled")
+    rc, out = run("export", "-f", r.conf, "andi@" + DOMAIN, exp + "-andi")
+    loose = os.path.join(exp + "-andi", "surel-lain")
+    check(rc == 0 and "no case" in out and os.listdir(loose) == ["001.eml"] and
+          b"halo" in open(os.path.join(loose, "001.eml"), "rb").read(),
+          "mail that joined no case: %s" % out)
 
     # The history the robot and the admin wrote is whole; an edit, a
     # removal or a row slipped in with sqlite3 is named by audit verify.
