@@ -68,8 +68,7 @@ check-asan:
 
 # Latency, throughput and memory through real servers; prints, asserts nothing.
 bench: disposisi
-	python3 bench/pipeline.py
-	python3 bench/refuse.py
+	python3 bench/run.py
 
 # libFuzzer (needs clang) on the hostile-input path (fuzz_mime: any mail)
 # and on what admins write by hand (fuzz_rules: any rules file), each
