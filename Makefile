@@ -1,5 +1,5 @@
 # disposisi — see README.md. `make`, `make check`, `make check-asan`,
-# `make demo`, `make deps` (as root, Debian 12).
+# `make torture`, `make demo`, `make deps` (as root, Debian 12).
 
 PKGS	 = libetpan gmime-3.0 libcurl sqlite3 libpcre2-8 libcrypto libpsl
 CC	?= cc
@@ -63,6 +63,13 @@ check-asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	    $(MAKE) check CFLAGS="$(ASAN_FLAGS)"; rc=$$?; $(MAKE) clean; exit $$rc
+
+# The kill -9 torture (tests/regress/test_torture.py) alone, long: the
+# robot killed TORTURE_CYCLES times during intake, answers and sending,
+# then every exactly-once invariant checked; make check runs 24 cycles.
+TORTURE_CYCLES ?= 100
+torture: disposisi
+	TORTURE_CYCLES=$(TORTURE_CYCLES) python3 tests/regress/run.py test_torture
 
 # Latency, throughput and memory through real servers; prints, asserts nothing.
 bench: disposisi
@@ -137,4 +144,4 @@ uninstall:
 clean:
 	rm -f disposisi $(OBJS) $(UNIT) tests/fuzz/fuzz_mime tests/fuzz/fuzz_rules
 
-.PHONY: all bench fuzz deps check check-asan demo demo-stop clean install uninstall
+.PHONY: all bench torture fuzz deps check check-asan demo demo-stop clean install uninstall
