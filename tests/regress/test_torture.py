@@ -59,7 +59,8 @@ def expected_state(i):
 class Torture:
     def __init__(self, sb):
         self.sb = sb
-        self.rnd = random.Random(int(os.environ.get("TORTURE_SEED", "0") or time.time()))
+        self.seed = int(os.environ.get("TORTURE_SEED") or time.time())
+        self.rnd = random.Random(self.seed)
         self.r = Robot(sb, "torture")
         self.offset = closed_office_clock() - time.time()
         self.delivered = 0          # messages put into the robot's INBOX
@@ -162,7 +163,8 @@ class Torture:
                     continue
                 self.answered.add(d["Message-ID"])
                 ref = re.search(r"TTE-\d{4}-\d{5}", str(d["Subject"])).group(0)
-                i = int(ref[-5:]) - 1
+                i = self.apps[self.r.scalar("SELECT root_message_id FROM cases WHERE ref = ?",
+                                            ref).strip("<>")]
                 text = verdict_for(user, i)
                 m = reply_to(d, "%s@%s" % (user, DOMAIN), text, html=(i % 3 == 0))
                 self.replies[m["Message-ID"].strip("<>")] = (ref, user, text[0])
@@ -275,6 +277,7 @@ def header_ids(sb, user, folder="INBOX"):
 
 
 def test_torture_kill9(sb):
+    check(CYCLES >= 10, "TORTURE_CYCLES=%d: at least 10 (a refusal and a held lock)" % CYCLES)
     t0 = time.time()
     t = Torture(sb)
     r = t.r
@@ -387,11 +390,12 @@ def test_torture_kill9(sb):
     check(a.returncode == 0, "sealed trail whole after the kills: %s" % (a.stdout + a.stderr))
     check(r.alive(), "robot running")
 
-    print("torture: %d cycles, %d kills, midway: intake %d, decisions %d, outbox %d; "
-          "250-commit %d, resends %d; %d applications, %d answers, %d mails; %.0f s"
+    print("torture: %d cycles, %d kills; killed midway through intake %d, answers %d, "
+          "sending %d, between 250 and commit %d; %d resends; %d applications, %d answers, "
+          "%d mails out; %.0f s (TORTURE_SEED=%d)"
           % (CYCLES, t.kills, t.midway["intake"], t.midway["decisions"],
              t.midway["outbox"], t.window, resends, n, len(t.replies), len(rows),
-             time.time() - t0), flush=True)
+             time.time() - t0, t.seed), flush=True)
     check(t.midway["intake"] >= 2 and t.midway["decisions"] >= 1 and t.midway["outbox"] >= 1,
           "kills landed in each kind of work: %s" % t.midway)
     check(t.window >= 1, "a kill landed between a 250 and its commit")
