@@ -118,9 +118,9 @@ fuzz: fuzz-build
 fuzz-merge: fuzz-build
 	@$(FUZZ_FILL); for f in $(FUZZERS); do \
 	    n=$${f#fuzz_}; kind=mail; [ $$n = rules ] && kind=rules; \
-	    rm -rf tests/fuzz/merge; fill $$kind tests/fuzz/merge; \
+	    rm -rf tests/fuzz/merge; fill $$kind tests/fuzz/merge; mkdir -p tests/fuzz/seeds/$$n; \
 	    cp tests/fuzz/seeds/$$n/* tests/fuzz/merge/ 2>/dev/null; \
-	    tests/fuzz/$$f -merge=1 tests/fuzz/merge tests/fuzz/corpus/$$n \
+	    tests/fuzz/$$f -merge=1 -use_counters=0 tests/fuzz/merge tests/fuzz/corpus/$$n \
 	        2>tests/fuzz/$$n.log || exit 1; \
 	    for c in tests/fuzz/merge/*; do b=$${c##*/}; \
 	        case $$b in *[!0-9a-f]*) ;; *) [ -e tests/fuzz/seeds/$$n/$$b ] || \
