@@ -24,7 +24,7 @@ import sqlite3
 import subprocess
 import time
 
-from lib import (DOMAIN, ROOT, WAIT, Robot, application, check, reply_to, wait_until)
+from lib import (DOMAIN, ROOT, Failure, Robot, application, check, reply_to, wait_until)
 
 CYCLES = int(os.environ.get("TORTURE_CYCLES", "24") or 24)
 USERS = ["budi", "siti", "andi", "pemohon"]
@@ -73,6 +73,7 @@ class Torture:
         self.midway = dict(intake=0, decisions=0, outbox=0)
         self.window = 0             # kills seen between a 250 and its commit
         self.window_rows = {}       # outbox id -> acceptances counted as window
+        self.unsettled = ""         # what the end still waits for
         self.plog = os.path.join(sb.dir, "log", "postfix.log")
 
     # --- the robot's world, read from outside ------------------------------
@@ -263,13 +264,18 @@ class Torture:
         """True once every case stands where its answers lead, nothing
         waits in the outbox and every message is recorded and archived."""
         self.answer_dispositions()
+        self.unsettled = "%d cases of %d" % (self.q("SELECT count(*) FROM cases"),
+                                             len(self.apps))
         if self.q("SELECT count(*) FROM cases") != len(self.apps):
             return False
         for i in range(len(self.apps)):
-            got = self.r.sql("SELECT state, step_name FROM cases WHERE root_message_id = ?",
-                             self.root(i))
-            if got != [expected_state(i)]:
+            got = self.r.sql("SELECT ref, state, step_name FROM cases "
+                             "WHERE root_message_id = ?", self.root(i))
+            if got[0][1:] != expected_state(i):
+                self.unsettled = "%s at %s, should be at %s" % (got[0][0], got[0][1:],
+                                                                 expected_state(i))
                 return False
+        self.unsettled = "outbox, inbound or moves pending"
         return (self.q("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0 and
                 self.q("SELECT count(*) FROM inbound WHERE imap_done = 0") == 0 and
                 self.q("SELECT count(*) FROM inbound") == self.delivered)
@@ -328,8 +334,10 @@ def test_torture_kill9(sb):
     if t.tempfail:
         sb.fault("smtp-tempfail", "off")
     t.start()
-    wait_until(t.settled, "every case where its answers lead", timeout=max(WAIT, 3 * 60),
-               every=0.5)
+    try:
+        wait_until(t.settled, "every case where its answers lead", every=0.5)
+    except Failure as e:
+        raise Failure("%s: %s" % (e, t.unsettled))
     n = len(t.apps)
 
     # Every application one case, every message recorded and archived once.
