@@ -27,6 +27,15 @@ cmd_usage(const struct cmd_entry *self, int help)
 	abort();
 }
 
+static char	 dir[64];
+
+/* The database and spools go with the process (libFuzzer ends in exit). */
+static void
+cleanup(void)
+{
+	explain_rmtree(dir, 0);
+}
+
 static const char seed_application[] =
     "From: Budi Santoso <budi@muaraenimkab.go.id>\r\n"
     "To: tte@muaraenimkab.go.id\r\n"
@@ -61,7 +70,7 @@ static const char seed_answer[] =
 
 /* Handles one seed mail for real: parsed, acted on, committed. */
 static void
-seed(struct explain *ex, const char *dir, const char *text)
+seed(struct explain *ex, const char *text)
 {
 	struct msg	*m;
 	struct decision	 d = { 0 };
@@ -116,7 +125,7 @@ seed_check(const char *db)
 }
 
 static void
-setup(struct explain *ex, char *dir, size_t len)
+setup(struct explain *ex)
 {
 	static unsigned char	 key[32];
 	static const char	*docs[][2] = {
@@ -136,10 +145,11 @@ setup(struct explain *ex, char *dir, size_t len)
 		abort();
 	/* Monday 2 March 2026, 10:00 WIB: the office is open. */
 	clock_set(1772420400);
-	snprintf(dir, len, "/tmp/fuzz-explain.%ld", (long)getpid());
+	snprintf(dir, sizeof dir, "/tmp/fuzz-explain.%ld", (long)getpid());
 	explain_rmtree(dir, 0);
 	if (mkdir(dir, 0700) == -1)
 		abort();
+	atexit(cleanup);
 	if ((ex->ctx.conf = conf_load_lenient(NULL, &cause)) == NULL ||
 	    (ex->ctx.rules = rules_load(ex->ctx.conf->rules_dir,
 	    &cause)) == NULL)
@@ -166,10 +176,10 @@ setup(struct explain *ex, char *dir, size_t len)
 	}
 	for (n = 1; n <= 2; n++) {
 		xasprintf(&mail, seed_application, n, parts);
-		seed(ex, dir, mail);
+		seed(ex, mail);
 		free(mail);
 	}
-	seed(ex, dir, seed_answer);
+	seed(ex, seed_answer);
 	seed_check(db);
 	free(db);
 	free(parts);
@@ -186,12 +196,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	static struct explain	 ex;
-	static char		 dir[64], path[96];
+	static char		 path[96];
 	char			*cause = NULL;
 	FILE			*f;
 
 	if (dir[0] == '\0') {
-		setup(&ex, dir, sizeof dir);
+		setup(&ex);
 		snprintf(path, sizeof path, "%s/in.eml", dir);
 	}
 	if ((f = fopen(path, "wb")) == NULL)
