@@ -1,5 +1,5 @@
 # disposisi — see README.md. `make`, `make check`, `make check-asan`,
-# `make demo`, `make deps` (as root, Debian 12).
+# `make torture`, `make demo`, `make deps` (as root, Debian 12).
 
 PKGS	 = libetpan gmime-3.0 libcurl sqlite3 libpcre2-8 libcrypto libpsl libseccomp
 CC	?= cc
@@ -66,30 +66,71 @@ check-asan:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	    $(MAKE) check CFLAGS="$(ASAN_FLAGS)"; rc=$$?; $(MAKE) clean; exit $$rc
 
+# The kill -9 torture (tests/regress/test_torture.py) alone, long: the
+# robot killed TORTURE_CYCLES times during intake, answers and sending,
+# then every exactly-once invariant checked; make check runs 24 cycles.
+TORTURE_CYCLES ?= 100
+torture: disposisi
+	TORTURE_CYCLES=$(TORTURE_CYCLES) python3 tests/regress/run.py test_torture
+
 # Latency, throughput and memory through real servers; prints, asserts nothing.
 bench: disposisi
 	python3 bench/run.py
 
-# libFuzzer (needs clang) on the hostile-input path (fuzz_mime: any mail)
-# and on what admins write by hand (fuzz_rules: any rules file), each
-# FUZZ_SECONDS; seeds from the tests. What they grow stays in
-# tests/fuzz/corpus/ (not committed), a crashing input as tests/fuzz/crash-*.
+# libFuzzer (clang, libclang-rt-14-dev) on the hostile-input path
+# (fuzz_mime: any mail), explain's reading (fuzz_explain: any mail through
+# explain --db, into the engine) and what admins write by hand (fuzz_rules:
+# any rules file), each FUZZ_SECONDS. A target starts from the tests' own
+# files plus tests/fuzz/seeds/NAME/ (committed: inputs fuzzing found that
+# reach code the tests' files do not, and every past crash) and grows
+# tests/fuzz/corpus/NAME/ (not committed). A crash, leak or timeout is
+# written as tests/fuzz/crash-* (leak-*, timeout-*) and fails the target;
+# once fixed, it belongs in seeds/NAME/. `make fuzz-merge` (after make
+# fuzz) adds the corpus' new coverage to seeds/, minimised (-merge=1).
 FUZZ_SECONDS ?= 60
-FUZZERS = fuzz_mime fuzz_rules
-fuzz:
+FUZZERS = fuzz_mime fuzz_explain fuzz_rules
+# Without the parser process (it would run the fuzzer's binary): fuzzers
+# parse in their own process, tests/fuzz/parse_inproc.c.
+FUZZOBJS = $(filter-out src/parse.o src/parse-child.o src/jail.o,$(LIBOBJS))
+FUZZ_MAIL = tests/unit/mail/*.eml tests/corpus/*.eml tests/regress/replies/*.eml
+FUZZ_RULES = rules/*.conf tests/unit/rules-*/*/*.conf
+fuzz-build:
 	$(MAKE) clean
-	$(MAKE) $(LIBOBJS) CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined"
+	$(MAKE) $(FUZZOBJS) CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined"
 	for f in $(FUZZERS); do \
 	    clang $(XCFLAGS) -fsanitize=fuzzer,address,undefined -o tests/fuzz/$$f \
-	    tests/fuzz/$$f.c $(LIBOBJS) $(LDLIBS) || exit 1; done
-	mkdir -p tests/fuzz/corpus/mime tests/fuzz/corpus/rules
-	cp tests/unit/mail/*.eml tests/corpus/*.eml tests/fuzz/corpus/mime/
-	for c in rules/*.conf tests/unit/rules-*/*/*.conf; do \
-	    cp $$c tests/fuzz/corpus/rules/$$(echo $$c | tr / _); done
-	tests/fuzz/fuzz_mime -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	    -artifact_prefix=tests/fuzz/ tests/fuzz/corpus/mime
-	tests/fuzz/fuzz_rules -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
-	    -artifact_prefix=tests/fuzz/ tests/fuzz/corpus/rules
+	    tests/fuzz/$$f.c tests/fuzz/parse_inproc.c $(FUZZOBJS) $(LDLIBS) || \
+	    exit 1; done
+# Fills DIR with the tests' files for NAME (mail or rules).
+FUZZ_FILL = fill() { mkdir -p $$2; \
+	    if [ $$1 = rules ]; then for c in $(FUZZ_RULES); do \
+	        cp $$c $$2/$$(echo $$c | tr / _); done; \
+	    else for c in $(FUZZ_MAIL); do \
+	        cp $$c $$2/$$(echo $$c | tr / _); done; fi; }
+fuzz: fuzz-build
+	@$(FUZZ_FILL); rc=0; for f in $(FUZZERS); do \
+	    n=$${f#fuzz_}; max=65536; kind=mail; \
+	    if [ $$n = rules ]; then max=16384; kind=rules; fi; \
+	    mkdir -p tests/fuzz/seeds/$$n; fill $$kind tests/fuzz/corpus/$$n; \
+	    echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+	    tests/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=$$max \
+	        -timeout=10 -artifact_prefix=tests/fuzz/ \
+	        tests/fuzz/corpus/$$n tests/fuzz/seeds/$$n 2>tests/fuzz/$$n.log; \
+	    r=$$?; tail -3 tests/fuzz/$$n.log; \
+	    if [ $$r -ne 0 ]; then rc=1; echo "fuzz: $$f FAILED, see tests/fuzz/$$n.log"; \
+	        grep -A30 "ERROR:" tests/fuzz/$$n.log | head -40; fi; done; \
+	$(MAKE) clean; exit $$rc
+fuzz-merge: fuzz-build
+	@$(FUZZ_FILL); for f in $(FUZZERS); do \
+	    n=$${f#fuzz_}; kind=mail; [ $$n = rules ] && kind=rules; \
+	    rm -rf tests/fuzz/merge; fill $$kind tests/fuzz/merge; mkdir -p tests/fuzz/seeds/$$n; \
+	    cp tests/fuzz/seeds/$$n/* tests/fuzz/merge/ 2>/dev/null; \
+	    tests/fuzz/$$f -merge=1 -use_counters=0 tests/fuzz/merge tests/fuzz/corpus/$$n \
+	        2>tests/fuzz/$$n.log || exit 1; \
+	    for c in tests/fuzz/merge/*; do b=$${c##*/}; \
+	        case $$b in *[!0-9a-f]*) ;; *) [ -e tests/fuzz/seeds/$$n/$$b ] || \
+	            { cp $$c tests/fuzz/seeds/$$n/; echo "fuzz-merge: seeds/$$n/$$b"; } ;; esac; \
+	    done; done; rm -rf tests/fuzz/merge
 	$(MAKE) clean
 
 demo: deps disposisi
@@ -136,6 +177,6 @@ uninstall:
 	@echo "uninstall: kept $(DESTDIR)$(SYSCONFDIR) and /var/lib/disposisi; remove them by hand"
 
 clean:
-	rm -f disposisi $(OBJS) $(UNIT) tests/fuzz/fuzz_mime tests/fuzz/fuzz_rules
+	rm -f disposisi $(OBJS) $(UNIT) $(FUZZERS:%=tests/fuzz/%)
 
-.PHONY: all bench fuzz deps check check-asan demo demo-stop clean install uninstall
+.PHONY: all bench torture fuzz fuzz-build fuzz-merge deps check check-asan demo demo-stop clean install uninstall

@@ -209,6 +209,8 @@ static const int jail_syscalls[] = {
 static int
 jail_seccomp(char **cause)
 {
+	struct scmp_arg_cmp self = { .arg = 0, .op = SCMP_CMP_EQ,
+	    .datum_a = (scmp_datum_t)getpid(), .datum_b = 0 };
 	scmp_filter_ctx	 sc;
 	size_t		 i;
 	int		 rv;
@@ -227,10 +229,9 @@ jail_seccomp(char **cause)
 			goto fail;
 	}
 	/* Signals (abort() raises one) only to itself: not to the robot. */
-	if ((rv = seccomp_rule_add(sc, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
-	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()))) < 0 ||
-	    (rv = seccomp_rule_add(sc, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()))) < 0)
+	if ((rv = seccomp_rule_add_array(sc, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
+	    &self)) < 0 || (rv = seccomp_rule_add_array(sc, SCMP_ACT_ALLOW,
+	    SCMP_SYS(tgkill), 1, &self)) < 0)
 		goto fail;
 	if (JAIL_SANITIZED && ((rv = seccomp_rule_add(sc,
 	    SCMP_ACT_KILL_PROCESS, SCMP_SYS(socket), 0)) < 0 ||
