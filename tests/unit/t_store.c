@@ -18,7 +18,7 @@ int
 main(void)
 {
 	char		 dir[] = "/tmp/t_store.XXXXXX", *path, *cause = NULL;
-	struct store	*st;
+	struct store	*st, *st2;
 	struct case_row	*c1, *c2;
 	struct outbox_row *rows;
 	size_t		 n;
@@ -111,6 +111,17 @@ main(void)
 	TEST_ASSERT(store_inbound_seen(st, "INBOX", 7, 42, NULL) == id);
 	TEST_ASSERT(store_inbound_seen(st, "INBOX", 8, 1, "sha-a") == id);
 	TEST_ASSERT(store_inbound_seen(st, "INBOX", 8, 1, "sha-b") == 0);
+
+	/*
+	 * Statements are prepared once and kept: one given back after a
+	 * single row must not keep its read open, or this connection
+	 * would go on seeing the database as it was.
+	 */
+	st2 = store_open(path, &cause);
+	TEST_ASSERT(st2 != NULL && store_mailbox_set(st2, "INBOX", 7, 43) == 0);
+	TEST_ASSERT(store_mailbox_get(st, "INBOX", &uv, &last) == 1 &&
+	    last == 43);
+	store_close(st2);
 	store_close(st);
 
 	/* Reopening keeps the schema and the data. */
