@@ -178,6 +178,29 @@ static const char store_schema_v5[] =
 	"CREATE INDEX documents_sha256 ON documents(sha256);"
 	"CREATE TABLE jobs (name TEXT PRIMARY KEY, last_run INTEGER NOT NULL);";
 
+/*
+ * An index behind every lookup of the tables that grow with the office's
+ * history (docs/design.md, "Indexes"; tests/unit/t_plan.c fails on a
+ * statement that reads one whole): cases by state (finished ones by
+ * expiry too), by opening (the report), by name (AMS notices); the mail
+ * of a sender that joined no case; mail out by recipient and kind (the
+ * daily limits) and not yet sent; a case's mail and events by kind.
+ * Three replace narrower ones: cases_expires, outbox_case and
+ * case_events_case.
+ */
+static const char store_schema_v6[] =
+	"CREATE INDEX cases_state ON cases(state, expires_at);"
+	"DROP INDEX cases_expires;"
+	"CREATE INDEX cases_opened ON cases(opened_at);"
+	"CREATE INDEX cases_name ON cases(applicant_name COLLATE NOCASE);"
+	"CREATE INDEX inbound_sender ON inbound(sender, case_id);"
+	"CREATE INDEX outbox_rcpt ON outbox(rcpt, kind, created_at);"
+	"DROP INDEX outbox_case;"
+	"CREATE INDEX outbox_case ON outbox(case_id, kind, rcpt, created_at);"
+	"CREATE INDEX outbox_unsent ON outbox(id) WHERE status != 'sent';"
+	"DROP INDEX case_events_case;"
+	"CREATE INDEX case_events_case ON case_events(case_id, event);";
+
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
 	NULL,
@@ -185,7 +208,8 @@ static const char *const store_migrations[] = {
 	store_schema_v2,
 	store_schema_v3,
 	store_schema_v4,
-	store_schema_v5
+	store_schema_v5,
+	store_schema_v6
 };
 #define STORE_VERSION	((int)(sizeof store_migrations / \
 			    sizeof store_migrations[0]) - 1)
@@ -651,6 +675,16 @@ store_case_read(struct store *st, sqlite3_stmt *s)
 	return (c);
 }
 
+/*
+ * The states of an open case and of a closed one, to bind to "state IN
+ * (?, ?, ?)": an index serves IN, never NOT IN. A new state goes into
+ * one of them (case_state_closed() says which).
+ */
+#define OPEN_STATES	case_state_name(CASE_WAIT_DOCS), \
+	case_state_name(CASE_OPEN), case_state_name(CASE_RETURNED)
+#define CLOSED_STATES	case_state_name(CASE_DONE), \
+	case_state_name(CASE_REJECTED), case_state_name(CASE_CANCELLED)
+
 #define CASE_COLS "id, ref, sop, applicant, applicant_first," \
 	" applicant_name, subject, root_message_id, state, step_name, round," \
 	" rules_version, step_since"
@@ -834,8 +868,7 @@ store_case_by_name(struct store *st, const char *name)
 
 	s = store_stmt(st, "SELECT min(id), count(*) FROM cases WHERE"
 	    " applicant_name = ? COLLATE NOCASE AND state NOT IN (?, ?, ?)",
-	    "tttt", name, case_state_name(CASE_DONE),
-	    case_state_name(CASE_REJECTED), case_state_name(CASE_CANCELLED));
+	    "tttt", name, CLOSED_STATES);
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 1) == 1)
 		id = sqlite3_column_int64(s, 0);
 	store_release(st, s);
@@ -995,8 +1028,7 @@ store_retention_cases(struct store *st, struct retention_case **rows,
 {
 	return (store_retention_read(st, store_stmt(st, "SELECT " RETENTION_COLS
 	    " FROM cases c WHERE c.state IN (?, ?, ?) ORDER BY c.id", "ttt",
-	    case_state_name(CASE_DONE), case_state_name(CASE_REJECTED),
-	    case_state_name(CASE_CANCELLED)), rows, n));
+	    CLOSED_STATES), rows, n));
 }
 
 /* The cases holding a document of these bytes (spool/doc/SHA-256). */
@@ -1459,9 +1491,15 @@ store_outbox_count(struct store *st, int64_t case_id, const char *kind,
 	sqlite3_stmt	*s;
 	int		 n = 0;
 
-	s = store_stmt(st, "SELECT count(*) FROM outbox WHERE (?1 = 0 OR"
-	    " case_id = ?1) AND kind = ?2 AND rcpt = ?3 AND created_at >= ?4",
-	    "itti", case_id, kind, rcpt, (int64_t)since);
+	/* Two statements: "?1 = 0 OR case_id = ?1" would defeat the index. */
+	if (case_id != 0)
+		s = store_stmt(st, "SELECT count(*) FROM outbox WHERE case_id ="
+		    " ? AND kind = ? AND rcpt = ? AND created_at >= ?", "itti",
+		    case_id, kind, rcpt, (int64_t)since);
+	else
+		s = store_stmt(st, "SELECT count(*) FROM outbox WHERE kind = ?"
+		    " AND rcpt = ? AND created_at >= ?", "tti", kind, rcpt,
+		    (int64_t)since);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);
 	store_release(st, s);
@@ -1482,9 +1520,7 @@ store_case_positions(struct store *st, char ***sops, char ***steps,
 	*sops = *steps = *refs = NULL;
 	*n = 0;
 	s = store_stmt(st, "SELECT sop, step_name, min(ref) FROM cases WHERE"
-	    " state NOT IN (?, ?, ?) GROUP BY sop, step_name", "ttt",
-	    case_state_name(CASE_DONE), case_state_name(CASE_REJECTED),
-	    case_state_name(CASE_CANCELLED));
+	    " state IN (?, ?, ?) GROUP BY sop, step_name", "ttt", OPEN_STATES);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		*sops = store_grow(*sops, *n, &cap, sizeof **sops);
 		*steps = store_grow(*steps, *n, &cap2, sizeof **steps);
@@ -1613,18 +1649,18 @@ store_event_count(struct store *st, int64_t case_id, const char *event,
 	sqlite3_stmt	*s;
 	int		 n = 0;
 
-	s = store_stmt(st, "SELECT count(*) FROM case_events WHERE"
-	    " coalesce(case_id, 0) = ? AND event = ? AND detail = ?", "itt",
-	    case_id, event, detail);
+	s = store_stmt(st, "SELECT count(*) FROM case_events WHERE case_id IS"
+	    " nullif(?, 0) AND event = ? AND detail = ?", "itt", case_id, event,
+	    detail);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);
 	store_release(st, s);
 	return (n);
 }
 
-/* How many mails of a kind went out about one dispatch token. */
+/* How many mails of a kind went out about one dispatch token of a case. */
 int
-store_outbox_token_count(struct store *st, const char *kind,
+store_outbox_token_count(struct store *st, int64_t case_id, const char *kind,
     const char *token)
 {
 	sqlite3_stmt	*s;
@@ -1632,8 +1668,8 @@ store_outbox_token_count(struct store *st, const char *kind,
 	int		 n = 0;
 
 	xasprintf(&like, "%%.%s@%%", token);
-	s = store_stmt(st, "SELECT count(*) FROM outbox WHERE kind = ? AND"
-	    " message_id LIKE ?", "tt", kind, like);
+	s = store_stmt(st, "SELECT count(*) FROM outbox WHERE case_id = ? AND"
+	    " kind = ? AND message_id LIKE ?", "itt", case_id, kind, like);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);
 	store_release(st, s);
@@ -1695,6 +1731,12 @@ store_print(struct store *st, FILE *f, const char *sql, const char *arg)
 	return (n);
 }
 
+#define CASE_LIST "SELECT c.ref, c.applicant, c.sop, c.step_name, c.state," \
+	" coalesce(c.step_since, c.updated_at), (SELECT group_concat(" \
+	"d.official, ', ') FROM dispatches d WHERE d.case_id = c.id AND" \
+	" d.step_name = c.step_name AND d.round = c.round AND" \
+	" d.answered_at IS NULL) FROM cases c"
+
 /*
  * The cases an admin lists: open (not closed), closed, or all; with who
  * each waits on. Rows to free with store_case_rows_free.
@@ -1709,14 +1751,14 @@ store_case_list(struct store *st, int which, struct case_list_row **rows,
 
 	*rows = NULL;
 	*n = 0;
-	s = store_stmt(st, "SELECT c.ref, c.applicant, c.sop, c.step_name,"
-	    " c.state, coalesce(c.step_since, c.updated_at), (SELECT"
-	    " group_concat(d.official, ', ') FROM dispatches d WHERE"
-	    " d.case_id = c.id AND d.step_name = c.step_name AND d.round ="
-	    " c.round AND d.answered_at IS NULL) FROM cases c WHERE ?1 = 2 OR"
-	    " (c.state IN (?2, ?3, ?4)) = ?1 ORDER BY c.id", "ittt",
-	    (int64_t)which, case_state_name(CASE_DONE),
-	    case_state_name(CASE_REJECTED), case_state_name(CASE_CANCELLED));
+	if (which == 2)
+		s = store_stmt(st, CASE_LIST " ORDER BY c.id", "");
+	else if (which == 1)
+		s = store_stmt(st, CASE_LIST " WHERE c.state IN (?, ?, ?) ORDER"
+		    " BY c.id", "ttt", CLOSED_STATES);
+	else
+		s = store_stmt(st, CASE_LIST " WHERE c.state IN (?, ?, ?) ORDER"
+		    " BY c.id", "ttt", OPEN_STATES);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		*rows = store_grow(*rows, *n, &cap, sizeof **rows);
 		r = &(*rows)[(*n)++];
@@ -1759,8 +1801,9 @@ store_outbox_retry(struct store *st, int64_t id)
 	int		 rv = 0;
 
 	/* The admin's retry goes into each case's history. */
+	/* "+case_id": the unsent rows' index, not every row with a case. */
 	s = store_stmt(st, "SELECT case_id, kind || ' to ' || rcpt FROM outbox"
-	    " WHERE status != 'sent' AND case_id IS NOT NULL AND (?1 = 0 OR"
+	    " WHERE status != 'sent' AND +case_id IS NOT NULL AND (?1 = 0 OR"
 	    " id = ?1)", "i", id);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		cases = xreallocarray(cases, n + 1, sizeof *cases);
