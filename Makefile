@@ -34,7 +34,7 @@ HDRS	 = src/disposisi.h src/log.h src/xmalloc.h src/reply.h src/re.h \
 UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
 	   tests/unit/t_auth tests/unit/t_sniff tests/unit/t_rules \
 	   tests/unit/t_decide tests/unit/t_calendar tests/unit/t_mime \
-	   tests/unit/t_store tests/unit/t_retention
+	   tests/unit/t_store tests/unit/t_retention tests/unit/t_plan
 LIBOBJS	 = $(filter-out src/disposisi.o src/cmd-%.o,$(OBJS))
 
 all: disposisi
@@ -49,6 +49,13 @@ $(OBJS): $(HDRS)
 
 tests/unit/%: tests/unit/%.c $(LIBOBJS) tests/unit/test.h
 	$(CC) $(XCFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+# t_plan checks the query plan of every SQL text in the preprocessed
+# sources, so that no statement can be added without it.
+tests/unit/t_plan: tests/unit/t_plan.i
+tests/unit/t_plan.i: $(SRCS) $(HDRS)
+	for f in $(SRCS); do $(CC) $(XCFLAGS) -E -P $$f || exit 1; done > $@.tmp
+	mv $@.tmp $@
 
 deps:
 	sh contrib/deps.sh

@@ -13,7 +13,7 @@ import sys
 
 import benchlib
 
-MODULES = ["handover", "pipeline", "refuse"]
+MODULES = ["handover", "pipeline", "history", "refuse"]
 
 
 def main():

@@ -403,7 +403,7 @@ report_write(FILE *f, struct ctx *ctx, const char *since, const char *label)
 	    " melewati waktu baku; kuning: sedang menunggu.</p>\n", f);
 	store_table(ctx->store, "SELECT id, ref, coalesce(applicant_name,"
 	    " applicant), state, step_name, sop FROM cases WHERE opened_at >="
-	    " ?1 ORDER BY id", since, &cases);
+	    " ?1 ORDER BY opened_at, id", since, &cases);
 	for (r = 0; r < cases.nrows; r++) {
 		if ((sop = rules_sop(ctx->rules, TABLE_CELL(&cases, r, 5))) !=
 		    NULL)

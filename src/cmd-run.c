@@ -151,7 +151,11 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 		fprintf(stderr, "disposisi: %s\n", cause);
 		exit(EX_CONFIG_STATUS);
 	}
-	/* People may have changed while the robot was stopped. */
+	/*
+	 * People may have changed while the robot was stopped; the mail
+	 * that sends steps to their new holders is built with GMime.
+	 */
+	mime_init();
 	people_reassign(&ctx);
 	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		fatal("pipe2");
@@ -169,7 +173,6 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (smtp_init() == -1)
 		fatalx("libcurl initialisation failed");
-	mime_init();
 	if (parse_selftest(ctx.conf, ctx.spool, &cause) == -1) {
 		fprintf(stderr, "disposisi: %s\n", cause);
 		exit(EX_CONFIG_STATUS);

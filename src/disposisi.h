@@ -735,8 +735,8 @@ int		 store_outbox_result(struct store *, int64_t, const char *, int,
 int		 store_outbox_next_due(struct store *, time_t *);
 int		 store_outbox_count(struct store *, int64_t, const char *,
 		     const char *, time_t);
-int		 store_outbox_token_count(struct store *, const char *,
-		     const char *);
+int		 store_outbox_token_count(struct store *, int64_t,
+		     const char *, const char *);
 struct outbox_row *store_outbox_get(struct store *, int64_t);
 int		 store_event_count(struct store *, int64_t, const char *,
 		     const char *);

@@ -105,8 +105,8 @@ handle_answer(struct flow *f, char **cause)
 	    strcmp(f->c->step, ev.step) != 0 || f->c->round != ev.round)
 		/* Told once per dispatch, not on every copy. */
 		ev.may_ask = rd->reply.verdict != REPLY_UNCLEAR &&
-		    store_outbox_token_count(f->ctx->store, "sudah-diproses",
-		    f->dp->token) == 0;
+		    store_outbox_token_count(f->ctx->store, f->c->id,
+		    "sudah-diproses", f->dp->token) == 0;
 	else if (!(ev.may_ask = flow_may_ask(f, f->m->from_addr)))
 		log_warnx("%s: not answering %s again today", f->c->ref,
 		    f->m->from_addr);

@@ -17,10 +17,24 @@
 
 #include "disposisi.h"
 
+/*
+ * A statement prepared once and kept for the connection's life, found by
+ * its SQL text: preparing costs more than most of the lookups themselves.
+ * "busy" while a caller holds it, so that a second user of the same SQL
+ * before the first released it gets a statement of its own.
+ */
+struct store_cached {
+	uint32_t		 hash;
+	int			 busy;
+	sqlite3_stmt		*s;
+};
+
 struct store {
 	sqlite3			*db;
 	const unsigned char	*key;	/* seals the audit trail */
 	size_t			 keylen;
+	struct store_cached	*cache;
+	size_t			 ncache, cachecap;
 };
 
 static const char store_schema_v1[] =
@@ -164,6 +178,29 @@ static const char store_schema_v5[] =
 	"CREATE INDEX documents_sha256 ON documents(sha256);"
 	"CREATE TABLE jobs (name TEXT PRIMARY KEY, last_run INTEGER NOT NULL);";
 
+/*
+ * An index behind every lookup of the tables that grow with the office's
+ * history (docs/design.md, "Indexes"; tests/unit/t_plan.c fails on a
+ * statement that reads one whole): cases by state (finished ones by
+ * expiry too), by opening (the report), by name (AMS notices); the mail
+ * of a sender that joined no case; mail out by recipient and kind (the
+ * daily limits) and not yet sent; a case's mail and events by kind.
+ * Three replace narrower ones: cases_expires, outbox_case and
+ * case_events_case.
+ */
+static const char store_schema_v6[] =
+	"CREATE INDEX cases_state ON cases(state, expires_at);"
+	"DROP INDEX cases_expires;"
+	"CREATE INDEX cases_opened ON cases(opened_at);"
+	"CREATE INDEX cases_name ON cases(applicant_name COLLATE NOCASE);"
+	"CREATE INDEX inbound_sender ON inbound(sender, case_id);"
+	"CREATE INDEX outbox_rcpt ON outbox(rcpt, kind, created_at);"
+	"DROP INDEX outbox_case;"
+	"CREATE INDEX outbox_case ON outbox(case_id, kind, rcpt, created_at);"
+	"CREATE INDEX outbox_unsent ON outbox(id) WHERE status != 'sent';"
+	"DROP INDEX case_events_case;"
+	"CREATE INDEX case_events_case ON case_events(case_id, event);";
+
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
 	NULL,
@@ -171,7 +208,8 @@ static const char *const store_migrations[] = {
 	store_schema_v2,
 	store_schema_v3,
 	store_schema_v4,
-	store_schema_v5
+	store_schema_v5,
+	store_schema_v6
 };
 #define STORE_VERSION	((int)(sizeof store_migrations / \
 			    sizeof store_migrations[0]) - 1)
@@ -199,11 +237,85 @@ store_prepare(struct store *st, const char *sql)
 	return (s);
 }
 
+/* Makes room for element n of an array read row by row. */
+static void *
+store_grow(void *arr, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return (arr);
+	*cap = *cap ? *cap * 2 : 8;
+	return (xreallocarray(arr, *cap, size));
+}
+
+/* FNV-1a of the SQL text: the statement cache's key. */
+static uint32_t
+store_hash(const char *sql)
+{
+	uint32_t	 h = 2166136261u;
+
+	for (; *sql != '\0'; sql++)
+		h = (h ^ (unsigned char)*sql) * 16777619u;
+	return (h);
+}
+
+/*
+ * The cached statement for sql, prepared on first use. A statement some
+ * caller still holds (a loop over rows that calls back into the store
+ * with the same SQL) is not handed out twice: the second caller gets a
+ * fresh one, finalized on release.
+ */
+static sqlite3_stmt *
+store_cached(struct store *st, const char *sql)
+{
+	struct store_cached	*c;
+	uint32_t		 h = store_hash(sql);
+	size_t			 i;
+
+	for (i = 0; i < st->ncache; i++) {
+		c = &st->cache[i];
+		if (c->hash != h || strcmp(sqlite3_sql(c->s), sql) != 0)
+			continue;
+		if (c->busy)
+			return (store_prepare(st, sql));
+		c->busy = 1;
+		return (c->s);
+	}
+	st->cache = store_grow(st->cache, st->ncache, &st->cachecap,
+	    sizeof *st->cache);
+	c = &st->cache[st->ncache++];
+	c->hash = h;
+	c->busy = 1;
+	c->s = store_prepare(st, sql);
+	return (c->s);
+}
+
+/*
+ * Gives back a statement from store_stmt(): a cached one is reset (its
+ * read ends, so it holds no snapshot and blocks no checkpoint) and its
+ * bindings cleared; one prepared for a re-entrant use is finalized.
+ * Nothing else may finalize what store_stmt() returns.
+ */
+static void
+store_release(struct store *st, sqlite3_stmt *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < st->ncache; i++) {
+		if (st->cache[i].s == s) {
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			st->cache[i].busy = 0;
+			return;
+		}
+	}
+	sqlite3_finalize(s);
+}
+
 /* Binds a list: 'i' int64, 't' text (NULL ok), 'n' null. */
 static sqlite3_stmt *
 store_stmt(struct store *st, const char *sql, const char *types, ...)
 {
-	sqlite3_stmt	*s = store_prepare(st, sql);
+	sqlite3_stmt	*s = store_cached(st, sql);
 	va_list		 ap;
 	int		 i;
 	const char	*t;
@@ -243,21 +355,11 @@ store_done(struct store *st, sqlite3_stmt *s)
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		log_warnx("database: %s: %s", sqlite3_sql(s),
 		    sqlite3_errmsg(st->db));
-		sqlite3_finalize(s);
+		store_release(st, s);
 		return (-1);
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (0);
-}
-
-/* Makes room for element n of an array read row by row. */
-static void *
-store_grow(void *arr, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return (arr);
-	*cap = *cap ? *cap * 2 : 8;
-	return (xreallocarray(arr, *cap, size));
 }
 
 static char *
@@ -331,8 +433,13 @@ store_open(const char *path, char **cause)
 void
 store_close(struct store *st)
 {
+	size_t	 i;
+
 	if (st == NULL)
 		return;
+	for (i = 0; i < st->ncache; i++)
+		sqlite3_finalize(st->cache[i].s);
+	free(st->cache);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -411,7 +518,7 @@ store_mailbox_get(struct store *st, const char *mbox, uint32_t *uidvalidity,
 		*last_uid = (uint32_t)sqlite3_column_int64(s, 1);
 		found = 1;
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (found);
 }
 
@@ -444,7 +551,7 @@ store_inbound_seen(struct store *st, const char *mbox, uint32_t uidvalidity,
 	    (int64_t)uidvalidity, (int64_t)uid, sha256);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		id = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (id);
 }
 
@@ -481,7 +588,7 @@ store_inbound_by_mid(struct store *st, const char *mid, int64_t except)
 	    " 'unfetchable', 'error', 'duplicate')", "ti", mid, except);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (id);
 }
 
@@ -516,7 +623,7 @@ store_inbound_pending(struct store *st, const char *mbox,
 		(*rows)[*n].folder = store_col(s, 3);
 		(*n)++;
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (0);
 }
 
@@ -538,7 +645,7 @@ store_inbound_done(struct store *st, int64_t id)
 }
 
 static struct case_row *
-store_case_read(sqlite3_stmt *s)
+store_case_read(struct store *st, sqlite3_stmt *s)
 {
 	struct case_row	*c = NULL;
 	char		*state;
@@ -564,9 +671,19 @@ store_case_read(sqlite3_stmt *s)
 			    c->ref, state ? state : "NULL");
 		free(state);
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (c);
 }
+
+/*
+ * The states of an open case and of a closed one, to bind to "state IN
+ * (?, ?, ?)": an index serves IN, never NOT IN. A new state goes into
+ * one of them (case_state_closed() says which).
+ */
+#define OPEN_STATES	case_state_name(CASE_WAIT_DOCS), \
+	case_state_name(CASE_OPEN), case_state_name(CASE_RETURNED)
+#define CLOSED_STATES	case_state_name(CASE_DONE), \
+	case_state_name(CASE_REJECTED), case_state_name(CASE_CANCELLED)
 
 #define CASE_COLS "id, ref, sop, applicant, applicant_first," \
 	" applicant_name, subject, root_message_id, state, step_name, round," \
@@ -597,11 +714,11 @@ store_case_open(struct store *st, const char *sop, const char *prefix,
 	s = store_stmt(st, "SELECT last FROM case_seq WHERE year = ?", "i",
 	    (int64_t)year);
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+		store_release(st, s);
 		return (NULL);
 	}
 	seq = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	store_release(st, s);
 	xasprintf(&ref, "%s-%04d-%05lld", prefix, year, (long long)seq);
 	if (store_done(st, store_stmt(st, "INSERT INTO cases (ref, sop,"
 	    " applicant, applicant_first, applicant_name, subject,"
@@ -620,7 +737,7 @@ store_case_open(struct store *st, const char *sop, const char *prefix,
 struct case_row *
 store_case_get(struct store *st, int64_t id)
 {
-	return (store_case_read(store_stmt(st, "SELECT " CASE_COLS " FROM"
+	return (store_case_read(st, store_stmt(st, "SELECT " CASE_COLS " FROM"
 	    " cases WHERE id = ?", "i", id)));
 }
 
@@ -700,7 +817,7 @@ store_expiring(struct store *st, time_t now, time_t until,
 		w->official = store_col(s, 3);
 		w->since = (time_t)sqlite3_column_int64(s, 4);
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (0);
 }
 
@@ -735,7 +852,7 @@ store_case_by_applicant(struct store *st, const char *addr)
 	    " applicant_first = ?1)", "t", addr);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (id);
 }
 
@@ -751,11 +868,10 @@ store_case_by_name(struct store *st, const char *name)
 
 	s = store_stmt(st, "SELECT min(id), count(*) FROM cases WHERE"
 	    " applicant_name = ? COLLATE NOCASE AND state NOT IN (?, ?, ?)",
-	    "tttt", name, case_state_name(CASE_DONE),
-	    case_state_name(CASE_REJECTED), case_state_name(CASE_CANCELLED));
+	    "tttt", name, CLOSED_STATES);
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 1) == 1)
 		id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (id);
 }
 
@@ -814,7 +930,7 @@ store_event(struct store *st, int64_t case_id, const char *actor,
 	    " BY id DESC LIMIT 1", "i", id);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		prev = store_col(s, 0);
-	sqlite3_finalize(s);
+	store_release(st, s);
 	store_event_seal(st, prev, id, case_id, at, actor, event, detail,
 	    seal, sizeof seal);
 	free(prev);
@@ -849,7 +965,7 @@ store_case_files(struct store *st, const char *ref, struct case_file **files,
 		(*files)[*n].path = store_col(s, 1);
 		(*files)[(*n)++].sha = store_col(s, 2);
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (0);
 }
 
@@ -877,8 +993,8 @@ store_case_files_free(struct case_file *files, size_t n)
 	" case_id = c.id AND status = 'queued')"
 
 static int
-store_retention_read(sqlite3_stmt *s, struct retention_case **rows,
-    size_t *n)
+store_retention_read(struct store *st, sqlite3_stmt *s,
+    struct retention_case **rows, size_t *n)
 {
 	struct retention_case	*r;
 	size_t			 cap = 0;
@@ -901,7 +1017,7 @@ store_retention_read(sqlite3_stmt *s, struct retention_case **rows,
 		r->purged = sqlite3_column_int64(s, 6);
 		r->queued = sqlite3_column_int64(s, 7);
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (0);
 }
 
@@ -910,10 +1026,9 @@ int
 store_retention_cases(struct store *st, struct retention_case **rows,
     size_t *n)
 {
-	return (store_retention_read(store_stmt(st, "SELECT " RETENTION_COLS
+	return (store_retention_read(st, store_stmt(st, "SELECT " RETENTION_COLS
 	    " FROM cases c WHERE c.state IN (?, ?, ?) ORDER BY c.id", "ttt",
-	    case_state_name(CASE_DONE), case_state_name(CASE_REJECTED),
-	    case_state_name(CASE_CANCELLED)), rows, n));
+	    CLOSED_STATES), rows, n));
 }
 
 /* The cases holding a document of these bytes (spool/doc/SHA-256). */
@@ -921,7 +1036,7 @@ int
 store_retention_holders(struct store *st, const char *sha,
     struct retention_case **rows, size_t *n)
 {
-	return (store_retention_read(store_stmt(st, "SELECT " RETENTION_COLS
+	return (store_retention_read(st, store_stmt(st, "SELECT " RETENTION_COLS
 	    " FROM cases c WHERE c.id IN (SELECT case_id FROM documents WHERE"
 	    " sha256 = ?)", "t", sha), rows, n));
 }
@@ -954,13 +1069,13 @@ store_case_purge(struct store *st, int64_t id, int64_t before)
 
 /* The first column of a one-row query; 0 when there is no row. */
 static int64_t
-store_scalar(sqlite3_stmt *s)
+store_scalar(struct store *st, sqlite3_stmt *s)
 {
 	int64_t	 v = 0;
 
 	if (sqlite3_step(s) == SQLITE_ROW)
 		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (v);
 }
 
@@ -968,7 +1083,7 @@ store_scalar(sqlite3_stmt *s)
 time_t
 store_case_purged_at(struct store *st, int64_t id)
 {
-	return ((time_t)store_scalar(store_stmt(st, "SELECT"
+	return ((time_t)store_scalar(st, store_stmt(st, "SELECT"
 	    " coalesce(purged_at, 0) FROM cases WHERE id = ?", "i", id)));
 }
 
@@ -976,7 +1091,7 @@ store_case_purged_at(struct store *st, int64_t id)
 time_t
 store_job_last(struct store *st, const char *name)
 {
-	return ((time_t)store_scalar(store_stmt(st, "SELECT last_run FROM"
+	return ((time_t)store_scalar(st, store_stmt(st, "SELECT last_run FROM"
 	    " jobs WHERE name = ?", "t", name)));
 }
 
@@ -1005,7 +1120,7 @@ store_event_where(struct store *st, int64_t id)
 		    sqlite3_column_text(s, 2));
 	} else
 		w = xstrdup("no longer there");
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (w);
 }
 
@@ -1023,8 +1138,8 @@ store_audit_verify(struct store *st, int64_t *sealed, int64_t *unsealed)
 	int64_t		 id, bad = 0;
 
 	*sealed = *unsealed = 0;
-	s = store_prepare(st, "SELECT id, coalesce(case_id, 0), at, actor,"
-	    " event, detail, seal FROM case_events ORDER BY id");
+	s = store_stmt(st, "SELECT id, coalesce(case_id, 0), at, actor,"
+	    " event, detail, seal FROM case_events ORDER BY id", "");
 	while (bad == 0 && sqlite3_step(s) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
 		seal = store_col(s, 6);
@@ -1047,7 +1162,7 @@ store_audit_verify(struct store *st, int64_t *sealed, int64_t *unsealed)
 		free(prev);
 		prev = seal;
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	free(prev);
 	return (bad);
 }
@@ -1101,7 +1216,7 @@ store_documents(struct store *st, int64_t case_id, struct doc_row **docs,
 		d->step = store_col(s, 6);
 		d->round = sqlite3_column_int(s, 7);
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (0);
 }
 
@@ -1135,7 +1250,7 @@ store_dispatch_add(struct store *st, int64_t case_id, const char *step,
 }
 
 static struct dispatch_row *
-store_dispatch_read(sqlite3_stmt *s)
+store_dispatch_read(struct store *st, sqlite3_stmt *s)
 {
 	struct dispatch_row	*d = NULL;
 
@@ -1151,7 +1266,7 @@ store_dispatch_read(sqlite3_stmt *s)
 		d->answered = sqlite3_column_int(s, 7);
 		d->on_behalf = store_col(s, 8);
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (d);
 }
 
@@ -1161,7 +1276,7 @@ store_dispatch_read(sqlite3_stmt *s)
 struct dispatch_row *
 store_dispatch_by_token(struct store *st, const char *token)
 {
-	return (store_dispatch_read(store_stmt(st, "SELECT " DISPATCH_COLS
+	return (store_dispatch_read(st, store_stmt(st, "SELECT " DISPATCH_COLS
 	    " FROM dispatches WHERE token = ?", "t", token)));
 }
 
@@ -1169,15 +1284,15 @@ store_dispatch_by_token(struct store *st, const char *token)
 struct dispatch_row *
 store_dispatch_pending(struct store *st, int64_t case_id, const char *who)
 {
-	return (store_dispatch_read(store_stmt(st, "SELECT " DISPATCH_COLS
+	return (store_dispatch_read(st, store_stmt(st, "SELECT " DISPATCH_COLS
 	    " FROM dispatches WHERE case_id = ? AND official = ? AND"
 	    " answered_at IS NULL ORDER BY id DESC LIMIT 1", "it", case_id,
 	    who)));
 }
 
-/* Column 0 of every row of s (finalized) as a list of strings. */
+/* Column 0 of every row of s (released) as a list of strings. */
 static void
-store_list(sqlite3_stmt *s, char ***list, size_t *n)
+store_list(struct store *st, sqlite3_stmt *s, char ***list, size_t *n)
 {
 	size_t	 cap = 0;
 
@@ -1187,14 +1302,14 @@ store_list(sqlite3_stmt *s, char ***list, size_t *n)
 		*list = store_grow(*list, *n, &cap, sizeof **list);
 		(*list)[(*n)++] = store_col(s, 0);
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 }
 
 int
 store_dispatch_yes(struct store *st, int64_t case_id, const char *step,
     int round, char ***who, size_t *n)
 {
-	store_list(store_stmt(st, "SELECT official FROM dispatches WHERE"
+	store_list(st, store_stmt(st, "SELECT official FROM dispatches WHERE"
 	    " case_id = ? AND step_name = ? AND round = ? AND verdict = 'Y'"
 	    " ORDER BY answered_at", "iti", case_id, step, (int64_t)round),
 	    who, n);
@@ -1205,8 +1320,8 @@ store_dispatch_yes(struct store *st, int64_t case_id, const char *step,
 void
 store_cases_of(struct store *st, const char *addr, char ***refs, size_t *n)
 {
-	store_list(store_stmt(st, "SELECT ref FROM cases WHERE applicant = ?1"
-	    " OR applicant_first = ?1 ORDER BY id", "t", addr), refs, n);
+	store_list(st, store_stmt(st, "SELECT ref FROM cases WHERE applicant ="
+	    " ?1 OR applicant_first = ?1 ORDER BY id", "t", addr), refs, n);
 }
 
 /* The spool names of mail from addr that joined no case, oldest first. */
@@ -1214,8 +1329,8 @@ void
 store_inbound_loose(struct store *st, const char *addr, char ***shas,
     size_t *n)
 {
-	store_list(store_stmt(st, "SELECT sha256 FROM inbound WHERE sender = ?"
-	    " AND case_id IS NULL AND sha256 IS NOT NULL ORDER BY id", "t",
+	store_list(st, store_stmt(st, "SELECT sha256 FROM inbound WHERE sender"
+	    " = ? AND case_id IS NULL AND sha256 IS NOT NULL ORDER BY id", "t",
 	    addr), shas, n);
 }
 
@@ -1245,7 +1360,7 @@ store_dispatch_count(struct store *st, int64_t case_id, const char *step,
 	    case_id, step, (int64_t)round, official);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (n);
 }
 
@@ -1300,7 +1415,7 @@ store_outbox_due(struct store *st, time_t now, struct outbox_row **rows,
 		r->case_ref = store_col(s, 4);
 		r->attempts = sqlite3_column_int(s, 5);
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (0);
 }
 
@@ -1354,14 +1469,14 @@ store_outbox_next_due(struct store *st, time_t *when)
 	sqlite3_stmt	*s;
 	int		 found = 0;
 
-	s = store_prepare(st, "SELECT min(next_attempt_at) FROM outbox WHERE"
-	    " status = 'queued'");
+	s = store_stmt(st, "SELECT min(next_attempt_at) FROM outbox WHERE"
+	    " status = 'queued'", "");
 	if (sqlite3_step(s) == SQLITE_ROW &&
 	    sqlite3_column_type(s, 0) != SQLITE_NULL) {
 		*when = (time_t)sqlite3_column_int64(s, 0);
 		found = 1;
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (found);
 }
 
@@ -1376,12 +1491,18 @@ store_outbox_count(struct store *st, int64_t case_id, const char *kind,
 	sqlite3_stmt	*s;
 	int		 n = 0;
 
-	s = store_stmt(st, "SELECT count(*) FROM outbox WHERE (?1 = 0 OR"
-	    " case_id = ?1) AND kind = ?2 AND rcpt = ?3 AND created_at >= ?4",
-	    "itti", case_id, kind, rcpt, (int64_t)since);
+	/* Two statements: "?1 = 0 OR case_id = ?1" would defeat the index. */
+	if (case_id != 0)
+		s = store_stmt(st, "SELECT count(*) FROM outbox WHERE case_id ="
+		    " ? AND kind = ? AND rcpt = ? AND created_at >= ?", "itti",
+		    case_id, kind, rcpt, (int64_t)since);
+	else
+		s = store_stmt(st, "SELECT count(*) FROM outbox WHERE kind = ?"
+		    " AND rcpt = ? AND created_at >= ?", "tti", kind, rcpt,
+		    (int64_t)since);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (n);
 }
 
@@ -1399,9 +1520,7 @@ store_case_positions(struct store *st, char ***sops, char ***steps,
 	*sops = *steps = *refs = NULL;
 	*n = 0;
 	s = store_stmt(st, "SELECT sop, step_name, min(ref) FROM cases WHERE"
-	    " state NOT IN (?, ?, ?) GROUP BY sop, step_name", "ttt",
-	    case_state_name(CASE_DONE), case_state_name(CASE_REJECTED),
-	    case_state_name(CASE_CANCELLED));
+	    " state IN (?, ?, ?) GROUP BY sop, step_name", "ttt", OPEN_STATES);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		*sops = store_grow(*sops, *n, &cap, sizeof **sops);
 		*steps = store_grow(*steps, *n, &cap2, sizeof **steps);
@@ -1411,7 +1530,7 @@ store_case_positions(struct store *st, char ***sops, char ***steps,
 		(*refs)[*n] = store_col(s, 2);
 		(*n)++;
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (0);
 }
 
@@ -1453,7 +1572,7 @@ store_waiting(struct store *st, struct waiting_row **rows, size_t *n)
 		w->reminded = sqlite3_column_int(s, 9) > 0;
 		w->escalated = sqlite3_column_int(s, 10) > 0;
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (0);
 }
 
@@ -1518,7 +1637,7 @@ store_outbox_get(struct store *st, int64_t id)
 		r->kind = store_col(s, 4);
 		r->case_id = sqlite3_column_int64(s, 5);
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (r);
 }
 
@@ -1530,18 +1649,18 @@ store_event_count(struct store *st, int64_t case_id, const char *event,
 	sqlite3_stmt	*s;
 	int		 n = 0;
 
-	s = store_stmt(st, "SELECT count(*) FROM case_events WHERE"
-	    " coalesce(case_id, 0) = ? AND event = ? AND detail = ?", "itt",
-	    case_id, event, detail);
+	s = store_stmt(st, "SELECT count(*) FROM case_events WHERE case_id IS"
+	    " nullif(?, 0) AND event = ? AND detail = ?", "itt", case_id, event,
+	    detail);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (n);
 }
 
-/* How many mails of a kind went out about one dispatch token. */
+/* How many mails of a kind went out about one dispatch token of a case. */
 int
-store_outbox_token_count(struct store *st, const char *kind,
+store_outbox_token_count(struct store *st, int64_t case_id, const char *kind,
     const char *token)
 {
 	sqlite3_stmt	*s;
@@ -1549,11 +1668,11 @@ store_outbox_token_count(struct store *st, const char *kind,
 	int		 n = 0;
 
 	xasprintf(&like, "%%.%s@%%", token);
-	s = store_stmt(st, "SELECT count(*) FROM outbox WHERE kind = ? AND"
-	    " message_id LIKE ?", "tt", kind, like);
+	s = store_stmt(st, "SELECT count(*) FROM outbox WHERE case_id = ? AND"
+	    " kind = ? AND message_id LIKE ?", "itt", case_id, kind, like);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	store_release(st, s);
 	free(like);
 	return (n);
 }
@@ -1577,7 +1696,7 @@ store_case_find(struct store *st, const char *subject, char **refs,
 		    ref);
 		if (sqlite3_step(s) == SQLITE_ROW)
 			id = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
+		store_release(st, s);
 	}
 	return (id);
 }
@@ -1608,9 +1727,15 @@ store_print(struct store *st, FILE *f, const char *sql, const char *arg)
 			    sqlite3_column_name(s, i), v ? v : "-");
 		}
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (n);
 }
+
+#define CASE_LIST "SELECT c.ref, c.applicant, c.sop, c.step_name, c.state," \
+	" coalesce(c.step_since, c.updated_at), (SELECT group_concat(" \
+	"d.official, ', ') FROM dispatches d WHERE d.case_id = c.id AND" \
+	" d.step_name = c.step_name AND d.round = c.round AND" \
+	" d.answered_at IS NULL) FROM cases c"
 
 /*
  * The cases an admin lists: open (not closed), closed, or all; with who
@@ -1626,14 +1751,14 @@ store_case_list(struct store *st, int which, struct case_list_row **rows,
 
 	*rows = NULL;
 	*n = 0;
-	s = store_stmt(st, "SELECT c.ref, c.applicant, c.sop, c.step_name,"
-	    " c.state, coalesce(c.step_since, c.updated_at), (SELECT"
-	    " group_concat(d.official, ', ') FROM dispatches d WHERE"
-	    " d.case_id = c.id AND d.step_name = c.step_name AND d.round ="
-	    " c.round AND d.answered_at IS NULL) FROM cases c WHERE ?1 = 2 OR"
-	    " (c.state IN (?2, ?3, ?4)) = ?1 ORDER BY c.id", "ittt",
-	    (int64_t)which, case_state_name(CASE_DONE),
-	    case_state_name(CASE_REJECTED), case_state_name(CASE_CANCELLED));
+	if (which == 2)
+		s = store_stmt(st, CASE_LIST " ORDER BY c.id", "");
+	else if (which == 1)
+		s = store_stmt(st, CASE_LIST " WHERE c.state IN (?, ?, ?) ORDER"
+		    " BY c.id", "ttt", CLOSED_STATES);
+	else
+		s = store_stmt(st, CASE_LIST " WHERE c.state IN (?, ?, ?) ORDER"
+		    " BY c.id", "ttt", OPEN_STATES);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		*rows = store_grow(*rows, *n, &cap, sizeof **rows);
 		r = &(*rows)[(*n)++];
@@ -1645,7 +1770,7 @@ store_case_list(struct store *st, int which, struct case_list_row **rows,
 		r->since = (time_t)sqlite3_column_int64(s, 5);
 		r->waiting = store_col(s, 6);
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (0);
 }
 
@@ -1676,8 +1801,9 @@ store_outbox_retry(struct store *st, int64_t id)
 	int		 rv = 0;
 
 	/* The admin's retry goes into each case's history. */
+	/* "+case_id": the unsent rows' index, not every row with a case. */
 	s = store_stmt(st, "SELECT case_id, kind || ' to ' || rcpt FROM outbox"
-	    " WHERE status != 'sent' AND case_id IS NOT NULL AND (?1 = 0 OR"
+	    " WHERE status != 'sent' AND +case_id IS NOT NULL AND (?1 = 0 OR"
 	    " id = ?1)", "i", id);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		cases = xreallocarray(cases, n + 1, sizeof *cases);
@@ -1685,7 +1811,7 @@ store_outbox_retry(struct store *st, int64_t id)
 		cases[n] = sqlite3_column_int64(s, 0);
 		what[n++] = store_col(s, 1);
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	for (i = 0; i < n; i++) {
 		if (rv == 0 && store_event(st, cases[i], "admin",
 		    "kirim-ulang", what[i]) == -1)
@@ -1739,7 +1865,7 @@ store_print_json(struct store *st, FILE *f, const char *sql, const char *arg)
 		fputc('}', f);
 	}
 	fputc(']', f);
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (n);
 }
 
@@ -1768,7 +1894,7 @@ store_table(struct store *st, const char *sql, const char *arg,
 			    (int)i);
 		t->nrows++;
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return (0);
 }
 

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: ISC
 """An installed robot upgrades in place: a database of the first schema
 (cases on the five-step chain by index) is migrated at start, its open
-case keeps its place by name, and the answer to a disposition sent before
-the upgrade still counts."""
+case keeps its place by name, the indexes of every later version are
+there, and the answer to a disposition sent before the upgrade still
+counts."""
 
 import sqlite3
 import time
@@ -68,9 +69,18 @@ def test_upgrade_keeps_open_cases(sb):
     check(r.sql("SELECT state, step_name, round FROM cases WHERE id < 3 ORDER BY id") ==
           [("proses", "kadis", 1), ("proses", "email-dinas", 1)],
           "open cases keep their place by name: %s" % r.sql("SELECT * FROM cases"))
-    wait_until(lambda: "schema upgraded from version 4 to 5" in r.logtext(), "last step logged")
-    check(r.scalar("PRAGMA user_version") == 5, "schema version 5, step by step")
+    wait_until(lambda: "schema upgraded from version 5 to 6" in r.logtext(), "last step logged")
+    check(r.scalar("PRAGMA user_version") == 6, "schema version 6, step by step")
     check("schema upgraded from version 3 to 4" in r.logtext(), "each step logged")
+    # Version 6: an index behind every lookup; three replace narrower ones.
+    idx = dict(r.sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                     " AND sql IS NOT NULL"))
+    for name in ("cases_state", "cases_opened", "cases_name", "inbound_sender", "outbox_rcpt",
+                 "outbox_unsent", "outbox_case", "case_events_case"):
+        check(name in idx, "index %s made by the upgrade: %s" % (name, sorted(idx)))
+    check("cases_expires" not in idx, "cases_expires replaced by cases_state")
+    check("created_at" in idx["outbox_case"] and "event" in idx["case_events_case"],
+          "outbox_case and case_events_case widened: %s" % idx)
     check(r.sql("SELECT id, closed_at, purged_at FROM cases ORDER BY id") ==
           [(1, None, None), (2, None, None), (3, closed, None)],
           "a closed case's close time from its last change, nothing purged")

@@ -18,8 +18,14 @@ main(void)
 	TEST_ASSERT(case_ref_find("tte-2027-00003.ab12@x", out));
 	TEST_STREQ(out, "TTE-2027-00003");
 	TEST_ASSERT(!case_ref_find("9TTE-2026-00001", NULL));
+	/* Past 99,999 cases a year the number grows (up to nine digits). */
 	TEST_ASSERT(case_ref_find("[TTE-2026-100000]", out));
 	TEST_STREQ(out, "TTE-2026-100000");
+	TEST_ASSERT(case_ref_valid("TTE-2026-100000"));
+	TEST_ASSERT(case_ref_find("<tte-2026-100000.selesai-ab12@x>", out));
+	TEST_STREQ(out, "TTE-2026-100000");
+	TEST_ASSERT(case_ref_find("Re: TTE-2026-999999999 ok", out));
+	TEST_STREQ(out, "TTE-2026-999999999");
 	TEST_ASSERT(case_ref_find("[ABC-2026-00007]", out));
 	TEST_STREQ(out, "ABC-2026-00007");
 	TEST_ASSERT(!case_ref_find("TTE-2026-0000123456", NULL));

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store.c: case references per year, compare-and-set transitions, a
- * dispatch answered once, and the outbox state machine (queued → retry →
- * sent | failed).
+ * store.c: case references per year (past 99,999 too), compare-and-set
+ * transitions, a dispatch answered once, and the outbox state machine
+ * (queued → retry → sent | failed).
  */
 
 #include <stdio.h>
@@ -11,21 +11,41 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "disposisi.h"
 #include "test.h"
+
+/* Sets a year's last case number, as years of cases would have. */
+static int
+seq_set(const char *path, int year, int last)
+{
+	sqlite3	*db;
+	char	*sql;
+	int	 rv;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return (-1);
+	xasprintf(&sql, "INSERT OR REPLACE INTO case_seq VALUES (%d, %d)",
+	    year, last);
+	rv = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	free(sql);
+	sqlite3_close(db);
+	return (rv);
+}
 
 int
 main(void)
 {
 	char		 dir[] = "/tmp/t_store.XXXXXX", *path, *cause = NULL;
-	struct store	*st;
+	struct store	*st, *st2;
 	struct case_row	*c1, *c2;
 	struct outbox_row *rows;
 	size_t		 n;
 	time_t		 now = time(NULL), when;
 	int64_t		 id;
 	uint32_t	 uv, last;
-	char		 want[32];
+	char		 want[32], subj[64];
 
 	if (mkdtemp(dir) == NULL)
 		return (1);
@@ -64,6 +84,22 @@ main(void)
 	TEST_ASSERT(store_commit(st) == 0);
 	store_case_free(c1);
 	store_case_free(c2);
+
+	/*
+	 * Past 99,999 cases a year the reference grows a digit, and the
+	 * subject tag still finds the case.
+	 */
+	TEST_ASSERT(seq_set(path, util_year_wib(now), 99999) == 0);
+	store_begin(st);
+	c1 = store_case_open(st, "tte", "TTE", "a@x", NULL, NULL, NULL,
+	    "sekdis", "v1");
+	snprintf(want, sizeof want, "TTE-%04d-100000", util_year_wib(now));
+	TEST_ASSERT(c1 != NULL && strcmp(c1->ref, want) == 0);
+	snprintf(subj, sizeof subj, "Re: [%s] Disposisi", want);
+	TEST_ASSERT(c1 != NULL && store_case_find(st, subj, NULL, 0) ==
+	    c1->id);
+	store_case_free(c1);
+	store_rollback(st);
 
 	/* The sequence restarts in a new year (WIB). */
 	store_begin(st);
@@ -111,6 +147,17 @@ main(void)
 	TEST_ASSERT(store_inbound_seen(st, "INBOX", 7, 42, NULL) == id);
 	TEST_ASSERT(store_inbound_seen(st, "INBOX", 8, 1, "sha-a") == id);
 	TEST_ASSERT(store_inbound_seen(st, "INBOX", 8, 1, "sha-b") == 0);
+
+	/*
+	 * Statements are prepared once and kept: one given back after a
+	 * single row must not keep its read open, or this connection
+	 * would go on seeing the database as it was.
+	 */
+	st2 = store_open(path, &cause);
+	TEST_ASSERT(st2 != NULL && store_mailbox_set(st2, "INBOX", 7, 43) == 0);
+	TEST_ASSERT(store_mailbox_get(st, "INBOX", &uv, &last) == 1 &&
+	    last == 43);
+	store_close(st2);
 	store_close(st);
 
 	/* Reopening keeps the schema and the data. */
