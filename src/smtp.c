@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -22,11 +23,14 @@ smtp_init(void)
 }
 
 /*
- * A handle for one outbox drain: libcurl keeps the connection (TLS and
- * AUTH done once) for the next transaction to the same server.
+ * A session with the submission server: libcurl keeps the connection
+ * (TLS and AUTH done once) for the next transaction, within a drain and
+ * across drains, as long as the outbox keeps the handle. After a failed
+ * transaction libcurl closes it, so the next mail starts afresh.
  */
 struct smtp {
-	CURL	*h;
+	CURL		*h;
+	time_t		 used;	/* clock_mono() of the last transaction */
 };
 
 struct smtp *
@@ -36,7 +40,15 @@ smtp_open(void)
 
 	if ((sm->h = curl_easy_init()) == NULL)
 		fatalx("curl_easy_init failed");
+	sm->used = clock_mono();
 	return (sm);
+}
+
+/* Seconds since the session's last transaction. */
+time_t
+smtp_idle(const struct smtp *sm)
+{
+	return (clock_mono() - sm->used);
 }
 
 void
@@ -63,7 +75,7 @@ smtp_send(struct smtp *sm, const struct conf *c, const char *env_from,
 	FILE			*f;
 	char			 errbuf[CURL_ERROR_SIZE] = "";
 	char			*url, *from, *to;
-	long			 reply = 0;
+	long			 reply = 0, fresh = 0;
 	long			 size;
 	int			 rv;
 
@@ -107,8 +119,30 @@ smtp_send(struct smtp *sm, const struct conf *c, const char *env_from,
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)c->smtp_timeout * 3);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
+	/* libcurl's own idle limit (118 s) follows ours. */
+	curl_easy_setopt(h, CURLOPT_MAXAGE_CONN, (long)c->smtp_idle_max);
+	for (;;) {
+		rc = curl_easy_perform(h);
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
+		curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &fresh);
+		if (fresh > 0)
+			log_debug("SMTP: connected to %s", url);
+		/*
+		 * A kept connection the server closed while it idled (a
+		 * restart, its timeout, a 421) fails before a byte of the
+		 * mail was read: the server cannot have taken it, so it
+		 * goes again, once, on a new connection. Any other failure
+		 * is the outbox's to retry later.
+		 */
+		if (rc == CURLE_OK || fresh > 0 || ftell(f) != 0 ||
+		    (reply != 0 && reply != 421))
+			break;
+		log_debug("SMTP: the kept connection failed (%s, reply %ld);"
+		    " connecting again", curl_easy_strerror(rc), reply);
+		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+		*errbuf = '\0';
+	}
+	sm->used = clock_mono();
 	*code = (int)reply;
 	if (rc == CURLE_OK && reply / 100 == 2)
 		rv = SMTP_OK;
