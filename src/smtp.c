@@ -6,15 +6,25 @@
  * refused for good (5xx).
  */
 
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
 #include "disposisi.h"
+
+static int	smtp_socket(void *, curl_socket_t, curlsocktype);
+static int	smtp_closesocket(void *, curl_socket_t);
+static int	smtp_sent(CURL *, curl_infotype, char *, size_t, void *);
 
 int
 smtp_init(void)
@@ -30,6 +40,7 @@ smtp_init(void)
  */
 struct smtp {
 	CURL		*h;
+	curl_socket_t	 fd;	/* the connection's socket, or none */
 	time_t		 used;	/* clock_mono() of the last transaction */
 };
 
@@ -40,6 +51,7 @@ smtp_open(void)
 
 	if ((sm->h = curl_easy_init()) == NULL)
 		fatalx("curl_easy_init failed");
+	sm->fd = CURL_SOCKET_BAD;
 	sm->used = clock_mono();
 	return (sm);
 }
@@ -121,6 +133,13 @@ smtp_send(struct smtp *sm, const struct conf *c, const char *env_from,
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	/* libcurl's own idle limit (118 s) follows ours. */
 	curl_easy_setopt(h, CURLOPT_MAXAGE_CONN, (long)c->smtp_idle_max);
+	curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, smtp_socket);
+	curl_easy_setopt(h, CURLOPT_SOCKOPTDATA, sm);
+	curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, smtp_closesocket);
+	curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, sm);
+	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, smtp_sent);
+	curl_easy_setopt(h, CURLOPT_DEBUGDATA, sm);
+	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
 	for (;;) {
 		rc = curl_easy_perform(h);
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
@@ -161,4 +180,49 @@ smtp_send(struct smtp *sm, const struct conf *c, const char *env_from,
 	free(from);
 	free(to);
 	return (rv);
+}
+
+/* Notes the socket libcurl opens, for smtp_sent(). */
+static int
+smtp_socket(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+	struct smtp	*sm = arg;
+
+	(void)purpose;
+	sm->fd = fd;
+	return (CURL_SOCKOPT_OK);
+}
+
+static int
+smtp_closesocket(void *arg, curl_socket_t fd)
+{
+	struct smtp	*sm = arg;
+
+	if (fd == sm->fd)
+		sm->fd = CURL_SOCKET_BAD;
+	return (close(fd));
+}
+
+/*
+ * Called by libcurl for each command it sent (and for whatever else it
+ * would print in verbose mode). Postfix leaves Nagle's algorithm on, and
+ * after a TLS 1.3 handshake OpenSSL writes the session tickets apart from
+ * the answer to our EHLO: when the EHLO went out before the tickets came
+ * in, Postfix holds its answer until we acknowledge them, and Linux
+ * delays that ACK by 40 ms. Asking for a quick ACK after every command
+ * acknowledges at once whatever arrives before the answer.
+ */
+static int
+smtp_sent(CURL *h, curl_infotype type, char *data, size_t len, void *arg)
+{
+	struct smtp	*sm = arg;
+	int		 one = 1;
+
+	(void)h;
+	(void)data;
+	(void)len;
+	if (type == CURLINFO_HEADER_OUT && sm->fd != CURL_SOCKET_BAD)
+		(void)setsockopt(sm->fd, IPPROTO_TCP, TCP_QUICKACK, &one,
+		    sizeof one);
+	return (0);
 }
