@@ -70,6 +70,7 @@ check-asan:
 bench: disposisi
 	python3 bench/pipeline.py
 	python3 bench/refuse.py
+	python3 bench/smtp.py
 
 # libFuzzer (needs clang) on the hostile-input path (fuzz_mime: any mail)
 # and on what admins write by hand (fuzz_rules: any rules file), each
