@@ -13,7 +13,7 @@ import sys
 
 import benchlib
 
-MODULES = ["handover", "pipeline", "history", "refuse"]
+MODULES = ["handover", "smtp", "pipeline", "history", "refuse"]
 
 
 def main():

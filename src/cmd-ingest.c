@@ -105,8 +105,10 @@ cmd_ingest(const struct cmd_entry *self, int argc, char **argv)
 	/* The robot sends what was queued; without one running, we do. */
 	if (!setup_wake(ctx.conf)) {
 		signal(SIGPIPE, SIG_IGN);
-		if (smtp_init() == 0)
+		if (smtp_init() == 0) {
 			outbox_drain(&ctx);
+			outbox_close(&ctx);
+		}
 	}
 	setup_done(&ctx);
 	return (0);

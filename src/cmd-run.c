@@ -185,6 +185,7 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 	    ctx.conf->imap_port, ctx.rules->version);
 	for (;;) {
 		intake_run(&ctx);
+		outbox_close(&ctx);	/* a reload may name another server */
 		/* Flags change only with the signals blocked: none is lost. */
 		sigprocmask(SIG_BLOCK, &sigs, &old);
 		if (term) {

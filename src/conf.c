@@ -74,6 +74,7 @@ static const struct ckey conf_keys[] = {
 	{ "smtp_allow_plaintext", C_BOOL, O(smtp_allow_plaintext), 0, 0 },
 	{ "smtp_ca_file",	C_PATH,	O(smtp_ca_file), 0, 0 },
 	{ "smtp_host",		C_STR,	O(smtp_host), 0, 0 },
+	{ "smtp_idle_max",	C_INT,	O(smtp_idle_max), 1, 3600 },
 	{ "smtp_password_file",	C_SECRET, O(smtp_password), 0, 0 },
 	{ "smtp_port",		C_INT,	O(smtp_port), 1, 65535 },
 	{ "smtp_retry_max",	C_INT,	O(smtp_retry_max), 1, 86400 },
@@ -251,6 +252,7 @@ conf_defaults(struct conf *c)
 	c->smtp_retry_min = 60;
 	c->smtp_retry_max = 3600;
 	c->smtp_timeout = 120;
+	c->smtp_idle_max = 60;
 	c->robot_name = xstrdup("Robot Disposisi TTE Diskominfo");
 	c->reply_plus_address = 1;
 	c->max_message_size = 30 * 1024 * 1024;

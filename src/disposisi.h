@@ -65,6 +65,7 @@ struct conf {
 	int		 smtp_retry_min;	/* seconds, first retry */
 	int		 smtp_retry_max;	/* seconds, backoff cap */
 	int		 smtp_timeout;
+	int		 smtp_idle_max;	/* seconds a session is kept idle */
 
 	char		*robot_address;
 	char		*robot_name;
@@ -773,6 +774,7 @@ struct smtp;
 int		 smtp_init(void);
 struct smtp	*smtp_open(void);
 void		 smtp_close(struct smtp *);
+time_t		 smtp_idle(const struct smtp *);
 int		 smtp_send(struct smtp *, const struct conf *, const char *,
 		     const char *, const char *, int *, char **);
 
@@ -785,6 +787,8 @@ void		 outbox_return_path(const struct conf *, int64_t, char *, size_t);
 /* The outbox row a VERP address robot+bounce-ID@ names, or 0. */
 int64_t		 outbox_bounced(const struct conf *, const char *);
 int		 outbox_wait_seconds(struct ctx *, int);
+void		 outbox_idle(struct ctx *);
+void		 outbox_close(struct ctx *);
 
 /* document.c: an application's files, judged by content and rules. */
 enum doc_verdict {
@@ -956,6 +960,7 @@ struct ctx {
 	volatile int	*quit;		/* leave the intake loop */
 	volatile int	*term;		/* stop for good (NULL: never) */
 	int		 wake_fd;	/* self-pipe read end, signals */
+	struct smtp	*smtp;		/* kept between drains, or NULL */
 };
 
 #endif

@@ -433,8 +433,10 @@ intake_backoff(struct ctx *ctx, int *backoff)
 	for (left = *backoff; left > 0 && !*ctx->quit; left -= nap) {
 		nap = left < TIMER_TICK ? left : TIMER_TICK;
 		intake_sleep(ctx, nap);
-		if (left - nap > 0)
+		if (left - nap > 0) {
 			timer_run(ctx);
+			outbox_idle(ctx);	/* no session kept past its limit */
+		}
 	}
 	intake_drain_wake(ctx);
 	*backoff = *backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : *backoff * 2;

@@ -215,12 +215,15 @@ outbox_record(struct ctx *ctx, const struct outbox_row *row, int rv,
 	return (-1);
 }
 
-/* Sends every due row. Returns the number sent. */
+/*
+ * Sends every due row. Returns the number sent. The SMTP session stays
+ * open for the next drain: a mail on it costs a transaction, not TCP,
+ * STARTTLS and AUTH again; outbox_idle() closes it.
+ */
 int
 outbox_drain(struct ctx *ctx)
 {
 	struct outbox_row	*rows;
-	struct smtp		*sm = NULL;
 	size_t			 n, i;
 	int			 code, rv, sent = 0;
 	char			*cause, from[512];
@@ -228,13 +231,16 @@ outbox_drain(struct ctx *ctx)
 
 	outbox_clock(ctx, now);
 	store_outbox_due(ctx->store, now, &rows, &n);
-	if (n > 0)
-		sm = smtp_open();
+	if (n > 0) {
+		log_debug("outbox: %zu mail(s) due", n);
+		if (ctx->smtp == NULL)
+			ctx->smtp = smtp_open();
+	}
 	for (i = 0; i < n && !*ctx->quit; i++) {
 		cause = NULL;
 		outbox_return_path(ctx->conf, rows[i].id, from, sizeof from);
-		rv = smtp_send(sm, ctx->conf, from, rows[i].rcpt, rows[i].path,
-		    &code, &cause);
+		rv = smtp_send(ctx->smtp, ctx->conf, from, rows[i].rcpt,
+		    rows[i].path, &code, &cause);
 		if (outbox_record(ctx, &rows[i], rv, code, cause) == -1) {
 			free(cause);
 			break;
@@ -243,17 +249,46 @@ outbox_drain(struct ctx *ctx)
 			sent++;
 		free(cause);
 	}
-	smtp_close(sm);
 	store_outbox_rows_free(rows, n);
 	return (sent);
 }
 
-/* Seconds until the next queued row is due, at most max. */
+/*
+ * Closes the SMTP session after smtp_idle_max seconds without mail, well
+ * before the server gives up on it (Postfix: smtpd_timeout, 300 s).
+ */
+void
+outbox_idle(struct ctx *ctx)
+{
+	if (ctx->smtp == NULL ||
+	    smtp_idle(ctx->smtp) < ctx->conf->smtp_idle_max)
+		return;
+	log_debug("SMTP: closing the session, idle for %lld s",
+	    (long long)smtp_idle(ctx->smtp));
+	outbox_close(ctx);
+}
+
+/* Ends the SMTP session (QUIT), as at a stop or a reload. */
+void
+outbox_close(struct ctx *ctx)
+{
+	smtp_close(ctx->smtp);
+	ctx->smtp = NULL;
+}
+
+/*
+ * Seconds until the outbox has work, at most max: the next queued row
+ * due, or the kept session to close (closed here once it has idled out).
+ */
 int
 outbox_wait_seconds(struct ctx *ctx, int max)
 {
 	time_t	 when, now = clock_now();
 
+	outbox_idle(ctx);
+	if (ctx->smtp != NULL && ctx->conf->smtp_idle_max -
+	    smtp_idle(ctx->smtp) < max)
+		max = ctx->conf->smtp_idle_max - (int)smtp_idle(ctx->smtp);
 	if (!store_outbox_next_due(ctx->store, &when))
 		return (max);
 	if (when <= now)

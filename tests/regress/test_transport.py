@@ -2,6 +2,8 @@
 """Other ways to reach the server: IMAP with STARTTLS on 143-style ports,
 and polling for servers without IDLE."""
 
+import os
+
 from lib import DOMAIN, Robot, application, check, subject_has, wait_until
 
 
@@ -115,3 +117,54 @@ def test_without_plus_addressing(sb):
     sb.wait_mail("budi", subject_has("tidak dapat diteruskan"), what="T by mailto link")
     check(r.sql("SELECT state, reason FROM cases") == [("ditolak", "berkas belum lengkap")],
           "case stopped with the reason from the link mail")
+
+
+def submission_log(sb, what, since=0):
+    """How many times Postfix's submission service logged what, from
+    byte since of its log on."""
+    with open(sb.dir + "/log/postfix.log", errors="replace") as f:
+        f.seek(since)
+        return sum(1 for line in f if "/submission/smtpd[" in line and what in line)
+
+
+def test_smtp_session_kept(sb):
+    """The SMTP session outlives an outbox drain: the mail of two
+    applications goes over one connection. A Postfix restart cuts it and
+    the next mail reconnects; after smtp_idle_max it is closed (QUIT) and
+    the next mail opens a new one. Every mail goes out once."""
+    users = ["budi", "siti", "andi"]
+    log = sb.dir + "/log/postfix.log"
+    r = Robot(sb, "smtp_kept", extra="smtp_idle_max = 8\n").start()
+    wait_until(lambda: "INBOX selected" in r.logtext(), "robot ready")
+
+    def apply(i):
+        sb.send(application("%s@%s" % (users[i], DOMAIN), subject="Permohonan %d" % i))
+        wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status = 'sent'")
+                   == 2 * (i + 1), "both mails of application %d sent" % i)
+
+    # Counted from here on: the sandbox's own probes of the port are not the robot's.
+    since = os.path.getsize(log)
+    apply(0)
+    apply(1)
+    check(r.logtext().count("outbox: 2 mail(s) due") == 2, "two drains")
+    n = submission_log(sb, " connect from ", since)
+    check(n == 1, "two drains, one connection: %d" % n)
+    check("closing the session" not in r.logtext(), "not idle yet")
+    sb.fault("smtp-restart")
+    since = os.path.getsize(log)
+    apply(2)
+    n = r.logtext().count("SMTP: connected to")
+    check(n == 2, "one new connection after the restart: %d" % n)
+    wait_until(lambda: "SMTP: closing the session, idle for" in r.logtext(),
+               "session closed after smtp_idle_max")
+    wait_until(lambda: submission_log(sb, "quit=1", since) == 1, "the idle session ended with QUIT")
+    users.append("pemohon")
+    apply(3)
+    n = r.logtext().count("SMTP: connected to")
+    check(n == 3, "a new connection after the idle limit: %d" % n)
+    for u in users:
+        acks = sb.wait_mail(u, subject_has("Tanda terima"))
+        check(len(acks) == 1, "one acknowledgement for %s: %d" % (u, len(acks)))
+    disp = sb.wait_mail("sekdis", n=4)
+    check(len(disp) == 4 and len(set(m["Message-ID"] for m in disp)) == 4,
+          "four dispositions, each once: %d" % len(disp))
