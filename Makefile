@@ -66,10 +66,12 @@ check-asan:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	    $(MAKE) check CFLAGS="$(ASAN_FLAGS)"; rc=$$?; $(MAKE) clean; exit $$rc
 
-# Latency, throughput and memory through real servers; prints, asserts nothing.
+# Latency, throughput, memory and a backlog against mbsync (isync) through
+# real servers; prints, asserts nothing.
 bench: disposisi
 	python3 bench/pipeline.py
 	python3 bench/refuse.py
+	python3 bench/backlog.py
 
 # libFuzzer (needs clang) on the hostile-input path (fuzz_mime: any mail)
 # and on what admins write by hand (fuzz_rules: any rules file), each

@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 PKGS="make gcc pkg-config git ca-certificates python3 libetpan-dev
 libgmime-3.0-dev libsqlite3-dev libpcre2-dev libssl-dev libcurl4-gnutls-dev
 libpsl-dev publicsuffix libseccomp-dev"
-# What the tests read the report with (deps.sh build skips them).
-TESTPKGS="libxml2-utils chromium"
+# What the tests read the report with, and the bench's IMAP anchor (mbsync)
+# (deps.sh build skips them).
+TESTPKGS="libxml2-utils chromium isync"
 
 [ "${1:-}" = build ] || PKGS="$PKGS $TESTPKGS"
 missing=
