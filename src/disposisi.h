@@ -165,7 +165,8 @@ int		 imap_search_new(struct imap *, uint32_t, uint32_t **, size_t *,
 		     char **);
 int		 imap_fetch(struct imap *, uint32_t, const char *, size_t,
 		     size_t *, char **);
-int		 imap_archive(struct imap *, uint32_t, const char *, char **);
+int		 imap_archive(struct imap *, const uint32_t *, size_t,
+		     const char *, char **);
 int		 imap_wait(struct imap *, int, int, char **);
 time_t		 imap_age(const struct imap *);
 
@@ -664,6 +665,9 @@ int		 store_job_done(struct store *, const char *, time_t);
 int		 store_begin_wait(struct store *, volatile int *);
 int		 store_commit(struct store *);
 void		 store_rollback(struct store *);
+int		 store_savepoint(struct store *);
+int		 store_savepoint_release(struct store *);
+void		 store_savepoint_rollback(struct store *);
 int		 store_mailbox_get(struct store *, const char *, uint32_t *,
 		     uint32_t *);
 int		 store_mailbox_set(struct store *, const char *, uint32_t,
