@@ -147,6 +147,8 @@ int		 crypto_verify_chain(const unsigned char **, const size_t *,
 struct spool;
 struct spool	*spool_open(const char *, char **);
 void		 spool_scratch(struct spool *);
+void		 spool_defer(struct spool *, int);
+int		 spool_sync(struct spool *, char **);
 void		 spool_close(struct spool *);
 void		 spool_clean(struct spool *);
 char		*spool_tmp_path(struct spool *);

@@ -393,8 +393,7 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 		    sec->sec_body_part, sec->sec_length, &sk);
 	*size_r = sk.len;
 	mailimap_fetch_list_free(res);
-	if (sk.error == 0 && fsync(sk.fd) == -1)
-		sk.error = errno;
+	/* spool_commit() makes it durable: one fsync, not two. */
 	if (close(sk.fd) == -1 && sk.error == 0)
 		sk.error = errno;
 	if (sk.error == 0)

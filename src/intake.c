@@ -533,7 +533,8 @@ intake_archive(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
 /*
  * Takes in a batch from uids: up to BATCH_MAX messages, for up to
  * BATCH_MS, in one transaction, committed together and then moved
- * together: the database syncs once at the commit, not per message. Any
+ * together. The files they leave in the spool are synced once, before
+ * the commit that names them; the database syncs once at the commit. Any
  * message that stops the batch (this machine failed, the session broke)
  * ends it; those before it commit. *taken says how many were handled.
  * Returns 0 to go on, 1 to stop this sync, -1 when the session broke.
@@ -553,17 +554,22 @@ intake_batch(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 		return (intake_stall(ctx, uids[0], "the database is not free") ==
 		    -1);
 	batch.open = 1;
+	spool_defer(ctx->spool, 1);
 	t0 = intake_ms();
 	for (i = 0; i < n && i < BATCH_MAX && !*ctx->quit &&
 	    intake_ms() - t0 < BATCH_MS; i++)
 		if ((r = intake_message(ctx, im, uidvalidity, uids[i])) != 0)
 			break;
 	batch.open = 0;
+	spool_defer(ctx->spool, 0);
 	*taken = i;
 	t1 = intake_ms();
-	if (store_commit(ctx->store) == -1) {
+	cause = NULL;
+	if (spool_sync(ctx->spool, &cause) == -1 ||
+	    store_commit(ctx->store) == -1) {
 		/* Nothing of the batch is recorded: all of it comes again. */
-		cause = store_error(ctx->store);
+		if (cause == NULL)
+			cause = store_error(ctx->store);
 		store_rollback(ctx->store);
 		intake_stall(ctx, uids[0], cause);
 		free(cause);
