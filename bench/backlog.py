@@ -38,26 +38,12 @@ PHASES = ("fetch", "parse", "handle", "commit", "archive")
 
 
 def seed(sb, n):
-    """Writes n applications into tte's Maildir/new; returns their bytes."""
-    c = sb.imap("tte")          # Dovecot makes the Maildir at the first login
-    c.select("INBOX")
-    c.logout()
-    md = os.path.join(sb.dir, "mail", DOMAIN, "tte", "Maildir")
-    total = 0
-    now = int(time.time())
-    for i in range(n):
-        raw = application("%s@%s" % (USERS[i % len(USERS)], DOMAIN),
-                          subject="Permohonan %d" % i).as_bytes()
-        total += len(raw)
-        p = os.path.join(md, "new", "%d.B%dP%d.bench" % (now, i, os.getpid()))
-        with open(p, "wb") as f:
-            f.write(raw)
-    subprocess.run(["chown", "-R", "mail:mail", md], check=True)
-    c = sb.imap("tte")          # index them now, not inside a timed run
-    typ, d = c.select("INBOX")
-    c.logout()
-    assert int(d[0]) == n, d
-    return total
+    """Writes n applications into tte's Maildir; returns their bytes."""
+    raws = [application("%s@%s" % (USERS[i % len(USERS)], DOMAIN),
+                        subject="Permohonan %d" % i).as_bytes() for i in range(n)]
+    got = sb.seed(raws)
+    assert got == n, got
+    return sum(len(r) for r in raws)
 
 
 def mbsync(sb, fsync, work):
