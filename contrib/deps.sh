@@ -10,10 +10,10 @@ cd "$(dirname "$0")/.."
 PKGS="make gcc pkg-config git ca-certificates python3 libetpan-dev
 libgmime-3.0-dev libsqlite3-dev libpcre2-dev libssl-dev libcurl4-gnutls-dev
 libpsl-dev publicsuffix libseccomp-dev"
-# What the tests read the report with and time the bench with, and
-# libFuzzer for make fuzz: clang only recommends the runtime that holds
-# it (deps.sh build skips them).
-TESTPKGS="libxml2-utils chromium time clang libclang-rt-14-dev"
+# What the tests read the report with, what the bench times with and
+# compares with (GNU time, mbsync), and libFuzzer for make fuzz: clang only
+# recommends the runtime that holds it (deps.sh build skips them).
+TESTPKGS="libxml2-utils chromium time isync clang libclang-rt-14-dev"
 
 [ "${1:-}" = build ] || PKGS="$PKGS $TESTPKGS"
 missing=

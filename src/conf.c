@@ -40,6 +40,7 @@ static const struct ckey conf_keys[] = {
 	    16 * 1024 * 1024 },
 	{ "hmac_secret_file",	C_PATH,	O(hmac_secret_file), 0, 0 },
 	{ "imap_allow_plaintext", C_BOOL, O(imap_allow_plaintext), 0, 0 },
+	{ "imap_batch_max",	C_INT,	O(imap_batch_max), 1, 1000 },
 	{ "imap_ca_file",	C_PATH,	O(imap_ca_file), 0, 0 },
 	{ "imap_host",		C_STR,	O(imap_host), 0, 0 },
 	{ "imap_idle",		C_BOOL,	O(imap_idle), 0, 0 },
@@ -243,6 +244,7 @@ conf_defaults(struct conf *c)
 	c->imap_quarantine = xstrdup("Quarantine");
 	c->imap_idle = 1;
 	c->imap_idle_timeout = 300;
+	c->imap_batch_max = 64;
 	c->imap_session_max = 4 * 3600;
 	c->imap_poll_interval = 60;
 	c->imap_timeout = 60;

@@ -54,6 +54,7 @@ struct conf {
 	int		 imap_session_max;	/* seconds before a fresh login */
 	int		 imap_poll_interval;	/* seconds, servers without IDLE */
 	int		 imap_timeout;		/* seconds per network read */
+	int		 imap_batch_max;	/* messages per transaction */
 
 	char		*smtp_host;
 	int		 smtp_port;
@@ -148,6 +149,8 @@ int		 crypto_verify_chain(const unsigned char **, const size_t *,
 struct spool;
 struct spool	*spool_open(const char *, char **);
 void		 spool_scratch(struct spool *);
+void		 spool_defer(struct spool *, int);
+int		 spool_sync(struct spool *, char **);
 void		 spool_close(struct spool *);
 void		 spool_clean(struct spool *);
 char		*spool_tmp_path(struct spool *);
@@ -166,7 +169,8 @@ int		 imap_search_new(struct imap *, uint32_t, uint32_t **, size_t *,
 		     char **);
 int		 imap_fetch(struct imap *, uint32_t, const char *, size_t,
 		     size_t *, char **);
-int		 imap_archive(struct imap *, uint32_t, const char *, char **);
+int		 imap_archive(struct imap *, const uint32_t *, size_t,
+		     const char *, char **);
 int		 imap_wait(struct imap *, int, int, char **);
 time_t		 imap_age(const struct imap *);
 
@@ -665,6 +669,9 @@ int		 store_job_done(struct store *, const char *, time_t);
 int		 store_begin_wait(struct store *, volatile int *);
 int		 store_commit(struct store *);
 void		 store_rollback(struct store *);
+int		 store_savepoint(struct store *);
+int		 store_savepoint_release(struct store *);
+void		 store_savepoint_rollback(struct store *);
 int		 store_mailbox_get(struct store *, const char *, uint32_t *,
 		     uint32_t *);
 int		 store_mailbox_set(struct store *, const char *, uint32_t,

@@ -393,8 +393,7 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 		    sec->sec_body_part, sec->sec_length, &sk);
 	*size_r = sk.len;
 	mailimap_fetch_list_free(res);
-	if (sk.error == 0 && fsync(sk.fd) == -1)
-		sk.error = errno;
+	/* spool_commit() makes it durable: one fsync, not two. */
 	if (close(sk.fd) == -1 && sk.error == 0)
 		sk.error = errno;
 	if (sk.error == 0)
@@ -419,23 +418,44 @@ imap_flag(struct imap *im, struct mailimap_set *set,
 	return (r);
 }
 
+/* A UID set, ranges of consecutive UIDs joined; uids ascending. */
+static struct mailimap_set *
+imap_set(const uint32_t *uids, size_t n)
+{
+	struct mailimap_set	*set;
+	size_t			 i, j;
+
+	set = mailimap_set_new_empty();
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && uids[j] == uids[j - 1] + 1; j++)
+			;
+		if (mailimap_set_add_interval(set, uids[i], uids[j - 1]) !=
+		    MAILIMAP_NO_ERROR)
+			fatalx("imap_set: out of memory");
+	}
+	return (set);
+}
+
 /*
- * Marks a handled message with the robot's keyword and moves it to
- * folder. Without MOVE (Zimbra) it copies, flags \Deleted and expunges
- * that UID only - a plain EXPUNGE would remove what others deleted.
- * Harmless to repeat: a UID that is gone already is left alone.
- * Returns 0 when done, 1 when the server refused (try again later; the
- * session is fine), -1 when the session broke.
+ * Marks handled messages (n UIDs, ascending) with the robot's keyword and
+ * moves them to folder, one command for the whole set: each command makes
+ * the server rescan the mailbox, so a set per command is what keeps a
+ * backlog moving. Without MOVE (Zimbra) it copies, flags \Deleted and
+ * expunges those UIDs only - a plain EXPUNGE would remove what others
+ * deleted. Harmless to repeat: a UID that is gone already is left alone.
+ * Returns 0 when done, 1 when the server refused (try again later, or one
+ * UID at a time to find the one it refuses; the session is fine), -1
+ * when the session broke.
  */
 int
-imap_archive(struct imap *im, uint32_t uid, const char *folder,
-    char **cause)
+imap_archive(struct imap *im, const uint32_t *uids, size_t n,
+    const char *folder, char **cause)
 {
 	struct mailimap_set	*set;
 	const char		*what;
 	int			 r, tries;
 
-	set = mailimap_set_new_single(uid);
+	set = imap_set(uids, n);
 	/* The keyword is a hint for people; a server without keywords is fine. */
 	r = imap_flag(im, set, mailimap_flag_new_flag_keyword(
 	    xstrdup(IMAP_KEYWORD)));

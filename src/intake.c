@@ -2,15 +2,17 @@
 /*
  * The intake loop: keep a session to the robot's mailbox, hand every new
  * message to the pipeline once, wait with IDLE, and come back after any
- * outage. Per message (see docs/design.md, "Exactly once"):
+ * outage. Per batch of messages (see docs/design.md, "Exactly once" and
+ * "The intake loop"):
  *
- *	fetch (BODY.PEEK[]) → spool raw/<sha256> → parse → BEGIN; inbound row,
- *	case changes, outbox rows, last_uid; COMMIT → keyword + move → done
+ *	BEGIN; per message: fetch (BODY.PEEK[]) → spool raw/<sha256> → parse
+ *	→ SAVEPOINT; inbound row, case changes, outbox rows, last_uid;
+ *	RELEASE; then COMMIT → keyword + move, a UID set per folder → done
  *
- * A kill before COMMIT leaves the message above last_uid, so it is fetched
- * again; a kill after leaves an inbound row with imap_done = 0, which the
- * next sync finishes. The same bytes under a new UID are recognised by
- * their digest.
+ * A kill before COMMIT leaves the whole batch above last_uid, so it is
+ * fetched again; a kill after leaves inbound rows with imap_done = 0,
+ * which the next sync finishes. The same bytes under a new UID are
+ * recognised by their digest.
  */
 
 #include <sys/stat.h>
@@ -30,6 +32,36 @@
 #define FETCH_TRIES	3	/* fetches of one UID before it is set aside */
 #define SESSION_YOUNG	10	/* seconds; a session dying younger backs off */
 #define TIMER_TICK	60	/* seconds between looks at late steps */
+#define BATCH_MS	250	/* a batch holds the database this long at most */
+#define ARCHIVE_SET	100	/* UIDs per UID STORE / UID MOVE */
+
+/*
+ * The batch being handled: its messages share one transaction, each in a
+ * savepoint of its own so that one can be undone alone, and are moved
+ * together after the commit. Milliseconds per phase, for the debug line
+ * `make bench` reads.
+ */
+enum { T_FETCH, T_PARSE, T_HANDLE, T_COMMIT, T_ARCHIVE, T_N };
+static const char *intake_phases[T_N] = {
+	"fetch", "parse", "handle", "commit", "archive"
+};
+static struct {
+	int	 open;
+	double	 ms[T_N];
+} batch;
+
+/* Moves go one UID at a time after a set broke the session. */
+static int	 intake_one_by_one;
+
+/* Milliseconds on the monotonic clock. */
+static double
+intake_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec * 1e3 + ts.tv_nsec / 1e6);
+}
 
 /* Sleeps up to seconds unless a signal arrives. */
 static void
@@ -90,6 +122,43 @@ intake_disk_low(const struct ctx *ctx, const char *path)
 }
 
 /*
+ * Opens the message's own transaction or, in a batch, a savepoint in the
+ * batch's. Returns -1 (said) when the database cannot be had.
+ */
+static int
+intake_begin(struct ctx *ctx, uint32_t uid)
+{
+	char	*err;
+	int	 rv;
+
+	if (!batch.open)
+		return (store_begin_wait(ctx->store, ctx->term) == -1 ?
+		    intake_stall(ctx, uid, "the database is not free") : 0);
+	if (store_savepoint(ctx->store) == 0)
+		return (0);
+	err = store_error(ctx->store);
+	rv = intake_stall(ctx, uid, err);
+	free(err);
+	return (rv);
+}
+
+static int
+intake_commit(struct ctx *ctx)
+{
+	return (batch.open ? store_savepoint_release(ctx->store) :
+	    store_commit(ctx->store));
+}
+
+static void
+intake_rollback(struct ctx *ctx)
+{
+	if (batch.open)
+		store_savepoint_rollback(ctx->store);
+	else
+		store_rollback(ctx->store);
+}
+
+/*
  * Records a message that is not handed to the workflow (unreadable, too
  * big, the same bytes again) and where it goes, in one transaction.
  * Returns -1 if the database cannot be written: the message stays.
@@ -103,17 +172,17 @@ intake_record(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 	char		*err;
 	int		 rv;
 
-	if (store_begin_wait(ctx->store, ctx->term) == -1)
-		return (intake_stall(ctx, uid, "the database is not free"));
+	if (intake_begin(ctx, uid) == -1)
+		return (-1);
 	id = store_inbound_add(ctx->store, mbox, uidvalidity, uid, sha, m);
 	if (id != -1 && store_inbound_set(ctx->store, id, kind, folder, why,
 	    NULL) == 0 && store_mailbox_set(ctx->store, mbox, uidvalidity,
-	    uid) == 0 && store_commit(ctx->store) == 0) {
+	    uid) == 0 && intake_commit(ctx) == 0) {
 		intake_resume();
 		return (0);
 	}
 	err = store_error(ctx->store);
-	store_rollback(ctx->store);
+	intake_rollback(ctx);
 	rv = intake_stall(ctx, uid, err);
 	free(err);
 	return (rv);
@@ -167,6 +236,7 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 	char		 sha[SHA256_HEX_LEN + 1];
 	char		*tmp, *path = NULL, *cause = NULL, *why;
 	size_t		 size;
+	double		 t0 = intake_ms();
 	int		 r;
 
 	tmp = spool_tmp_path(ctx->spool);
@@ -219,6 +289,7 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 	}
 	path = spool_commit(ctx->spool, tmp, "raw", sha, &cause);
 	free(tmp);
+	batch.ms[T_FETCH] += intake_ms() - t0;
 	if (path == NULL) {
 		intake_stall(ctx, uid, cause);
 		free(cause);
@@ -252,13 +323,13 @@ intake_handle(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 	int64_t		 id;
 	int		 rv = 0;
 
-	if (store_begin_wait(ctx->store, ctx->term) == -1)
-		return (intake_stall(ctx, uid, "the database is not free"));
+	if (intake_begin(ctx, uid) == -1)
+		return (-1);
 	if ((id = store_inbound_add(ctx->store, mbox, uidvalidity, uid, sha,
 	    m)) == -1)
 		goto trouble;
 	if (workflow_handle(ctx, m, id, &d, &cause) == -1) {
-		store_rollback(ctx->store);
+		intake_rollback(ctx);
 		if (intake_disk_low(ctx, m->path)) {
 			rv = intake_stall(ctx, uid, cause);
 			goto out;
@@ -271,7 +342,7 @@ intake_handle(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 	}
 	if (store_inbound_set(ctx->store, id, d.kind, d.folder, d.note,
 	    d.case_ref) == -1 || store_mailbox_set(ctx->store, mbox,
-	    uidvalidity, uid) == -1 || store_commit(ctx->store) == -1)
+	    uidvalidity, uid) == -1 || intake_commit(ctx) == -1)
 		goto trouble;
 	intake_resume();
 	log_info("%s: message %u from %s: %s -> %s", d.case_ref ? d.case_ref :
@@ -279,7 +350,7 @@ intake_handle(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 	goto out;
 trouble:
 	cause = store_error(ctx->store);
-	store_rollback(ctx->store);
+	intake_rollback(ctx);
 	rv = intake_stall(ctx, uid, cause);
 out:
 	free(cause);
@@ -302,6 +373,7 @@ intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 {
 	struct msg	*m = NULL;
 	char		*cause = NULL, *why;
+	double		 t0 = intake_ms(), t1;
 	int		 r;
 
 	if (store_inbound_seen(ctx->store, mbox, uidvalidity, uid, sha)) {
@@ -312,6 +384,8 @@ intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 		    "same bytes handled before"));
 	}
 	r = parse_message(ctx->conf, ctx->spool, path, &m, &cause);
+	t1 = intake_ms();
+	batch.ms[T_PARSE] += t1 - t0;
 	if (r == -1)
 		r = intake_stall(ctx, uid, cause);
 	else if (r == 1) {
@@ -326,63 +400,203 @@ intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 		    "malformed", why);
 	} else
 		r = intake_handle(ctx, mbox, uidvalidity, uid, sha, m);
+	batch.ms[T_HANDLE] += intake_ms() - t1;
 	free(cause);
 	mime_free(m);
 	return (r);
 }
 
-/* Flags and moves what the database says is handled but still in INBOX. */
+/* Rows by folder, then UID: a run of them is one UID set. */
+static int
+intake_row_cmp(const void *a, const void *b)
+{
+	const struct inbound_row	*x = a, *y = b;
+	int				 c;
+
+	if ((c = strcmp(x->folder, y->folder)) != 0)
+		return (c);
+	return (x->uid < y->uid ? -1 : x->uid > y->uid);
+}
+
+/*
+ * Moves one message alone. A move the server keeps refusing (or that
+ * keeps breaking the session) is given up after FETCH_TRIES, so one
+ * message cannot hold up the others for ever. Returns 1 when it is moved
+ * or given up (done), 0 when left for the next sync, -1 when the session
+ * broke (*done still says whether it is done).
+ */
+static int
+intake_archive_one(struct ctx *ctx, struct imap *im,
+    const struct inbound_row *row, int *done)
+{
+	char	*cause = NULL;
+	int	 r;
+
+	r = imap_archive(im, &row->uid, 1, row->folder, &cause);
+	*done = 1;
+	if (r != 0 && intake_refused(ARCHIVE_KEY(row->id)) < FETCH_TRIES) {
+		/* Refused: leave it for the next sync, go on with mail. */
+		log_warnx("message %u not moved to %s: %s", row->uid,
+		    row->folder, cause);
+		*done = 0;
+	} else if (r != 0)
+		/* Handled and recorded; only the move never worked. */
+		log_warnx("message %u: giving up moving it to %s (%s);"
+		    " it stays in %s", row->uid, row->folder, cause,
+		    ctx->conf->imap_mailbox);
+	free(cause);
+	return (r == -1 ? -1 : *done);
+}
+
+/* Records rows as moved, in one transaction (a loss only moves again). */
+static void
+intake_archived(struct ctx *ctx, const int64_t *ids, size_t n)
+{
+	size_t	 i;
+
+	if (n == 0 || store_begin_wait(ctx->store, ctx->term) == -1)
+		return;
+	for (i = 0; i < n; i++)
+		if (store_inbound_done(ctx->store, ids[i]) == -1)
+			break;
+	if (i < n || store_commit(ctx->store) == -1)
+		store_rollback(ctx->store);
+}
+
+/*
+ * Flags and moves what the database says is handled but still in INBOX:
+ * a UID set of up to ARCHIVE_SET per folder and command. A set the server
+ * refuses is moved again one UID at a time, which finds the message it
+ * refuses; a set that broke the session makes the next pass go one at a
+ * time. Returns -1 when the session broke.
+ */
 static int
 intake_archive(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
 {
 	struct inbound_row	*rows;
-	size_t			 n, i;
+	uint32_t		*uids;
+	int64_t			*ids;
+	size_t			 n, i, j, k, nids = 0, max;
 	char			*cause = NULL;
-	int			 r, rv = 0;
+	int			 r = 0, done;
 
 	store_inbound_pending(ctx->store, ctx->conf->imap_mailbox, &rows, &n);
-	for (i = 0; i < n; i++) {
-		r = 0;
-		if (rows[i].uidvalidity == uidvalidity)
-			r = imap_archive(im, rows[i].uid, rows[i].folder, &cause);
-		if (r != 0 && intake_refused(ARCHIVE_KEY(rows[i].id)) <
-		    FETCH_TRIES) {
-			/* Refused: leave it for the next sync, go on with mail. */
-			log_warnx("message %u not moved to %s: %s", rows[i].uid,
-			    rows[i].folder, cause);
+	if (n == 0)
+		return (0);
+	qsort(rows, n, sizeof *rows, intake_row_cmp);
+	uids = xcalloc(n, sizeof *uids);
+	ids = xcalloc(n, sizeof *ids);
+	max = intake_one_by_one ? 1 : ARCHIVE_SET;
+	for (i = 0; i < n && r != -1; i = j) {
+		/* Rows of an older UIDVALIDITY are no longer in this INBOX. */
+		if (rows[i].uidvalidity != uidvalidity) {
+			ids[nids++] = rows[i].id;
+			j = i + 1;
+			continue;
+		}
+		for (j = i, k = 0; j < n && k < max && rows[j].uidvalidity ==
+		    uidvalidity && strcmp(rows[j].folder, rows[i].folder) == 0;
+		    j++)
+			uids[k++] = rows[j].uid;
+		if (k > 1) {
+			r = imap_archive(im, uids, k, rows[i].folder, &cause);
+			if (r == 0) {
+				for (; i < j; i++)
+					ids[nids++] = rows[i].id;
+				continue;
+			}
+			log_debug("%zu messages not moved to %s together (%s);"
+			    " one at a time", k, rows[i].folder, cause);
 			free(cause);
 			cause = NULL;
 			if (r == -1) {
-				rv = -1;
+				intake_one_by_one = 1;
 				break;
 			}
-			continue;
 		}
-		if (r != 0) {
-			/* Handled and recorded; only the move never worked. */
-			log_warnx("message %u: giving up moving it to %s (%s);"
-			    " it stays in %s", rows[i].uid, rows[i].folder, cause,
-			    ctx->conf->imap_mailbox);
-			free(cause);
-			cause = NULL;
-		}
-		store_inbound_done(ctx->store, rows[i].id);
-		if (r == -1) {
-			rv = -1;
-			break;
+		for (; i < j && r != -1; i++) {
+			r = intake_archive_one(ctx, im, &rows[i], &done);
+			if (done)
+				ids[nids++] = rows[i].id;
 		}
 	}
+	if (r != -1)
+		intake_one_by_one = 0;
+	intake_archived(ctx, ids, nids);
+	free(ids);
+	free(uids);
 	store_inbound_rows_free(rows, n);
-	return (rv);
+	return (r == -1 ? -1 : 0);
+}
+
+/*
+ * Takes in a batch from uids: up to imap_batch_max messages, for up to
+ * BATCH_MS, in one transaction, committed together and then moved
+ * together. The files they leave in the spool are synced once, before
+ * the commit that names them; the database syncs once at the commit. Any
+ * message that stops the batch (this machine failed, the session broke)
+ * ends it; those before it commit. *taken says how many were handled.
+ * Returns 0 to go on, 1 to stop this sync, -1 when the session broke.
+ */
+static int
+intake_batch(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
+    const uint32_t *uids, size_t n, size_t *taken)
+{
+	double	 t0, t1;
+	char	*cause;
+	size_t	 i;
+	int	 r = 0;
+
+	*taken = 0;
+	memset(batch.ms, 0, sizeof batch.ms);
+	if (store_begin_wait(ctx->store, ctx->term) == -1)
+		return (intake_stall(ctx, uids[0], "the database is not free") ==
+		    -1);
+	batch.open = 1;
+	spool_defer(ctx->spool, 1);
+	t0 = intake_ms();
+	for (i = 0; i < n && i < (size_t)ctx->conf->imap_batch_max &&
+	    !*ctx->quit &&
+	    intake_ms() - t0 < BATCH_MS; i++)
+		if ((r = intake_message(ctx, im, uidvalidity, uids[i])) != 0)
+			break;
+	batch.open = 0;
+	spool_defer(ctx->spool, 0);
+	*taken = i;
+	t1 = intake_ms();
+	cause = NULL;
+	if (spool_sync(ctx->spool, &cause) == -1 ||
+	    store_commit(ctx->store) == -1) {
+		/* Nothing of the batch is recorded: all of it comes again. */
+		if (cause == NULL)
+			cause = store_error(ctx->store);
+		store_rollback(ctx->store);
+		intake_stall(ctx, uids[0], cause);
+		free(cause);
+		return (1);
+	}
+	batch.ms[T_COMMIT] = intake_ms() - t1;
+	if (r != -1 && !*ctx->quit) {
+		t1 = intake_ms();
+		if (intake_archive(ctx, im, uidvalidity) == -1)
+			r = -1;
+		batch.ms[T_ARCHIVE] = intake_ms() - t1;
+	}
+	log_debug("batch of %zu: %s %.1f, %s %.1f, %s %.1f, %s %.1f, %s %.1f ms",
+	    i, intake_phases[T_FETCH], batch.ms[T_FETCH], intake_phases[T_PARSE],
+	    batch.ms[T_PARSE], intake_phases[T_HANDLE], batch.ms[T_HANDLE],
+	    intake_phases[T_COMMIT], batch.ms[T_COMMIT],
+	    intake_phases[T_ARCHIVE], batch.ms[T_ARCHIVE]);
+	return (r);
 }
 
 static int
 intake_sync(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
 {
 	uint32_t	 known_uv = 0, last = 0, *uids;
-	size_t		 n, i;
+	size_t		 n, i, taken;
 	char		*cause = NULL;
-	int		 r, rv = 0;
+	int		 r = 0;
 
 	if (intake_archive(ctx, im, uidvalidity) == -1)
 		return (-1);
@@ -398,16 +612,11 @@ intake_sync(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
 		free(cause);
 		return (-1);
 	}
-	for (i = 0; i < n && !*ctx->quit; i++) {
-		if ((r = intake_message(ctx, im, uidvalidity, uids[i])) == 1)
-			break;		/* keep the order: next sync */
-		if (r == -1 || intake_archive(ctx, im, uidvalidity) == -1) {
-			rv = -1;
-			break;
-		}
-	}
+	/* r == 1: keep the order, the rest at the next sync. */
+	for (i = 0; i < n && r == 0 && !*ctx->quit; i += taken)
+		r = intake_batch(ctx, im, uidvalidity, uids + i, n - i, &taken);
 	free(uids);
-	return (rv);
+	return (r == -1 ? -1 : 0);
 }
 
 /* Empties the signal pipe so poll() blocks again. */

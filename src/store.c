@@ -503,6 +503,34 @@ store_rollback(struct store *st)
 		store_exec(st, "ROLLBACK");
 }
 
+/*
+ * A savepoint inside the open transaction, so that one message of a batch
+ * can be undone alone while the batch commits together. Refused when no
+ * transaction is open: after an error SQLite may have rolled the whole
+ * one back, and a savepoint would then start (and its release commit) a
+ * transaction of its own.
+ */
+int
+store_savepoint(struct store *st)
+{
+	if (sqlite3_get_autocommit(st->db))
+		return (-1);
+	return (store_exec(st, "SAVEPOINT msg"));
+}
+
+int
+store_savepoint_release(struct store *st)
+{
+	return (store_exec(st, "RELEASE msg"));
+}
+
+void
+store_savepoint_rollback(struct store *st)
+{
+	if (store_exec(st, "ROLLBACK TO msg") == 0)
+		store_exec(st, "RELEASE msg");
+}
+
 /* Returns 1 and fills when the mailbox is known, 0 when not. */
 int
 store_mailbox_get(struct store *st, const char *mbox, uint32_t *uidvalidity,

@@ -5,6 +5,7 @@ a database locked by another program, full disks. Kill -9 at random
 instants is test_torture.py."""
 
 import os
+import signal
 import subprocess
 import time
 
@@ -112,6 +113,47 @@ def test_database_locked_by_another_program(sb):
     check(log_has(r, "free again"), "the end of the wait logged")
     check(r.alive(), "robot running")
     check(r.scalar("SELECT count(*) FROM inbound") == 2, "each message recorded once")
+
+
+def test_kill9_during_batch_archive(sb):
+    """A backlog taken in batches, the robot killed again and again just
+    after a batch's commit, while its set is being moved (rows committed,
+    not yet marked moved): each start moves what is left, and every
+    message is still handled once and archived once."""
+    users = ["budi", "siti", "andi", "pemohon"]
+    n = 150
+    check(sb.seed([application("%s@%s" % (users[i % 4], DOMAIN),
+                               subject="Permohonan %d" % i).as_bytes()
+                   for i in range(n)]) == n, "backlog in INBOX")
+    r = Robot(sb, "kill9arch")
+    pending = "SELECT count(*) FROM inbound WHERE imap_done = 0"
+
+    def done():
+        return r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1") == n
+
+    caught = kills = 0
+    while not done() and kills < 40:
+        r.start()
+        # What an earlier kill left is moved first; then wait for the next
+        # batch's commit and kill at once.
+        wait_until(lambda: not r.alive() or r.scalar(pending) == 0, "left-overs moved",
+                   every=0.002)
+        wait_until(lambda: not r.alive() or done() or r.scalar(pending), "a batch committed",
+                   every=0.002)
+        r.kill(signal.SIGKILL)
+        kills += 1
+        if r.scalar(pending):
+            caught += 1
+    check(caught >= 3, "killed %d times between a commit and its move" % caught)
+    r.start()
+    wait_until(done, "all %d messages archived" % n)
+    check(r.sql("SELECT count(DISTINCT root_message_id) FROM cases") == [(n,)],
+          "one case per application")
+    check(r.sql("SELECT count(*) FROM inbound") == [(n,)], "each message recorded once")
+    check(r.sql("SELECT count(*), count(DISTINCT message_id) FROM outbox") == [(2 * n, 2 * n)],
+          "one acknowledgement and one disposition per case, queued once")
+    check(sb.count("tte") == 0, "robot INBOX empty")
+    check(sb.count("tte", "Processed") == n, "each message archived once")
 
 
 def test_tls_wrong_host_refused(sb):

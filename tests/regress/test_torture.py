@@ -61,7 +61,8 @@ class Torture:
         self.sb = sb
         self.seed = int(os.environ.get("TORTURE_SEED") or time.time())
         self.rnd = random.Random(self.seed)
-        self.r = Robot(sb, "torture")
+        # Batches of two: kills land between a batch's commit and the next.
+        self.r = Robot(sb, "torture", extra="imap_batch_max = 2")
         self.offset = closed_office_clock() - time.time()
         self.delivered = 0          # messages put into the robot's INBOX
         self.apps = {}              # application Message-ID -> number i
