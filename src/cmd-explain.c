@@ -265,6 +265,7 @@ cmd_explain(const struct cmd_entry *self, int argc, char **argv)
 		fatal("mkdtemp");
 	if ((ex.ctx.spool = spool_open(ex.scratch, &cause)) == NULL)
 		fatalx("scratch spool: %s", cause);
+	spool_scratch(ex.ctx.spool);	/* removed at the end: no syncs */
 	mime_init();
 	for (i = optind; i < argc; i++)
 		explain_file(&ex, argv[i]);

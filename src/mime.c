@@ -205,10 +205,15 @@ mime_save_part(GMimePart *part, struct spool *sp, struct msg *m,
 		free(tmp);
 		return (-1);
 	}
+	/*
+	 * GMime's file stream writes straight through, and its flush is an
+	 * fsync: spool_commit() syncs (in the parser's scratch spool, there
+	 * is no need).
+	 */
 	out = g_mime_stream_fs_new(fd);
 	errno = 0;
 	len = g_mime_data_wrapper_write_to_stream(dw, out);
-	if (len == -1 || g_mime_stream_flush(out) == -1) {
+	if (len == -1) {
 		/* A full disk is this machine's fault, not the sender's. */
 		e = errno;
 		g_object_unref(out);
@@ -767,8 +772,8 @@ mime_build(const struct mail_out *mo, const char *path, char **cause)
 			fo = g_mime_format_options_clone(NULL);
 			g_mime_format_options_set_newline_format(fo,
 			    GMIME_NEWLINE_FORMAT_DOS);
-			if (g_mime_object_write_to_stream(o, fo, out) == -1 ||
-			    g_mime_stream_flush(out) == -1) {
+			/* No flush (an fsync): spool_commit() syncs it. */
+			if (g_mime_object_write_to_stream(o, fo, out) == -1) {
 				xasprintf(cause, "%s: write failed", path);
 				rv = -1;
 			}
