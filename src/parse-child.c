@@ -178,7 +178,7 @@ parse_child(int argc, char **argv)
 	struct jail		 j = { 0 };
 	struct parse_reply	 r;
 	FILE			*out;
-	char			*cause = NULL;
+	char			*cause = NULL, warm[17];
 	int			 flags, fds[3], i;
 	pid_t			 pid;
 
@@ -205,6 +205,8 @@ parse_child(int argc, char **argv)
 		return (72);
 	}
 	mime_init();
+	/* OpenSSL's random generator set up once, not in every child. */
+	crypto_random_hex(warm, sizeof warm);
 	while (parse_take(&flags, fds)) {
 		if ((pid = fork()) == 0)
 			parse_one(&c, &j, fds, flags);
