@@ -2,8 +2,10 @@
 """The robot's reading and its memory: `explain` over the corpus of real
 clients' mail (CPU time per message, the parser process and its children
 included), and the robot's peak RSS after applications with a 25 MB scan
-each, every one forwarded to the next official as an attachment."""
+each (the scan is listed, not attached, in the dispositions: over
+max_attachments)."""
 
+import base64
 import glob
 import os
 import subprocess
@@ -37,13 +39,22 @@ def rows(table):
                   note="wall clock: %.0f msg/s; every message is parsed in a forked,"
                   " confined child (issue 8), which is most of the cost" % spread(walls)[0]))
     sb = lib.Sandbox("memory")
-    r = lib.Robot(sb, "memory").start()
+    # A 25 MB scan is 34 MB of base64: over the 30 MiB default.
+    r = lib.Robot(sb, "memory", extra="max_message_size = %d" % ((BIG * 4 // 3 + 4) << 20)).start()
     try:
-        blob = os.urandom(BIG * 1024 * 1024)
+        # Built by hand: Python's email package takes minutes over 25 MB.
+        scan = base64.encodebytes(os.urandom(BIG * 1024 * 1024)).replace(b"\n", b"\r\n")
         for i in range(3):
-            m = application("andi@" + DOMAIN, subject="Besar %d" % i, n_att=0)
-            m.add_attachment(blob, maintype="application", subtype="pdf", filename="scan.pdf")
-            sb.send(m)
+            head = application("andi@" + DOMAIN, subject="Besar %d" % i, n_att=0)
+            raw = (b"From: %s\r\nTo: %s\r\nSubject: Besar %d\r\nMessage-ID: %s\r\n"
+                   b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+                   b"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n"
+                   b"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment;"
+                   b" filename=\"scan.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                   % (str(head["From"]).encode(), str(head["To"]).encode(), i,
+                      str(head["Message-ID"]).encode(), head.get_content().encode()))
+            sb.send(raw + scan + b"--b--\r\n", sender="andi@" + DOMAIN,
+                    rcpts=[str(head["To"])])
         wait_until(lambda: r.scalar("SELECT count(*) FROM cases WHERE subject LIKE 'Besar%'")
                    == 3 and r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
                    "big ones done", timeout=600)
