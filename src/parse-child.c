@@ -130,33 +130,22 @@ parse_one(const struct conf *c, const struct jail *j, int fds[3], int flags)
 static int
 parse_take(int *flags, int fds[3])
 {
-	union {
-		struct cmsghdr	 hdr;
-		char		 buf[CMSG_SPACE(3 * sizeof(int))];
-	} cm;
-	struct msghdr	 mh = { 0 };
-	struct cmsghdr	*ch;
-	struct iovec	 iov;
-	unsigned char	 f;
-	ssize_t		 n;
+	struct parse_request	 rq;
+	struct cmsghdr		*ch;
+	ssize_t			 n;
 
-	iov.iov_base = &f;
-	iov.iov_len = 1;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cm.buf;
-	mh.msg_controllen = sizeof cm.buf;
-	while ((n = recvmsg(PARSE_FD_SOCK, &mh, MSG_CMSG_CLOEXEC)) == -1 &&
+	parse_request_init(&rq);
+	while ((n = recvmsg(PARSE_FD_SOCK, &rq.mh, MSG_CMSG_CLOEXEC)) == -1 &&
 	    errno == EINTR)
 		;
 	if (n <= 0)
 		return (0);
-	ch = CMSG_FIRSTHDR(&mh);
+	ch = CMSG_FIRSTHDR(&rq.mh);
 	if (ch == NULL || ch->cmsg_type != SCM_RIGHTS ||
 	    ch->cmsg_len != CMSG_LEN(3 * sizeof(int)))
 		return (0);	/* not the robot's: stop */
 	memcpy(fds, CMSG_DATA(ch), 3 * sizeof(int));
-	*flags = f;
+	*flags = rq.flags;
 	return (1);
 }
 

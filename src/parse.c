@@ -143,33 +143,35 @@ parse_stop(void)
 	parse_pid = parse_sock = -1;
 }
 
+/* Points a request's message at its own flag byte and descriptor room. */
+void
+parse_request_init(struct parse_request *rq)
+{
+	memset(rq, 0, sizeof *rq);
+	rq->iov.iov_base = &rq->flags;
+	rq->iov.iov_len = 1;
+	rq->mh.msg_iov = &rq->iov;
+	rq->mh.msg_iovlen = 1;
+	rq->mh.msg_control = rq->cm.buf;
+	rq->mh.msg_controllen = sizeof rq->cm.buf;
+}
+
 /* Sends a request: flags and the three descriptors. */
 static int
 parse_send(int flags, int rawfd, int outfd, int dirfd)
 {
-	union {
-		struct cmsghdr	 hdr;
-		char		 buf[CMSG_SPACE(3 * sizeof(int))];
-	} cm;
-	struct msghdr	 mh = { 0 };
-	struct cmsghdr	*ch;
-	struct iovec	 iov;
-	unsigned char	 f = (unsigned char)flags;
-	int		 fds[3] = { rawfd, outfd, dirfd };
+	struct parse_request	 rq;
+	struct cmsghdr		*ch;
+	int			 fds[3] = { rawfd, outfd, dirfd };
 
-	memset(&cm, 0, sizeof cm);
-	iov.iov_base = &f;
-	iov.iov_len = 1;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cm.buf;
-	mh.msg_controllen = sizeof cm.buf;
-	ch = CMSG_FIRSTHDR(&mh);
+	parse_request_init(&rq);
+	rq.flags = (unsigned char)flags;
+	ch = CMSG_FIRSTHDR(&rq.mh);
 	ch->cmsg_level = SOL_SOCKET;
 	ch->cmsg_type = SCM_RIGHTS;
 	ch->cmsg_len = CMSG_LEN(sizeof fds);
 	memcpy(CMSG_DATA(ch), fds, sizeof fds);
-	return (sendmsg(parse_sock, &mh, MSG_NOSIGNAL) == 1 ? 0 : -1);
+	return (sendmsg(parse_sock, &rq.mh, MSG_NOSIGNAL) == 1 ? 0 : -1);
 }
 
 /* Reads one of the parser's answers; -1 if it is gone. */

@@ -7,6 +7,8 @@
 #ifndef PARSE_P_H
 #define PARSE_P_H
 
+#include <sys/socket.h>
+
 #define PARSE_FD_SOCK	3	/* the parser: its socket to the robot */
 #define PARSE_FD_TMP	4	/* the parser: the spool's tmp/ (O_PATH) */
 #define PARSE_ARGC	9	/* PARSE_ARGV0 and eight limits */
@@ -18,6 +20,16 @@
  * parse_reply: the child's pid at once, its wait status when it is gone.
  */
 #define PARSE_PROBE	0x01	/* parse_selftest(): no test faults */
+struct parse_request {
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	unsigned char	 flags;
+	union {
+		struct cmsghdr	 hdr;
+		char		 buf[CMSG_SPACE(3 * sizeof(int))];
+	} cm;
+};
+void	parse_request_init(struct parse_request *);
 struct parse_reply {
 	int	 pid;
 	int	 status;
