@@ -200,7 +200,7 @@ struct msg {
 	char		*precedence;
 	char		*list_id;	/* List-Id or List-Unsubscribe */
 	char		*x_autoreply;	/* X-Autoreply or X-Autorespond */
-	char		**auth;		/* Authentication-Results values */
+	char		**auth;		/* Authentication-Results, read by screen_headers() */
 	size_t		 nauth;
 	char		*text;		/* new text as UTF-8 (html converted) */
 	struct attachment *att;

@@ -421,7 +421,6 @@ mime_parse(int fd, struct spool *sp, const struct conf *c, struct msg **mp,
 	GMimeReferences		*refs;
 	InternetAddressList	*from;
 	InternetAddress		*ia;
-	GMimeHeaderList		*hl;
 	GDateTime		*dt;
 	struct msg		*m;
 	const char		*v;
@@ -519,18 +518,6 @@ mime_parse(int fd, struct spool *sp, const struct conf *c, struct msg **mp,
 	    (v = mime_header(o, "X-Autorespond")) != NULL ||
 	    (v = mime_header(o, "X-Autoresponder")) != NULL)
 		m->x_autoreply = xstrdup(v);
-	hl = g_mime_object_get_header_list(o);
-	for (j = 0; j < g_mime_header_list_get_count(hl); j++) {
-		GMimeHeader *h = g_mime_header_list_get_header_at(hl, j);
-
-		if (g_ascii_strcasecmp(g_mime_header_get_name(h),
-		    "Authentication-Results") != 0 ||
-		    (v = g_mime_header_get_value(h)) == NULL)
-			continue;
-		m->auth = xreallocarray(m->auth, m->nauth + 1,
-		    sizeof *m->auth);
-		m->auth[m->nauth++] = xstrdup(v);
-	}
 	if ((dt = g_mime_message_get_date(gm)) != NULL)
 		m->date = (time_t)g_date_time_to_unix(dt);
 	if ((rv = mime_shape(gm, c, cause)) != 0 ||

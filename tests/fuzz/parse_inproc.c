@@ -18,7 +18,6 @@ int
 parse_message(const struct conf *c, struct spool *sp, const char *path,
     struct msg **mp, char **cause)
 {
-	size_t	 i;
 	int	 fd, r;
 
 	if ((fd = open(path, O_RDONLY)) == -1)
@@ -29,9 +28,6 @@ parse_message(const struct conf *c, struct spool *sp, const char *path,
 	if (r != 0)
 		return (r);
 	(*mp)->path = xstrdup(path);
-	for (i = 0; i < (*mp)->nauth; i++)
-		free((*mp)->auth[i]);
-	free((*mp)->auth);
 	if (screen_headers(c, path, "Authentication-Results", &(*mp)->auth,
 	    &(*mp)->nauth) == -1)
 		abort();
