@@ -84,7 +84,7 @@ static int
 intake_stall(const struct ctx *ctx, uint32_t uid, const char *why)
 {
 	if (intake_stalled == 0) {
-		intake_stalled = time(NULL);
+		intake_stalled = clock_mono();
 		log_warnx("not taking mail: %s; message %u and those after it"
 		    " stay in %s, tried again every minute", why, uid,
 		    ctx->conf->imap_mailbox);
@@ -98,7 +98,7 @@ intake_resume(void)
 {
 	if (intake_stalled != 0)
 		log_info("taking mail again after %lld s",
-		    (long long)(time(NULL) - intake_stalled));
+		    (long long)(clock_mono() - intake_stalled));
 	intake_stalled = 0;
 }
 
@@ -158,6 +158,20 @@ intake_rollback(struct ctx *ctx)
 		store_rollback(ctx->store);
 }
 
+/* The database's last error stalls intake; the message's work undone. */
+static int
+intake_db_stall(struct ctx *ctx, uint32_t uid)
+{
+	char	*err;
+	int	 rv;
+
+	err = store_error(ctx->store);
+	intake_rollback(ctx);
+	rv = intake_stall(ctx, uid, err);
+	free(err);
+	return (rv);
+}
+
 /*
  * Records a message that is not handed to the workflow (unreadable, too
  * big, the same bytes again) and where it goes, in one transaction.
@@ -169,8 +183,6 @@ intake_record(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
     const char *folder, const char *why)
 {
 	int64_t		 id;
-	char		*err;
-	int		 rv;
 
 	if (intake_begin(ctx, uid) == -1)
 		return (-1);
@@ -181,11 +193,7 @@ intake_record(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 		intake_resume();
 		return (0);
 	}
-	err = store_error(ctx->store);
-	intake_rollback(ctx);
-	rv = intake_stall(ctx, uid, err);
-	free(err);
-	return (rv);
+	return (intake_db_stall(ctx, uid));
 }
 
 /* Records a message the pipeline cannot read and quarantines it. */
@@ -349,9 +357,7 @@ intake_handle(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 	    "-", uid, m->from_addr, d.note ? d.note : d.kind, d.folder);
 	goto out;
 trouble:
-	cause = store_error(ctx->store);
-	intake_rollback(ctx);
-	rv = intake_stall(ctx, uid, cause);
+	rv = intake_db_stall(ctx, uid);
 out:
 	free(cause);
 	free(d.note);
@@ -656,7 +662,7 @@ static void
 intake_down(int *down, time_t *since)
 {
 	if (!*down)
-		*since = time(NULL);
+		*since = clock_mono();
 	*down = 1;
 }
 
@@ -687,7 +693,7 @@ intake_run(struct ctx *ctx)
 		}
 		if (down)
 			log_info("IMAP %s: connected again after %lld s",
-			    ctx->conf->imap_host, (long long)(time(NULL) - since));
+			    ctx->conf->imap_host, (long long)(clock_mono() - since));
 		down = 0;
 		if (imap_ensure_folder(im, ctx->conf->imap_processed,
 		    &cause) == -1 || imap_ensure_folder(im,

@@ -192,14 +192,14 @@ outbox_record(struct ctx *ctx, const struct outbox_row *row, int rv,
 		    store_commit(ctx->store) == 0) {
 			if (since != 0)
 				log_info("outbox: recorded again after %lld s",
-				    (long long)(time(NULL) - since));
+				    (long long)(clock_mono() - since));
 			outbox_said(row, rv, cause);
 			return (0);
 		}
 		err = store_error(ctx->store);
 		store_rollback(ctx->store);
 		if (since == 0) {
-			since = time(NULL);
+			since = clock_mono();
 			log_warnx("outbox: cannot record mail %lld: %s; trying"
 			    " again until it can", (long long)row->id, err);
 		}

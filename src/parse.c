@@ -189,9 +189,9 @@ parse_hear(struct parse_reply *r)
 static int
 parse_workdir(struct parse_job *job, struct spool *sp, char **cause)
 {
-	struct jail	 j = { .user = job->conf->parse_user };
-	uid_t		 uid;
-	gid_t		 gid;
+	static struct jail j;
+	static uid_t	 uid;
+	static gid_t	 gid;
 
 	job->dir = spool_tmp_path(sp);
 	if (mkdir(job->dir, 0700) == -1 || (job->dirfd = open(job->dir,
@@ -199,7 +199,10 @@ parse_workdir(struct parse_job *job, struct spool *sp, char **cause)
 		xasprintf(cause, "%s: %s", job->dir, strerror(errno));
 		return (-1);
 	}
-	jail_ids(&j, &uid, &gid);
+	if (j.user == NULL) {		/* looked up once, not per message */
+		j.user = job->conf->parse_user;
+		jail_ids(&j, &uid, &gid);
+	}
 	if (fchown(job->dirfd, uid, gid) == -1) {
 		xasprintf(cause, "chown %s: %s", job->dir, strerror(errno));
 		return (-1);
@@ -218,9 +221,10 @@ parse_read(struct parse_job *job, int fd, char **cause)
 	int		 left;
 
 	cap = 4 * job->conf->max_message_size + (1 << 20);
-	end = time(NULL) + job->conf->parse_timeout;
+	/* Monotonic: a clock set back must not hold a hung child longer. */
+	end = clock_mono() + job->conf->parse_timeout;
 	for (;;) {
-		left = (int)(end - time(NULL));
+		left = (int)(end - clock_mono());
 		if (left <= 0 || (n = poll(&pfd, 1, left * 1000)) == 0) {
 			xasprintf(cause, "the parser did not finish within"
 			    " parse_timeout (%d s)", job->conf->parse_timeout);
@@ -360,8 +364,7 @@ parse_decode(struct parse_job *job, struct spool *sp, struct msg *m,
 			break;
 		s = xstrndup(p, n);
 		p += n;
-		for (i = 0; i < parse_nfields;
-		    i++)
+		for (i = 0; i < parse_nfields; i++)
 			if (parse_fields[i].tag == tag)
 				break;
 		if (i < parse_nfields) {
