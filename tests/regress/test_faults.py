@@ -4,6 +4,7 @@ refusing for a while or for good, a TLS certificate for the wrong host,
 a database locked by another program, full disks. Kill -9 at random
 instants is test_torture.py."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -198,16 +199,25 @@ def fill(path, leave):
     return os.path.join(path, "filler")
 
 
+@contextlib.contextmanager
+def small_volume(path, size, r):
+    """A tmpfs of size at path for the robot r; r stopped before it goes."""
+    os.makedirs(path, mode=0o700)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%s,mode=0700" % size, "tmpfs", path],
+                   check=True)
+    try:
+        yield path
+    finally:
+        r.stop()
+        subprocess.run(["umount", "-l", path])
+
+
 def test_full_spool_keeps_mail_in_inbox(sb):
     """A spool volume with no room: nothing is quarantined or recorded as
     the sender's fault; the robot says once that it is out of space, the
     mail stays in INBOX, and it is taken by itself when space returns."""
     r = Robot(sb, "diskfull")
-    spool = os.path.join(r.dir, "spool")
-    os.makedirs(spool, mode=0o700)
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", spool],
-                   check=True)
-    try:
+    with small_volume(os.path.join(r.dir, "spool"), "4m", r) as spool:
         r.start()
         sb.send(application("siti@" + DOMAIN, name="Siti"))
         sb.wait_mail("siti", subject_has("Tanda terima"), what="room at first")
@@ -237,9 +247,6 @@ def test_full_spool_keeps_mail_in_inbox(sb):
         check("taking mail again" in r.logtext(), "the end of the wait logged")
         check(sb.count("tte", "Quarantine") == 0, "still nothing quarantined")
         check(r.scalar("SELECT count(*) FROM cases") == 4, "every application a case")
-    finally:
-        r.stop()
-        subprocess.run(["umount", "-l", spool])
 
 
 def test_full_database_volume_keeps_mail_in_inbox(sb):
@@ -247,12 +254,8 @@ def test_full_database_volume_keeps_mail_in_inbox(sb):
     robot says so once and keeps running (it used to exit), the mail stays
     in INBOX and is taken when space returns."""
     r = Robot(sb, "dbfull", extra="database = db/disposisi.db")
-    dbdir = os.path.join(r.dir, "db")
-    r.db = os.path.join(dbdir, "disposisi.db")
-    os.makedirs(dbdir, mode=0o700)
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", dbdir],
-                   check=True)
-    try:
+    r.db = os.path.join(r.dir, "db", "disposisi.db")
+    with small_volume(os.path.dirname(r.db), "2m", r) as dbdir:
         r.start()
         sb.send(application("siti@" + DOMAIN, name="Siti"))
         sb.wait_mail("siti", subject_has("Tanda terima"), what="room at first")
@@ -267,6 +270,3 @@ def test_full_database_volume_keeps_mail_in_inbox(sb):
         for u in ("budi", "andi"):
             sb.wait_mail(u, subject_has("Tanda terima"), what="taken after space returned: " + u)
         check(r.scalar("SELECT count(*) FROM cases") == 3, "every application a case")
-    finally:
-        r.stop()
-        subprocess.run(["umount", "-l", dbdir])
