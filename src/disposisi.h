@@ -175,6 +175,16 @@ int		 imap_wait(struct imap *, int, int, char **);
 time_t		 imap_age(const struct imap *);
 
 /* mime.c */
+/*
+ * What a file reads as, found by the confined parser child: a PDF's text
+ * layer (poppler), or OCR (Tesseract) of an image or an image-only page.
+ * Held in memory only, never stored nor logged: a KTP carries the NIK.
+ */
+enum text_source {
+	TEXT_NONE,			/* not read (type, cap, or nothing) */
+	TEXT_PDF,			/* the PDF's own text layer */
+	TEXT_OCR			/* recognised from pixels */
+};
 struct attachment {
 	char		*filename;	/* sanitised, never a path */
 	char		*content_type;
@@ -182,6 +192,9 @@ struct attachment {
 	char		 sha256[SHA256_HEX_LEN + 1];
 	size_t		 size;
 	int		 inline_cid;	/* inline, with a Content-ID */
+	char		*text;		/* UTF-8, NULL when not read */
+	enum text_source text_from;
+	int		 pages;		/* pages read, 0 when not read */
 };
 struct msg {
 	char		*path;		/* the raw message in the spool */

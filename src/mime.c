@@ -563,6 +563,7 @@ mime_free(struct msg *m)
 	for (i = 0; i < m->natt; i++) {
 		free(m->att[i].filename);
 		free(m->att[i].content_type);
+		free(m->att[i].text);
 		free(m->att[i].path);
 	}
 	free(m->att);
