@@ -204,6 +204,8 @@ static const int jail_syscalls[] = {
 	SCMP_SYS(prlimit64), SCMP_SYS(getrlimit), SCMP_SYS(ioctl),
 	SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(set_robust_list),
 	SCMP_SYS(rseq), SCMP_SYS(restart_syscall), SCMP_SYS(umask), SCMP_SYS(sysinfo), SCMP_SYS(dup),
+	/* Only among the child's own descriptors: stderr set aside. */
+	SCMP_SYS(dup2), SCMP_SYS(dup3),
 };
 
 static int
