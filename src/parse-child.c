@@ -114,7 +114,7 @@ parse_put_text(FILE *out, const struct attachment *a,
 		clock_gettime(CLOCK_MONOTONIC, &end);
 		parse_put(out, T_FILE_UNREAD, parse_later(&end, msg_end) ?
 		    "the message's time for reading files is used up" :
-		    "no text read (unreadable, too large, or no words)");
+		    "no text read (unreadable, too large or small, no words)");
 		free(t);
 		return;
 	}
