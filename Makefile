@@ -1,14 +1,15 @@
 # disposisi — see README.md. `make`, `make check`, `make check-asan`,
 # `make torture`, `make demo`, `make deps` (as root, Debian 12).
 
-PKGS	 = libetpan gmime-3.0 libcurl sqlite3 libpcre2-8 libcrypto libpsl libseccomp
+PKGS	 = libetpan gmime-3.0 libcurl sqlite3 libpcre2-8 libcrypto libpsl libseccomp \
+	   poppler-glib cairo tesseract lept
 CC	?= cc
 CFLAGS	?= -O2 -g
 # Project flags stay even when CFLAGS is given on the command line.
 XCFLAGS	 = $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc \
 	   $(shell pkg-config --cflags $(PKGS))
 # libetpan's .pc carries a gcc-only -specs flag; clang (fuzz) refuses it.
-LDLIBS	+= $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS)))
+LDLIBS	+= $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS))) -lm
 
 SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/clock.c \
 	   src/cmd-audit.c src/cmd-cancel.c src/cmd-cases.c src/cmd-check.c src/cmd-explain.c src/cmd-export.c \
@@ -20,7 +21,7 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/handle-application.c src/handle-away.c src/handle-bounce.c \
 	   src/handle-followup.c src/handle-notice.c src/html.c src/imap.c src/intake.c \
 	   src/jail.c \
-	   src/letter.c src/log.c src/mime.c src/notice.c src/outbox.c src/parse.c src/parse-child.c src/people.c \
+	   src/letter.c src/log.c src/mime.c src/notice.c src/ocr.c src/outbox.c src/parse.c src/parse-child.c src/pdf.c src/people.c \
 	   src/re.c src/reply.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-lex.c \
 	   src/rules-parse.c src/screen.c src/smtp.c src/sniff.c \
 	   src/spool.c src/step-decision.c src/step-document.c \
@@ -34,7 +35,8 @@ HDRS	 = src/disposisi.h src/log.h src/xmalloc.h src/reply.h src/re.h \
 UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
 	   tests/unit/t_auth tests/unit/t_sniff tests/unit/t_rules \
 	   tests/unit/t_decide tests/unit/t_calendar tests/unit/t_mime \
-	   tests/unit/t_store tests/unit/t_retention tests/unit/t_plan
+	   tests/unit/t_store tests/unit/t_retention tests/unit/t_plan \
+	   tests/unit/t_read
 LIBOBJS	 = $(filter-out src/disposisi.o src/cmd-%.o,$(OBJS))
 
 all: disposisi

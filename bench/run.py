@@ -13,7 +13,7 @@ import sys
 
 import benchlib
 
-MODULES = ["handover", "smtp", "backlog", "pipeline", "history", "refuse"]
+MODULES = ["handover", "smtp", "backlog", "pipeline", "history", "refuse", "photos"]
 
 
 def main():

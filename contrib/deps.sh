@@ -9,11 +9,14 @@ cd "$(dirname "$0")/.."
 
 PKGS="make gcc pkg-config git ca-certificates python3 libetpan-dev
 libgmime-3.0-dev libsqlite3-dev libpcre2-dev libssl-dev libcurl4-gnutls-dev
-libpsl-dev publicsuffix libseccomp-dev"
+libpsl-dev publicsuffix libseccomp-dev libpoppler-glib-dev libcairo2-dev
+libtesseract-dev libleptonica-dev tesseract-ocr-ind tesseract-ocr-eng"
 # What the tests read the report with, what the bench times with and
 # compares with (GNU time, mbsync), and libFuzzer for make fuzz: clang only
-# recommends the runtime that holds it (deps.sh build skips them).
-TESTPKGS="libxml2-utils chromium time isync clang libclang-rt-14-dev"
+# recommends the runtime that holds it (deps.sh build skips them); the
+# pictures and PDFs the tests read are drawn with python3-pil and DejaVu.
+TESTPKGS="libxml2-utils chromium time isync clang libclang-rt-14-dev
+python3-pil fonts-dejavu-core"
 
 [ "${1:-}" = build ] || PKGS="$PKGS $TESTPKGS"
 missing=

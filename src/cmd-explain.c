@@ -49,6 +49,20 @@ explain_command(const struct reading *rd)
 	}
 }
 
+/* How the file was read and how much: never the text (a KTP's NIK). */
+static void
+explain_read(const struct attachment *a)
+{
+	const char	*p;
+	size_t		 chars = 0;
+
+	explain_key("text_from", a->text_from == TEXT_PDF ? "pdf" :
+	    a->text_from == TEXT_OCR ? "ocr" : NULL, 0);
+	for (p = a->text; p != NULL && *p != '\0'; p++)
+		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	printf(", \"pages\": %d, \"text_chars\": %zu", a->pages, chars);
+}
+
 static void
 explain_json(const char *file, const struct msg *m, const struct reading *rd,
     const char *why, const struct decision *d)
@@ -85,6 +99,7 @@ explain_json(const char *file, const struct msg *m, const struct reading *rd,
 		explain_key("type", dc->type, 0);
 		explain_key("verdict", document_verdict_name(dc->verdict), 0);
 		explain_key("why", dc->why, 0);
+		explain_read(dc->a);
 		putchar('}');
 	}
 	fputs("], \"missing\": [", stdout);

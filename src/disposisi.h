@@ -239,6 +239,15 @@ int		 mime_parse(int, struct spool *, const struct conf *,
 		     struct msg **, char **);
 void		 mime_free(struct msg *);
 int		 mime_build(const struct mail_out *, const char *, char **);
+int		 mime_utf8_valid(const char *, size_t);
+
+/* pdf.c, ocr.c: in the parser child only (struct timespec: a deadline) */
+struct timespec;
+char		*pdf_text(const char *, int, const struct timespec *,
+		     enum text_source *, int *);
+char		*ocr_image(const char *, const struct timespec *);
+char		*ocr_grey(const unsigned char *, int, int, int,
+		     const struct timespec *);
 
 /* screen.c */
 int		 screen_raw(const struct conf *, int, char **);

@@ -4,7 +4,8 @@
  * process, which only forks, becomes another user when started as root,
  * takes no new privileges, gets its address space and descriptors bounded
  * and a file system of the spool's tmp/ and the read-only system files
- * GMime loads (Landlock). Each per-message child narrows that to its own
+ * GMime, Tesseract and poppler load (Landlock: /usr, /etc, fontconfig's
+ * cache). Each per-message child narrows that to its own
  * work directory, bounds its CPU time and file sizes, and installs a
  * seccomp allow-list. Each layer alone keeps a message that took over
  * the child away from the database, the key and the other cases' spool;
@@ -164,6 +165,7 @@ jail_landlock(int rwfd, char **cause)
 	if (fd == -1 || jail_landlock_fd(fd, rwfd, rw) == -1 ||
 	    jail_landlock_path(fd, "/usr", ro) == -1 ||
 	    jail_landlock_path(fd, "/etc", ro) == -1 ||
+	    jail_landlock_path(fd, "/var/cache/fontconfig", ro) == -1 ||
 	    syscall(SYS_landlock_restrict_self, fd, 0) == -1) {
 		xasprintf(cause, "landlock: %s", strerror(errno));
 		if (fd != -1)
@@ -204,6 +206,10 @@ static const int jail_syscalls[] = {
 	SCMP_SYS(prlimit64), SCMP_SYS(getrlimit), SCMP_SYS(ioctl),
 	SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(set_robust_list),
 	SCMP_SYS(rseq), SCMP_SYS(restart_syscall), SCMP_SYS(umask), SCMP_SYS(sysinfo), SCMP_SYS(dup),
+	/* Only among the child's own descriptors: stderr set aside. */
+	SCMP_SYS(dup2), SCMP_SYS(dup3),
+	/* fontconfig (a PDF page rendered): which file system, read-ahead. */
+	SCMP_SYS(fstatfs), SCMP_SYS(statfs), SCMP_SYS(fadvise64),
 };
 
 static int

@@ -531,6 +531,13 @@ mime_parse(int fd, struct spool *sp, const struct conf *c, struct msg **mp,
 	return (0);
 }
 
+/* Whether the n bytes at s are UTF-8 (the parser's text is checked). */
+int
+mime_utf8_valid(const char *s, size_t n)
+{
+	return (g_utf8_validate(s, (gssize)n, NULL));
+}
+
 void
 mime_free(struct msg *m)
 {

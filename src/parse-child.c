@@ -8,12 +8,15 @@
  * child per message the robot sends. The child confines itself further
  * (jail_child: its work directory only, CPU and file limits, a seccomp
  * allow-list), runs screen.c and mime.c, writes the attachments into its
- * work directory and the rest as records on the answer's pipe. The
+ * work directory, reads what each says (pdf.c, ocr.c: text in memory,
+ * bounded in pages, bytes and time) and the rest as records on the
+ * answer's pipe. The
  * parser itself reads no byte of mail: a message that takes over its
  * child has only that child.
  */
 
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -24,10 +27,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "disposisi.h"
 #include "parse_p.h"
+#include "sniff.h"
 
 static void
 parse_put(FILE *out, char tag, const char *s)
@@ -42,11 +47,96 @@ parse_put(FILE *out, char tag, const char *s)
 	fputs(s, out);
 }
 
-static void
-parse_put_msg(FILE *out, const struct msg *m)
+/* Whether a is later than b. */
+static int
+parse_later(const struct timespec *a, const struct timespec *b)
 {
-	char	 num[32];
-	size_t	 i;
+	return (a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec &&
+	    a->tv_nsec > b->tv_nsec));
+}
+
+/* Cuts t to PARSE_TEXT_MAX bytes, not inside a UTF-8 sequence. */
+static void
+parse_cut(char *t)
+{
+	size_t	 n;
+
+	if ((n = strlen(t)) <= PARSE_TEXT_MAX)
+		return;
+	n = PARSE_TEXT_MAX;
+	while (n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80)
+		n--;
+	t[n] = '\0';
+}
+
+/*
+ * What the file says, as records after its own: a PDF's text layer or
+ * OCR of its pictures, an image's OCR; before the file's deadline and
+ * msg_end. A file that could say something and did not gets a reason
+ * (never its text) for the robot's debug log.
+ */
+static void
+parse_put_text(FILE *out, const struct attachment *a,
+    const struct timespec *msg_end)
+{
+	static const char *images[] = { "jpeg", "png", "tiff", "bmp", "gif",
+	    "webp" };
+	struct timespec	 end;
+	enum text_source from = TEXT_NONE;
+	const char	*type;
+	char		*t = NULL, num[16];
+	const size_t	 nimages = sizeof images / sizeof images[0];
+	size_t		 i;
+	int		 pages = 0;
+
+	if (a->inline_cid)
+		return;		/* a signature's logo */
+	type = sniff_type(a->path);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += PARSE_FILE_SECONDS;
+	if (parse_later(&end, msg_end))
+		end = *msg_end;
+	for (i = 0; i < nimages && strcmp(type, images[i]) != 0; i++)
+		;
+	if (strcmp(type, "pdf") == 0)
+		t = pdf_text(a->path, PARSE_PAGES_MAX, &end, &from, &pages);
+	else if (i < nimages) {
+		if ((t = ocr_image(a->path, &end)) != NULL) {
+			from = TEXT_OCR;
+			pages = 1;
+		}
+	} else
+		return;		/* nothing to read in it */
+	if (t != NULL)
+		parse_cut(t);
+	if (t == NULL || t[strspn(t, " \t\r\n\f")] == '\0' ||
+	    !mime_utf8_valid(t, strlen(t))) {
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		parse_put(out, T_FILE_UNREAD, parse_later(&end, msg_end) ?
+		    "the message's time for reading files is used up" :
+		    "no text read (unreadable, too large or small, no words)");
+		free(t);
+		return;
+	}
+	parse_put(out, T_FILE_FROM, from == TEXT_PDF ? "pdf" : "ocr");
+	snprintf(num, sizeof num, "%d", pages);
+	parse_put(out, T_FILE_PAGES, num);
+	parse_put(out, T_FILE_TEXT, t);
+	free(t);
+}
+
+/*
+ * The message as records. Reading files may take half of parse_timeout
+ * (the CPU limit is parse_timeout + 1), so a message full of pictures
+ * is answered, some of them unread, rather than killed.
+ */
+static void
+parse_put_msg(FILE *out, const struct msg *m, int timeout)
+{
+	struct timespec	 msg_end;
+	char		 num[32];
+	size_t		 i, j;
+	int		 sink, saved = -1;
 
 	for (i = 0; i < parse_nfields; i++)
 		parse_put(out, parse_fields[i].tag, *PARSE_FIELD(m, i));
@@ -56,12 +146,32 @@ parse_put_msg(FILE *out, const struct msg *m)
 		parse_put(out, T_RCPT, m->rcpts[i]);
 	snprintf(num, sizeof num, "%lld", (long long)m->date);
 	parse_put(out, T_DATE, num);
+	clock_gettime(CLOCK_MONOTONIC, &msg_end);
+	msg_end.tv_nsec += (long)(timeout % 2) * 500000000L;
+	msg_end.tv_sec += timeout / 2 + msg_end.tv_nsec / 1000000000L;
+	msg_end.tv_nsec %= 1000000000L;
+	/*
+	 * What the libraries say about a broken file (libjpeg's "Corrupt
+	 * JPEG data") goes to a file of the work directory, removed with
+	 * it: the robot's log is its own lines.
+	 */
+	if ((sink = open("library-messages", O_WRONLY | O_CREAT | O_APPEND |
+	    O_CLOEXEC, 0600)) != -1 && (saved = dup(2)) != -1)
+		dup2(sink, 2);
 	for (i = 0; i < m->natt; i++) {
 		parse_put(out, T_FILE, m->att[i].filename);
 		parse_put(out, T_FILE_TYPE, m->att[i].content_type);
 		parse_put(out, T_FILE_PATH, m->att[i].path);
 		parse_put(out, T_FILE_CID, m->att[i].inline_cid ? "1" : "0");
+		/* The same bytes twice: the robot gives both one reading. */
+		for (j = 0; j < i && strcmp(m->att[j].path,
+		    m->att[i].path) != 0; j++)
+			;
+		if (j == i)
+			parse_put_text(out, &m->att[i], &msg_end);
 	}
+	if (saved != -1)
+		dup2(saved, 2);
 }
 
 /* What a test asks of the child (DISPOSISI_PARSER_FAULT), in its jail. */
@@ -118,7 +228,7 @@ parse_one(const struct conf *c, const struct jail *j, int fds[3], int flags)
 			r = mime_parse(fds[0], sp, c, &m, &cause);
 	}
 	if (r == 0)
-		parse_put_msg(out, m);
+		parse_put_msg(out, m, c->parse_timeout);
 	else
 		parse_put(out, r == 1 ? T_REFUSED : T_MACHINE, cause);
 	putc(T_END, out);
@@ -165,7 +275,8 @@ parse_child(int argc, char **argv)
 {
 	struct conf		 c = { 0 };
 	struct jail		 j = { 0 };
-	struct parse_reply	 r;
+	struct parse_reply	 r = { 0 };
+	struct rusage		 ru;
 	FILE			*out;
 	char			*cause = NULL, warm[17];
 	int			 flags, fds[3], i;
@@ -181,6 +292,7 @@ parse_child(int argc, char **argv)
 	c.header_max_size = (int)strtol(argv[6], NULL, 10);
 	c.mime_max_parts = (int)strtol(argv[7], NULL, 10);
 	c.mime_max_depth = (int)strtol(argv[8], NULL, 10);
+	c.parse_timeout = (int)j.cpu_seconds - 1;
 	/* A part past RLIMIT_FSIZE is an error to report, not a signal. */
 	signal(SIGXFSZ, SIG_IGN);
 	if (jail_parser(&j, PARSE_FD_TMP, &cause) == -1) {
@@ -189,7 +301,7 @@ parse_child(int argc, char **argv)
 			parse_put(out, T_MACHINE, cause);
 			putc(T_END, out);
 			fclose(out);
-			parse_tell(&(struct parse_reply){ 0, 0 });
+			parse_tell(&(struct parse_reply){ 0 });
 		}
 		return (72);
 	}
@@ -206,8 +318,11 @@ parse_child(int argc, char **argv)
 		parse_tell(&r);
 		if (pid == -1)
 			continue;	/* pid 0: no child, no status */
-		while (waitpid(pid, &r.status, 0) == -1 && errno == EINTR)
+		while (wait4(pid, &r.status, 0, &ru) == -1 && errno == EINTR)
 			;
+		r.cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000L +
+		    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+		r.maxrss_kb = ru.ru_maxrss;
 		parse_tell(&r);
 	}
 	return (0);

@@ -72,7 +72,7 @@ static const char *parse_env_keep[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS",
 static void
 parse_exec(const struct conf *c, int sock, int tmpfd)
 {
-	char		*argv[PARSE_ARGC + 1], *envp[6];
+	char		*argv[PARSE_ARGC + 1], *envp[7];
 	size_t		 i, n = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -94,6 +94,8 @@ parse_exec(const struct conf *c, int sock, int tmpfd)
 		if (getenv(parse_env_keep[i]) != NULL)
 			xasprintf(&envp[n++], "%s=%s", parse_env_keep[i],
 			    getenv(parse_env_keep[i]));
+	/* Tesseract's OpenMP: one thread, a child never takes both cores. */
+	envp[n++] = "OMP_THREAD_LIMIT=1";
 	envp[n] = NULL;
 	execve("/proc/self/exe", argv, envp);
 	_exit(73);
@@ -220,7 +222,8 @@ parse_read(struct parse_job *job, int fd, char **cause)
 	ssize_t		 n;
 	int		 left;
 
-	cap = 4 * job->conf->max_message_size + (1 << 20);
+	cap = 4 * job->conf->max_message_size + (1 << 20) +
+	    (size_t)job->conf->mime_max_parts * (PARSE_TEXT_MAX + 64);
 	/* Monotonic: a clock set back must not hold a hung child longer. */
 	end = clock_mono() + job->conf->parse_timeout;
 	for (;;) {
@@ -270,6 +273,8 @@ parse_status(struct parse_job *job, int timedout, char **cause)
 	}
 	if (timedout)
 		return (1);
+	log_debug("parser child %d: %ld ms of CPU, peak RSS %ld KiB", r.pid,
+	    r.cpu_ms, r.maxrss_kb);
 	status = r.status;
 	if (WIFSIGNALED(status)) {
 		xasprintf(cause, "the parser was killed by signal %d (%s)%s",
@@ -338,6 +343,61 @@ parse_take_file(struct parse_job *job, struct spool *sp, struct attachment *a,
 	return (a->path == NULL ? -1 : 0);
 }
 
+/* A file's text comes whole (text, how, pages) or not at all. */
+static void
+parse_check_text(struct attachment *a)
+{
+	if (a->text == NULL || a->text_from == TEXT_NONE || a->pages < 1 ||
+	    a->pages > PARSE_PAGES_MAX) {
+		free(a->text);
+		a->text = NULL;
+		a->text_from = TEXT_NONE;
+		a->pages = 0;
+	}
+}
+
+/*
+ * Moves the message's files into the spool. The same bytes attached
+ * twice (a phone's habit) are one file in the child's doc/: the second
+ * takes the first's place in the spool, and its reading, its own name
+ * kept.
+ */
+static int
+parse_take_files(struct parse_job *job, struct spool *sp, struct msg *m,
+    char **cause)
+{
+	struct attachment *a, *twin;
+	char		**named;
+	size_t		 i, j;
+	int		 r = 0;
+
+	named = xcalloc(m->natt + 1, sizeof *named);
+	for (i = 0; i < m->natt && r == 0; i++) {
+		a = &m->att[i];
+		for (j = 0; j < i && strcmp(named[j], a->path) != 0; j++)
+			;
+		named[i] = xstrdup(a->path);
+		if (j == i) {
+			r = parse_take_file(job, sp, a, cause);
+			continue;
+		}
+		twin = &m->att[j];
+		free(a->path);
+		a->path = xstrdup(twin->path);
+		memcpy(a->sha256, twin->sha256, sizeof a->sha256);
+		a->size = twin->size;
+		if (a->text == NULL && twin->text != NULL) {
+			a->text = xstrdup(twin->text);
+			a->text_from = twin->text_from;
+			a->pages = twin->pages;
+		}
+	}
+	for (i = 0; i < m->natt; i++)
+		free(named[i]);
+	free(named);
+	return (r);
+}
+
 /* Turns the child's records into a struct msg, trusting none of them. */
 static int
 parse_decode(struct parse_job *job, struct spool *sp, struct msg *m,
@@ -348,7 +408,7 @@ parse_decode(struct parse_job *job, struct spool *sp, struct msg *m,
 	uint32_t	 n;
 	char		 tag, *s;
 	size_t		 i;
-	int		 r, ended = 0;
+	int		 ended = 0;
 
 	while (p < end && !ended) {
 		if ((tag = *p++) == T_END) {
@@ -411,6 +471,28 @@ parse_decode(struct parse_job *job, struct spool *sp, struct msg *m,
 			if (a != NULL)
 				a->inline_cid = strcmp(s, "1") == 0;
 			break;
+		case T_FILE_FROM:
+			if (a != NULL)
+				a->text_from = strcmp(s, "pdf") == 0 ? TEXT_PDF :
+				    strcmp(s, "ocr") == 0 ? TEXT_OCR : TEXT_NONE;
+			break;
+		case T_FILE_PAGES:
+			if (a != NULL)
+				a->pages = (int)strtol(s, NULL, 10);
+			break;
+		case T_FILE_TEXT:
+			/* Over the cap or not UTF-8: the file is unread. */
+			if (a != NULL && a->text == NULL && n <= PARSE_TEXT_MAX &&
+			    mime_utf8_valid(s, n)) {
+				a->text = s;
+				continue;
+			}
+			break;
+		case T_FILE_UNREAD:
+			if (a != NULL)
+				log_debug("parse: file %zu of the message not"
+				    " read: %s", m->natt, s);
+			break;
 		}
 		free(s);
 	}
@@ -426,10 +508,9 @@ parse_decode(struct parse_job *job, struct spool *sp, struct msg *m,
 			xasprintf(cause, "the parser's answer is garbled");
 			return (1);
 		}
-		if ((r = parse_take_file(job, sp, a, cause)) != 0)
-			return (r);
+		parse_check_text(a);
 	}
-	return (0);
+	return (parse_take_files(job, sp, m, cause));
 }
 
 static void

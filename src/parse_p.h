@@ -33,6 +33,8 @@ void	parse_request_init(struct parse_request *);
 struct parse_reply {
 	int	 pid;
 	int	 status;
+	long	 cpu_ms;	/* with the status: the child's CPU time */
+	long	 maxrss_kb;	/* and its peak resident memory */
 };
 
 /*
@@ -48,9 +50,22 @@ struct parse_reply {
 #define T_FILE_TYPE	'C'
 #define T_FILE_PATH	'S'
 #define T_FILE_CID	'I'
+#define T_FILE_FROM	'O'	/* how the file's text was read: pdf, ocr */
+#define T_FILE_PAGES	'N'	/* pages that gave text */
+#define T_FILE_TEXT	'X'	/* the text: in memory only, never logged */
+#define T_FILE_UNREAD	'U'	/* why a file that could read did not */
 #define T_REFUSED	'E'	/* the message cannot be read: why */
 #define T_MACHINE	'M'	/* this machine failed: why */
 #define T_END		'K'
+
+/*
+ * Reading what a file says (pdf.c, ocr.c): at most PARSE_PAGES_MAX pages
+ * and PARSE_TEXT_MAX bytes of text per file; all files of a message
+ * within half of parse_timeout, one within PARSE_FILE_SECONDS.
+ */
+#define PARSE_PAGES_MAX		10
+#define PARSE_TEXT_MAX		(64 * 1024)
+#define PARSE_FILE_SECONDS	10
 
 struct parse_field {
 	char	 tag;

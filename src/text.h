@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * What html.c and reply.c both need to build text: a growable string and
- * ASCII character classes. Private to those two, hence not in disposisi.h.
+ * What html.c, reply.c and pdf.c need to build text: a growable string
+ * and ASCII character classes. Private to those, hence not in disposisi.h.
  */
 #ifndef TEXT_H
 #define TEXT_H
