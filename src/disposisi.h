@@ -790,9 +790,11 @@ void		 store_table_free(struct table *);
 #define SMTP_OK		0
 #define SMTP_TEMPFAIL	1
 #define SMTP_PERMFAIL	2
+#define SMTP_DOWN	3	/* no server answered: the server's, not the mail's */
+#define SMTP_STOPPED	4	/* cut short by the stop flag */
 struct smtp;
 int		 smtp_init(void);
-struct smtp	*smtp_open(void);
+struct smtp	*smtp_open(volatile int *);
 void		 smtp_close(struct smtp *);
 time_t		 smtp_idle(const struct smtp *);
 int		 smtp_send(struct smtp *, const struct conf *, const char *,

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import time
 
-from lib import (DOMAIN, Robot, application, attach_scan, check, subject_has,
+from lib import (DOMAIN, ROOT, Failure, Robot, application, attach_scan, check, subject_has,
                  wait_until)
 
 
@@ -270,3 +270,203 @@ def test_full_database_volume_keeps_mail_in_inbox(sb):
         for u in ("budi", "andi"):
             sb.wait_mail(u, subject_has("Tanda terima"), what="taken after space returned: " + u)
         check(r.scalar("SELECT count(*) FROM cases") == 3, "every application a case")
+
+
+# --- Outages: the robot breathes, listens and loses nothing ---------------
+#
+# Each test_outage_* holds a fault for OUTAGE seconds (a few in make check,
+# FAULT_OUTAGE=600 in make torture) and prints its figures: the robot's CPU
+# during the outage (utime + stime from /proc), how long a SIGTERM took,
+# how long after the fault the queued mail was delivered, and mail lost.
+
+OUTAGE = float(os.environ.get("FAULT_OUTAGE", "12") or 12)
+TARPIT = float(os.environ.get("FAULT_TARPIT", "2") or 2)
+CPU_MAX = 0.05          # of the outage's wall time
+
+
+def cpu_seconds(r):
+    """CPU the robot process has used so far (user + system)."""
+    with open("/proc/%d/stat" % r.proc.pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def hold(r, seconds):
+    """Lets the robot live through seconds of a fault; its CPU share."""
+    c0, t0 = cpu_seconds(r), time.time()
+    time.sleep(seconds)
+    used = cpu_seconds(r) - c0
+    return used, used / (time.time() - t0)
+
+
+def timed_stop(r, sig=signal.SIGTERM):
+    """Sends sig and returns the seconds until the robot exited; a robot
+    still running after 10 s is killed and the test fails."""
+    t0 = time.time()
+    r.proc.send_signal(sig)
+    try:
+        rc = r.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        r.kill()
+        raise Failure("robot ignored signal %d for 10 s" % sig)
+    took = time.time() - t0
+    check(rc == 0, "clean stop, exit %d" % rc)
+    check(log_has(r, "disposisi stopping"), "stopped its own way")
+    r.proc = None
+    return took
+
+
+def delivered_ids(sb, users):
+    """Message-ID -> copies in the users' INBOXes."""
+    n = {}
+    for u in users:
+        for m in sb.messages(u):
+            mid = str(m["Message-ID"]).strip("<>")
+            n[mid] = n.get(mid, 0) + 1
+    return n
+
+
+def all_delivered(sb, r, t0):
+    """Waits until every outbox row is sent and in its mailbox once;
+    returns the seconds from t0 (the fault's end)."""
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "outbox drained", timeout=max(60, OUTAGE))
+    took = time.time() - t0
+    rows = r.sql("SELECT rcpt, message_id FROM outbox")
+    users = sorted({rcpt.split("@")[0] for rcpt, _ in rows})
+    want = sorted(mid.strip("<>") for _, mid in rows)
+    got = wait_until(lambda: (lambda d: d if sum(d.values()) >= len(want) else None)(
+        delivered_ids(sb, users)), "every mail in its mailbox")
+    check(sorted(got) == want, "the outbox's mails arrived: %s" % got)
+    check(all(v == 1 for v in got.values()), "no mail twice: %s" % got)
+    return took
+
+
+def figures(name, outage, cpu, stop=None, resume=None):
+    print("fault %s: outage %.0f s, robot CPU %.2f s (%.2f%%), SIGTERM exit %s,"
+          " delivered %s after it, mail lost 0, duplicates 0"
+          % (name, outage, cpu[0], 100 * cpu[1],
+             "-" if stop is None else "%.2f s" % stop,
+             "-" if resume is None else "%.1f s" % resume), flush=True)
+    check(cpu[1] < CPU_MAX, "%s: robot used %.1f%% CPU during the outage"
+          % (name, 100 * cpu[1]))
+    check(stop is None or stop < 5, "%s: SIGTERM took %.1f s" % (name, stop or 0))
+
+
+def ingest(r, msg, timeout=30):
+    """`disposisi ingest` as an MTA's pipe runs it; (exit code, seconds)."""
+    t0 = time.time()
+    p = subprocess.run([ROOT + "/disposisi", "ingest", "-f", r.conf], input=msg.as_bytes(),
+                       capture_output=True, timeout=timeout)
+    return p.returncode, time.time() - t0
+
+
+def test_outage_smtp_refusing(sb):
+    """The submission port closed (Postfix stopped): each failed connection
+    backs off (smtp_retry_min doubling to smtp_retry_max), the drain stops
+    at the first refusal instead of trying every row, SIGTERM stops the
+    robot at once, `ingest` commits and returns, and once the port opens
+    everything queued goes out, once. It used to make ~2,200 connections
+    a second at 95% CPU and ignore SIGTERM; ingest never returned."""
+    r = Robot(sb, "smtp_refusing").start()
+    wait_until(lambda: log_has(r, "INBOX selected"), "robot in its mailbox")
+    sb.fault("smtp-down")
+    sb.deliver(application("budi@" + DOMAIN).as_bytes())
+    sb.deliver(application("siti@" + DOMAIN, name="Siti").as_bytes())
+    wait_until(lambda: log_has(r, "no mail is sent until it answers"), "the outage said")
+    cpu = hold(r, OUTAGE)
+    tries = r.scalar("SELECT sum(attempts) FROM outbox")
+    # 1, 2, 4, 4, ... s between tries: about OUTAGE / 4 + 3 of them.
+    check(tries <= OUTAGE / 4 + 4, "%d connection attempts in %.0f s" % (tries, OUTAGE))
+    check(r.logtext().count("no mail is sent until it answers") == 1, "one warning")
+    stop = timed_stop(r)
+    # With no daemon, ingest takes the mail and tries sending, bounded.
+    rc, took = ingest(r, application("andi@" + DOMAIN))
+    check(rc == 0 and took < 15, "ingest: exit %d after %.1f s" % (rc, took))
+    check(r.scalar("SELECT count(*) FROM cases") == 3, "ingest committed the case")
+    r.start()
+    time.sleep(2)
+    sb.fault("smtp-up")
+    resume = all_delivered(sb, r, time.time())
+    check(log_has(r, "answering again"), "the end of the outage said")
+    figures("smtp refusing", OUTAGE, cpu, stop, resume)
+
+
+def test_outage_servers_restart_together(sb):
+    """Zimbra restarting: IMAP and SMTP down together. The robot backs off
+    on both, stops at once when told, and takes and sends everything when
+    they are back."""
+    r = Robot(sb, "servers_down").start()
+    wait_until(lambda: log_has(r, "INBOX selected"), "robot in its mailbox")
+    sb.fault("smtp-down")
+    sb.deliver(application("budi@" + DOMAIN).as_bytes())
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox") == 2, "mail queued")
+    sb.fault("imap-down")
+    wait_until(lambda: log_has(r, "reconnecting") or log_has(r, "retrying with backoff"),
+               "the IMAP outage noticed")
+    cpu = hold(r, OUTAGE / 2)
+    stop = timed_stop(r)
+    r.start()
+    cpu2 = hold(r, OUTAGE / 2)
+    cpu = (cpu[0] + cpu2[0], (cpu[1] + cpu2[1]) / 2)
+    sb.fault("imap-up")
+    sb.fault("smtp-up")
+    t0 = time.time()
+    sb.send(application("siti@" + DOMAIN, name="Siti"))
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="new mail after the restart")
+    resume = all_delivered(sb, r, t0)
+    check(r.scalar("SELECT count(*) FROM cases") == 2, "both applications are cases")
+    figures("imap+smtp down", OUTAGE, cpu, stop, resume)
+
+
+def test_outage_smtp_unresolvable(sb):
+    """The SMTP host name does not resolve: backoff, one clear warning, the
+    reason in `disposisi status`; with the name fixed, the mail goes."""
+    r = Robot(sb, "smtp_nxdomain", extra="smtp_host = smtp.disposisi.invalid").start()
+    sb.deliver(application("budi@" + DOMAIN).as_bytes())
+    wait_until(lambda: log_has(r, "no mail is sent until it answers"), "the outage said")
+    check("smtp.disposisi.invalid" in r.logtext() and "resolve" in r.logtext(),
+          "the log names the host and why")
+    st = subprocess.run([ROOT + "/disposisi", "status", "-f", r.conf], capture_output=True,
+                        text=True).stdout
+    check("resolve" in st, "status shows why the mail waits: %s" % st)
+    cpu = hold(r, OUTAGE / 2)
+    stop = timed_stop(r)
+    with open(r.conf, "a") as f:
+        f.write("smtp_host = localhost\n")
+    t0 = time.time()
+    r.start()
+    resume = all_delivered(sb, r, t0)
+    figures("smtp name unresolvable", OUTAGE / 2, cpu, stop, resume)
+
+
+def test_outage_smtp_untrusted_certificate(sb):
+    """The submission server's certificate replaced by one the robot does
+    not trust: refused before AUTH, the admin sees why in the log and in
+    `disposisi status`; trusted again, the mail goes, once."""
+    r = Robot(sb, "smtp_untrusted")
+    other = os.path.join(r.dir, "other-ca.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                    "-keyout", os.path.join(r.dir, "other-key.pem"), "-out", other],
+                   check=True, capture_output=True)
+    with open(r.conf, "a") as f:
+        f.write("smtp_ca_file = %s\n" % other)
+    r.start()
+    sb.deliver(application("budi@" + DOMAIN).as_bytes())
+    wait_until(lambda: log_has(r, "no mail is sent until it answers"), "the refusal said")
+    line = [l for l in r.logtext().splitlines() if "no mail is sent" in l][0]
+    check("certificate" in line.lower(), "the log line says why: %s" % line)
+    st = subprocess.run([ROOT + "/disposisi", "status", "-f", r.conf], capture_output=True,
+                        text=True).stdout
+    check("certificate" in st.lower(), "status shows why: %s" % st)
+    with open(os.path.join(sb.dir, "log", "postfix.log"), errors="replace") as f:
+        check("sasl_method" not in f.read(), "no password sent to the untrusted server")
+    cpu = hold(r, OUTAGE / 2)
+    stop = timed_stop(r)
+    with open(r.conf, "a") as f:
+        f.write("smtp_ca_file = %s\n" % sb.cafile)
+    t0 = time.time()
+    r.start()
+    resume = all_delivered(sb, r, t0)
+    figures("smtp certificate untrusted", OUTAGE / 2, cpu, stop, resume)
