@@ -7,7 +7,9 @@ instants is test_torture.py."""
 import contextlib
 import os
 import signal
+import socket
 import subprocess
+import threading
 import time
 
 from lib import (DOMAIN, ROOT, Failure, Robot, application, attach_scan, check, subject_has,
@@ -361,6 +363,74 @@ def ingest(r, msg, timeout=30):
     return p.returncode, time.time() - t0
 
 
+class Relay:
+    """A TCP relay on loopback in front of a sandbox port, the real server
+    behind it: waits `delay` seconds before passing on each piece the
+    server sends (a tarpit: 30 s per command), and with refuse_move
+    answers an IMAP UID MOVE or UID COPY itself with NO [OVERQUOTA], as
+    a server whose quota is exhausted does."""
+
+    def __init__(self, port, delay=0.0, refuse_move=False):
+        self.target, self.delay, self.refuse_move = port, delay, refuse_move
+        self.pieces = self.refused = 0
+        self.ls = socket.socket()
+        self.ls.bind(("127.0.0.1", 0))
+        self.ls.listen(8)
+        self.port = self.ls.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                c, _ = self.ls.accept()
+                s = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                return
+            threading.Thread(target=self.down, args=(s, c), daemon=True).start()
+            threading.Thread(target=self.up, args=(c, s), daemon=True).start()
+
+    @staticmethod
+    def pipe(src, dst, each):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                each(data)
+        except OSError:
+            pass
+        for x in (src, dst):
+            with contextlib.suppress(OSError):
+                x.shutdown(socket.SHUT_RDWR)
+
+    def down(self, s, c):
+        def each(data):
+            time.sleep(self.delay)
+            self.pieces += 1
+            c.sendall(data)
+        self.pipe(s, c, each)
+
+    def up(self, c, s):
+        buf = [b""]
+
+        def each(data):
+            if not self.refuse_move:
+                return s.sendall(data)
+            buf[0] += data
+            while b"\r\n" in buf[0]:
+                line, buf[0] = buf[0].split(b"\r\n", 1)
+                w = line.split(b" ")
+                if len(w) > 2 and w[1].upper() == b"UID" and w[2].upper() in (b"MOVE", b"COPY"):
+                    self.refused += 1
+                    c.sendall(w[0] + b" NO [OVERQUOTA] Quota exceeded (mailbox for user is full)\r\n")
+                else:
+                    s.sendall(line + b"\r\n")
+        self.pipe(c, s, each)
+
+    def close(self):
+        self.ls.close()
+
+
 def test_outage_smtp_refusing(sb):
     """The submission port closed (Postfix stopped): each failed connection
     backs off (smtp_retry_min doubling to smtp_retry_max), the drain stops
@@ -373,12 +443,17 @@ def test_outage_smtp_refusing(sb):
     sb.fault("smtp-down")
     sb.deliver(application("budi@" + DOMAIN).as_bytes())
     sb.deliver(application("siti@" + DOMAIN, name="Siti").as_bytes())
-    wait_until(lambda: log_has(r, "no mail is sent until it answers"), "the outage said")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox") == 4, "mail queued")
     cpu = hold(r, OUTAGE)
+    check(cpu[1] < CPU_MAX, "robot used %.1f%% CPU while refused" % (100 * cpu[1]))
     tries = r.scalar("SELECT sum(attempts) FROM outbox")
     # 1, 2, 4, 4, ... s between tries: about OUTAGE / 4 + 3 of them.
     check(tries <= OUTAGE / 4 + 4, "%d connection attempts in %.0f s" % (tries, OUTAGE))
     check(r.logtext().count("no mail is sent until it answers") == 1, "one warning")
+    t0 = time.time()
+    r.proc.send_signal(signal.SIGHUP)
+    wait_until(lambda: log_has(r, "reloaded rules"), "SIGHUP honoured", timeout=5)
+    hup = time.time() - t0
     stop = timed_stop(r)
     # With no daemon, ingest takes the mail and tries sending, bounded.
     rc, took = ingest(r, application("andi@" + DOMAIN))
@@ -390,6 +465,8 @@ def test_outage_smtp_refusing(sb):
     resume = all_delivered(sb, r, time.time())
     check(log_has(r, "answering again"), "the end of the outage said")
     figures("smtp refusing", OUTAGE, cpu, stop, resume)
+    print("fault smtp refusing: %d connection attempts, SIGHUP reload %.2f s,"
+          " ingest returned in %.2f s" % (tries, hup, took))
 
 
 def test_outage_servers_restart_together(sb):
@@ -470,3 +547,83 @@ def test_outage_smtp_untrusted_certificate(sb):
     r.start()
     resume = all_delivered(sb, r, t0)
     figures("smtp certificate untrusted", OUTAGE / 2, cpu, stop, resume)
+
+
+def test_outage_smtp_tarpit(sb):
+    """The submission server answers each command only after FAULT_TARPIT
+    seconds (30 in make torture): SIGTERM in the middle of a transaction
+    stops the robot within a second, the robot idles meanwhile, and once
+    the tarpit ends the mail goes out, once."""
+    relay = Relay(sb.port("SUBMISSION"), delay=TARPIT)
+    r = Robot(sb, "smtp_tarpit", extra="smtp_port = %d\nsmtp_timeout = %d"
+              % (relay.port, max(120, 10 * TARPIT)))
+    try:
+        r.start()
+        sb.deliver(application("budi@" + DOMAIN).as_bytes())
+        wait_until(lambda: relay.pieces >= 3, "robot inside a slow SMTP session")
+        cpu = hold(r, 2 * TARPIT)
+        sent = r.scalar("SELECT count(*) FROM outbox WHERE status = 'sent'")
+        stop = timed_stop(r)
+        check(sent < 2, "stopped in the middle of the sending")
+        relay.delay = 0         # the tarpit ends
+        t0 = time.time()
+        r.start()
+        resume = all_delivered(sb, r, t0)
+    finally:
+        relay.close()
+    figures("smtp tarpit %.0f s a command" % TARPIT, 2 * TARPIT, cpu, stop, resume)
+
+
+def test_outage_imap_move_refused(sb):
+    """IMAP answers NO [OVERQUOTA] to every UID MOVE: the mail is handled
+    once, the move is tried a few times and given up (the message stays in
+    INBOX, said in the log), the robot idles and stops at once; with room
+    again, new mail is moved as before."""
+    relay = Relay(sb.port("IMAP"), refuse_move=True)
+    r = Robot(sb, "imap_quota", extra="imap_port = %d\nimap_tls = none\n"
+              "imap_allow_plaintext = yes\nimap_idle_timeout = 2" % relay.port)
+    try:
+        r.start()
+        sb.deliver(application("budi@" + DOMAIN).as_bytes())
+        wait_until(lambda: log_has(r, "giving up moving it"), "the move given up")
+        cpu = hold(r, OUTAGE)
+        check(relay.refused <= 6, "%d moves tried" % relay.refused)
+        stop = timed_stop(r)
+        r.start()
+        relay.refuse_move = False
+        t0 = time.time()
+        sb.deliver(application("siti@" + DOMAIN, name="Siti").as_bytes())
+        wait_until(lambda: sb.count("tte", "Processed") == 1, "new mail moved again")
+        resume = time.time() - t0
+        all_delivered(sb, r, t0)
+        check(sb.count("tte") == 1, "the message refused stays in INBOX")
+        check(r.scalar("SELECT count(*) FROM inbound") == 2, "each message recorded once")
+        check(r.scalar("SELECT count(*) FROM cases") == 2, "each application one case")
+    finally:
+        relay.close()
+    figures("imap move refused (quota)", OUTAGE, cpu, stop, resume)
+
+
+def test_outage_database_locked_sigterm(sb):
+    """Another program holds the database's write lock: the robot waits
+    for it, idle, and a SIGTERM ends the wait at once (it used to sit out
+    SQLite's 5 s busy timeout, then up to 30 s of sleep)."""
+    import sqlite3
+    r = Robot(sb, "db_locked_term").start()
+    sb.send(application("siti@" + DOMAIN, name="Siti"))
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="the robot at work")
+    lock = sqlite3.connect(r.db, timeout=30)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        sb.send(application("budi@" + DOMAIN))
+        wait_until(lambda: log_has(r, "locked by another program"), "the wait said")
+        cpu = hold(r, OUTAGE / 2)
+        stop = timed_stop(r)
+    finally:
+        lock.rollback()
+        lock.close()
+    t0 = time.time()
+    r.start()
+    resume = all_delivered(sb, r, t0) if sb.wait_mail(
+        "budi", subject_has("Tanda terima"), what="mail taken after the lock") else None
+    figures("database locked", OUTAGE / 2, cpu, stop, resume)
