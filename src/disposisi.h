@@ -52,6 +52,7 @@ struct conf {
 	int		 imap_idle;		/* use IDLE when offered */
 	int		 imap_idle_timeout;	/* seconds, <= 600 */
 	int		 imap_session_max;	/* seconds before a fresh login */
+	int		 imap_retry_max;	/* seconds, reconnect backoff cap */
 	int		 imap_poll_interval;	/* seconds, servers without IDLE */
 	int		 imap_timeout;		/* seconds per network read */
 	int		 imap_batch_max;	/* messages per transaction */
