@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: ISC
 """Faults from the real servers: Dovecot restarted under IDLE, SMTP
 refusing for a while or for good, a TLS certificate for the wrong host,
-a database locked by another program, full disks. Kill -9 at random
-instants is test_torture.py."""
+a database locked by another program, full disks; and outages measured
+(test_outage_*: CPU, SIGTERM, time to resume, mail lost). Kill -9 at
+random instants is test_torture.py."""
 
 import contextlib
 import os
