@@ -78,9 +78,16 @@ check-asan:
 # The kill -9 torture (tests/regress/test_torture.py) alone, long: the
 # robot killed TORTURE_CYCLES times during intake, answers and sending,
 # then every exactly-once invariant checked; make check runs 24 cycles.
+# Then the outages of test_faults.py at full length: each fault held
+# FAULT_OUTAGE seconds (make check: 12), a tarpit of FAULT_TARPIT s a
+# command (make check: 2).
 TORTURE_CYCLES ?= 100
+FAULT_OUTAGE ?= 600
+FAULT_TARPIT ?= 30
 torture: disposisi
 	TORTURE_CYCLES=$(TORTURE_CYCLES) python3 tests/regress/run.py test_torture
+	FAULT_OUTAGE=$(FAULT_OUTAGE) FAULT_TARPIT=$(FAULT_TARPIT) \
+	    python3 tests/regress/run.py test_outage_
 
 # Latency, throughput and memory through real servers; prints, asserts nothing.
 bench: disposisi

@@ -6,7 +6,11 @@
  * exactly-once guarantee: the bytes are spooled and fsynced before the
  * transaction, the same bytes twice are handled once. Exit 0 when the
  * message is taken (even if set aside), 75 (EX_TEMPFAIL) for the MTA to
- * try again when it could not be, 64 on a usage error.
+ * try again when it could not be, 64 on a usage error. It returns within
+ * a bounded time whatever the servers do: a database held by another
+ * program is waited for INGEST_TAKE seconds (then 75), and what it
+ * queued is sent for INGEST_SEND seconds at most; the rest the daemon
+ * sends.
  */
 
 #include <errno.h>
@@ -21,6 +25,18 @@
 
 #define EX_TEMPFAIL	75
 #define INGEST_MAILBOX	"(ingest)"
+#define INGEST_TAKE	60	/* seconds: the database wait, at most */
+#define INGEST_SEND	10	/* seconds: sending what it queued, at most */
+
+/* Set by SIGALRM: the time given to the current phase is up. */
+static volatile int	 ingest_late;
+
+static void
+ingest_alarm(int sig)
+{
+	(void)sig;
+	ingest_late = 1;
+}
 
 /* Copies the input into a spool file; -1 with cause. */
 static int
@@ -60,8 +76,9 @@ ingest_copy(int in, const char *tmp, size_t max, char **cause)
 static int
 cmd_ingest(const struct cmd_entry *self, int argc, char **argv)
 {
-	static volatile int noquit;
-	struct ctx	 ctx = { .quit = &noquit, .wake_fd = -1 };
+	struct ctx	 ctx = { .quit = &ingest_late, .term = &ingest_late,
+			    .wake_fd = -1 };
+	struct sigaction sa = { .sa_handler = ingest_alarm };
 	const char	*file = NULL, *mail = "-";
 	char		*cause = NULL, *tmp, *path, sha[SHA256_HEX_LEN + 1];
 	uint32_t	 uv, last = 0;
@@ -78,6 +95,9 @@ cmd_ingest(const struct cmd_entry *self, int argc, char **argv)
 		mail = argv[optind];
 	/* From here on, whatever fails, the MTA keeps the mail and retries. */
 	log_fatal_exit(EX_TEMPFAIL);
+	/* No SA_RESTART: the alarm also ends a sleep in a database wait. */
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(INGEST_TAKE);
 	if (setup_admin(file, &ctx, &cause) == -1)
 		goto fail;
 	if (strcmp(mail, "-") != 0 && (in = open(mail, O_RDONLY |
@@ -104,6 +124,7 @@ cmd_ingest(const struct cmd_entry *self, int argc, char **argv)
 	free(path);
 	/* The robot sends what was queued; without one running, we do. */
 	if (!setup_wake(ctx.conf)) {
+		alarm(INGEST_SEND);	/* a transfer ends within 1 s of it */
 		signal(SIGPIPE, SIG_IGN);
 		if (smtp_init() == 0) {
 			outbox_drain(&ctx);

@@ -18,9 +18,29 @@
 
 #include "disposisi.h"
 
+/*
+ * Every wait of the daemon ends within a second of a stop (poll on the
+ * wake pipe, libcurl's progress callback, the database's busy handler);
+ * what cannot be cut (an IMAP read on a link that went silent, bounded
+ * by imap_timeout) is cut here: a stop not done in STOP_GRACE seconds
+ * ends the process as a kill -9 would, which exactly-once survives.
+ */
+#define STOP_GRACE	4
+
 /* quit stops the intake loop; term says it is for good, hup to reload. */
 static volatile sig_atomic_t	 quit, term, hup;
 static int			 wake_pipe[2] = { -1, -1 };
+
+static void
+on_late(int sig)
+{
+	static const char msg[] = "disposisi: not stopped within 4 s;"
+	    " exiting at once\n";
+
+	(void)sig;
+	(void)write(STDERR_FILENO, msg, sizeof msg - 1);
+	_exit(1);
+}
 
 static void
 on_signal(int sig)
@@ -30,8 +50,10 @@ on_signal(int sig)
 	/* SIGUSR1: an admin command queued mail; just wake up. */
 	if (sig == SIGHUP)
 		hup = 1;
-	else if (sig != SIGUSR1)
+	else if (sig != SIGUSR1 && !term) {
 		term = 1;
+		alarm(STOP_GRACE);
+	}
 	if (sig != SIGUSR1)
 		quit = 1;
 	if (wake_pipe[1] != -1)
@@ -166,6 +188,8 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = on_late;
+	sigaction(SIGALRM, &sa, NULL);
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);

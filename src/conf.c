@@ -51,6 +51,7 @@ static const struct ckey conf_keys[] = {
 	{ "imap_port",		C_INT,	O(imap_port), 1, 65535 },
 	{ "imap_processed",	C_STR,	O(imap_processed), 0, 0 },
 	{ "imap_quarantine",	C_STR,	O(imap_quarantine), 0, 0 },
+	{ "imap_retry_max",	C_INT,	O(imap_retry_max), 1, 3600 },
 	{ "imap_session_max",	C_INT,	O(imap_session_max), 60, 86400 },
 	{ "imap_timeout",	C_INT,	O(imap_timeout), 5, 3600 },
 	{ "imap_tls",		C_TLS,	O(imap_tls), 0, 0 },
@@ -246,6 +247,7 @@ conf_defaults(struct conf *c)
 	c->imap_idle_timeout = 300;
 	c->imap_batch_max = 64;
 	c->imap_session_max = 4 * 3600;
+	c->imap_retry_max = 300;
 	c->imap_poll_interval = 60;
 	c->imap_timeout = 60;
 	c->smtp_host = xstrdup("localhost");

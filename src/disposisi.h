@@ -52,6 +52,7 @@ struct conf {
 	int		 imap_idle;		/* use IDLE when offered */
 	int		 imap_idle_timeout;	/* seconds, <= 600 */
 	int		 imap_session_max;	/* seconds before a fresh login */
+	int		 imap_retry_max;	/* seconds, reconnect backoff cap */
 	int		 imap_poll_interval;	/* seconds, servers without IDLE */
 	int		 imap_timeout;		/* seconds per network read */
 	int		 imap_batch_max;	/* messages per transaction */
@@ -799,9 +800,11 @@ void		 store_table_free(struct table *);
 #define SMTP_OK		0
 #define SMTP_TEMPFAIL	1
 #define SMTP_PERMFAIL	2
+#define SMTP_DOWN	3	/* no server answered: the server's, not the mail's */
+#define SMTP_STOPPED	4	/* cut short by the stop flag */
 struct smtp;
 int		 smtp_init(void);
-struct smtp	*smtp_open(void);
+struct smtp	*smtp_open(volatile int *);
 void		 smtp_close(struct smtp *);
 time_t		 smtp_idle(const struct smtp *);
 int		 smtp_send(struct smtp *, const struct conf *, const char *,

@@ -28,7 +28,6 @@
 
 #include "disposisi.h"
 
-#define BACKOFF_MAX	300
 #define FETCH_TRIES	3	/* fetches of one UID before it is set aside */
 #define SESSION_YOUNG	10	/* seconds; a session dying younger backs off */
 #define TIMER_TICK	60	/* seconds between looks at late steps */
@@ -654,7 +653,8 @@ intake_backoff(struct ctx *ctx, int *backoff)
 		}
 	}
 	intake_drain_wake(ctx);
-	*backoff = *backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : *backoff * 2;
+	*backoff = *backoff * 2 > ctx->conf->imap_retry_max ?
+	    ctx->conf->imap_retry_max : *backoff * 2;
 }
 
 /* Marks the mailbox as away, remembering since when. */

@@ -70,6 +70,45 @@ outbox_backoff(const struct conf *c, int attempts)
 	return (d > c->smtp_retry_max ? c->smtp_retry_max : d);
 }
 
+/*
+ * The server that gave no answer (refused, unreachable, TLS or AUTH
+ * refused): no mail is tried before `until` (clock_mono()), the wait
+ * doubling from smtp_retry_min to smtp_retry_max. One warning an outage.
+ */
+static struct {
+	time_t	 until, since;
+	long	 wait;
+} outbox_down;
+
+static void
+outbox_server(const struct conf *c, int rv, const char *cause)
+{
+	time_t	 now = clock_mono();
+
+	if (rv == SMTP_STOPPED)
+		return;
+	if (rv != SMTP_DOWN) {
+		if (outbox_down.since != 0)
+			log_info("SMTP %s:%d: answering again after %lld s",
+			    c->smtp_host, c->smtp_port,
+			    (long long)(now - outbox_down.since));
+		memset(&outbox_down, 0, sizeof outbox_down);
+		return;
+	}
+	outbox_down.wait = outbox_down.wait == 0 ? c->smtp_retry_min :
+	    outbox_down.wait * 2 > c->smtp_retry_max ? c->smtp_retry_max :
+	    outbox_down.wait * 2;
+	outbox_down.until = now + outbox_down.wait;
+	if (outbox_down.since == 0) {
+		outbox_down.since = now;
+		log_warnx("SMTP %s:%d: %s; no mail is sent until it answers,"
+		    " tried again with backoff", c->smtp_host, c->smtp_port,
+		    cause);
+	} else
+		log_debug("SMTP still down: %s; next try in %ld s", cause,
+		    outbox_down.wait);
+}
+
 /* Tells the admin that a mail could not be delivered, once per mail. */
 static void
 outbox_report(struct ctx *ctx, const struct outbox_row *r, int code,
@@ -144,6 +183,7 @@ outbox_result(struct ctx *ctx, const struct outbox_row *row, int rv,
 		return (store_outbox_result(ctx->store, row->id, "sent", code,
 		    NULL, clock_now()));
 	case SMTP_TEMPFAIL:
+	case SMTP_DOWN:
 		return (store_outbox_result(ctx->store, row->id, "queued",
 		    code, cause, clock_now() + outbox_backoff(ctx->conf,
 		    row->attempts)));
@@ -164,6 +204,9 @@ outbox_said(const struct outbox_row *row, int rv, const char *cause)
 	if (rv == SMTP_OK)
 		log_info("%s: sent mail %lld to %s <%s>", ref,
 		    (long long)row->id, row->rcpt, row->message_id);
+	else if (rv == SMTP_DOWN)	/* the outage has its own warning */
+		log_debug("%s: mail %lld to %s deferred (attempt %d): %s", ref,
+		    (long long)row->id, row->rcpt, row->attempts + 1, cause);
 	else if (rv == SMTP_TEMPFAIL)
 		log_warnx("%s: mail %lld to %s deferred (attempt %d): %s", ref,
 		    (long long)row->id, row->rcpt, row->attempts + 1, cause);
@@ -218,7 +261,8 @@ outbox_record(struct ctx *ctx, const struct outbox_row *row, int rv,
 /*
  * Sends every due row. Returns the number sent. The SMTP session stays
  * open for the next drain: a mail on it costs a transaction, not TCP,
- * STARTTLS and AUTH again; outbox_idle() closes it.
+ * STARTTLS and AUTH again; outbox_idle() closes it. A server that gave
+ * no answer ends the drain: the other rows wait for its backoff.
  */
 int
 outbox_drain(struct ctx *ctx)
@@ -230,18 +274,23 @@ outbox_drain(struct ctx *ctx)
 	time_t			 now = clock_now();
 
 	outbox_clock(ctx, now);
+	if (clock_mono() < outbox_down.until)
+		return (0);
 	store_outbox_due(ctx->store, now, &rows, &n);
 	if (n > 0) {
 		log_debug("outbox: %zu mail(s) due", n);
 		if (ctx->smtp == NULL)
-			ctx->smtp = smtp_open();
+			ctx->smtp = smtp_open(ctx->quit);
 	}
 	for (i = 0; i < n && !*ctx->quit; i++) {
 		cause = NULL;
 		outbox_return_path(ctx->conf, rows[i].id, from, sizeof from);
 		rv = smtp_send(ctx->smtp, ctx->conf, from, rows[i].rcpt,
 		    rows[i].path, &code, &cause);
-		if (outbox_record(ctx, &rows[i], rv, code, cause) == -1) {
+		outbox_server(ctx->conf, rv, cause);
+		/* Cut short: not delivered, the row stays as it was. */
+		if (rv == SMTP_STOPPED || outbox_record(ctx, &rows[i], rv,
+		    code, cause) == -1 || rv == SMTP_DOWN) {
 			free(cause);
 			break;
 		}
@@ -278,12 +327,13 @@ outbox_close(struct ctx *ctx)
 
 /*
  * Seconds until the outbox has work, at most max: the next queued row
- * due, or the kept session to close (closed here once it has idled out).
+ * due (not before a server that gave no answer is tried again), or the
+ * kept session to close (closed here once it has idled out).
  */
 int
 outbox_wait_seconds(struct ctx *ctx, int max)
 {
-	time_t	 when, now = clock_now();
+	time_t	 when, now = clock_now(), down;
 
 	outbox_idle(ctx);
 	if (ctx->smtp != NULL && ctx->conf->smtp_idle_max -
@@ -291,6 +341,8 @@ outbox_wait_seconds(struct ctx *ctx, int max)
 		max = ctx->conf->smtp_idle_max - (int)smtp_idle(ctx->smtp);
 	if (!store_outbox_next_due(ctx->store, &when))
 		return (max);
+	if ((down = outbox_down.until - clock_mono()) > 0 && when < now + down)
+		when = now + down;
 	if (when <= now)
 		return (0);
 	return (when - now < max ? (int)(when - now) : max);

@@ -25,6 +25,8 @@
 static int	smtp_socket(void *, curl_socket_t, curlsocktype);
 static int	smtp_closesocket(void *, curl_socket_t);
 static int	smtp_sent(CURL *, curl_infotype, char *, size_t, void *);
+static int	smtp_progress(void *, curl_off_t, curl_off_t, curl_off_t,
+		    curl_off_t);
 
 int
 smtp_init(void)
@@ -36,16 +38,19 @@ smtp_init(void)
  * A session with the submission server: libcurl keeps the connection
  * (TLS and AUTH done once) for the next transaction, within a drain and
  * across drains, as long as the outbox keeps the handle. After a failed
- * transaction libcurl closes it, so the next mail starts afresh.
+ * transaction libcurl closes it, so the next mail starts afresh. A
+ * transfer ends within a second of *stop being set, whatever the server
+ * does (a tarpit answers each command after 30 s).
  */
 struct smtp {
 	CURL		*h;
 	curl_socket_t	 fd;	/* the connection's socket, or none */
 	time_t		 used;	/* clock_mono() of the last transaction */
+	volatile int	*stop;
 };
 
 struct smtp *
-smtp_open(void)
+smtp_open(volatile int *stop)
 {
 	struct smtp	*sm = xcalloc(1, sizeof *sm);
 
@@ -53,7 +58,44 @@ smtp_open(void)
 		fatalx("curl_easy_init failed");
 	sm->fd = CURL_SOCKET_BAD;
 	sm->used = clock_mono();
+	sm->stop = stop;
 	return (sm);
+}
+
+/* Called by libcurl at least once a second, also while it waits. */
+static int
+smtp_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	const struct smtp	*sm = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return (*sm->stop);
+}
+
+/*
+ * Whether a failure is the server's rather than the mail's: no answer
+ * at all (refused, reset, timed out, a name that does not resolve), a
+ * 421, or TLS or AUTH refused. Every mail would fail alike.
+ */
+static int
+smtp_down(CURLcode rc, long reply)
+{
+	switch (rc) {
+	case CURLE_OK:
+		return (0);
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_LOGIN_DENIED:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_USE_SSL_FAILED:
+		return (1);
+	default:
+		return (reply == 0 || reply == 421);
+	}
 }
 
 /* Seconds since the session's last transaction. */
@@ -89,7 +131,7 @@ smtp_send(struct smtp *sm, const struct conf *c, const char *env_from,
 	char			*url, *from, *to;
 	long			 reply = 0, fresh = 0;
 	long			 size;
-	int			 rv;
+	int			 rv, kept;
 
 	*code = 0;
 	if ((f = fopen(path, "rb")) == NULL) {
@@ -140,6 +182,10 @@ smtp_send(struct smtp *sm, const struct conf *c, const char *env_from,
 	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, smtp_sent);
 	curl_easy_setopt(h, CURLOPT_DEBUGDATA, sm);
 	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, smtp_progress);
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, sm);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	kept = sm->fd != CURL_SOCKET_BAD;
 	for (;;) {
 		rc = curl_easy_perform(h);
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
@@ -151,13 +197,16 @@ smtp_send(struct smtp *sm, const struct conf *c, const char *env_from,
 		 * restart, its timeout, a 421) fails before a byte of the
 		 * mail was read: the server cannot have taken it, so it
 		 * goes again, once, on a new connection. Any other failure
-		 * is the outbox's to retry later.
+		 * (a connection that could not be made) is the outbox's to
+		 * retry later, with backoff.
 		 */
-		if (rc == CURLE_OK || fresh > 0 || ftell(f) != 0 ||
-		    (reply != 0 && reply != 421))
+		if (rc == CURLE_OK || !kept || fresh > 0 || ftell(f) != 0 ||
+		    (reply != 0 && reply != 421) ||
+		    rc == CURLE_ABORTED_BY_CALLBACK)
 			break;
 		log_debug("SMTP: the kept connection failed (%s, reply %ld);"
 		    " connecting again", curl_easy_strerror(rc), reply);
+		kept = 0;
 		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
 		*errbuf = '\0';
 	}
@@ -165,12 +214,18 @@ smtp_send(struct smtp *sm, const struct conf *c, const char *env_from,
 	*code = (int)reply;
 	if (rc == CURLE_OK && reply / 100 == 2)
 		rv = SMTP_OK;
-	else {
-		/* A 5xx is final; anything else (4xx, no answer) may pass later. */
-		rv = reply / 100 == 5 ? SMTP_PERMFAIL : SMTP_TEMPFAIL;
-		if (rc == CURLE_LOGIN_DENIED ||
-		    rc == CURLE_PEER_FAILED_VERIFICATION)
-			rv = SMTP_TEMPFAIL;	/* the admin can fix it; keep it */
+	else if (rc == CURLE_ABORTED_BY_CALLBACK) {
+		rv = SMTP_STOPPED;
+		xasprintf(cause, "cut short: stopping");
+	} else {
+		/*
+		 * A 5xx is final; anything else (4xx, no answer) may pass
+		 * later. TLS or AUTH refused: the admin can fix it; keep it.
+		 */
+		if (smtp_down(rc, reply))
+			rv = SMTP_DOWN;
+		else
+			rv = reply / 100 == 5 ? SMTP_PERMFAIL : SMTP_TEMPFAIL;
 		xasprintf(cause, "%s%s%s (reply %ld)", curl_easy_strerror(rc),
 		    *errbuf ? ": " : "", errbuf, reply);
 	}

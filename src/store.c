@@ -35,7 +35,23 @@ struct store {
 	size_t			 keylen;
 	struct store_cached	*cache;
 	size_t			 ncache, cachecap;
+	volatile int		*term;	/* a lock wait ends when set */
 };
+
+/*
+ * SQLite's busy wait (5 s, as sqlite3_busy_timeout would), cut short by
+ * a stop, so SIGTERM is not held behind another program's lock.
+ */
+static int
+store_busy(void *arg, int tries)
+{
+	const struct store	*st = arg;
+
+	if (tries >= 500 || (st->term != NULL && *st->term))
+		return (0);
+	sqlite3_sleep(10);
+	return (1);
+}
 
 static const char store_schema_v1[] =
 	"CREATE TABLE mailbox_state ("
@@ -387,7 +403,7 @@ store_open(const char *path, char **cause)
 		free(st);
 		return (NULL);
 	}
-	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_busy_handler(st->db, store_busy, st);
 	if (store_exec(st, "PRAGMA journal_mode=WAL") == -1 ||
 	    store_exec(st, "PRAGMA synchronous=FULL") == -1 ||
 	    store_exec(st, "PRAGMA foreign_keys=ON") == -1 ||
@@ -469,6 +485,7 @@ store_begin_wait(struct store *st, volatile int *term)
 	time_t	 since = 0;
 	int	 pause = 1;
 
+	st->term = term;
 	while (store_begin(st) == -1) {
 		if (sqlite3_errcode(st->db) != SQLITE_BUSY &&
 		    sqlite3_errcode(st->db) != SQLITE_LOCKED)
@@ -480,7 +497,9 @@ store_begin_wait(struct store *st, volatile int *term)
 		}
 		if (term != NULL && *term)
 			return (-1);
-		sleep(pause);
+		sleep(pause);	/* a signal ends it */
+		if (term != NULL && *term)
+			return (-1);
 		if (pause < 30)
 			pause *= 2;
 	}

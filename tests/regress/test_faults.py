@@ -1,16 +1,19 @@
 # SPDX-License-Identifier: ISC
 """Faults from the real servers: Dovecot restarted under IDLE, SMTP
 refusing for a while or for good, a TLS certificate for the wrong host,
-a database locked by another program, full disks. Kill -9 at random
-instants is test_torture.py."""
+a database locked by another program, full disks; and outages measured
+(test_outage_*: CPU, SIGTERM, time to resume, mail lost). Kill -9 at
+random instants is test_torture.py."""
 
 import contextlib
 import os
 import signal
+import socket
 import subprocess
+import threading
 import time
 
-from lib import (DOMAIN, Robot, application, attach_scan, check, subject_has,
+from lib import (DOMAIN, ROOT, Failure, Robot, application, attach_scan, check, subject_has,
                  wait_until)
 
 
@@ -270,3 +273,359 @@ def test_full_database_volume_keeps_mail_in_inbox(sb):
         for u in ("budi", "andi"):
             sb.wait_mail(u, subject_has("Tanda terima"), what="taken after space returned: " + u)
         check(r.scalar("SELECT count(*) FROM cases") == 3, "every application a case")
+
+
+# --- Outages: the robot breathes, listens and loses nothing ---------------
+#
+# Each test_outage_* holds a fault for OUTAGE seconds (a few in make check,
+# FAULT_OUTAGE=600 in make torture) and prints its figures: the robot's CPU
+# during the outage (utime + stime from /proc), how long a SIGTERM took,
+# how long after the fault the queued mail was delivered, and mail lost.
+
+OUTAGE = float(os.environ.get("FAULT_OUTAGE", "12") or 12)
+TARPIT = float(os.environ.get("FAULT_TARPIT", "2") or 2)
+CPU_MAX = 0.05          # of the outage's wall time
+
+
+def cpu_seconds(r):
+    """CPU the robot process has used so far (user + system)."""
+    with open("/proc/%d/stat" % r.proc.pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def hold(r, seconds):
+    """Lets the robot live through seconds of a fault; its CPU share."""
+    c0, t0 = cpu_seconds(r), time.time()
+    time.sleep(seconds)
+    used = cpu_seconds(r) - c0
+    return used, used / (time.time() - t0)
+
+
+def timed_stop(r, sig=signal.SIGTERM):
+    """Sends sig and returns the seconds until the robot exited; a robot
+    still running after 10 s is killed and the test fails."""
+    t0 = time.time()
+    r.proc.send_signal(sig)
+    try:
+        rc = r.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        r.kill()
+        raise Failure("robot ignored signal %d for 10 s" % sig)
+    took = time.time() - t0
+    check(rc == 0, "clean stop, exit %d" % rc)
+    check(log_has(r, "disposisi stopping"), "stopped its own way")
+    r.proc = None
+    return took
+
+
+def delivered_ids(sb, users):
+    """Message-ID -> copies in the users' INBOXes."""
+    n = {}
+    for u in users:
+        for m in sb.messages(u):
+            mid = str(m["Message-ID"]).strip("<>")
+            n[mid] = n.get(mid, 0) + 1
+    return n
+
+
+def all_delivered(sb, r, t0):
+    """Waits until every outbox row is sent and in its mailbox once;
+    returns the seconds from t0 (the fault's end)."""
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "outbox drained", timeout=max(60, OUTAGE))
+    took = time.time() - t0
+    rows = r.sql("SELECT rcpt, message_id FROM outbox")
+    users = sorted({rcpt.split("@")[0] for rcpt, _ in rows})
+    want = sorted(mid.strip("<>") for _, mid in rows)
+    got = wait_until(lambda: (lambda d: d if sum(d.values()) >= len(want) else None)(
+        delivered_ids(sb, users)), "every mail in its mailbox")
+    check(sorted(got) == want, "the outbox's mails arrived: %s" % got)
+    check(all(v == 1 for v in got.values()), "no mail twice: %s" % got)
+    return took
+
+
+def figures(name, outage, cpu, stop=None, resume=None):
+    print("fault %s: outage %.0f s, robot CPU %.2f s (%.2f%%), SIGTERM exit %s,"
+          " delivered %s after it, mail lost 0, duplicates 0"
+          % (name, outage, cpu[0], 100 * cpu[1],
+             "-" if stop is None else "%.2f s" % stop,
+             "-" if resume is None else "%.1f s" % resume), flush=True)
+    check(cpu[1] < CPU_MAX, "%s: robot used %.1f%% CPU during the outage"
+          % (name, 100 * cpu[1]))
+    check(stop is None or stop < 5, "%s: SIGTERM took %.1f s" % (name, stop or 0))
+
+
+def ingest(r, msg, timeout=30):
+    """`disposisi ingest` as an MTA's pipe runs it; (exit code, seconds)."""
+    t0 = time.time()
+    p = subprocess.run([ROOT + "/disposisi", "ingest", "-f", r.conf], input=msg.as_bytes(),
+                       capture_output=True, timeout=timeout)
+    return p.returncode, time.time() - t0
+
+
+class Relay:
+    """A TCP relay on loopback in front of a sandbox port, the real server
+    behind it: waits `delay` seconds before passing on each piece the
+    server sends (a tarpit: 30 s per command), and with refuse_move
+    answers an IMAP UID MOVE or UID COPY itself with NO [OVERQUOTA], as
+    a server whose quota is exhausted does."""
+
+    def __init__(self, port, delay=0.0, refuse_move=False):
+        self.target, self.delay, self.refuse_move = port, delay, refuse_move
+        self.pieces = self.refused = 0
+        self.ls = socket.socket()
+        self.ls.bind(("127.0.0.1", 0))
+        self.ls.listen(8)
+        self.port = self.ls.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                c, _ = self.ls.accept()
+                s = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                return
+            threading.Thread(target=self.down, args=(s, c), daemon=True).start()
+            threading.Thread(target=self.up, args=(c, s), daemon=True).start()
+
+    @staticmethod
+    def pipe(src, dst, each):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                each(data)
+        except OSError:
+            pass
+        for x in (src, dst):
+            with contextlib.suppress(OSError):
+                x.shutdown(socket.SHUT_RDWR)
+
+    def down(self, s, c):
+        def each(data):
+            time.sleep(self.delay)
+            self.pieces += 1
+            c.sendall(data)
+        self.pipe(s, c, each)
+
+    def up(self, c, s):
+        buf = [b""]
+
+        def each(data):
+            if not self.refuse_move:
+                return s.sendall(data)
+            buf[0] += data
+            while b"\r\n" in buf[0]:
+                line, buf[0] = buf[0].split(b"\r\n", 1)
+                w = line.split(b" ")
+                if len(w) > 2 and w[1].upper() == b"UID" and w[2].upper() in (b"MOVE", b"COPY"):
+                    self.refused += 1
+                    c.sendall(w[0] + b" NO [OVERQUOTA] Quota exceeded (mailbox for user is full)\r\n")
+                else:
+                    s.sendall(line + b"\r\n")
+        self.pipe(c, s, each)
+
+    def close(self):
+        self.ls.close()
+
+
+def test_outage_smtp_refusing(sb):
+    """The submission port closed (Postfix stopped): each failed connection
+    backs off (smtp_retry_min doubling to smtp_retry_max), the drain stops
+    at the first refusal instead of trying every row, SIGTERM stops the
+    robot at once, `ingest` commits and returns, and once the port opens
+    everything queued goes out, once. It used to make ~2,200 connections
+    a second at 95% CPU and ignore SIGTERM; ingest never returned."""
+    r = Robot(sb, "smtp_refusing").start()
+    wait_until(lambda: log_has(r, "INBOX selected"), "robot in its mailbox")
+    sb.fault("smtp-down")
+    sb.deliver(application("budi@" + DOMAIN).as_bytes())
+    sb.deliver(application("siti@" + DOMAIN, name="Siti").as_bytes())
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox") == 4, "mail queued")
+    cpu = hold(r, OUTAGE)
+    check(cpu[1] < CPU_MAX, "robot used %.1f%% CPU while refused" % (100 * cpu[1]))
+    tries = r.scalar("SELECT sum(attempts) FROM outbox")
+    # 1, 2, 4, 4, ... s between tries: about OUTAGE / 4 + 3 of them.
+    check(tries <= OUTAGE / 4 + 6, "%d connection attempts in %.0f s" % (tries, OUTAGE))
+    check(r.logtext().count("no mail is sent until it answers") == 1, "one warning")
+    t0 = time.time()
+    r.proc.send_signal(signal.SIGHUP)
+    wait_until(lambda: log_has(r, "reloaded rules"), "SIGHUP honoured", timeout=5)
+    hup = time.time() - t0
+    stop = timed_stop(r)
+    # With no daemon, ingest takes the mail and tries sending, bounded.
+    rc, took = ingest(r, application("andi@" + DOMAIN))
+    check(rc == 0 and took < 15, "ingest: exit %d after %.1f s" % (rc, took))
+    check(r.scalar("SELECT count(*) FROM cases") == 3, "ingest committed the case")
+    r.start()
+    time.sleep(2)
+    sb.fault("smtp-up")
+    resume = all_delivered(sb, r, time.time())
+    check(log_has(r, "answering again"), "the end of the outage said")
+    figures("smtp refusing", OUTAGE, cpu, stop, resume)
+    print("fault smtp refusing: %d connection attempts, SIGHUP reload %.2f s,"
+          " ingest returned in %.2f s" % (tries, hup, took))
+
+
+def test_outage_servers_restart_together(sb):
+    """Zimbra restarting: IMAP and SMTP down together. The robot backs off
+    on both, stops at once when told, and takes and sends everything when
+    they are back."""
+    r = Robot(sb, "servers_down", extra="imap_retry_max = 8").start()
+    wait_until(lambda: log_has(r, "INBOX selected"), "robot in its mailbox")
+    sb.fault("smtp-down")
+    sb.deliver(application("budi@" + DOMAIN).as_bytes())
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox") == 2, "mail queued")
+    sb.fault("imap-down")
+    wait_until(lambda: log_has(r, "reconnecting") or log_has(r, "retrying with backoff"),
+               "the IMAP outage noticed")
+    cpu = hold(r, OUTAGE / 2)
+    stop = timed_stop(r)
+    r.start()
+    cpu2 = hold(r, OUTAGE / 2)
+    cpu = (cpu[0] + cpu2[0], (cpu[1] + cpu2[1]) / 2)
+    sb.fault("imap-up")
+    sb.fault("smtp-up")
+    t0 = time.time()
+    sb.send(application("siti@" + DOMAIN, name="Siti"))
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="new mail after the restart")
+    resume = all_delivered(sb, r, t0)
+    check(r.scalar("SELECT count(*) FROM cases") == 2, "both applications are cases")
+    figures("imap+smtp down", OUTAGE, cpu, stop, resume)
+
+
+def test_outage_smtp_unresolvable(sb):
+    """The SMTP host name does not resolve: backoff, one clear warning, the
+    reason in `disposisi status`; with the name fixed, the mail goes."""
+    r = Robot(sb, "smtp_nxdomain", extra="smtp_host = smtp.disposisi.invalid").start()
+    sb.deliver(application("budi@" + DOMAIN).as_bytes())
+    wait_until(lambda: log_has(r, "no mail is sent until it answers"), "the outage said")
+    check("smtp.disposisi.invalid" in r.logtext() and "resolve" in r.logtext(),
+          "the log names the host and why")
+    st = subprocess.run([ROOT + "/disposisi", "status", "-f", r.conf], capture_output=True,
+                        text=True).stdout
+    check("resolve" in st, "status shows why the mail waits: %s" % st)
+    cpu = hold(r, OUTAGE / 2)
+    stop = timed_stop(r)
+    with open(r.conf, "a") as f:
+        f.write("smtp_host = localhost\n")
+    t0 = time.time()
+    r.start()
+    resume = all_delivered(sb, r, t0)
+    figures("smtp name unresolvable", OUTAGE / 2, cpu, stop, resume)
+
+
+def test_outage_smtp_untrusted_certificate(sb):
+    """The submission server's certificate replaced by one the robot does
+    not trust: refused before AUTH, the admin sees why in the log and in
+    `disposisi status`; trusted again, the mail goes, once."""
+    r = Robot(sb, "smtp_untrusted")
+    other = os.path.join(r.dir, "other-ca.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                    "-keyout", os.path.join(r.dir, "other-key.pem"), "-out", other],
+                   check=True, capture_output=True)
+    with open(r.conf, "a") as f:
+        f.write("smtp_ca_file = %s\n" % other)
+    r.start()
+    sb.deliver(application("budi@" + DOMAIN).as_bytes())
+    wait_until(lambda: log_has(r, "no mail is sent until it answers"), "the refusal said")
+    line = [l for l in r.logtext().splitlines() if "no mail is sent" in l][0]
+    check("certificate" in line.lower(), "the log line says why: %s" % line)
+    st = subprocess.run([ROOT + "/disposisi", "status", "-f", r.conf], capture_output=True,
+                        text=True).stdout
+    check("certificate" in st.lower(), "status shows why: %s" % st)
+    with open(os.path.join(sb.dir, "log", "postfix.log"), errors="replace") as f:
+        check("sasl_method" not in f.read(), "no password sent to the untrusted server")
+    cpu = hold(r, OUTAGE / 2)
+    stop = timed_stop(r)
+    with open(r.conf, "a") as f:
+        f.write("smtp_ca_file = %s\n" % sb.cafile)
+    t0 = time.time()
+    r.start()
+    resume = all_delivered(sb, r, t0)
+    figures("smtp certificate untrusted", OUTAGE / 2, cpu, stop, resume)
+
+
+def test_outage_smtp_tarpit(sb):
+    """The submission server answers each command only after FAULT_TARPIT
+    seconds (30 in make torture): SIGTERM in the middle of a transaction
+    stops the robot within a second, the robot idles meanwhile, and once
+    the tarpit ends the mail goes out, once."""
+    relay = Relay(sb.port("SUBMISSION"), delay=TARPIT)
+    r = Robot(sb, "smtp_tarpit", extra="smtp_port = %d\nsmtp_timeout = %d"
+              % (relay.port, max(120, 10 * TARPIT)))
+    try:
+        r.start()
+        sb.deliver(application("budi@" + DOMAIN).as_bytes())
+        wait_until(lambda: relay.pieces >= 3, "robot inside a slow SMTP session",
+                   timeout=60 + 5 * TARPIT)
+        cpu = hold(r, 2 * TARPIT)
+        sent = r.scalar("SELECT count(*) FROM outbox WHERE status = 'sent'")
+        stop = timed_stop(r)
+        check(sent < 2, "stopped in the middle of the sending")
+        relay.delay = 0         # the tarpit ends
+        t0 = time.time()
+        r.start()
+        resume = all_delivered(sb, r, t0)
+    finally:
+        relay.close()
+    figures("smtp tarpit %.0f s a command" % TARPIT, 2 * TARPIT, cpu, stop, resume)
+
+
+def test_outage_imap_move_refused(sb):
+    """IMAP answers NO [OVERQUOTA] to every UID MOVE: the mail is handled
+    once, the move is tried a few times and given up (the message stays in
+    INBOX, said in the log), the robot idles and stops at once; with room
+    again, new mail is moved as before."""
+    relay = Relay(sb.port("IMAP"), refuse_move=True)
+    r = Robot(sb, "imap_quota", extra="imap_port = %d\nimap_tls = none\n"
+              "imap_allow_plaintext = yes\nimap_idle_timeout = 2" % relay.port)
+    try:
+        r.start()
+        sb.deliver(application("budi@" + DOMAIN).as_bytes())
+        wait_until(lambda: log_has(r, "giving up moving it"), "the move given up")
+        cpu = hold(r, OUTAGE)
+        check(relay.refused <= 6, "%d moves tried" % relay.refused)
+        stop = timed_stop(r)
+        r.start()
+        relay.refuse_move = False
+        t0 = time.time()
+        sb.deliver(application("siti@" + DOMAIN, name="Siti").as_bytes())
+        wait_until(lambda: sb.count("tte", "Processed") == 1, "new mail moved again")
+        resume = time.time() - t0
+        all_delivered(sb, r, t0)
+        check(sb.count("tte") == 1, "the message refused stays in INBOX")
+        check(r.scalar("SELECT count(*) FROM inbound") == 2, "each message recorded once")
+        check(r.scalar("SELECT count(*) FROM cases") == 2, "each application one case")
+    finally:
+        relay.close()
+    figures("imap move refused (quota)", OUTAGE, cpu, stop, resume)
+
+
+def test_outage_database_locked_sigterm(sb):
+    """Another program holds the database's write lock: the robot waits
+    for it, idle, and a SIGTERM ends the wait at once (it used to sit out
+    SQLite's 5 s busy timeout, then up to 30 s of sleep)."""
+    import sqlite3
+    r = Robot(sb, "db_locked_term").start()
+    sb.send(application("siti@" + DOMAIN, name="Siti"))
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="the robot at work")
+    lock = sqlite3.connect(r.db, timeout=30)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        sb.send(application("budi@" + DOMAIN))
+        wait_until(lambda: log_has(r, "locked by another program"), "the wait said")
+        cpu = hold(r, OUTAGE / 2)
+        stop = timed_stop(r)
+    finally:
+        lock.rollback()
+        lock.close()
+    t0 = time.time()
+    r.start()
+    resume = all_delivered(sb, r, t0) if sb.wait_mail(
+        "budi", subject_has("Tanda terima"), what="mail taken after the lock") else None
+    figures("database locked", OUTAGE / 2, cpu, stop, resume)
