@@ -15,10 +15,52 @@
 #include "disposisi.h"
 #include "workflow_p.h"
 
+/* Can this case use the notice, now or at a step still ahead? */
+static int
+notice_usable(struct flow *f, int64_t id)
+{
+	struct case_row		*c = store_case_get(f->ctx->store, id);
+	const struct sop	*sop = c ? rules_sop(f->ctx->rules, c->sop) :
+	    NULL;
+	int			 ok;
+
+	ok = sop != NULL && decide_notice_usable(sop, c->state, c->step,
+	    f->rd->notice);
+	store_case_free(c);
+	return (ok);
+}
+
 /*
- * The case of an AMS notice: by the applicant's address in it, or in its
- * recipients, else by the name its pattern finds when exactly one open
- * case bears it. The NIK is never stored, so it finds nothing.
+ * Among the cases of an address, the one that can use the notice: 0
+ * when none can, -1 when several could (none is guessed). An "anytime"
+ * notice (a revocation) goes to the newest case of the address.
+ */
+static int64_t
+notice_case_of_addr(struct flow *f, const char *addr)
+{
+	int64_t	*ids, id = 0;
+	size_t	 n, i;
+
+	if (store_case_ids_of(f->ctx->store, addr, &ids, &n) == -1)
+		return (0);
+	for (i = 0; i < n && id != -1; i++) {
+		if (f->rd->notice->anytime) {
+			id = ids[i];
+			break;
+		}
+		if (notice_usable(f, ids[i]))
+			id = id == 0 ? ids[i] : -1;
+	}
+	free(ids);
+	return (id);
+}
+
+/*
+ * The case of an AMS notice: by the applicant's address in it, else in
+ * its recipients, else by the name its pattern finds when exactly one
+ * open case bears it - and only a case that can use it. A NIK alone
+ * finds nothing yet: it will through a keyed hash of the NIK read from
+ * the application (cases.nik_hmac, the recognition work), never the NIK.
  */
 static int64_t
 notice_case_of(struct flow *f)
@@ -28,21 +70,22 @@ notice_case_of(struct flow *f)
 	size_t			 i;
 
 	if (f->rd->keys.email != NULL)
-		id = store_case_by_applicant(f->ctx->store, f->rd->keys.email);
+		id = notice_case_of_addr(f, f->rd->keys.email);
 	for (i = 0; id == 0 && i < m->nrcpts; i++) {
 		if (!util_addr_eq(m->rcpts[i], f->ctx->conf->robot_address))
-			id = store_case_by_applicant(f->ctx->store,
-			    m->rcpts[i]);
+			id = notice_case_of_addr(f, m->rcpts[i]);
 	}
-	if (id == 0 && f->rd->keys.name != NULL)
-		id = store_case_by_name(f->ctx->store, f->rd->keys.name);
+	if (id == 0 && f->rd->keys.name != NULL &&
+	    (id = store_case_by_name(f->ctx->store, f->rd->keys.name)) != 0 &&
+	    !notice_usable(f, id))
+		id = 0;
 	return (id);
 }
 
 /*
- * An AMS notice moves the case waiting for it and is relayed to that
- * applicant only. Without such a case it is kept for the admin, who is
- * told what came but not its links: they are the applicant's.
+ * An AMS notice moves the case that can use it and is relayed to that
+ * applicant only. Without one such case it is kept for the admin, who
+ * is told what came but not its links: they are the applicant's.
  */
 int
 handle_notice(struct flow *f, char **cause)
@@ -51,15 +94,18 @@ handle_notice(struct flow *f, char **cause)
 	struct letter	 lt = { 0 };
 	int64_t		 id = notice_case_of(f);
 
-	if (id == 0) {
+	if (id <= 0) {
 		flow_note(f, f->ctx->conf->imap_quarantine, "AMS notice %s"
-		    " (%s) matches no case: kept for the admin",
-		    f->rd->notice->event, f->rd->keys.email ?
-		    f->rd->keys.email : "no address in it");
+		    " (%s): %s: kept for the admin", f->rd->notice->event,
+		    f->rd->keys.email ? f->rd->keys.email : "no address in it",
+		    id == 0 ? "no open case can use it" : "several open cases"
+		    " could use it");
 		lt.ctx = f->ctx;
 		lt.m = f->m;
 		lt.notice = f->rd->notice;
-		lt.reason = f->d->note;
+		lt.reason = id == 0 ? "tidak ada perkara terbuka yang dapat"
+		    " menggunakannya" : "lebih dari satu perkara terbuka dapat"
+		    " menggunakannya, sehingga sistem tidak menebak";
 		return (letter_send(&lt, "pemberitahuan-ams",
 		    f->ctx->conf->admin_address, NULL, NULL, cause));
 	}
