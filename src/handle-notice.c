@@ -15,15 +15,23 @@
 #include "disposisi.h"
 #include "workflow_p.h"
 
-/* Can this case use the notice, now or at a step still ahead? */
+#define NOTICE_SEVERAL	(-1)	/* several cases could use it */
+#define NOTICE_ERROR	(-2)	/* the database could not say */
+
+/*
+ * Can this case use the notice, now or at a step still ahead? 1 or 0;
+ * NOTICE_ERROR when the case, just found, cannot be read.
+ */
 static int
 notice_usable(struct flow *f, int64_t id)
 {
 	struct case_row		*c = store_case_get(f->ctx->store, id);
-	const struct sop	*sop = c ? rules_sop(f->ctx->rules, c->sop) :
-	    NULL;
+	const struct sop	*sop;
 	int			 ok;
 
+	if (c == NULL)
+		return (NOTICE_ERROR);
+	sop = rules_sop(f->ctx->rules, c->sop);
 	ok = sop != NULL && decide_notice_usable(sop, c->state, c->step,
 	    f->rd->notice);
 	store_case_free(c);
@@ -32,24 +40,27 @@ notice_usable(struct flow *f, int64_t id)
 
 /*
  * Among the cases of an address, the one that can use the notice: 0
- * when none can, -1 when several could (none is guessed). An "anytime"
- * notice (a revocation) goes to the newest case of the address.
+ * when none can, NOTICE_SEVERAL when several could (none is guessed).
+ * An "anytime" notice (a revocation) goes to the newest case.
  */
 static int64_t
 notice_case_of_addr(struct flow *f, const char *addr)
 {
 	int64_t	*ids, id = 0;
 	size_t	 n, i;
+	int	 ok;
 
 	if (store_case_ids_of(f->ctx->store, addr, &ids, &n) == -1)
-		return (0);
-	for (i = 0; i < n && id != -1; i++) {
+		return (NOTICE_ERROR);
+	for (i = 0; i < n && id >= 0; i++) {
 		if (f->rd->notice->anytime) {
 			id = ids[i];
 			break;
 		}
-		if (notice_usable(f, ids[i]))
-			id = id == 0 ? ids[i] : -1;
+		if ((ok = notice_usable(f, ids[i])) == NOTICE_ERROR)
+			id = NOTICE_ERROR;
+		else if (ok)
+			id = id == 0 ? ids[i] : NOTICE_SEVERAL;
 	}
 	free(ids);
 	return (id);
@@ -68,6 +79,7 @@ notice_case_of(struct flow *f)
 	const struct msg	*m = f->m;
 	int64_t			 id = 0;
 	size_t			 i;
+	int			 ok;
 
 	if (f->rd->keys.email != NULL)
 		id = notice_case_of_addr(f, f->rd->keys.email);
@@ -77,8 +89,8 @@ notice_case_of(struct flow *f)
 	}
 	if (id == 0 && f->rd->keys.name != NULL &&
 	    (id = store_case_by_name(f->ctx->store, f->rd->keys.name)) != 0 &&
-	    !notice_usable(f, id))
-		id = 0;
+	    (ok = notice_usable(f, id)) != 1)
+		id = ok == NOTICE_ERROR ? NOTICE_ERROR : 0;
 	return (id);
 }
 
@@ -94,6 +106,11 @@ handle_notice(struct flow *f, char **cause)
 	struct letter	 lt = { 0 };
 	int64_t		 id = notice_case_of(f);
 
+	if (id == NOTICE_ERROR) {
+		xasprintf(cause, "cannot read the cases of AMS notice %s",
+		    f->rd->notice->event);
+		return (-1);
+	}
 	if (id <= 0) {
 		flow_note(f, f->ctx->conf->imap_quarantine, "AMS notice %s"
 		    " (%s): %s: kept for the admin", f->rd->notice->event,

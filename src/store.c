@@ -1359,17 +1359,18 @@ store_case_ids_of(struct store *st, const char *addr, int64_t **ids,
 {
 	sqlite3_stmt	*s;
 	size_t		 cap = 0;
+	int		 rc;
 
 	*ids = NULL;
 	*n = 0;
 	s = store_stmt(st, "SELECT id FROM cases WHERE applicant = ?1 OR"
 	    " applicant_first = ?1 ORDER BY id DESC", "t", addr);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*ids = store_grow(*ids, *n, &cap, sizeof **ids);
 		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
 	}
 	store_release(st, s);
-	return (0);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /* An AMS notice kept on the case for the step that will wait for it. */
