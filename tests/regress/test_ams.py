@@ -45,6 +45,8 @@ def to_registration(sb, r):
     sb.send(application(RINA, name="Siti Rahmawati"))
     d = sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), what="row 2")[0]
     ref = re.search(r"TTE-\d{4}-\d{5}", str(d["Subject"])).group(0)
+    check("Jika Bapak/Ibu membalas T, permohonan dihentikan (ditolak)" in body_text(d),
+          "the disposition says what T does at row 2")
     answer(sb, d, "sekdis", "Y")
     answer(sb, disposition(sb, "kadis", ref), "kadis", "Y")
     answer(sb, disposition(sb, "kabid.persandian", ref), "kabid.persandian", "Y")
@@ -65,6 +67,11 @@ def test_ams_before_the_verifiers_y(sb):
     r = Robot(sb, "ams_clock").start(clock=t0)
     ref, reg = to_registration(sb, r)
     check(state(r, ref) == ("proses", "registrasi"), "at row 9")
+    check("Jika Bapak/Ibu membalas T, permohonan dikembalikan kepada pemohon" in
+          body_text(reg[0]), "the disposition says what T does at row 9")
+    kadis = disposition(sb, "kadis", ref, n=2)
+    check("dikembalikan ke langkah 7 (Verifikator Sertifikat Elektronik)" in body_text(kadis),
+          "row 8's T goes back to row 7, and says so")
 
     # Row 9: verifier 2 registers Rina in AMS; AMS mails the link at once,
     # before any verifier's Y.
