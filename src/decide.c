@@ -156,6 +156,134 @@ decide_in_office(const struct decide *d, const char *addr)
 	return (strcasecmp(at + 1, d->sop->office_domain) == 0);
 }
 
+/* This notice's bit in used_on/used_prove (c->notices take 0..30). */
+#define DECIDE_FRESH	(1u << 31)
+
+/* The target of step s for a notice event, or NULL. */
+static const struct target *
+decide_on(const struct step *s, const char *event)
+{
+	size_t	 i;
+
+	for (i = 0; s != NULL && i < s->non; i++) {
+		if (strcmp(s->on[i].event, event) == 0)
+			return (&s->on[i].to);
+	}
+	return (NULL);
+}
+
+static int
+decide_proves(const struct step *s, const char *event)
+{
+	return (s != NULL && s->yes.kind != TARGET_NONE &&
+	    decide_has((const char *const *)s->proved_by, s->nproved_by,
+	    event));
+}
+
+/*
+ * Does some step from "from" on - itself, or one its targets reach -
+ * wait for the event ("on") or take it as proof ("proved-by")?
+ */
+static int
+decide_expected(const struct sop *sop, const struct step *from,
+    const char *event)
+{
+	const struct step	*queue[64], *s, *t;
+	const struct target	*tg[2], *x;
+	unsigned char		 seen[64] = { 0 };
+	size_t			 head = 0, tail = 0, i, k;
+
+	if (from == NULL || sop->nsteps > sizeof seen)
+		return (0);
+	queue[tail++] = from;
+	seen[from - sop->steps] = 1;
+	while (head < tail) {
+		s = queue[head++];
+		if (decide_on(s, event) != NULL || decide_proves(s, event))
+			return (1);
+		tg[0] = &s->yes;
+		tg[1] = &s->no;
+		for (k = 0; k < 2 + s->non; k++) {
+			x = k < 2 ? tg[k] : &s->on[k - 2].to;
+			if (x->kind != TARGET_STEP ||
+			    (t = rules_step(sop, x->step)) == NULL)
+				continue;
+			i = (size_t)(t - sop->steps);
+			if (!seen[i]) {
+				seen[i] = 1;
+				queue[tail++] = t;
+			}
+		}
+	}
+	return (0);
+}
+
+int
+decide_notice_usable(const struct sop *sop, enum case_state state,
+    const char *step, const struct notice *n)
+{
+	if (n->anytime)
+		return (1);
+	return (!case_state_closed(state) &&
+	    decide_expected(sop, rules_step(sop, step), n->event));
+}
+
+/*
+ * A notice that came before its step - recorded on the case, or the one
+ * being handled - settles step s as it is entered: a step waiting for it
+ * follows its "on" target, a step it proves done its "yes". Each notice
+ * settles one waiting step and proves one step, so this ends.
+ */
+static int
+decide_settle(struct decide *d, const struct step *s)
+{
+	const struct target	*to;
+	const struct notice	*n;
+	const char		*event;
+	struct effect		*fx;
+	size_t			 i, np = d->c != NULL ? d->c->nnotices : 0;
+	unsigned		 bit;
+
+	for (i = 0; i <= np; i++) {
+		if (i < np && i < 31) {
+			event = d->c->notices[i];
+			bit = 1u << i;
+		} else if (i == np && d->ev->type == EV_NOTICE) {
+			event = d->ev->notice->event;
+			bit = DECIDE_FRESH;
+		} else
+			continue;
+		if (!(d->used_on & bit) && (to = decide_on(s, event)) !=
+		    NULL) {
+			d->used_on |= bit;
+			fx = decide_add(d, FX_SETTLE);
+			fx->step = s;
+			fx->arg = event;
+			fx->recorded = bit != DECIDE_FRESH;
+			n = rules_notice(d->rules, event);
+			if (fx->recorded && n != NULL && n->expires_months > 0)
+				decide_add(d, FX_EXPIRES)->months =
+				    n->expires_months;
+			decide_note(d, to->where, "AMS notice %s, come before"
+			    " its step, settles step %s", event, s->name);
+			decide_goto(d, s, to);
+			return (1);
+		}
+		if (!(d->used_prove & bit) && decide_proves(s, event)) {
+			d->used_prove |= bit;
+			fx = decide_add(d, FX_PROVED);
+			fx->step = s;
+			fx->arg = event;
+			fx->tmpl = "tidak-perlu-dijawab";
+			decide_note(d, s->where, "AMS notice %s proves step %s"
+			    " done", event, s->name);
+			decide_goto(d, s, &s->yes);
+			return (1);
+		}
+	}
+	return (0);
+}
+
 static void
 decide_enter_hops(struct decide *d, const struct step *s, int hops)
 {
@@ -180,6 +308,8 @@ decide_enter_hops(struct decide *d, const struct step *s, int hops)
 		return;
 	}
 	decide_state(d, CASE_OPEN, s);
+	if (decide_settle(d, s))
+		return;
 	s->kind->enter(d, s);
 }
 
@@ -307,23 +437,37 @@ decide_answer(struct decide *d)
 	s->kind->answer(d, s);
 }
 
+/*
+ * An AMS notice: it settles the step waiting for it, or proves the
+ * step now open done (then may settle the next); one come before its
+ * step is relayed at once (its links expire) and kept on the case.
+ */
 static void
 decide_notice(struct decide *d)
 {
 	const struct notice	*n = d->ev->notice;
 	const struct step	*s = rules_step(d->sop, d->c->step);
-	size_t			 i;
+	const struct target	*to;
 
-	for (i = 0; s != NULL && d->c->state == CASE_OPEN && i < s->non;
-	    i++) {
-		if (strcmp(s->on[i].event, n->event) != 0)
-			continue;
+	if (s != NULL && d->c->state == CASE_OPEN &&
+	    ((to = decide_on(s, n->event)) != NULL ||
+	    decide_proves(s, n->event))) {
 		decide_fx(d, FX_RELAY, n->tmpl);
 		if (n->expires_months > 0)
 			decide_add(d, FX_EXPIRES)->months = n->expires_months;
-		decide_note(d, s->on[i].to.where, "AMS notice %s at step %s:"
-		    " relayed to the applicant", n->event, s->name);
-		decide_goto(d, s, &s->on[i].to);
+		if (to != NULL) {
+			decide_note(d, to->where, "AMS notice %s at step %s:"
+			    " relayed to the applicant", n->event, s->name);
+			d->used_on |= DECIDE_FRESH;
+			decide_goto(d, s, to);
+			return;
+		}
+		decide_settle(d, s);
+		/* Proof of an earlier step, not yet used by the next. */
+		if (!(d->used_on & DECIDE_FRESH) && s->yes.kind ==
+		    TARGET_STEP && decide_expected(d->sop, rules_step(d->sop,
+		    s->yes.step), n->event))
+			decide_fx(d, FX_RECORD, NULL);
 		return;
 	}
 	if (n->anytime) {
@@ -333,9 +477,17 @@ decide_notice(struct decide *d)
 		    " applicant; the case does not move", n->event);
 		return;
 	}
+	if (decide_notice_usable(d->sop, d->c->state, d->c->step, n)) {
+		decide_fx(d, FX_RELAY, n->tmpl);
+		decide_fx(d, FX_RECORD, NULL);
+		decide_note(d, n->where, "AMS notice %s before its step (the"
+		    " case is at %s): relayed to the applicant and recorded",
+		    n->event, d->c->step);
+		return;
+	}
 	decide_fx(d, FX_ADMIN, "pemberitahuan-ams");
-	decide_note(d, n->where, "AMS notice %s, but the case is not waiting"
-	    " for it: sent to the admin", n->event);
+	decide_note(d, n->where, "AMS notice %s, but the case can use it"
+	    " neither now nor later: sent to the admin", n->event);
 }
 
 void
@@ -343,6 +495,7 @@ decide(struct decide *d)
 {
 	d->nfx = 0;
 	d->nmissing = 0;
+	d->used_on = d->used_prove = 0;
 	d->note[0] = '\0';
 	d->rule = NULL;
 	switch (d->ev->type) {

@@ -336,6 +336,7 @@ struct notice {
 	char		*tmpl;		/* the relay's explanation */
 	int		 expires_months; /* 0: sets no expiry */
 	int		 anytime;	/* relayed even to a closed case */
+	int		 personal;	/* only to the applicant's own mailbox */
 	char		*where;
 };
 enum target_kind {
@@ -370,6 +371,8 @@ struct step {
 	struct target	 yes, no;
 	struct on_event	*on;
 	size_t		 non;
+	char		**proved_by;	/* notice events that prove it done */
+	size_t		 nproved_by;
 	int		 quorum;	/* quorum: Ys needed; 0 = all members */
 	char		*document;	/* document: the kind a Y must carry */
 	char		*value_type;	/* value: "email" or "text" */
@@ -410,6 +413,8 @@ struct rules {
 	struct calendar	 cal;
 	struct delegate	*delegates;
 	size_t		 ndelegates;
+	char		**shared;	/* shared-mailbox: nobody's own */
+	size_t		 nshared;
 	char		 version[13];	/* SHA-256 of the files read, cut */
 };
 /*
@@ -423,6 +428,9 @@ const struct role *rules_role(const struct rules *, const char *);
 /* The role holding an address (the first if several), or NULL. */
 const struct role *rules_role_by_addr(const struct rules *, const char *);
 int		 rules_role_has(const struct role *, const char *);
+/* Is the address someone's own: no role's and no shared mailbox? */
+int		 rules_personal(const struct rules *, const char *);
+const struct notice *rules_notice(const struct rules *, const char *);
 const struct doctype *rules_doctype(const struct rules *, const char *);
 const struct sop *rules_sop(const struct rules *, const char *);
 const struct step *rules_step(const struct sop *, const char *);
@@ -502,6 +510,8 @@ struct case_view {
 	const char	**yes_from;	/* quorum: who said Y this round */
 	size_t		 nyes;
 	int		 has_step_doc;	/* the step's document came this round */
+	const char	**notices;	/* events of AMS notices recorded early, */
+	size_t		 nnotices;	/*   not yet used, oldest first */
 };
 enum event_type {
 	EV_APPLICATION,		/* a new application */
@@ -533,7 +543,11 @@ enum effect_type {
 	FX_SENDER,		/* mail back to the sender (tmpl) */
 	FX_RELAY,		/* the notice relayed to the applicant */
 	FX_EXPIRES,		/* the certificate's end: now + months */
-	FX_ADMIN		/* the admin is told (tmpl) */
+	FX_ADMIN,		/* the admin is told (tmpl) */
+	FX_RECORD,		/* the notice kept on the case for later */
+	FX_SETTLE,		/* a notice settles step (arg: its event) */
+	FX_PROVED		/* a notice proves step done (arg); the */
+				/*   waiting officials told (tmpl) */
 };
 struct effect {
 	enum effect_type type;
@@ -542,6 +556,7 @@ struct effect {
 	const char	*tmpl;		/* FX_APPLICANT, FX_SENDER, ... */
 	const char	*arg;		/* FX_VALUE: the value */
 	int		 months;	/* FX_EXPIRES */
+	int		 recorded;	/* FX_SETTLE: a notice recorded before */
 };
 #define DECIDE_MAXFX	24
 struct decide {
@@ -558,8 +573,13 @@ struct decide {
 	char		 note[256];	/* why, one English sentence */
 	const char	*rule;		/* "file:line" that decided */
 	char		 value[256];	/* storage for FX_VALUE's argument */
+	unsigned	 used_on;	/* c->notices (bit i) and this notice */
+	unsigned	 used_prove;	/*   (bit 31) used by an "on", a proof */
 };
 void		 decide(struct decide *);
+/* Can a case at this state and step use the notice, now or later? */
+int		 decide_notice_usable(const struct sop *, enum case_state,
+		     const char *, const struct notice *);
 void		 decide_decided(struct decide *, const struct step *);
 void		 decide_dispatch(struct decide *, const struct step *);
 int		 decide_mail_has(const struct decide *, const char *);
@@ -715,8 +735,17 @@ struct case_row	*store_case_open(struct store *, const char *, const char *,
 		     const char *, const char *);
 struct case_row	*store_case_get(struct store *, int64_t);
 int64_t		 store_case_find(struct store *, const char *, char **, size_t);
-int64_t		 store_case_by_applicant(struct store *, const char *);
 void		 store_cases_of(struct store *, const char *, char ***, size_t *);
+int		 store_case_ids_of(struct store *, const char *, int64_t **,
+		     size_t *);
+int		 store_notice_add(struct store *, int64_t, const char *,
+		     int64_t);
+int		 store_notices_unused(struct store *, int64_t, char ***,
+		     size_t *);
+int64_t		 store_notice_use(struct store *, int64_t, const char *,
+		     const char *);
+int		 store_dispatch_close_step(struct store *, int64_t,
+		     const char *, int, const char *, char ***, size_t *);
 void		 store_inbound_loose(struct store *, const char *, char ***,
 		     size_t *);
 int64_t		 store_case_by_name(struct store *, const char *);

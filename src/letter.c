@@ -106,6 +106,45 @@ letter_title(const struct step *s)
 	return (s->role != NULL ? s->role->title : "Pemohon");
 }
 
+/*
+ * What the official's T does at the step, in one sentence drawn from its
+ * "no" target (the SOP's flowchart says only "T: not forwarded"; where
+ * each T leads is the office's reading, written in the rules).
+ */
+static char *
+letter_no_text(const struct sop *sop, const struct step *s)
+{
+	const struct step	*to;
+	char			*t;
+
+	if (s == NULL)
+		return (xstrdup(""));
+	switch (s->no.kind) {
+	case TARGET_REJECT:
+		return (xstrdup("Jika Bapak/Ibu membalas T, permohonan"
+		    " dihentikan (ditolak) dan pemohon diberi tahu beserta"
+		    " alasan Bapak/Ibu."));
+	case TARGET_APPLICANT:
+		return (xstrdup("Jika Bapak/Ibu membalas T, permohonan"
+		    " dikembalikan kepada pemohon untuk dilengkapi beserta"
+		    " alasan Bapak/Ibu, lalu kembali kepada Bapak/Ibu setelah"
+		    " pemohon menjawab."));
+	case TARGET_STEP:
+		to = sop != NULL ? rules_step(sop, s->no.step) : NULL;
+		xasprintf(&t, "Jika Bapak/Ibu membalas T, permohonan"
+		    " dikembalikan ke langkah %s (%s) untuk diperbaiki beserta"
+		    " alasan Bapak/Ibu.", to ? to->number : s->no.step,
+		    to ? letter_title(to) : "-");
+		return (t);
+	case TARGET_DONE:
+		return (xstrdup("Jika Bapak/Ibu membalas T, permohonan"
+		    " dinyatakan selesai."));
+	case TARGET_NONE:
+		break;
+	}
+	return (xstrdup(""));
+}
+
 /* A mailto: link that answers with a prefilled body. */
 static char *
 letter_mailto(const char *addr, const char *ref, const char *token,
@@ -164,6 +203,7 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	xasprintf(&mins, "%d", s ? s->minutes : 0);
 	vars_own(vs, "waktu_baku", mins);
 	vars_add(vs, "pejabat", lt->to_title ? lt->to_title : letter_title(s));
+	vars_own(vs, "jika_t", letter_no_text(lt->sop, s));
 	vars_add(vs, "pejabat_berikut", letter_title(lt->next));
 	vars_add(vs, "langkah_berikut", lt->next ? lt->next->number : NULL);
 	vars_add(vs, "tugas_berikut", lt->next ? lt->next->task : NULL);
@@ -262,9 +302,10 @@ static const char *const letter_templates[] = {
 	"di-luar-kantor", "dikembalikan", "ditolak", "dokumen-diperlukan",
 	"eskalasi", "gagal-kirim", "kelengkapan-kurang", "kemajuan",
 	"lampiran-kurang", "nilai-diperlukan", "pemberitahuan-ams",
-	"pengingat", "pengingat-pembaharuan", "selesai", "sudah-diproses", "surel-pantul",
-	"tanda-terima", "tembusan",
-	"tercatat", "tidak-dipahami"
+	"pengingat", "pengingat-pembaharuan", "pengingat-pemantauan",
+	"selesai", "sudah-diproses", "surel-pantul", "tanda-terima",
+	"tautan-pribadi-ditahan", "tembusan", "tercatat", "tidak-dipahami",
+	"tidak-perlu-dijawab"
 };
 
 static int
@@ -308,7 +349,8 @@ letter_check(struct ctx *ctx, const struct rules *r, char **cause)
 	}
 	for (i = 0; i < r->nsops; i++) {
 		for (j = 0; j < r->sops[i].nsteps; j++) {
-			if (r->sops[i].steps[j].kind != &step_notice &&
+			if ((r->sops[i].steps[j].kind != &step_notice ||
+			    r->sops[i].steps[j].role != NULL) &&
 			    letter_check_one(&lt, r->sops[i].steps[j].tmpl,
 			    cause) == -1)
 				return (-1);

@@ -774,6 +774,71 @@ rules_kw_notice_anytime(struct parse *ps)
 	return (rules_lex_end_stmt(ps));
 }
 
+/*
+ * personal: the notice's links are the applicant's alone (the SOP: a
+ * passphrase is set in person), so it is relayed only to a mailbox that
+ * is the applicant's own (rules_personal), else the admin is told.
+ */
+int
+rules_kw_notice_personal(struct parse *ps)
+{
+	ps->notice->personal = 1;
+	return (rules_lex_end_stmt(ps));
+}
+
+/*
+ * proved-by EVENT ...: such a notice from AMS shows the step's work was
+ * done (AMS mails the activation link once the verifier registered the
+ * applicant): it closes the step as a Y would, with the notice as the
+ * evidence, and those who were asked are told their Y is not needed.
+ */
+int
+rules_kw_step_proved_by(struct parse *ps)
+{
+	struct step	*st = cur_step(ps);
+	struct loc	*locs;
+	char		**words;
+	size_t		 n, i;
+
+	if (rules_lex_get_words(ps, "notice events", &words, &locs, &n) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		add_ref(ps, REF_EVENT, words[i], &locs[i]);
+		rules_lex_push_word(&st->proved_by, &st->nproved_by,
+		    xstrdup(words[i]));
+	}
+	rules_lex_free_words(words, locs, n);
+	return (rules_lex_end_stmt(ps));
+}
+
+/*
+ * shared-mailbox ADDRESS ...: mailboxes more than one person reads (a
+ * section's, an operator's); like every role's address, never the
+ * applicant's own for a personal notice.
+ */
+int
+rules_kw_shared_mailbox(struct parse *ps)
+{
+	struct loc	*locs;
+	char		**words;
+	size_t		 n, i;
+	int		 rv = 0;
+
+	if (rules_lex_get_words(ps, "addresses", &words, &locs, &n) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (!rules_kw_addr_ok(words[i])) {
+			rules_lex_error(ps, &locs[i], "\"%s\" is not an"
+			    " address", words[i]);
+			rv = -1;
+		} else
+			rules_lex_push_word(&ps->r->shared, &ps->r->nshared,
+			    util_lower(words[i]));
+	}
+	rules_lex_free_words(words, locs, n);
+	return (rv == 0 ? rules_lex_end_stmt(ps) : -1);
+}
+
 /* subject 'PATTERN': new mail whose subject matches opens this SOP. */
 int
 rules_kw_sop_subject(struct parse *ps)

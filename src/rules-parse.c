@@ -60,6 +60,7 @@ static const struct keyword top_kw[] = {
 	{ "include",		rules_include,			1 },
 	{ "notice",		kw_notice,			1 },
 	{ "role",		kw_role,			1 },
+	{ "shared-mailbox",	rules_kw_shared_mailbox,	1 },
 	{ "sop",		kw_sop,				1 },
 	{ "supervisor",		rules_cal_supervisor,		1 },
 };
@@ -77,6 +78,7 @@ static const struct keyword notice_kw[] = {
 	{ "body",		rules_kw_notice_body,		0 },
 	{ "expires",		rules_kw_notice_expires,	0 },
 	{ "from",		rules_kw_notice_from,		0 },
+	{ "personal",		rules_kw_notice_personal,	0 },
 	{ "subject",		rules_kw_notice_subject,	0 },
 	{ "template",		rules_kw_notice_template,	0 },
 	{ "to",			rules_kw_notice_to,		0 },
@@ -100,6 +102,7 @@ static const struct keyword step_kw[] = {
 	{ "needs",		rules_kw_step_needs,		0 },
 	{ "no",			rules_kw_step_no,		0 },
 	{ "on",			rules_kw_step_on,		1 },
+	{ "proved-by",		rules_kw_step_proved_by,	0 },
 	{ "quorum",		rules_kw_step_quorum,		0 },
 	{ "send",		rules_kw_step_send,		0 },
 	{ "skip-when",		rules_kw_step_skip_when,	0 },

@@ -164,8 +164,8 @@ ref_error(struct parse *ps, const struct ref *f, const char *fmt, ...)
 		ps->info[f->sop].steps[f->step].bad = 1;
 }
 
-static const struct notice *
-find_notice(const struct rules *r, const char *event)
+const struct notice *
+rules_notice(const struct rules *r, const char *event)
 {
 	size_t	 i;
 
@@ -194,7 +194,7 @@ resolve_ref(struct parse *ps, const struct ref *f)
 			ref_error(ps, f, "unknown document \"%s\"", f->name);
 		break;
 	case REF_EVENT:
-		if (find_notice(r, f->name) == NULL)
+		if (rules_notice(r, f->name) == NULL)
 			ref_error(ps, f, "unknown notice event \"%s\"",
 			    f->name);
 		break;
@@ -323,8 +323,14 @@ resolve(struct parse *ps)
 		for (j = 0; j < r->sops[i].nsteps; j++) {
 			st = &r->sops[i].steps[j];
 			si = &ps->info[i].steps[j];
-			if (si->bad || st->kind == NULL ||
-			    st->kind->check == NULL)
+			if (si->bad || st->kind == NULL)
+				continue;
+			if (st->nproved_by > 0 && st->yes.kind == TARGET_NONE)
+				rules_lex_error(ps, &si->loc, "step %s:"
+				    " proved-by closes a step as a Y would:"
+				    " the step needs a \"yes\" target",
+				    st->name);
+			if (st->kind->check == NULL)
 				continue;
 			cause = NULL;
 			if (st->kind->check(&r->sops[i], st, &cause) == -1)
@@ -498,6 +504,7 @@ step_free(struct step *st)
 		free(st->on[i].to.where);
 	}
 	free(st->on);
+	free_list(st->proved_by, st->nproved_by);
 	free(st->document);
 	free(st->value_type);
 	free(st->value_domain);
@@ -525,6 +532,7 @@ rules_free(struct rules *r)
 		free(r->delegates[i].where);
 	}
 	free(r->delegates);
+	free_list(r->shared, r->nshared);
 	for (i = 0; i < r->nroles; i++) {
 		free(r->roles[i].name);
 		free(r->roles[i].title);
@@ -608,6 +616,25 @@ rules_role_has(const struct role *role, const char *addr)
 			return (1);
 	}
 	return (0);
+}
+
+/*
+ * Is the address a person's own mailbox? Not when a role of people.conf
+ * holds it (an official's or an operator's) nor when a shared-mailbox
+ * line names it: what is mailed there is read by others.
+ */
+int
+rules_personal(const struct rules *r, const char *addr)
+{
+	size_t	 i;
+
+	if (addr == NULL || rules_role_by_addr(r, addr) != NULL)
+		return (0);
+	for (i = 0; i < r->nshared; i++) {
+		if (util_addr_eq(r->shared[i], addr))
+			return (0);
+	}
+	return (1);
 }
 
 const struct doctype *

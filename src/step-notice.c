@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Step kind "notice": nobody is mailed; the case waits for a notice from
- * BSrE's AMS (SOP steps 10, 12-14). The step's "on EVENT TARGET" lines
- * say where each notice takes the case; the notice itself is relayed to
- * the applicant, whose links in it are personal.
+ * Step kind "notice": the case waits for a notice from BSrE's AMS (SOP
+ * steps 10, 12-14). The step's "on EVENT TARGET" lines say where each
+ * notice takes the case; the notice itself is relayed to the applicant,
+ * whose links in it are personal. An official actor (row 13: a verifier
+ * watches the enrolment in AMS) gets the step's mail and its reminders;
+ * when the applicant acts, nobody is mailed.
  */
 
 #include "disposisi.h"
@@ -28,8 +30,10 @@ step_notice_check(const struct sop *sop, const struct step *s, char **cause)
 static void
 step_notice_enter(struct decide *d, const struct step *s)
 {
-	decide_note(d, s->where, "step %s waits for a notice from AMS",
-	    s->name);
+	if (s->role != NULL)
+		decide_dispatch(d, s);
+	decide_note(d, s->where, "step %s waits for a notice from AMS%s",
+	    s->name, s->role != NULL ? "; its actor watches AMS" : "");
 }
 
 /* A token from before a rules edit made this step a notice step. */

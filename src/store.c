@@ -217,6 +217,22 @@ static const char store_schema_v6[] =
 	"DROP INDEX case_events_case;"
 	"CREATE INDEX case_events_case ON case_events(case_id, event);";
 
+/*
+ * AMS notices that came before the step that waits for them (AMS mails
+ * when its users act, not when our mail arrives): kept on the case until
+ * a step uses one (used_at, used_step), looked up by case.
+ */
+static const char store_schema_v8[] =
+	"CREATE TABLE case_notices ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  event TEXT NOT NULL,"
+	"  inbound_id INTEGER REFERENCES inbound(id),"
+	"  at INTEGER NOT NULL,"
+	"  used_at INTEGER,"
+	"  used_step TEXT);"
+	"CREATE INDEX case_notices_case ON case_notices(case_id, event);";
+
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
 	NULL,
@@ -225,7 +241,8 @@ static const char *const store_migrations[] = {
 	store_schema_v3,
 	store_schema_v4,
 	store_schema_v5,
-	store_schema_v6
+	store_schema_v6,
+	store_schema_v8
 };
 #define STORE_VERSION	((int)(sizeof store_migrations / \
 			    sizeof store_migrations[0]) - 1)
@@ -886,23 +903,6 @@ store_case_expires(struct store *st, int64_t id, time_t when)
 		return (-1);
 	return (sqlite3_changes(st->db) == 1 ? 0 : -1);
 }
-
-/* The latest case of an applicant, by either address; 0 if none. */
-int64_t
-store_case_by_applicant(struct store *st, const char *addr)
-{
-	sqlite3_stmt	*s;
-	int64_t		 id = 0;
-
-	s = store_stmt(st, "SELECT max(id) FROM (SELECT id FROM cases WHERE"
-	    " applicant = ?1 UNION ALL SELECT id FROM cases WHERE"
-	    " applicant_first = ?1)", "t", addr);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
-	store_release(st, s);
-	return (id);
-}
-
 /*
  * The one open case of an applicant by name (case-insensitive); 0 if
  * none or several: a name shared by two applicants proves nothing.
@@ -1369,6 +1369,91 @@ store_cases_of(struct store *st, const char *addr, char ***refs, size_t *n)
 {
 	store_list(st, store_stmt(st, "SELECT ref FROM cases WHERE applicant ="
 	    " ?1 OR applicant_first = ?1 ORDER BY id", "t", addr), refs, n);
+}
+
+/* The ids of an applicant's cases (either address), newest first. */
+int
+store_case_ids_of(struct store *st, const char *addr, int64_t **ids,
+    size_t *n)
+{
+	sqlite3_stmt	*s;
+	size_t		 cap = 0;
+	int		 rc;
+
+	*ids = NULL;
+	*n = 0;
+	s = store_stmt(st, "SELECT id FROM cases WHERE applicant = ?1 OR"
+	    " applicant_first = ?1 ORDER BY id DESC", "t", addr);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*ids = store_grow(*ids, *n, &cap, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	store_release(st, s);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* An AMS notice kept on the case for the step that will wait for it. */
+int
+store_notice_add(struct store *st, int64_t case_id, const char *event,
+    int64_t inbound_id)
+{
+	return (store_done(st, store_stmt(st, "INSERT INTO case_notices"
+	    " (case_id, event, inbound_id, at) VALUES (?, ?, nullif(?, 0), ?)",
+	    "itii", case_id, event, inbound_id, (int64_t)clock_now())));
+}
+
+/* The events of the case's kept notices no step used yet, oldest first. */
+int
+store_notices_unused(struct store *st, int64_t case_id, char ***events,
+    size_t *n)
+{
+	store_list(st, store_stmt(st, "SELECT event FROM case_notices WHERE"
+	    " case_id = ? AND used_at IS NULL ORDER BY id", "i", case_id),
+	    events, n);
+	return (0);
+}
+
+/*
+ * The oldest unused kept notice of the event settles step: marked used.
+ * Returns its inbound id (0: none recorded) or -1.
+ */
+int64_t
+store_notice_use(struct store *st, int64_t case_id, const char *event,
+    const char *step)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id = 0, inbound = -1;
+
+	s = store_stmt(st, "SELECT id, coalesce(inbound_id, 0) FROM"
+	    " case_notices WHERE case_id = ? AND event = ? AND used_at IS NULL"
+	    " ORDER BY id LIMIT 1", "it", case_id, event);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		inbound = sqlite3_column_int64(s, 1);
+	}
+	store_release(st, s);
+	if (id == 0 || store_done(st, store_stmt(st, "UPDATE case_notices SET"
+	    " used_at = ?, used_step = ? WHERE id = ?", "iti",
+	    (int64_t)clock_now(), step, id)) == -1)
+		return (-1);
+	return (inbound);
+}
+
+/*
+ * The dispositions still waiting at a step and round are closed (verdict
+ * "-", why): their officials, who need not answer now, as a list.
+ */
+int
+store_dispatch_close_step(struct store *st, int64_t case_id,
+    const char *step, int round, const char *why, char ***who, size_t *n)
+{
+	store_list(st, store_stmt(st, "SELECT official FROM dispatches WHERE"
+	    " case_id = ? AND step_name = ? AND round = ? AND answered_at IS"
+	    " NULL ORDER BY id", "iti", case_id, step, (int64_t)round), who, n);
+	return (store_done(st, store_stmt(st, "UPDATE dispatches SET"
+	    " answered_at = ?, verdict = '-', reason = ? WHERE case_id = ? AND"
+	    " step_name = ? AND round = ? AND answered_at IS NULL", "ititi",
+	    (int64_t)clock_now(), why, case_id, step, (int64_t)round)));
 }
 
 /* The spool names of mail from addr that joined no case, oldest first. */

@@ -66,8 +66,9 @@ timer_remind(struct timer *t, const struct waiting_row *w,
 	    cause) == -1)
 		return (-1);
 	lt.official = w->official;
-	rv = letter_send(&lt, "pengingat", w->official, s->role->title,
-	    w->token, cause);
+	/* A notice step's actor watches AMS: reminded to, not to answer. */
+	rv = letter_send(&lt, s->kind == &step_notice ? "pengingat-pemantauan" :
+	    "pengingat", w->official, s->role->title, w->token, cause);
 	if (rv == 0 && store_event(t->ctx->store, w->case_id, w->official,
 	    "pengingat", w->step) == -1)
 		rv = -1;

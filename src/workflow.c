@@ -19,17 +19,24 @@
 #include "disposisi.h"
 #include "workflow_p.h"
 
-void
-flow_free(struct flow *f)
+static void
+flow_list_free(char **list, size_t n)
 {
 	size_t	 i;
 
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+void
+flow_free(struct flow *f)
+{
 	store_case_free(f->c);
 	store_dispatch_free(f->dp);
 	store_documents_free(f->docs, f->ndocs);
-	for (i = 0; i < f->nyes; i++)
-		free(f->yes[i]);
-	free(f->yes);
+	flow_list_free(f->yes, f->nyes);
+	flow_list_free(f->notices, f->nnotices);
 }
 
 void
@@ -76,11 +83,7 @@ flow_may_ask(struct flow *f, const char *rcpt)
 static int
 flow_yes(struct flow *f)
 {
-	size_t	 i;
-
-	for (i = 0; i < f->nyes; i++)
-		free(f->yes[i]);
-	free(f->yes);
+	flow_list_free(f->yes, f->nyes);
 	return (store_dispatch_yes(f->ctx->store, f->c->id, f->c->step,
 	    f->c->round, &f->yes, &f->nyes));
 }
@@ -110,6 +113,12 @@ flow_view(struct flow *f, struct case_view *v)
 	}
 	if (flow_yes(f) == -1)
 		return (-1);
+	flow_list_free(f->notices, f->nnotices);
+	if (store_notices_unused(f->ctx->store, f->c->id, &f->notices,
+	    &f->nnotices) == -1)
+		return (-1);
+	v->notices = (const char **)f->notices;
+	v->nnotices = f->nnotices;
 	v->ref = f->c->ref;
 	v->state = f->c->state;
 	v->step = f->c->step;
@@ -276,6 +285,44 @@ flow_answered(struct flow *f)
 	return (s);
 }
 
+/*
+ * Where a notice is relayed: the case's applicant; for a personal one
+ * (the passphrase link: set in person, never on someone's behalf) the
+ * applicant's own mailbox - the address now on the case (the official
+ * one from step 6, once made) or the one they applied from - never a
+ * role's or a shared one. NULL: there is none.
+ */
+static const char *
+flow_own_mailbox(struct flow *f)
+{
+	const struct rules	*r = f->ctx->rules;
+
+	if (!f->rd->notice->personal || rules_personal(r, f->c->applicant))
+		return (f->c->applicant);
+	if (rules_personal(r, f->c->applicant_first))
+		return (f->c->applicant_first);
+	return (NULL);
+}
+
+/* A personal notice with no own mailbox to go to: the admin is told,
+ * without its links. */
+static int
+flow_withheld(struct flow *f, struct letter *lt, char **cause)
+{
+	log_warnx("%s: AMS notice %s not relayed: %s is not the applicant's"
+	    " own mailbox", f->c->ref, f->rd->notice->event, f->c->applicant);
+	if (store_event(f->ctx->store, f->c->id, "AMS", "tautan-ditahan",
+	    f->rd->notice->event) == -1) {
+		xasprintf(cause, "%s: cannot record the withheld notice",
+		    f->c->ref);
+		return (-1);
+	}
+	lt->reason = "alamat surel pemohon pada perkara ini bukan kotak surat"
+	    " pribadi pemohon (alamat jabatan atau kotak surat bersama)";
+	return (letter_send(lt, "tautan-pribadi-ditahan",
+	    f->ctx->conf->admin_address, NULL, NULL, cause));
+}
+
 static int
 flow_mail(struct flow *f, const struct decide *d, const struct effect *fx,
     char **cause)
@@ -284,6 +331,7 @@ flow_mail(struct flow *f, const struct decide *d, const struct effect *fx,
 	struct letter		 lt;
 	const struct attachment	*list[MAX_DOCS];
 	struct attachment	 orig;
+	const char		*rcpt;
 	char			*answered = NULL;
 	int			 rv;
 
@@ -295,6 +343,10 @@ flow_mail(struct flow *f, const struct decide *d, const struct effect *fx,
 		    f->c->applicant_name, NULL, cause);
 		break;
 	case FX_RELAY:
+		if ((rcpt = flow_own_mailbox(f)) == NULL) {
+			rv = flow_withheld(f, &lt, cause);
+			break;
+		}
 		/* The original goes along: its links are the applicant's. */
 		memset(&orig, 0, sizeof orig);
 		orig.filename = "pemberitahuan-bsre.eml";
@@ -303,8 +355,8 @@ flow_mail(struct flow *f, const struct decide *d, const struct effect *fx,
 		lt.att = &orig;
 		lt.natt = 1;
 		lt.in_reply_to = f->c->root_message_id;
-		rv = letter_send(&lt, fx->tmpl, f->c->applicant,
-		    f->c->applicant_name, NULL, cause);
+		rv = letter_send(&lt, fx->tmpl, rcpt, f->c->applicant_name,
+		    NULL, cause);
 		break;
 	case FX_SENDER:
 		lt.to_title = f->rd->role != NULL ? f->rd->role->title : NULL;
@@ -340,6 +392,91 @@ flow_expires(struct flow *f, int months, char **cause)
 		return (-1);
 	}
 	return (0);
+}
+
+/* The notice is kept on the case for the step that will wait for it. */
+static int
+flow_record(struct flow *f, char **cause)
+{
+	const char	*event = f->rd->notice->event;
+
+	if (store_notice_add(f->ctx->store, f->c->id, event, f->inbound) ==
+	    -1 || store_event(f->ctx->store, f->c->id, "AMS", "ams-tercatat",
+	    event) == -1) {
+		xasprintf(cause, "%s: cannot keep notice %s", f->c->ref, event);
+		return (-1);
+	}
+	log_info("%s: AMS notice %s came before its step: kept", f->c->ref,
+	    event);
+	return (0);
+}
+
+/* A notice settles the step just entered; a kept one is used up. */
+static int
+flow_settle(struct flow *f, const struct effect *fx, char **cause)
+{
+	char	*detail;
+	int64_t	 in = 0;
+	int	 rv;
+
+	if (fx->recorded && (in = store_notice_use(f->ctx->store, f->c->id,
+	    fx->arg, fx->step->name)) == -1) {
+		xasprintf(cause, "%s: no kept notice %s to settle step %s",
+		    f->c->ref, fx->arg, fx->step->name);
+		return (-1);
+	}
+	if (fx->recorded)
+		xasprintf(&detail, "%s: %s, received earlier (message %lld)",
+		    fx->step->name, fx->arg, (long long)in);
+	else
+		xasprintf(&detail, "%s: %s", fx->step->name, fx->arg);
+	rv = store_event(f->ctx->store, f->c->id, "AMS", "ams-menyelesaikan",
+	    detail);
+	log_info("%s: AMS notice settles step %s", f->c->ref, detail);
+	free(detail);
+	if (rv == -1)
+		xasprintf(cause, "%s: cannot record the settled step",
+		    f->c->ref);
+	return (rv);
+}
+
+/*
+ * A notice proves the step's work done: its waiting dispositions close
+ * with the notice as evidence, and each official is told no Y is needed.
+ */
+static int
+flow_proved(struct flow *f, const struct decide *d, const struct effect *fx,
+    char **cause)
+{
+	const struct attachment	*list[MAX_DOCS];
+	struct letter		 lt;
+	char			**who, *why, *detail;
+	size_t			 n = 0, i;
+	int			 rv;
+
+	xasprintf(&why, "proved done by AMS notice %s", fx->arg);
+	xasprintf(&detail, "%s: %s", fx->step->name, fx->arg);
+	rv = store_dispatch_close_step(f->ctx->store, f->c->id, f->c->step,
+	    f->c->round, why, &who, &n);
+	if (rv == 0)
+		rv = store_event(f->ctx->store, f->c->id, "AMS", "terbukti",
+		    detail);
+	log_info("%s: step %s", f->c->ref, detail);
+	flow_letter(f, d, &lt, list);
+	lt.notice = rules_notice(f->ctx->rules, fx->arg);
+	for (i = 0; rv == 0 && i < n; i++) {
+		lt.official = who[i];
+		lt.to_title = fx->step->role ? fx->step->role->title : NULL;
+		rv = letter_send(&lt, fx->tmpl, who[i], lt.to_title, NULL,
+		    cause);
+	}
+	if (rv == -1 && *cause == NULL)
+		xasprintf(cause, "%s: cannot close step %s", f->c->ref,
+		    fx->step->name);
+	flow_list_free(who, n);
+	free(why);
+	free(detail);
+	return (rv);
 }
 
 /* Carries out decide()'s effects, in order, each result checked. */
@@ -410,6 +547,18 @@ flow_apply(struct flow *f, const struct decide *d, char **cause)
 		case FX_RELAY:
 		case FX_ADMIN:
 			if (flow_mail(f, d, fx, cause) == -1)
+				return (-1);
+			break;
+		case FX_RECORD:
+			if (flow_record(f, cause) == -1)
+				return (-1);
+			break;
+		case FX_SETTLE:
+			if (flow_settle(f, fx, cause) == -1)
+				return (-1);
+			break;
+		case FX_PROVED:
+			if (flow_proved(f, d, fx, cause) == -1)
 				return (-1);
 			break;
 		}

@@ -35,6 +35,8 @@ struct flow {
 	const char		*kinds[MAX_DOCS * 2];
 	char			**yes;	/* quorum: Ys of this round */
 	size_t			 nyes;
+	char			**notices;	/* kept AMS notices' events */
+	size_t			 nnotices;
 	const char		*evdocs[MAX_DOCS];	/* the mail's kinds */
 	size_t			 nevdocs;
 	const struct step	*next;	/* where the effects take the case */

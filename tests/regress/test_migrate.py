@@ -69,8 +69,8 @@ def test_upgrade_keeps_open_cases(sb):
     check(r.sql("SELECT state, step_name, round FROM cases WHERE id < 3 ORDER BY id") ==
           [("proses", "kadis", 1), ("proses", "email-dinas", 1)],
           "open cases keep their place by name: %s" % r.sql("SELECT * FROM cases"))
-    wait_until(lambda: "schema upgraded from version 5 to 6" in r.logtext(), "last step logged")
-    check(r.scalar("PRAGMA user_version") == 6, "schema version 6, step by step")
+    wait_until(lambda: "schema upgraded from version 6 to 7" in r.logtext(), "last step logged")
+    check(r.scalar("PRAGMA user_version") == 7, "schema version 7, step by step")
     check("schema upgraded from version 3 to 4" in r.logtext(), "each step logged")
     # Version 6: an index behind every lookup; three replace narrower ones.
     idx = dict(r.sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'"
@@ -79,6 +79,9 @@ def test_upgrade_keeps_open_cases(sb):
                  "outbox_unsent", "outbox_case", "case_events_case"):
         check(name in idx, "index %s made by the upgrade: %s" % (name, sorted(idx)))
     check("cases_expires" not in idx, "cases_expires replaced by cases_state")
+    # Then AMS notices kept on a case until their step (case_notices).
+    check("case_notices_case" in idx, "kept notices looked up by case")
+    check(r.scalar("SELECT count(*) FROM case_notices") == 0, "no notice kept yet")
     check("created_at" in idx["outbox_case"] and "event" in idx["case_events_case"],
           "outbox_case and case_events_case widened: %s" % idx)
     check(r.sql("SELECT id, closed_at, purged_at FROM cases ORDER BY id") ==

@@ -5,7 +5,7 @@
 
 SANDBOX_DOMAIN=muaraenimkab.go.id
 SANDBOX_USERS="tte sekdis kadis kabid.persandian sandiman verifikator1 verifikator2
-verifikator3 egov pemohon budi siti andi admin outbound"
+verifikator3 egov pemohon budi siti andi admin outbound tu"
 
 die() { echo "sandbox: $*" >&2; exit "${DIE_RC:-1}"; }
 say() { echo "sandbox: $*" >&2; }

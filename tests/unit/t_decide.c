@@ -140,16 +140,17 @@ static const struct row rows[] = {
 	  EV_NOTICE, 0, NULL, NULL, "", 0, 1, "activation-link",
 	  "relay:ams-aktivasi enter:proses:verifikasi-wajah"
 	  " dispatch:verifikasi-wajah" },
-	{ "a notice the step does not wait for", CASE_OPEN, "aktivasi", "",
+	{ "a notice no step from here waits for", CASE_OPEN, "terbit", "",
 	  "budi@" OFFICE, 0, 0, EV_NOTICE, 0, NULL, NULL, "", 0, 1,
-	  "certificate-issued", "admin:pemberitahuan-ams" },
+	  "activation-link", "admin:pemberitahuan-ams" },
 	{ "Dukcapil failed at activation", CASE_OPEN, "aktivasi", "",
 	  "budi@" OFFICE, 0, 0, EV_NOTICE, 0, NULL, NULL, "", 0, 1,
 	  "dukcapil-failed",
 	  "relay:ams-dukcapil enter:dikembalikan:aktivasi dikembalikan" },
 	{ "passphrase link", CASE_OPEN, "passphrase", "", "budi@" OFFICE, 0, 0,
 	  EV_NOTICE, 0, NULL, NULL, "", 0, 1, "passphrase-link",
-	  "relay:ams-passphrase enter:proses:persetujuan" },
+	  "relay:ams-passphrase enter:proses:persetujuan"
+	  " dispatch:persetujuan" },
 	{ "approved", CASE_OPEN, "persetujuan", "", "budi@" OFFICE, 0, 0,
 	  EV_NOTICE, 0, NULL, NULL, "", 0, 1, "enrolment-approved",
 	  "relay:ams-disetujui enter:proses:terbit" },
@@ -168,6 +169,69 @@ static const struct row rows[] = {
 	{ "the applicant writes on a closed case", CASE_REJECTED, "sekdis", "",
 	  "budi@gmail.com", 0, 0, EV_APPLICANT_MAIL, 0, NULL, NULL, "ktp", 0, 1,
 	  NULL, "" },
+};
+
+/*
+ * AMS on its own clock: notices before their step, kept on the case
+ * ("kept": events recorded earlier), proofs of an earlier step.
+ */
+static const struct early {
+	const char	*name;
+	enum case_state	 state;
+	const char	*step;
+	enum event_type	 type;
+	enum reply_verdict verdict;
+	const char	*notice;	/* EV_NOTICE: this one arrives */
+	const char	*kept;		/* recorded on the case before */
+	const char	*want;
+} early[] = {
+	{ "activation link before registration's Y: it proves row 9",
+	  CASE_OPEN, "registrasi", EV_NOTICE, 0, "activation-link", "",
+	  "relay:ams-aktivasi proved:registrasi:tidak-perlu-dijawab"
+	  " enter:proses:aktivasi settle:activation-link"
+	  " enter:proses:verifikasi-wajah dispatch:verifikasi-wajah" },
+	{ "passphrase link before the face check's Y: it proves row 11",
+	  CASE_OPEN, "verifikasi-wajah", EV_NOTICE, 0, "passphrase-link", "",
+	  "relay:ams-passphrase proved:verifikasi-wajah:tidak-perlu-dijawab"
+	  " enter:proses:passphrase settle:passphrase-link"
+	  " enter:proses:persetujuan dispatch:persetujuan" },
+	{ "the verifier's Y after the proof: already decided", CASE_OPEN,
+	  "aktivasi", EV_ANSWER, REPLY_YES, NULL, "", "sudah-diproses" },
+	{ "activation link long before its step: relayed and kept",
+	  CASE_OPEN, "rekomendasi", EV_NOTICE, 0, "activation-link", "",
+	  "relay:ams-aktivasi record" },
+	{ "a kept activation link proves registration as it is entered",
+	  CASE_OPEN, "permintaan", EV_ANSWER, REPLY_YES, NULL,
+	  "activation-link",
+	  "docs:surat-permintaan answer tercatat kemajuan"
+	  " enter:proses:registrasi"
+	  " proved:registrasi:tidak-perlu-dijawab enter:proses:aktivasi"
+	  " settle-kept:activation-link enter:proses:verifikasi-wajah"
+	  " dispatch:verifikasi-wajah" },
+	{ "a kept notice settles the notice step the Y leads to", CASE_OPEN,
+	  "persetujuan", EV_NOTICE, 0, "enrolment-approved",
+	  "certificate-issued",
+	  "relay:ams-disetujui enter:proses:terbit"
+	  " settle-kept:certificate-issued expires:24"
+	  " enter:selesai:terbit selesai" },
+	{ "two kept notices: each settles its own step", CASE_OPEN,
+	  "email-dinas", EV_ANSWER, REPLY_YES, NULL,
+	  "passphrase-link activation-link",
+	  "value:budi.santoso@" OFFICE " answer tercatat kemajuan"
+	  " enter:proses:rekomendasi dispatch:rekomendasi" },
+	{ "a case back with the applicant keeps a notice for its step",
+	  CASE_RETURNED, "aktivasi", EV_NOTICE, 0, "activation-link", "",
+	  "relay:ams-aktivasi record" },
+	{ "the applicant's answer: the kept link settles activation",
+	  CASE_RETURNED, "aktivasi", EV_APPLICANT_MAIL, 0, NULL,
+	  "activation-link",
+	  "berkas-diterima enter:proses:aktivasi settle-kept:activation-link"
+	  " enter:proses:verifikasi-wajah dispatch:verifikasi-wajah" },
+	{ "a notice for a step already passed: the admin", CASE_OPEN,
+	  "persetujuan", EV_NOTICE, 0, "activation-link", "",
+	  "admin:pemberitahuan-ams" },
+	{ "a revocation is never kept", CASE_OPEN, "sekdis", EV_NOTICE, 0,
+	  "revoked", "", "relay:ams-dicabut" },
 };
 
 /* Splits words into a NULL-free array ("?" is a file of no kind). */
@@ -228,6 +292,17 @@ effects(const struct decide *d, char *out, size_t len)
 		case FX_ADMIN:
 			o += snprintf(out + o, len - o, "admin:%s", fx->tmpl);
 			break;
+		case FX_RECORD:
+			o += snprintf(out + o, len - o, "record");
+			break;
+		case FX_SETTLE:
+			o += snprintf(out + o, len - o, "settle%s:%s",
+			    fx->recorded ? "-kept" : "", fx->arg);
+			break;
+		case FX_PROVED:
+			o += snprintf(out + o, len - o, "proved:%s:%s",
+			    fx->step->name, fx->tmpl);
+			break;
 		}
 	}
 	if (d->nmissing > 0)
@@ -237,13 +312,13 @@ effects(const struct decide *d, char *out, size_t len)
 }
 
 static void
-run(const struct rules *r, const struct row *t)
+run(const struct rules *r, const struct row *t, const char *kept)
 {
 	struct case_view	 v = { 0 };
 	struct event		 ev = { 0 };
 	struct decide		 d = { 0 };
-	const char		*docs[16], *evdocs[16];
-	char			 b1[256], b2[256], got[1024];
+	const char		*docs[16], *evdocs[16], *notices[8];
+	char			 b1[256], b2[256], b3[256], got[1024];
 	size_t			 i;
 	static const char	*yes[] = { "verifikator1@" OFFICE,
 	    "verifikator2@" OFFICE };
@@ -258,6 +333,8 @@ run(const struct rules *r, const struct row *t)
 	v.yes_from = yes;
 	v.nyes = (size_t)t->nyes;
 	v.has_step_doc = t->has_step_doc;
+	v.nnotices = split(kept, b3, sizeof b3, notices, 8);
+	v.notices = notices;
 	ev.type = t->type;
 	ev.from = "someone@" OFFICE;
 	ev.ndocs = split(t->evdocs, b2, sizeof b2, evdocs, 16);
@@ -302,7 +379,28 @@ main(void)
 		return (1);
 	}
 	for (i = 0; i < sizeof rows / sizeof rows[0]; i++)
-		run(r, &rows[i]);
+		run(r, &rows[i], "");
+	for (i = 0; i < sizeof early / sizeof early[0]; i++) {
+		const struct early	*e = &early[i];
+		struct row		 t = { 0 };
+
+		t.name = e->name;
+		t.state = e->state;
+		t.step = e->step;
+		t.docs = "";
+		t.applicant = "budi@" OFFICE;
+		t.type = e->type;
+		t.verdict = e->verdict;
+		t.value = "budi.santoso@" OFFICE;
+		t.evdocs = e->type == EV_ANSWER && strcmp(e->step,
+		    "permintaan") == 0 ? "?" : "";
+		t.answered = strcmp(e->step, "aktivasi") == 0 &&
+		    e->type == EV_ANSWER;
+		t.may_ask = 1;
+		t.notice = e->notice;
+		t.want = e->want;
+		run(r, &t, e->kept);
+	}
 	TEST_ASSERT(case_state_closed(CASE_DONE));
 	TEST_ASSERT(!case_state_closed(CASE_RETURNED));
 	rules_free(r);

@@ -230,7 +230,9 @@ test_shipped(void)
 		TEST_ASSERT(st->minutes == tte_steps[i].minutes);
 		TEST_ASSERT(st->task != NULL && *st->task != '\0');
 		TEST_ASSERT(st->non == tte_steps[i].non);
-		TEST_STREQ(st->tmpl, "disposisi");
+		/* Row 13's verifier watches AMS: a mail of its own. */
+		TEST_STREQ(st->tmpl, strcmp(st->name, "persetujuan") == 0 ?
+		    "pemantauan-ams" : "disposisi");
 		TEST_ASSERT(starts(st->where, "rules/sop-tte.conf:"));
 		if (tte_steps[i].yes == NULL)
 			TEST_ASSERT(st->yes.kind == TARGET_NONE &&
