@@ -49,6 +49,7 @@ struct conf {
 	char		*imap_mailbox;
 	char		*imap_processed;
 	char		*imap_quarantine;
+	char		*imap_held;		/* mail over a limit, for the admin */
 	int		 imap_idle;		/* use IDLE when offered */
 	int		 imap_idle_timeout;	/* seconds, <= 600 */
 	int		 imap_session_max;	/* seconds before a fresh login */
@@ -92,6 +93,12 @@ struct conf {
 	char		*parse_user;		/* the parser child's, if root */
 	int		 parse_timeout;		/* seconds per message */
 	int		 parse_memory_max;	/* MiB of address space */
+	int		 parse_unconfined;	/* run without Landlock: said so */
+	char		*seal_checkpoint;	/* the audit trail's end, or NULL */
+	int		 limit_sender_cases;	/* new cases an hour; 0: none */
+	int		 limit_sender_mails;	/* mails an hour from one sender */
+	int		 limit_cases;		/* new cases an hour, everyone's */
+	int		 limit_mails;		/* mails an hour, everyone's */
 	int		 retention_days;	/* files kept after close; 0: ever */
 	int		 log_level;
 	int		 log_syslog;
