@@ -729,8 +729,20 @@ int		 store_case_renews(struct store *, int64_t, int64_t);
 /* Rows: case_id, ref, sop, official = applicant, since = expires_at. */
 int		 store_expiring(struct store *, time_t, time_t,
 		     struct waiting_row **, size_t *);
+int64_t		 store_inbound_released(struct store *, const char *, uint32_t,
+		     uint32_t, const char *);
+int		 store_inbound_move(struct store *, int64_t, const char *,
+		     uint32_t, uint32_t);
+int		 store_inbound_held(struct store *, int64_t);
+int64_t		 store_inbound_since(struct store *, const char *, time_t);
+int64_t		 store_held_since(struct store *, const char *, time_t, int64_t);
+int64_t		 store_cases_since(struct store *, const char *, time_t);
 int		 store_event(struct store *, int64_t, const char *, const char *,
 		     const char *);
+void		 store_set_checkpoint(struct store *, const char *);
+int		 store_checkpoint_check(struct store *, const char *, int64_t *,
+		     char **);
+void		 store_checkpoint(struct store *);
 int		 store_value_add(struct store *, int64_t, const char *,
 		     const char *);
 int		 store_document_add(struct store *, int64_t,

@@ -262,7 +262,8 @@ static const char *const letter_templates[] = {
 	"di-luar-kantor", "dikembalikan", "ditolak", "dokumen-diperlukan",
 	"eskalasi", "gagal-kirim", "kelengkapan-kurang", "kemajuan",
 	"lampiran-kurang", "nilai-diperlukan", "pemberitahuan-ams",
-	"pengingat", "pengingat-pembaharuan", "selesai", "sudah-diproses", "surel-pantul",
+	"pengingat", "pengingat-pembaharuan", "selesai", "sudah-diproses",
+	"surel-ditahan", "surel-pantul",
 	"tanda-terima", "tembusan",
 	"tercatat", "tidak-dipahami"
 };

@@ -8,10 +8,11 @@ and floods of mail held for the admin."""
 import ctypes
 import errno
 import os
+import re
 import shutil
 import subprocess
 
-from lib import DOMAIN, SLOT, Robot, application, check, subject_has, wait_until
+from lib import DOMAIN, ROOT, SLOT, Robot, application, check, subject_has, wait_until
 
 # Landlock's system calls on x86-64 and arm64 alike.
 LANDLOCK_SYSCALLS = (444, 445, 446)
@@ -78,3 +79,109 @@ def test_parser_unconfined_refused(sb):
     wait_until(lambda: "running unconfined" in r2.logtext(), "a warning when allowed")
     sb.send(application("budi@" + DOMAIN))
     sb.wait_mail("budi", subject_has("Tanda terima"), what="mail handled when allowed")
+
+
+def audit(r):
+    p = subprocess.run([os.path.join(ROOT, "disposisi"), "audit", "-f", r.conf, "verify"],
+                       capture_output=True, text=True)
+    return p.returncode, p.stdout + p.stderr
+
+
+def test_seal_checkpoint_sees_the_end(sb):
+    """The newest seal leaves the database after every commit that adds
+    events: a trail whose last events were deleted is named by audit
+    verify; a checkpoint older than the database (a kill between COMMIT
+    and its write) is no alarm; a cut tail written over by new events is
+    not blessed."""
+    r = Robot(sb, "seal").start()
+    cp = r.db + ".seal"
+    sb.send(application("budi@" + DOMAIN))
+    sb.wait_mail("budi", subject_has("Tanda terima"), what="a case opened")
+    wait_until(lambda: os.path.exists(cp), "the checkpoint written")
+    older = open(cp).read()
+    sb.send(application("siti@" + DOMAIN, name="Siti"))
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="a second case")
+    r.stop()
+    last, seal = r.sql("SELECT id, seal FROM case_events ORDER BY id DESC LIMIT 1")[0]
+    check(open(cp).read() == "%d %s\n" % (last, seal), "the checkpoint names the newest event")
+    check(os.stat(cp).st_mode & 0o777 == 0o600, "0600")
+    rc, out = audit(r)
+    check(rc == 0 and "the trail is whole" in out and "checkpoint's #%d" % last in out,
+          "a normal run passes: %s" % out)
+
+    # As after a kill between COMMIT and the checkpoint's write.
+    with open(cp, "w") as f:
+        f.write(older)
+    rc, out = audit(r)
+    check(rc == 0 and "the trail is whole" in out, "a database ahead of it passes: %s" % out)
+    with open(cp, "w") as f:
+        f.write("%d %s\n" % (last, seal))
+
+    r.sql("DELETE FROM case_events WHERE id = ?", last)
+    rc, out = audit(r)
+    check(rc == 65 and ("events after #%d are missing: the checkpoint %s says #%d with seal %s"
+                        % (last - 1, cp, last, seal)) in out, "the cut tail named: %s" % out)
+
+    # New events take the cut one's place: the checkpoint keeps its word.
+    r.start()
+    sb.send(application("andi@" + DOMAIN, name="Andi"))
+    sb.wait_mail("andi", subject_has("Tanda terima"), what="a third case")
+    r.stop()
+    check(open(cp).read() == "%d %s\n" % (last, seal), "the evidence is kept")
+    check("the checkpoint is left as it is" in r.logtext(), "and the robot says so")
+    rc, out = audit(r)
+    check(rc == 65 and "event #%d is not the one the checkpoint" % last in out,
+          "a tail written again named: %s" % out)
+    os.unlink(cp)
+    rc, out = audit(r)
+    check(rc == 65 and "checkpoint %s is missing" % cp in out, "a missing checkpoint: %s" % out)
+
+
+def test_flood_held_for_the_admin(sb):
+    """40 applications from one address in a minute, with the limits
+    lowered: the first few open cases, the rest are held in Held, not
+    acted on and not answered; the admin is told once; status names the
+    sender; another sender is not held; a held mail moved back to INBOX is
+    handled."""
+    flood = "pemohon@" + DOMAIN
+    r = Robot(sb, "flood", extra="limit_sender_cases = 3\nlimit_sender_mails = 10\n"
+                                 "limit_cases = 100\nlimit_mails = 100").start()
+    for i in range(40):
+        sb.send(application(flood, subject="Permohonan Sertifikat Elektronik %d" % i))
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1") == 40,
+               "all 40 recorded and moved", timeout=180)
+    check(r.scalar("SELECT count(*) FROM cases") == 3, "three cases opened")
+    check(r.scalar("SELECT count(*) FROM inbound WHERE kind = 'held'") == 37, "37 held")
+    sb.wait_mail("admin", subject_has("Surel ditahan"), what="the admin told")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "outbox drained")
+    check(len([m for m in sb.messages("admin") if "Surel ditahan" in str(m["Subject"])]) == 1,
+          "the admin told once")
+    check(len(sb.messages("pemohon")) == 3, "three acknowledgements, none for held mail")
+    check(r.scalar("SELECT count(*) FROM outbox WHERE kind = 'disposisi'") == 3,
+          "three dispositions")
+    check(sb.count("tte", "Held") == 37, "37 in the Held folder")
+    note = r.scalar("SELECT note FROM inbound WHERE kind = 'held' LIMIT 1")
+    check("limit_sender_cases 3" in note, "the limit named: %s" % note)
+    p = subprocess.run([os.path.join(ROOT, "disposisi"), "status", "-f", r.conf],
+                       capture_output=True, text=True)
+    held = p.stdout.split("Mail held over a limit")[1].split("Last 20")[0]
+    check(re.search(r"sender +%s\n +held +37\n" % re.escape(flood), held),
+          "status names the sender: %s" % held)
+
+    sb.send(application("siti@" + DOMAIN, name="Siti"))
+    sb.wait_mail("siti", subject_has("Tanda terima"), what="another sender not held")
+
+    # The admin releases one: moved back to INBOX, it is handled.
+    c = sb.imap("tte")
+    c.select("Held")
+    uid = c.uid("SEARCH", None, "ALL")[1][0].split()[0]
+    typ, _ = c.uid("MOVE", uid, "INBOX")
+    check(typ == "OK", "moved back")
+    c.logout()
+    sb.wait_mail("pemohon", n=4, what="the released application acknowledged")
+    check(r.scalar("SELECT count(*) FROM cases WHERE applicant = ?", flood) == 4,
+          "the released mail opened its case")
+    check(r.scalar("SELECT count(*) FROM inbound WHERE kind = 'held'") == 36, "36 still held")
+    check(r.scalar("SELECT count(*) FROM inbound") == 41, "its row followed it, no duplicate")
+    check("released from Held by the admin" in r.logtext(), "the release logged")
