@@ -33,6 +33,10 @@ def tmp(kind, name):
     return "/tmp/ds%s%s-%s" % (kind, SLOT or "", name)
 
 
+# A robot that measures speed, not floods: no rate limits.
+NO_LIMITS = "limit_sender_cases = 0\nlimit_sender_mails = 0\nlimit_cases = 0\nlimit_mails = 0"
+
+
 class Failure(AssertionError):
     pass
 
