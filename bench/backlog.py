@@ -84,7 +84,7 @@ SyncState %(work)s/state/
 
 
 def robot(sb, rep):
-    r = lib.Robot(sb, "backlog%d" % rep, extra=lib.NO_LIMITS)
+    r = lib.Robot(sb, "backlog%d" % rep)
     t0 = time.time()
     r.start()
     try:

@@ -79,7 +79,7 @@ class Anchor(threading.Thread):
 
 def rows(table):
     sb = lib.Sandbox("handover")
-    r = lib.Robot(sb, "handover", extra=lib.NO_LIMITS).start()
+    r = lib.Robot(sb, "handover").start()
     try:
         wait_until(lambda: "INBOX selected" in r.logtext(), "robot ready")
         for i in range(N * benchlib.REPEATS):

@@ -288,8 +288,7 @@ def run_cmd(args):
 
 def rows(table):
     sb = lib.Sandbox("history")
-    robots = {"empty": lib.Robot(sb, "hist-empty", extra=lib.NO_LIMITS),
-              "history": lib.Robot(sb, "hist-big", extra=lib.NO_LIMITS)}
+    robots = {"empty": lib.Robot(sb, "hist-empty"), "history": lib.Robot(sb, "hist-big")}
     try:
         for r in robots.values():   # the schema and key, as the binary makes them
             r.start()

@@ -85,7 +85,7 @@ def smtplib_batch(sb, raw):
 
 def rows(table):
     sb = lib.Sandbox("bench-smtp")
-    r = lib.Robot(sb, "bench-smtp", extra=lib.NO_LIMITS)
+    r = lib.Robot(sb, "bench-smtp")
     try:
         r.start()
         wait_until(lambda: "INBOX selected" in r.logtext(), "robot ready")

@@ -138,35 +138,34 @@ def test_seal_checkpoint_sees_the_end(sb):
 
 
 def test_flood_held_for_the_admin(sb):
-    """40 applications from one address in a minute, with the limits
-    lowered: the first few open cases, the rest are held in Held, not
-    acted on and not answered; the admin is told once; status names the
-    sender; another sender is not held; a held mail moved back to INBOX is
+    """40 applications from one address in a minute, under the shipped
+    limits: five open cases, the rest are held in Held, not acted on and
+    not answered; the admin is told once; status names the sender;
+    another sender is not held; a held mail moved back to INBOX is
     handled."""
     flood = "pemohon@" + DOMAIN
-    r = Robot(sb, "flood", extra="limit_sender_cases = 3\nlimit_sender_mails = 10\n"
-                                 "limit_cases = 100\nlimit_mails = 100").start()
+    r = Robot(sb, "flood", limits=True).start()
     for i in range(40):
         sb.send(application(flood, subject="Permohonan Sertifikat Elektronik %d" % i))
     wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1") == 40,
                "all 40 recorded and moved", timeout=180)
-    check(r.scalar("SELECT count(*) FROM cases") == 3, "three cases opened")
-    check(r.scalar("SELECT count(*) FROM inbound WHERE kind = 'held'") == 37, "37 held")
+    check(r.scalar("SELECT count(*) FROM cases") == 5, "five cases opened")
+    check(r.scalar("SELECT count(*) FROM inbound WHERE kind = 'held'") == 35, "35 held")
     sb.wait_mail("admin", subject_has("Surel ditahan"), what="the admin told")
     wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
                "outbox drained")
     check(len([m for m in sb.messages("admin") if "Surel ditahan" in str(m["Subject"])]) == 1,
           "the admin told once")
-    check(len(sb.messages("pemohon")) == 3, "three acknowledgements, none for held mail")
-    check(r.scalar("SELECT count(*) FROM outbox WHERE kind = 'disposisi'") == 3,
-          "three dispositions")
-    check(sb.count("tte", "Held") == 37, "37 in the Held folder")
+    check(len(sb.messages("pemohon")) == 5, "five acknowledgements, none for held mail")
+    check(r.scalar("SELECT count(*) FROM outbox WHERE kind = 'disposisi'") == 5,
+          "five dispositions")
+    check(sb.count("tte", "Held") == 35, "35 in the Held folder")
     note = r.scalar("SELECT note FROM inbound WHERE kind = 'held' LIMIT 1")
-    check("limit_sender_cases 3" in note, "the limit named: %s" % note)
+    check("limit_sender_cases 5" in note, "the limit named: %s" % note)
     p = subprocess.run([os.path.join(ROOT, "disposisi"), "status", "-f", r.conf],
                        capture_output=True, text=True)
     held = p.stdout.split("Mail held over a limit")[1].split("Last 20")[0]
-    check(re.search(r"sender +%s\n +held +37\n" % re.escape(flood), held),
+    check(re.search(r"sender +%s\n +held +35\n" % re.escape(flood), held),
           "status names the sender: %s" % held)
 
     sb.send(application("siti@" + DOMAIN, name="Siti"))
@@ -179,9 +178,28 @@ def test_flood_held_for_the_admin(sb):
     typ, _ = c.uid("MOVE", uid, "INBOX")
     check(typ == "OK", "moved back")
     c.logout()
-    sb.wait_mail("pemohon", n=4, what="the released application acknowledged")
-    check(r.scalar("SELECT count(*) FROM cases WHERE applicant = ?", flood) == 4,
+    sb.wait_mail("pemohon", n=6, what="the released application acknowledged")
+    check(r.scalar("SELECT count(*) FROM cases WHERE applicant = ?", flood) == 6,
           "the released mail opened its case")
-    check(r.scalar("SELECT count(*) FROM inbound WHERE kind = 'held'") == 36, "36 still held")
+    check(r.scalar("SELECT count(*) FROM inbound WHERE kind = 'held'") == 34, "34 still held")
     check(r.scalar("SELECT count(*) FROM inbound") == 41, "its row followed it, no duplicate")
     check("released from Held by the admin" in r.logtext(), "the release logged")
+
+
+def test_flood_of_everyone(sb):
+    """Past the office-wide limit of new cases, applications from
+    different addresses are held too, and the admin is told once."""
+    r = Robot(sb, "floodall", limits=True, extra="limit_cases = 2").start()
+    for user in ("budi", "siti", "andi", "pemohon"):
+        sb.send(application("%s@%s" % (user, DOMAIN)))
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1") == 4,
+               "all four recorded and moved")
+    check(r.scalar("SELECT count(*) FROM cases") == 2, "two cases opened")
+    held = r.sql("SELECT sender, note FROM inbound WHERE kind = 'held'")
+    check(len(held) == 2 and all("limit_cases 2" in n for _, n in held),
+          "two held for everyone's limit: %s" % held)
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "outbox drained")
+    check(r.scalar("SELECT count(*) FROM outbox WHERE kind = 'surel-ditahan'") == 1,
+          "the admin told once")
+    sb.wait_mail("admin", subject_has("Surel ditahan"), what="the admin's mail")
