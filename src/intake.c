@@ -348,10 +348,13 @@ intake_handle(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 			rv = intake_stall(ctx, uid, cause);
 			goto out;
 		}
-		/* Keep the mail, say why; an admin fixes rules or templates. */
+		/*
+		 * Keep the mail, say why; an admin fixes rules or templates.
+		 * Released mail keeps its held row, which holds the digest.
+		 */
 		xasprintf(&why, "could not be handled: %s", cause);
-		rv = intake_refuse(ctx, mbox, uidvalidity, uid, sha, m, "error",
-		    why);
+		rv = intake_refuse(ctx, mbox, uidvalidity, uid, held ? NULL :
+		    sha, m, "error", why);
 		goto out;
 	}
 	if (store_inbound_set(ctx->store, id, d.kind, d.folder, d.note,
