@@ -17,7 +17,7 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/cmd-outbox.c src/cmd-purge.c src/cmd-reassign.c src/cmd-report.c src/cmd-resend.c src/cmd-run.c src/cmd-show.c \
 	   src/cmd-status.c \
 	   src/cmd-version.c src/conf.c src/crypto.c src/decide.c src/dispatch.c \
-	   src/disposisi.c src/document.c src/handle-answer.c \
+	   src/disposisi.c src/document.c src/flood.c src/handle-answer.c \
 	   src/handle-application.c src/handle-away.c src/handle-bounce.c \
 	   src/handle-followup.c src/handle-notice.c src/html.c src/imap.c src/intake.c \
 	   src/jail.c \

@@ -4,6 +4,8 @@
  * history was changed, removed or slipped in since the robot wrote it.
  * Each event is sealed with the robot's key over its content and the
  * previous seal (store_event); the first that does not fit is named.
+ * The newest seal is also kept outside the database (seal_checkpoint):
+ * a trail that lacks the event it names was cut at its end.
  * Read-only: safe while the robot runs.
  */
 
@@ -22,7 +24,7 @@ cmd_audit(const struct cmd_entry *self, int argc, char **argv)
 	struct ctx	 ctx = { 0 };
 	const char	*file = NULL;
 	char		*where;
-	int64_t		 bad, sealed, unsealed;
+	int64_t		 bad, sealed, unsealed, last;
 	int		 ch;
 
 	while ((ch = getopt(argc, argv, "f:")) != -1) {
@@ -46,11 +48,27 @@ cmd_audit(const struct cmd_entry *self, int argc, char **argv)
 		setup_done(&ctx);
 		return (EX_DATAERR_STATUS);
 	}
+	switch (store_checkpoint_check(ctx.store, ctx.conf->seal_checkpoint,
+	    &last, &where)) {
+	case 2:
+		if (sealed == 0)
+			break;
+		xasprintf(&where, "the checkpoint %s is missing: the end of the"
+		    " trail cannot be checked", ctx.conf->seal_checkpoint);
+		/* FALLTHROUGH */
+	case 1:
+		fprintf(stderr, "disposisi: audit: %s\n", where);
+		free(where);
+		setup_done(&ctx);
+		return (EX_DATAERR_STATUS);
+	}
 	printf("audit: %lld event(s) sealed, the trail is whole", (long long)
 	    sealed);
 	if (unsealed > 0)
 		printf("; %lld earlier event(s) from before the seal",
 		    (long long)unsealed);
+	if (last > 0)
+		printf("; it holds the checkpoint's #%lld", (long long)last);
 	printf("\n");
 	setup_done(&ctx);
 	return (0);

@@ -169,6 +169,9 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 		fatalx("database: %s", cause);
 	store_set_key(ctx.store, ctx.conf->hmac_secret,
 	    ctx.conf->hmac_secret_len);
+	/* A trail from before the checkpoint gets one now. */
+	store_set_checkpoint(ctx.store, ctx.conf->seal_checkpoint);
+	store_checkpoint(ctx.store);
 	if (run_check_positions(&ctx, ctx.rules, &cause) == -1) {
 		fprintf(stderr, "disposisi: %s\n", cause);
 		exit(EX_CONFIG_STATUS);

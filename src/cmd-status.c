@@ -12,7 +12,7 @@
 
 #define WIB(col) "strftime('%d-%m-%Y %H.%M', " col ", 'unixepoch', '+7 hours')"
 
-/* Every case not closed, and the mail nobody could deliver. */
+/* Every case not closed, the mail nobody could deliver, mail held. */
 static void
 status_overview(struct store *st)
 {
@@ -28,6 +28,13 @@ status_overview(struct store *st)
 	    " o.rcpt, o.status, o.attempts, o.smtp_code, o.last_error FROM"
 	    " outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE o.status"
 	    " != 'sent' ORDER BY o.id", NULL) == 0)
+		printf("  (none)\n");
+	printf("\nMail held over a limit (moving it back to INBOX releases"
+	    " it):\n");
+	if (store_print(st, stdout, "SELECT sender, count(*) AS held, "
+	    WIB("min(received_at)") " AS since, " WIB("max(received_at)")
+	    " AS last FROM inbound WHERE kind = 'held' GROUP BY sender ORDER"
+	    " BY sender", NULL) == 0)
 		printf("  (none)\n");
 	printf("\nLast 20 messages received:\n");
 	if (store_print(st, stdout, "SELECT " WIB("i.received_at") " AS"

@@ -19,7 +19,8 @@
 
 #include "disposisi.h"
 
-enum ctype { C_STR, C_PATH, C_INT, C_BOOL, C_TLS, C_SECRET, C_LOGTARGET };
+enum ctype { C_STR, C_PATH, C_INT, C_BOOL, C_TLS, C_SECRET, C_LOGTARGET,
+    C_CONFINE };
 
 struct ckey {
 	const char	*name;
@@ -42,6 +43,7 @@ static const struct ckey conf_keys[] = {
 	{ "imap_allow_plaintext", C_BOOL, O(imap_allow_plaintext), 0, 0 },
 	{ "imap_batch_max",	C_INT,	O(imap_batch_max), 1, 1000 },
 	{ "imap_ca_file",	C_PATH,	O(imap_ca_file), 0, 0 },
+	{ "imap_held",		C_STR,	O(imap_held), 0, 0 },
 	{ "imap_host",		C_STR,	O(imap_host), 0, 0 },
 	{ "imap_idle",		C_BOOL,	O(imap_idle), 0, 0 },
 	{ "imap_idle_timeout",	C_INT,	O(imap_idle_timeout), 1, 600 },
@@ -57,6 +59,10 @@ static const struct ckey conf_keys[] = {
 	{ "imap_tls",		C_TLS,	O(imap_tls), 0, 0 },
 	{ "imap_tls_name",	C_STR,	O(imap_tls_name), 0, 0 },
 	{ "imap_user",		C_STR,	O(imap_user), 0, 0 },
+	{ "limit_cases",	C_INT,	O(limit_cases), 0, 1000000 },
+	{ "limit_mails",	C_INT,	O(limit_mails), 0, 1000000 },
+	{ "limit_sender_cases",	C_INT,	O(limit_sender_cases), 0, 1000000 },
+	{ "limit_sender_mails",	C_INT,	O(limit_sender_mails), 0, 1000000 },
 	{ "log_level",		C_INT,	O(log_level), 0, 2 },
 	{ "log_target",		C_LOGTARGET, O(log_syslog), 0, 0 },
 	{ "max_attachments",	C_INT,	O(max_attachments), 0,
@@ -68,11 +74,13 @@ static const struct ckey conf_keys[] = {
 	{ "parse_memory_max",	C_INT,	O(parse_memory_max), 64, 65536 },
 	{ "parse_timeout",	C_INT,	O(parse_timeout), 1, 3600 },
 	{ "parse_user",		C_STR,	O(parse_user), 0, 0 },
+	{ "parser_confinement",	C_CONFINE, O(parse_unconfined), 0, 0 },
 	{ "reply_plus_address",	C_BOOL,	O(reply_plus_address), 0, 0 },
 	{ "retention_days",	C_INT,	O(retention_days), 0, 36500 },
 	{ "robot_address",	C_STR,	O(robot_address), 0, 0 },
 	{ "robot_name",		C_STR,	O(robot_name), 0, 0 },
 	{ "rules_dir",		C_PATH,	O(rules_dir), 0, 0 },
+	{ "seal_checkpoint",	C_PATH,	O(seal_checkpoint), 0, 0 },
 	{ "smtp_allow_plaintext", C_BOOL, O(smtp_allow_plaintext), 0, 0 },
 	{ "smtp_ca_file",	C_PATH,	O(smtp_ca_file), 0, 0 },
 	{ "smtp_host",		C_STR,	O(smtp_host), 0, 0 },
@@ -194,6 +202,17 @@ conf_value(struct conf *c, const struct ckey *k, const char *dir,
 			return (-1);
 		}
 		return (0);
+	case C_CONFINE:
+		if (strcmp(v, "required") == 0)
+			*(int *)((char *)c + k->off) = 0;
+		else if (strcmp(v, "allow-unconfined-i-understand") == 0)
+			*(int *)((char *)c + k->off) = 1;
+		else {
+			xasprintf(cause, "want required or"
+			    " allow-unconfined-i-understand, got \"%s\"", v);
+			return (-1);
+		}
+		return (0);
 	case C_LOGTARGET:
 		if (strcmp(v, "stderr") == 0)
 			c->log_syslog = 0;
@@ -243,6 +262,7 @@ conf_defaults(struct conf *c)
 	c->imap_mailbox = xstrdup("INBOX");
 	c->imap_processed = xstrdup("Processed");
 	c->imap_quarantine = xstrdup("Quarantine");
+	c->imap_held = xstrdup("Held");
 	c->imap_idle = 1;
 	c->imap_idle_timeout = 300;
 	c->imap_batch_max = 64;
@@ -269,6 +289,11 @@ conf_defaults(struct conf *c)
 	c->parse_timeout = 60;
 	c->parse_memory_max = 1024;
 	c->retention_days = 730;	/* see disposisi.conf(5) */
+	/* An hour's mail; see disposisi.conf(5). */
+	c->limit_sender_cases = 5;
+	c->limit_sender_mails = 30;
+	c->limit_cases = 60;
+	c->limit_mails = 600;
 }
 
 /* What a checkout's explain uses when the config does not say. */
@@ -397,6 +422,8 @@ conf_read(const char *path, int lenient, char **cause)
 	free(dir);
 	if (c->smtp_user == NULL && c->smtp_password != NULL)
 		c->smtp_user = xstrdup(c->imap_user);
+	if (c->seal_checkpoint == NULL && c->database != NULL)
+		xasprintf(&c->seal_checkpoint, "%s.seal", c->database);
 	if (lenient)
 		conf_lenient(c);
 	if ((lenient ? conf_check_robot(c, cause) : conf_check(c, cause)) ==

@@ -144,6 +144,7 @@ setup_seal(struct ctx *ctx, char **cause)
 		return (-1);
 	store_set_key(ctx->store, ctx->conf->hmac_secret,
 	    ctx->conf->hmac_secret_len);
+	store_set_checkpoint(ctx->store, ctx->conf->seal_checkpoint);
 	return (0);
 }
 

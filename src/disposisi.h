@@ -49,6 +49,7 @@ struct conf {
 	char		*imap_mailbox;
 	char		*imap_processed;
 	char		*imap_quarantine;
+	char		*imap_held;		/* mail over a limit, for the admin */
 	int		 imap_idle;		/* use IDLE when offered */
 	int		 imap_idle_timeout;	/* seconds, <= 600 */
 	int		 imap_session_max;	/* seconds before a fresh login */
@@ -93,6 +94,12 @@ struct conf {
 	char		*parse_user;		/* the parser child's, if root */
 	int		 parse_timeout;		/* seconds per message */
 	int		 parse_memory_max;	/* MiB of address space */
+	int		 parse_unconfined;	/* run without Landlock: said so */
+	char		*seal_checkpoint;	/* the audit trail's end, or NULL */
+	int		 limit_sender_cases;	/* new cases an hour; 0: none */
+	int		 limit_sender_mails;	/* mails an hour from one sender */
+	int		 limit_cases;		/* new cases an hour, everyone's */
+	int		 limit_mails;		/* mails an hour, everyone's */
 	int		 retention_days;	/* files kept after close; 0: ever */
 	int		 log_level;
 	int		 log_syslog;
@@ -761,8 +768,20 @@ int		 store_case_renews(struct store *, int64_t, int64_t);
 /* Rows: case_id, ref, sop, official = applicant, since = expires_at. */
 int		 store_expiring(struct store *, time_t, time_t,
 		     struct waiting_row **, size_t *);
+int64_t		 store_inbound_released(struct store *, const char *, uint32_t,
+		     uint32_t, const char *);
+int		 store_inbound_move(struct store *, int64_t, const char *,
+		     uint32_t, uint32_t);
+int		 store_inbound_held(struct store *, int64_t);
+int64_t		 store_inbound_since(struct store *, const char *, time_t);
+int64_t		 store_held_since(struct store *, const char *, time_t, int64_t);
+int64_t		 store_cases_since(struct store *, const char *, time_t);
 int		 store_event(struct store *, int64_t, const char *, const char *,
 		     const char *);
+void		 store_set_checkpoint(struct store *, const char *);
+int		 store_checkpoint_check(struct store *, const char *, int64_t *,
+		     char **);
+void		 store_checkpoint(struct store *);
 int		 store_value_add(struct store *, int64_t, const char *,
 		     const char *);
 int		 store_document_add(struct store *, int64_t,

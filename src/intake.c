@@ -320,10 +320,13 @@ intake_refuse(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 	return (rv);
 }
 
-/* Handles a parsed message in one transaction; -1: this machine failed. */
+/*
+ * Handles a parsed message in one transaction; -1: this machine failed.
+ * held: the row of the same bytes held before, which the admin released.
+ */
 static int
 intake_handle(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
-    uint32_t uid, const char *sha, struct msg *m)
+    uint32_t uid, const char *sha, struct msg *m, int64_t held)
 {
 	struct decision	 d = { 0 };
 	char		*cause = NULL, *why;
@@ -332,8 +335,11 @@ intake_handle(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 
 	if (intake_begin(ctx, uid) == -1)
 		return (-1);
-	if ((id = store_inbound_add(ctx->store, mbox, uidvalidity, uid, sha,
-	    m)) == -1)
+	if (held != 0 && store_inbound_move(ctx->store, held, mbox,
+	    uidvalidity, uid) == 0)
+		id = held;
+	else if (held != 0 || (id = store_inbound_add(ctx->store, mbox,
+	    uidvalidity, uid, sha, m)) == -1)
 		goto trouble;
 	if (workflow_handle(ctx, m, id, &d, &cause) == -1) {
 		intake_rollback(ctx);
@@ -341,10 +347,13 @@ intake_handle(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 			rv = intake_stall(ctx, uid, cause);
 			goto out;
 		}
-		/* Keep the mail, say why; an admin fixes rules or templates. */
+		/*
+		 * Keep the mail, say why; an admin fixes rules or templates.
+		 * Released mail keeps its held row, which holds the digest.
+		 */
 		xasprintf(&why, "could not be handled: %s", cause);
-		rv = intake_refuse(ctx, mbox, uidvalidity, uid, sha, m, "error",
-		    why);
+		rv = intake_refuse(ctx, mbox, uidvalidity, uid, held ? NULL :
+		    sha, m, "error", why);
 		goto out;
 	}
 	if (store_inbound_set(ctx->store, id, d.kind, d.folder, d.note,
@@ -379,9 +388,12 @@ intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 	struct msg	*m = NULL;
 	char		*cause = NULL, *why;
 	double		 t0 = intake_ms(), t1;
+	int64_t		 held;
 	int		 r;
 
-	if (store_inbound_seen(ctx->store, mbox, uidvalidity, uid, sha)) {
+	held = store_inbound_released(ctx->store, mbox, uidvalidity, uid, sha);
+	if (held == 0 &&
+	    store_inbound_seen(ctx->store, mbox, uidvalidity, uid, sha)) {
 		log_info("message %u: handled before (same content), not again",
 		    uid);
 		return (intake_record(ctx, mbox, uidvalidity, uid, NULL, NULL,
@@ -404,7 +416,7 @@ intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 		r = intake_refuse(ctx, mbox, uidvalidity, uid, sha, m,
 		    "malformed", why);
 	} else
-		r = intake_handle(ctx, mbox, uidvalidity, uid, sha, m);
+		r = intake_handle(ctx, mbox, uidvalidity, uid, sha, m, held);
 	batch.ms[T_HANDLE] += intake_ms() - t1;
 	free(cause);
 	mime_free(m);
@@ -698,6 +710,7 @@ intake_run(struct ctx *ctx)
 		if (imap_ensure_folder(im, ctx->conf->imap_processed,
 		    &cause) == -1 || imap_ensure_folder(im,
 		    ctx->conf->imap_quarantine, &cause) == -1 ||
+		    imap_ensure_folder(im, ctx->conf->imap_held, &cause) == -1 ||
 		    imap_select(im, ctx->conf->imap_mailbox, &uidvalidity,
 		    &cause) == -1) {
 			log_warnx("IMAP: %s", cause);

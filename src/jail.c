@@ -3,9 +3,8 @@
  * Confinement of the parser (parse-child.c), in two stages. The parser
  * process, which only forks, becomes another user when started as root,
  * takes no new privileges, gets its address space and descriptors bounded
- * and a file system of the spool's tmp/ and the read-only system files
- * GMime, Tesseract and poppler load (Landlock: /usr, /etc, fontconfig's
- * cache). Each per-message child narrows that to its own
+ * and a file system of the spool's tmp/ and the few read-only system
+ * files parsing needs (Landlock). Each per-message child narrows that to its own
  * work directory, bounds its CPU time and file sizes, and installs a
  * seccomp allow-list. Each layer alone keeps a message that took over
  * the child away from the database, the key and the other cases' spool;
@@ -14,6 +13,7 @@
 
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include <linux/landlock.h>
@@ -135,9 +135,54 @@ jail_landlock_path(int ruleset, const char *path, __u64 access)
 	return (rv);
 }
 
+#if defined(__x86_64__)
+#define JAIL_MULTIARCH	"x86_64-linux-gnu"
+#elif defined(__aarch64__)
+#define JAIL_MULTIARCH	"aarch64-linux-gnu"
+#else
+#define JAIL_MULTIARCH	"."
+#endif
+
 /*
- * The file system shrinks to what is beneath rwfd and the system's
- * read-only files. Returns 1 when the kernel has no usable Landlock (the
+ * What the parser reads once confined, found with strace -f on explain
+ * over the corpus: glibc's charset converters (iconv, for GMime) and
+ * OpenSSL's config (its random generator's set-up). The OCR of
+ * attachments adds tesseract's language data and poppler's and
+ * fontconfig's; nothing else of /etc (the mailbox password lives there)
+ * or /usr. The libraries are mapped before the jail; a path this system
+ * lacks is skipped.
+ */
+static const char *const jail_ro_paths[] = {
+	"/usr/lib/" JAIL_MULTIARCH "/gconv", "/usr/lib64/gconv",
+	"/usr/lib/gconv", "/etc/ssl/openssl.cnf",
+	"/usr/share/tesseract-ocr", "/usr/share/poppler",
+	"/usr/share/fonts", "/usr/share/fontconfig", "/etc/fonts",
+	"/var/cache/fontconfig",
+};
+
+/* Grants read access to jail_ro_paths: a file's rights, or a tree's. */
+static int
+jail_landlock_ro(int ruleset)
+{
+	struct stat	 sb;
+	size_t		 i;
+	int		 r;
+
+	for (i = 0; i < sizeof jail_ro_paths / sizeof jail_ro_paths[0]; i++) {
+		if (stat(jail_ro_paths[i], &sb) == -1)
+			continue;
+		r = jail_landlock_path(ruleset, jail_ro_paths[i],
+		    LANDLOCK_ACCESS_FS_READ_FILE | (S_ISDIR(sb.st_mode) ?
+		    LANDLOCK_ACCESS_FS_READ_DIR : 0));
+		if (r == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The file system shrinks to what is beneath rwfd and the few
+ * read-only files of jail_ro_paths. Returns 1 when the kernel has no usable Landlock (the
  * other layers still hold), 0 when applied.
  */
 static int
@@ -163,9 +208,7 @@ jail_landlock(int rwfd, char **cause)
 	if (fd == -1 && errno == EPERM)
 		return (1);	/* a seccomp filter above us said no */
 	if (fd == -1 || jail_landlock_fd(fd, rwfd, rw) == -1 ||
-	    jail_landlock_path(fd, "/usr", ro) == -1 ||
-	    jail_landlock_path(fd, "/etc", ro) == -1 ||
-	    jail_landlock_path(fd, "/var/cache/fontconfig", ro) == -1 ||
+	    jail_landlock_ro(fd) == -1 ||
 	    syscall(SYS_landlock_restrict_self, fd, 0) == -1) {
 		xasprintf(cause, "landlock: %s", strerror(errno));
 		if (fd != -1)

@@ -303,9 +303,9 @@ static const char *const letter_templates[] = {
 	"eskalasi", "gagal-kirim", "kelengkapan-kurang", "kemajuan",
 	"lampiran-kurang", "nilai-diperlukan", "pemberitahuan-ams",
 	"pengingat", "pengingat-pembaharuan", "pengingat-pemantauan",
-	"selesai", "sudah-diproses", "surel-pantul", "tanda-terima",
-	"tautan-pribadi-ditahan", "tembusan", "tercatat", "tidak-dipahami",
-	"tidak-perlu-dijawab"
+	"selesai", "sudah-diproses", "surel-ditahan", "surel-pantul",
+	"tanda-terima", "tautan-pribadi-ditahan", "tembusan", "tercatat",
+	"tidak-dipahami", "tidak-perlu-dijawab"
 };
 
 static int

@@ -174,15 +174,19 @@ parse_put_msg(FILE *out, const struct msg *m, int timeout)
 		dup2(saved, 2);
 }
 
-/* What a test asks of the child (DISPOSISI_PARSER_FAULT), in its jail. */
-static void
-parse_fault(void)
+/*
+ * What a test asks of the child (DISPOSISI_PARSER_FAULT), in its jail.
+ * Returns 1 with *cause for a refusal to report ("read": why the open of
+ * the fault's file failed).
+ */
+static int
+parse_fault(char **cause)
 {
 	const char	*f = getenv("DISPOSISI_PARSER_FAULT");
 	const char	*file = getenv("DISPOSISI_PARSER_FAULT_FILE");
 
 	if (f == NULL)
-		return;
+		return (0);
 	if (strcmp(f, "crash") == 0)
 		abort();
 	if (strcmp(f, "hang") == 0)
@@ -195,6 +199,13 @@ parse_fault(void)
 		socket(AF_INET, SOCK_STREAM, 0);
 		_exit(43);
 	}
+	if (strcmp(f, "read") == 0 && file != NULL) {
+		if (open(file, O_RDONLY) != -1)
+			_exit(42);
+		xasprintf(cause, "fault: open %s: %s", file, strerror(errno));
+		return (1);
+	}
+	return (0);
 }
 
 /* One message, in the child: never returns. */
@@ -217,9 +228,9 @@ parse_one(const struct conf *c, const struct jail *j, int fds[3], int flags)
 	else if (jail_child(j, &cause) == 0 &&
 	    (sp = spool_open(".", &cause)) != NULL) {
 		spool_scratch(sp);
-		if (!(flags & PARSE_PROBE))
-			parse_fault();
-		if ((r = screen_raw(c, fds[0], &cause)) == 0 &&
+		if (!(flags & PARSE_PROBE) && parse_fault(&cause))
+			r = 1;
+		else if ((r = screen_raw(c, fds[0], &cause)) == 0 &&
 		    lseek(fds[0], 0, SEEK_SET) == -1) {
 			xasprintf(&cause, "rewind: %s", strerror(errno));
 			r = -1;

@@ -108,6 +108,13 @@ parse_spawn(const struct conf *c, struct spool *sp, char **cause)
 	char	*tmp;
 	int	 sv[2], tmpfd;
 
+	if (jail_landlock_abi() < 2 && !c->parse_unconfined) {
+		/* Without it the child reads all this user can: the password. */
+		xasprintf(cause, "this kernel offers no Landlock (ABI 2 or"
+		    " later) to confine the parser's files; parser_confinement"
+		    " = allow-unconfined-i-understand runs without it");
+		return (-1);
+	}
 	tmp = spool_path(sp, "tmp", ".");
 	tmpfd = open(tmp, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	free(tmp);
@@ -648,6 +655,11 @@ parse_selftest(const struct conf *c, struct spool *sp, char **cause)
 		return (-1);
 	}
 	mime_free(m);
+	if (jail_landlock_abi() < 2)
+		log_warnx("parser: no Landlock, running unconfined as"
+		    " parser_confinement allows: the parser child can read"
+		    " every file %s can", geteuid() == 0 ? c->parse_user :
+		    "this user");
 	log_info("parser: a child per message as %s, Landlock %s, seccomp",
 	    geteuid() == 0 ? c->parse_user : "this user",
 	    jail_landlock_abi() >= 2 ? "on" : "unavailable");

@@ -6,6 +6,7 @@
  * cause - commit together or not at all. See docs/design.md.
  */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,8 @@ struct store {
 	struct store_cached	*cache;
 	size_t			 ncache, cachecap;
 	volatile int		*term;	/* a lock wait ends when set */
+	const char		*checkpoint;	/* the trail's end, outside */
+	int			 sealed;	/* events since the last commit */
 };
 
 /*
@@ -222,7 +225,7 @@ static const char store_schema_v6[] =
  * when its users act, not when our mail arrives): kept on the case until
  * a step uses one (used_at, used_step), looked up by case.
  */
-static const char store_schema_v8[] =
+static const char store_schema_v7[] =
 	"CREATE TABLE case_notices ("
 	"  id INTEGER PRIMARY KEY,"
 	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
@@ -233,6 +236,17 @@ static const char store_schema_v8[] =
 	"  used_step TEXT);"
 	"CREATE INDEX case_notices_case ON case_notices(case_id, event);";
 
+/*
+ * The rate of new mail and cases (flood.c) is counted from the history:
+ * a sender's mail and everyone's by time, a sender's cases by opening,
+ * and the mail held for the admin by sender (status).
+ */
+static const char store_schema_v8[] =
+	"CREATE INDEX inbound_sender_time ON inbound(sender, received_at);"
+	"CREATE INDEX inbound_received ON inbound(received_at);"
+	"CREATE INDEX inbound_kind ON inbound(kind, sender);"
+	"CREATE INDEX cases_applicant_opened ON cases(applicant, opened_at);";
+
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
 	NULL,
@@ -242,6 +256,7 @@ static const char *const store_migrations[] = {
 	store_schema_v4,
 	store_schema_v5,
 	store_schema_v6,
+	store_schema_v7,
 	store_schema_v8
 };
 #define STORE_VERSION	((int)(sizeof store_migrations / \
@@ -529,12 +544,19 @@ store_begin_wait(struct store *st, volatile int *term)
 int
 store_commit(struct store *st)
 {
-	return (store_exec(st, "COMMIT"));
+	if (store_exec(st, "COMMIT") == -1)
+		return (-1);
+	/* After COMMIT: the checkpoint never names more than is on disk. */
+	if (st->sealed)
+		store_checkpoint(st);
+	st->sealed = 0;
+	return (0);
 }
 
 void
 store_rollback(struct store *st)
 {
+	st->sealed = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		store_exec(st, "ROLLBACK");
 }
@@ -617,6 +639,99 @@ store_inbound_seen(struct store *st, const char *mbox, uint32_t uidvalidity,
 		id = sqlite3_column_int(s, 0);
 	store_release(st, s);
 	return (id);
+}
+
+/*
+ * A message held over a limit (kind "held") that comes again under
+ * another UID: the admin moved it back to be handled. Its row, or 0.
+ */
+int64_t
+store_inbound_released(struct store *st, const char *mbox,
+    uint32_t uidvalidity, uint32_t uid, const char *sha256)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id = 0;
+
+	s = store_stmt(st, "SELECT id FROM inbound WHERE sha256 = ? AND kind ="
+	    " 'held' AND NOT (mailbox = ? AND uidvalidity = ? AND uid = ?)",
+	    "ttii", sha256, mbox, (int64_t)uidvalidity, (int64_t)uid);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	store_release(st, s);
+	return (id);
+}
+
+/* The held row follows its message to the UID it came back under. */
+int
+store_inbound_move(struct store *st, int64_t id, const char *mbox,
+    uint32_t uidvalidity, uint32_t uid)
+{
+	return (store_done(st, store_stmt(st, "UPDATE inbound SET mailbox = ?,"
+	    " uidvalidity = ?, uid = ?, imap_done = 0 WHERE id = ?", "tiii",
+	    mbox, (int64_t)uidvalidity, (int64_t)uid, id)));
+}
+
+/* Whether the row is a held message (being released when handled). */
+int
+store_inbound_held(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s;
+	int		 held;
+
+	s = store_stmt(st, "SELECT kind = 'held' FROM inbound WHERE id = ?",
+	    "i", id);
+	held = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+	store_release(st, s);
+	return (held);
+}
+
+static int64_t
+store_count(struct store *st, sqlite3_stmt *s)
+{
+	int64_t	 n = 0;
+
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	store_release(st, s);
+	return (n);
+}
+
+/* Mail in since a time: from one sender, or (NULL) from everyone. */
+int64_t
+store_inbound_since(struct store *st, const char *sender, time_t since)
+{
+	if (sender == NULL)
+		return (store_count(st, store_stmt(st, "SELECT count(*) FROM"
+		    " inbound WHERE received_at > ?", "i", (int64_t)since)));
+	return (store_count(st, store_stmt(st, "SELECT count(*) FROM inbound"
+	    " WHERE sender = ? AND received_at > ?", "ti", sender,
+	    (int64_t)since)));
+}
+
+/* Held mail since a time, other than row except: one sender's, or all. */
+int64_t
+store_held_since(struct store *st, const char *sender, time_t since,
+    int64_t except)
+{
+	if (sender == NULL)
+		return (store_count(st, store_stmt(st, "SELECT count(*) FROM"
+		    " inbound WHERE received_at > ? AND kind = 'held' AND"
+		    " id != ?", "ii", (int64_t)since, except)));
+	return (store_count(st, store_stmt(st, "SELECT count(*) FROM inbound"
+	    " WHERE sender = ? AND received_at > ? AND kind = 'held' AND"
+	    " id != ?", "tii", sender, (int64_t)since, except)));
+}
+
+/* Cases opened since a time: for one applicant, or (NULL) for all. */
+int64_t
+store_cases_since(struct store *st, const char *applicant, time_t since)
+{
+	if (applicant == NULL)
+		return (store_count(st, store_stmt(st, "SELECT count(*) FROM"
+		    " cases WHERE opened_at > ?", "i", (int64_t)since)));
+	return (store_count(st, store_stmt(st, "SELECT count(*) FROM cases"
+	    " WHERE applicant = ? AND opened_at > ?", "ti", applicant,
+	    (int64_t)since)));
 }
 
 int64_t
@@ -981,8 +1096,120 @@ store_event(struct store *st, int64_t case_id, const char *actor,
 	store_event_seal(st, prev, id, case_id, at, actor, event, detail,
 	    seal, sizeof seal);
 	free(prev);
+	st->sealed = 1;
 	return (store_done(st, store_stmt(st, "UPDATE case_events SET seal = ?"
 	    " WHERE id = ?", "ti", seal, id)));
+}
+
+/* Where the newest seal is kept outside the database (conf seal_checkpoint). */
+void
+store_set_checkpoint(struct store *st, const char *path)
+{
+	st->checkpoint = path;
+}
+
+/* The newest sealed event: its id (0: none) and seal. */
+static int64_t
+store_event_last(struct store *st, char *seal, size_t len)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id = 0;
+
+	s = store_stmt(st, "SELECT id, seal FROM case_events ORDER BY id DESC"
+	    " LIMIT 1", "");
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 1) !=
+	    SQLITE_NULL) {
+		id = sqlite3_column_int64(s, 0);
+		snprintf(seal, len, "%s", sqlite3_column_text(s, 1));
+	}
+	store_release(st, s);
+	return (id);
+}
+
+/*
+ * Compares the checkpoint at path ("ID SEAL") with the trail: 0 when
+ * event ID is in the database with that seal (the database may be
+ * ahead: a crash between COMMIT and the checkpoint's write), 1 when it
+ * is not, with *why naming the cut; 2 when there is no checkpoint. *idp
+ * is the checkpoint's event.
+ */
+int
+store_checkpoint_check(struct store *st, const char *path, int64_t *idp,
+    char **why)
+{
+	sqlite3_stmt	*s;
+	char		*buf, *cause = NULL, seal[65], newest[65];
+	long long	 id;
+	int64_t		 last;
+	int		 rv;
+
+	*idp = 0;
+	if (access(path, F_OK) == -1 && errno == ENOENT)
+		return (2);
+	if ((buf = util_read_file(path, 1024, NULL, &cause)) == NULL) {
+		xasprintf(why, "the checkpoint cannot be read: %s", cause);
+		free(cause);
+		return (1);
+	}
+	rv = sscanf(buf, "%lld %64s", &id, seal);
+	free(buf);
+	if (rv != 2 || id <= 0 || strlen(seal) != 64) {
+		xasprintf(why, "the checkpoint %s is not one the robot wrote",
+		    path);
+		return (1);
+	}
+	*idp = id;
+	s = store_stmt(st, "SELECT seal FROM case_events WHERE id = ?", "i",
+	    (int64_t)id);
+	rv = sqlite3_step(s) == SQLITE_ROW;
+	if (rv && sqlite3_column_text(s, 0) != NULL &&
+	    crypto_token_eq((const char *)sqlite3_column_text(s, 0), seal))
+		rv = 2;
+	store_release(st, s);
+	if (rv == 2)
+		return (0);
+	last = store_event_last(st, newest, sizeof newest);
+	if (!rv)
+		xasprintf(why, "events after #%lld are missing: the checkpoint"
+		    " %s says #%lld with seal %s", (long long)last, path, id,
+		    seal);
+	else
+		xasprintf(why, "event #%lld is not the one the checkpoint %s"
+		    " names (seal %s): the trail was cut before it and written"
+		    " again", id, path, seal);
+	return (1);
+}
+
+/*
+ * Writes the newest seal to the checkpoint, unless the checkpoint names
+ * an event the trail no longer holds: that evidence is kept, and said.
+ */
+void
+store_checkpoint(struct store *st)
+{
+	char		 seal[65], *line, *why = NULL;
+	int64_t		 id, had;
+
+	if (st->checkpoint == NULL ||
+	    (id = store_event_last(st, seal, sizeof seal)) == 0)
+		return;
+	switch (store_checkpoint_check(st, st->checkpoint, &had, &why)) {
+	case 1:
+		log_warnx("audit: %s; the checkpoint is left as it is", why);
+		free(why);
+		return;
+	case 0:
+		if (had >= id)
+			return;
+		break;
+	}
+	xasprintf(&line, "%lld %s\n", (long long)id, seal);
+	if (util_write_file(st->checkpoint, line, strlen(line), 0600,
+	    &why) == -1) {
+		log_warnx("audit: checkpoint: %s", why);
+		free(why);
+	}
+	free(line);
 }
 
 /*

@@ -678,6 +678,10 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 		    " for the admin, not forwarded", rd.dangerous);
 		goto out;
 	}
+	if ((rv = flood_check(&f, cause)) != 0) {
+		rv = rv == -1 ? -1 : 0;		/* held for the admin */
+		goto out;
+	}
 	if (handlers[rd.kind] == NULL) {
 		if (rd.kind == KIND_UNKNOWN)
 			d->folder = ctx->conf->imap_quarantine;

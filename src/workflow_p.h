@@ -49,6 +49,7 @@ void		 flow_free(struct flow *);
 /* Sets the note (and, when folder is not NULL, where the mail goes). */
 void		 flow_note(struct flow *, const char *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+int		 flood_check(struct flow *, char **);
 int		 flow_limited(struct flow *, const char *const *, size_t,
 		    const char *);
 int		 flow_may_ask(struct flow *, const char *);

@@ -247,7 +247,9 @@ class Robot:
 
     created = []        # every robot of the current test, for the runner
 
-    def __init__(self, sb, name, extra=""):
+    def __init__(self, sb, name, extra="", limits=False):
+        """limits: the shipped rate limits; without, none (tests send
+        dozens of mails a minute from one address)."""
         name = name[:20]
         Robot.created.append(self)
         self.sb = sb
@@ -284,24 +286,35 @@ spool_dir = spool
 rules_dir = %(root)s/rules
 templates_dir = %(root)s/mail-templates
 hmac_secret_file = hmac.key
+%(limits)s
 %(extra)s
 """ % dict(imaps=sb.port("IMAPS"), sub=sb.port("SUBMISSION"), ca=sb.cafile,
-           robot=ROBOT, dom=DOMAIN, root=ROOT, extra=extra))
+           robot=ROBOT, dom=DOMAIN, root=ROOT, extra=extra,
+           limits="" if limits else
+           "limit_sender_cases = 0\nlimit_sender_mails = 0\nlimit_cases = 0\nlimit_mails = 0"))
         self.proc = None
 
-    def start(self, clock=None, env=None):
+    def start(self, clock=None, env=None, user=None, preexec=None):
         """clock: the epoch time the robot takes for now at start (it
         runs on from there); tests set time instead of sleeping. env:
-        more environment for the robot."""
+        more environment for the robot. user: run it as that user (its
+        directory given to it), as the unit does. preexec: called in the
+        child before the robot is executed."""
         env = dict(os.environ, **(env or {}))
         env.pop("DISPOSISI_CLOCK_OFFSET", None)
         if clock is not None:
             env["DISPOSISI_CLOCK_OFFSET"] = str(int(clock - time.time()))
         self.logf = open(self.log, "ab")
-        self.proc = subprocess.Popen([os.path.join(ROOT, "disposisi"), "run", "-v", "-v",
-                                      "-f", self.conf],
-                                     stdout=self.logf, stderr=self.logf, cwd=self.dir,
-                                     env=env)
+        argv = [os.path.join(ROOT, "disposisi"), "run", "-v", "-v", "-f", self.conf]
+        if user is not None:
+            import pwd
+            pw = pwd.getpwnam(user)
+            subprocess.run(["chown", "-R", "%d:%d" % (pw.pw_uid, pw.pw_gid), self.dir],
+                           check=True)
+            argv = ["setpriv", "--reuid=%d" % pw.pw_uid, "--regid=%d" % pw.pw_gid,
+                    "--clear-groups"] + argv
+        self.proc = subprocess.Popen(argv, stdout=self.logf, stderr=self.logf, cwd=self.dir,
+                                     env=env, preexec_fn=preexec)
         return self
 
     def run_at(self, when, what):

@@ -95,6 +95,12 @@ main(void)
 		free(want);
 		TEST_STREQ(c->spool_dir, "/var/spool/disposisi");
 		TEST_STREQ(conf_domain(c), "muaraenimkab.go.id");
+		/* Shipped: the checkpoint beside the database, the limits on. */
+		xasprintf(&want, "%s/state/d.db.seal", dir);
+		TEST_STREQ(c->seal_checkpoint, want);
+		free(want);
+		TEST_ASSERT(c->parse_unconfined == 0);
+		TEST_ASSERT(c->limit_sender_cases == 5 && c->limit_cases == 60);
 	}
 	conf_free(c);
 	free(p);
@@ -110,6 +116,11 @@ main(void)
 	expect_cause("smtp_password_file = nothere\n", "bad.conf:16:"
 	    " smtp_password_file:");
 	expect_cause("imap_allow_plaintext = maybe\n", "want yes or no");
+	expect_cause("parser_confinement = no\n", "bad.conf:16:"
+	    " parser_confinement: want required or"
+	    " allow-unconfined-i-understand");
+	expect_cause("limit_cases = -1\n", "bad.conf:16: limit_cases: want a"
+	    " whole number from 0");
 	expect_cause("imap_tls = none\n", "imap_tls: \"none\" sends the password"
 	    " in clear");
 	expect_cause("robot_address = nobody\n", "robot_address: not an"
