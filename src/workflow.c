@@ -466,6 +466,7 @@ static int (*const handlers[])(struct flow *, char **) = {
 	[KIND_LIST] = NULL,
 	[KIND_AUTOREPLY] = handle_away,
 	[KIND_BOUNCE] = handle_bounce,
+	[KIND_RECEIPT] = handle_receipt,
 	[KIND_NOTICE] = handle_notice,
 	[KIND_REPLY] = handle_answer,
 	[KIND_FOLLOWUP] = handle_followup,
