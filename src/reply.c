@@ -200,6 +200,11 @@ static const char *reply_titles[] = {
 	"madam", "mas", "mba", "mbak", "mr", "mrs", "ms", "pak", "sir", "team",
 	"tim", NULL
 };
+/* The first words of a closing ("Salam,", "Hormat saya,"): a signature follows. */
+static const char *reply_closings[] = {
+	"best", "cheers", "hormat", "kind", "regards", "salam", "wassalam",
+	NULL
+};
 /* Words that hold a yes back when a line opens with them ("Jangan dulu"). */
 static const char *reply_stops[] = {
 	"batal", "batalkan", "belum", "bukan", "cancel", "don't", "dont",
@@ -256,6 +261,7 @@ static char	*reply_value(struct lines *, size_t, size_t, const char *,
 static const char *reply_subject_strip(const char *, size_t *);
 static enum reply_verdict reply_subject_tail(const char *, size_t, size_t *);
 static int	 reply_question(const char *, size_t);
+static int	 reply_closing(const char *, size_t);
 static char	*reply_prose(struct lines *, size_t, size_t, size_t);
 static size_t	 reply_prefix(const char *);
 static int	 reply_courtesy(const char *, size_t);
@@ -846,6 +852,9 @@ reply_prose(struct lines *ls, size_t start, size_t end, size_t cmd)
 		return (NULL);
 	for (i = start; i < end; i++) {
 		l = &ls->v[i];
+		/* "Salam,\nSekretaris Dinas": a signature is no reason. */
+		if (i < cmd && reply_closing(l->s, l->len))
+			return (NULL);
 		for (k = 0; k < l->len && l->s[k] == '*'; k++)
 			/* nothing */;
 		if (l->len > 0 && (reply_word(l->s + k, l->len - k,
@@ -854,6 +863,14 @@ reply_prose(struct lines *ls, size_t start, size_t end, size_t cmd)
 	}
 	return (reply_reason(ls, cmd + 1, end, ls->v[cmd].s,
 	    ls->v[cmd].len));
+}
+
+/* Is the line a closing, under which a signature follows? */
+static int
+reply_closing(const char *s, size_t len)
+{
+	return (reply_courtesy(s, len) && reply_opens_with(s, len,
+	    reply_closings));
 }
 
 /*
@@ -886,7 +903,8 @@ reply_conflict(struct lines *ls, size_t start, size_t end, size_t cmd,
 
 /*
  * Build the NO reason: the rest of the verdict line, then lines [i, end)
- * until a blank one, joined by newlines. NULL if that is all empty.
+ * until a blank one or a closing ("Salam,": the signature under it is no
+ * reason), joined by newlines. NULL if that is all empty.
  */
 static char *
 reply_reason(struct lines *ls, size_t i, size_t end, const char *rest,
@@ -912,7 +930,8 @@ reply_reason(struct lines *ls, size_t i, size_t end, const char *rest,
 		}
 	}
 	text_add(&b, rest, restlen);
-	for (; i < end && ls->v[i].len != 0; i++) {
+	for (; i < end && ls->v[i].len != 0 &&
+	    !reply_closing(ls->v[i].s, ls->v[i].len); i++) {
 		if (b.len > 0)
 			text_addc(&b, '\n');
 		text_add(&b, ls->v[i].s, ls->v[i].len);

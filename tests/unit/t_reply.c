@@ -735,7 +735,10 @@ test_prose(void)
 		{ "KTP buram\n\nPada Sen, 3 Mar 2025 pukul 10.12 D <d@x> "
 		    "menulis:\n> Y\n", "KTP buram" },
 		{ "KTP buram\nDikirim dari iPhone saya\n", "KTP buram" },
-		/* Courtesy, verdict words, questions: no reason. */
+		{ "KTP buram\nSalam,\nBudi Santoso", "KTP buram" },
+		/* Courtesy, signatures, verdict words, questions: no reason. */
+		{ "Salam,\nSekretaris Dinas", NULL },
+		{ "Hormat saya,\nBudi Santoso\nSekretaris Dinas", NULL },
 		{ "Terima kasih", NULL },
 		{ "Baik pak,\nSalam,", NULL },
 		{ "Tidak ada masalah", NULL },
