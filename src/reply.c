@@ -200,7 +200,7 @@ static const char *reply_titles[] = {
 	"madam", "mas", "mba", "mbak", "mr", "mrs", "ms", "pak", "sir", "team",
 	"tim", NULL
 };
-/* The first words of a closing ("Salam,", "Hormat saya,"): a signature follows. */
+/* First words of a closing ("Salam,", "Hormat saya,"): a signature follows. */
 static const char *reply_closings[] = {
 	"best", "cheers", "hormat", "kind", "regards", "salam", "wassalam",
 	NULL
@@ -334,7 +334,7 @@ enum reply_verdict
 reply_subject(const char *subject, char **reason_r)
 {
 	enum reply_verdict	 v;
-	const char		*s;
+	const char		*s, *p;
 	char			*norm;
 	size_t			 len, rest;
 
@@ -345,6 +345,15 @@ reply_subject(const char *subject, char **reason_r)
 	s = reply_subject_strip(norm, &len);
 	if ((v = reply_read(s, len, &rest)) == REPLY_UNCLEAR)
 		v = reply_subject_tail(s, len, &rest);
+	/* "T [TTE-...] KTP buram": the tag is no part of the reason. */
+	for (;;) {
+		while (rest < len && text_blank(s[rest]))
+			rest++;
+		if (rest == len || s[rest] != '[' ||
+		    (p = memchr(s + rest, ']', len - rest)) == NULL)
+			break;
+		rest = (size_t)(p - s) + 1;
+	}
 	/* "T: Re: [TTE-...] Disposisi ...": the robot's words, no reason. */
 	if (v == REPLY_NO && memchr(s + rest, '[', len - rest) == NULL &&
 	    reply_prefix(s + rest) == 0)

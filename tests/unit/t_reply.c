@@ -688,6 +688,8 @@ test_subject(void)
 		{ "T [TTE-2026-00003]", N, NULL },
 		{ "Y [TTE-2026-00003]", Y, NULL },
 		{ "T [TTE-2026-00003] #0123456789abcdef0123", N, NULL },
+		{ "T [TTE-2026-00003] KTP buram", N, "KTP buram" },
+		{ "Re: T [TTE-2026-00003] [EXTERNAL] SK lama", N, "SK lama" },
 		{ "T: Re: [TTE-2026-00003] Disposisi permohonan Sertifikat "
 		    "Elektronik: Budi", N, NULL },
 		/* A T after the robot's subject; never a Y there. */
