@@ -35,9 +35,9 @@ handle_receipt(struct flow *f, char **cause)
 		return (0);
 	}
 	f->d->case_ref = xstrdup(f->c->ref);
-	xasprintf(&detail, "%s membuka surel <%s>", f->m->from_addr,
-	    mid != NULL ? mid : f->m->in_reply_to != NULL ?
-	    f->m->in_reply_to : "?");
+	xasprintf(&detail, "<%s> read by %s", mid != NULL ? mid :
+	    f->m->in_reply_to != NULL ? f->m->in_reply_to : "?",
+	    f->m->from_addr);
 	if (store_event_count(f->ctx->store, f->c->id, "dibaca",
 	    detail) == 0 && store_event(f->ctx->store, f->c->id,
 	    f->m->from_addr, "dibaca", detail) == -1) {
