@@ -59,7 +59,8 @@ answer_not_yours(struct flow *f, char **cause)
  * A mail whose keys name two cases (two tags in the subject, a tag and
  * another case's token) is acted on for neither: either would be a guess
  * about a citizen's case. An official is asked to answer each
- * disposition on its own, once a day at most; anyone else hears nothing.
+ * disposition on its own, naming the cases (MAX_NAGS a day at most); anyone
+ * else, or a mail whose keys name no case (tokens only), gets no mail.
  */
 static int
 answer_two_cases(struct flow *f, char **cause)
@@ -68,7 +69,8 @@ answer_two_cases(struct flow *f, char **cause)
 	struct letter	 lt = { 0 };
 
 	flow_note(f, f->ctx->conf->imap_quarantine, "%s", f->rd->why);
-	if (f->rd->role == NULL || flow_limited(f, told, 1, f->m->from_addr))
+	if (f->rd->role == NULL || f->rd->ref[0] == '\0' ||
+	    flow_limited(f, told, 1, f->m->from_addr))
 		return (0);
 	lt.ctx = f->ctx;
 	lt.m = f->m;
