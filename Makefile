@@ -19,6 +19,7 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/cmd-version.c src/conf.c src/crypto.c src/decide.c src/dispatch.c \
 	   src/disposisi.c src/document.c src/flood.c src/handle-answer.c \
 	   src/handle-application.c src/handle-away.c src/handle-bounce.c \
+	   src/handle-receipt.c \
 	   src/handle-followup.c src/handle-notice.c src/html.c src/imap.c src/intake.c \
 	   src/jail.c \
 	   src/letter.c src/log.c src/mime.c src/notice.c src/ocr.c src/outbox.c src/parse.c src/parse-child.c src/pdf.c src/people.c \

@@ -43,10 +43,11 @@ case_ref_valid(const char *s)
 
 /*
  * Finds the first reference in s; copies it, upper case, to out (at least
- * CASE_REF_MAX + 1 bytes) when out is not NULL. Returns 1 if found.
+ * CASE_REF_MAX + 1 bytes) when out is not NULL. Returns the rest of s past
+ * it, to look for another, or NULL if there is none.
  */
-int
-case_ref_find(const char *s, char *out)
+const char *
+case_ref_next(const char *s, char *out)
 {
 	const char	*p;
 	size_t		 i, n;
@@ -61,7 +62,14 @@ case_ref_find(const char *s, char *out)
 				out[i] = toupper((unsigned char)p[i]);
 			out[n] = '\0';
 		}
-		return (1);
+		return (p + n);
 	}
-	return (0);
+	return (NULL);
+}
+
+/* case_ref_next: is there a reference in s? */
+int
+case_ref_find(const char *s, char *out)
+{
+	return (case_ref_next(s, out) != NULL);
 }

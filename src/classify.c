@@ -61,6 +61,28 @@ classify_subject_starts(const struct msg *m, const char *const *s, size_t n)
 	return (0);
 }
 
+/*
+ * A read receipt (RFC 8098): a report whose report part is
+ * message/disposition-notification, Outlook's "Read:" and "Dibaca:" ones
+ * too. Nothing failed, so it is no bounce; nobody answered.
+ */
+static int
+classify_receipt(const struct msg *m)
+{
+	size_t	 i;
+
+	if (m->content_type == NULL ||
+	    strcmp(m->content_type, "multipart/report") != 0)
+		return (0);
+	for (i = 0; i < m->natt; i++) {
+		if (m->att[i].content_type != NULL &&
+		    strcmp(m->att[i].content_type,
+		    "message/disposition-notification") == 0)
+			return (1);
+	}
+	return (0);
+}
+
 /* A delivery report (RFC 3464) or a bounce in an older shape. */
 static const char *
 classify_bounce(const struct msg *m)
@@ -74,7 +96,7 @@ classify_bounce(const struct msg *m)
 
 	if (m->content_type != NULL &&
 	    strcmp(m->content_type, "multipart/report") == 0)
-		return ("a delivery or read report (multipart/report)");
+		return ("a delivery report (multipart/report)");
 	if (classify_sender_is(m, senders, sizeof senders / sizeof senders[0]))
 		return ("sent by a mail system");
 	if (classify_subject_starts(m, subjects, sizeof subjects /
@@ -149,21 +171,38 @@ classify_tokdup(const char *start, const char *end)
 	return (t);
 }
 
+/* The first token seen is kept; another than it sets *several. */
+static void
+classify_tok_seen(char **first, int *several, char *t)
+{
+	if (t == NULL)
+		return;
+	if (*first == NULL) {
+		*first = t;
+		return;
+	}
+	if (strcmp(*first, t) != 0)
+		*several = 1;
+	free(t);
+}
+
 /*
- * Finds a dispatch token: in a recipient robot+<ref>.<token>@domain (the
- * Reply-To of every disposition), as "#<token>" in the subject (the
+ * Finds the dispatch tokens: in a recipient robot+<ref>.<token>@domain
+ * (the Reply-To of every disposition), as "#<token>" in the subject (the
  * mailto links), or, when the client replied to From, in
  * In-Reply-To/References <ref>.<token>@domain (the disposition's
- * Message-ID). Returns a lower-case token to free, or NULL.
+ * Message-ID). Returns the first as a lower-case token to free, or NULL;
+ * *several says whether the mail carries another.
  */
-char *
-classify_token(const struct ctx *ctx, const struct msg *m)
+static char *
+classify_tokens(const struct ctx *ctx, const struct msg *m, int *several)
 {
 	const char	*robot = ctx->conf->robot_address;
 	const char	*rat = strchr(robot, '@'), *at, *plus, *dot, *p;
 	size_t		 llen = (size_t)(rat - robot), i;
-	char		*tok;
+	char		*tok = NULL;
 
+	*several = 0;
 	for (i = 0; i < m->nrcpts; i++) {
 		const char *r = m->rcpts[i];
 
@@ -174,16 +213,14 @@ classify_token(const struct ctx *ctx, const struct msg *m)
 		    (size_t)(plus - r) != llen ||
 		    strncasecmp(r, robot, llen) != 0)
 			continue;
-		dot = memrchr(plus, '.', (size_t)(at - plus));
-		if (dot != NULL && (tok = classify_tokdup(dot + 1, at)) != NULL)
-			return (tok);
+		if ((dot = memrchr(plus, '.', (size_t)(at - plus))) != NULL)
+			classify_tok_seen(&tok, several,
+			    classify_tokdup(dot + 1, at));
 	}
 	/* "#<token>" in the subject: the robot's mailto links put it there. */
-	for (p = m->subject; p != NULL && (p = strchr(p, '#')) != NULL; p++) {
-		if ((tok = classify_tokdup(p + 1, p + 1 + strspn(p + 1,
-		    "0123456789abcdefABCDEF"))) != NULL)
-			return (tok);
-	}
+	for (p = m->subject; p != NULL && (p = strchr(p, '#')) != NULL; p++)
+		classify_tok_seen(&tok, several, classify_tokdup(p + 1, p + 1 +
+		    strspn(p + 1, "0123456789abcdefABCDEF")));
 	for (i = 0; i < m->nrefs; i++) {
 		const char *r = m->refs[i];
 
@@ -191,30 +228,46 @@ classify_token(const struct ctx *ctx, const struct msg *m)
 		    strcasecmp(at + 1, rat + 1) != 0)
 			continue;
 		dot = memrchr(r, '.', (size_t)(at - r));
-		if (dot != NULL && case_ref_valid(r) &&
-		    (tok = classify_tokdup(dot + 1, at)) != NULL)
-			return (tok);
+		if (dot != NULL && case_ref_valid(r))
+			classify_tok_seen(&tok, several,
+			    classify_tokdup(dot + 1, at));
 	}
-	return (NULL);
+	return (tok);
 }
 
+/* The dispatch token a mail answers (classify_tokens' first), or NULL. */
+char *
+classify_token(const struct ctx *ctx, const struct msg *m)
+{
+	int	 several;
 
-/* Adds a reference the mail names; another than the first: disagree. */
+	return (classify_tokens(ctx, m, &several));
+}
+
+/*
+ * Adds every reference s names ("[TTE-2026-00003] ... [TTE-2026-00007]"
+ * holds two); one other than the first: the keys disagree, and the other
+ * is kept to tell the sender which cases they named.
+ */
 static void
 classify_ref(struct reading *rd, const char *s)
 {
 	char	 ref[CASE_REF_MAX + 1];
 
-	if (s == NULL || !case_ref_find(s, ref))
-		return;
-	if (rd->ref[0] == '\0')
-		snprintf(rd->ref, sizeof rd->ref, "%s", ref);
-	else if (strcmp(rd->ref, ref) != 0)
-		rd->keys_disagree = 1;
+	while (s != NULL && (s = case_ref_next(s, ref)) != NULL) {
+		if (rd->ref[0] == '\0')
+			snprintf(rd->ref, sizeof rd->ref, "%s", ref);
+		else if (strcmp(rd->ref, ref) != 0) {
+			rd->keys_disagree = 1;
+			if (rd->ref_other[0] == '\0')
+				snprintf(rd->ref_other, sizeof rd->ref_other,
+				    "%s", ref);
+		}
+	}
 }
 
 /*
- * The keys that name a case: the token's reply address, the [REF] tag in
+ * The keys that name a case: the token's reply address, the [REF] tags in
  * the subject, the robot's Message-IDs in the thread. When they name
  * different cases (or carry different tokens) nothing is acted on.
  */
@@ -222,10 +275,12 @@ static void
 classify_keys(const struct ctx *ctx, const struct msg *m, struct reading *rd)
 {
 	const char	*dom = conf_domain(ctx->conf), *at;
-	char		*t;
 	size_t		 i;
+	int		 several;
 
-	rd->token = classify_token(ctx, m);
+	rd->token = classify_tokens(ctx, m, &several);
+	if (several)
+		rd->keys_disagree = 1;
 	for (i = 0; i < m->nrcpts; i++) {
 		if ((at = strrchr(m->rcpts[i], '@')) != NULL &&
 		    strcasecmp(at + 1, dom) == 0 && strchr(m->rcpts[i], '+'))
@@ -233,44 +288,68 @@ classify_keys(const struct ctx *ctx, const struct msg *m, struct reading *rd)
 	}
 	classify_ref(rd, m->subject);
 	for (i = 0; i < m->nrefs; i++) {
-		if ((at = strrchr(m->refs[i], '@')) == NULL ||
-		    strcasecmp(at + 1, dom) != 0 ||
-		    !case_ref_valid(m->refs[i]))
-			continue;
-		classify_ref(rd, m->refs[i]);
-		/* Another token in the thread than the one answered. */
-		t = memrchr(m->refs[i], '.', (size_t)(at - m->refs[i]));
-		if (rd->token != NULL && t != NULL && at - t - 1 == TOKEN_LEN &&
-		    strspn(t + 1, "0123456789abcdefABCDEF") == TOKEN_LEN &&
-		    strncasecmp(t + 1, rd->token, TOKEN_LEN) != 0)
-			rd->keys_disagree = 1;
+		if ((at = strrchr(m->refs[i], '@')) != NULL &&
+		    strcasecmp(at + 1, dom) == 0 &&
+		    case_ref_valid(m->refs[i]))
+			classify_ref(rd, m->refs[i]);
 	}
+}
+
+/*
+ * The case a read receipt names: the robot's mail it reports on
+ * (Original-Message-ID), else its thread's keys.
+ */
+static void
+classify_receipt_keys(const struct ctx *ctx, const struct msg *m,
+    struct reading *rd)
+{
+	const char	*at, *mid = m->report_mid;
+
+	if (mid != NULL && (at = strrchr(mid, '@')) != NULL &&
+	    strcasecmp(at + 1, conf_domain(ctx->conf)) == 0 &&
+	    case_ref_valid(mid))
+		classify_ref(rd, mid);
+	else
+		classify_keys(ctx, m, rd);
 }
 
 /*
  * The answer: the body's first line, or the subject's command when the
  * body has no new text. A subject and a body that say different things
- * are not understood.
+ * are not understood - except that a T in the subject takes the body's
+ * plain text as its reason ("T [TTE-...]" over "Lampiran KTP buram"):
+ * a reason is what a T needs and a Y never has, so only a T does this.
  */
 static void
 classify_answer(const struct msg *m, struct reading *rd)
 {
+	struct reply		*r = &rd->reply;
 	enum reply_verdict	 sv;
 	char			*reason;
 
-	reply_parse(m->text ? m->text : "", &rd->reply);
+	reply_parse(m->text ? m->text : "", r);
 	sv = reply_subject(m->subject, &reason);
-	if (rd->reply.line == NULL && sv != REPLY_UNCLEAR) {
-		rd->reply.verdict = sv;
-		rd->reply.reason = reason;
+	if (r->line == NULL && sv != REPLY_UNCLEAR) {
+		r->verdict = sv;
+		r->reason = reason;
 		return;
 	}
+	if (sv == REPLY_NO && r->verdict == REPLY_UNCLEAR &&
+	    r->prose != NULL) {
+		r->verdict = REPLY_NO;
+		if (reason != NULL) {
+			xasprintf(&r->reason, "%s\n%s", reason, r->prose);
+			free(r->prose);
+		} else
+			r->reason = r->prose;
+		r->prose = NULL;
+	}
 	free(reason);
-	if (sv != REPLY_UNCLEAR && sv != rd->reply.verdict) {
-		free(rd->reply.reason);
-		free(rd->reply.value);
-		rd->reply.reason = rd->reply.value = NULL;
-		rd->reply.verdict = REPLY_UNCLEAR;
+	if (sv != REPLY_UNCLEAR && sv != r->verdict) {
+		free(r->reason);
+		free(r->value);
+		r->reason = r->value = NULL;
+		r->verdict = REPLY_UNCLEAR;
 	}
 }
 
@@ -335,6 +414,13 @@ classify_kind(const struct ctx *ctx, const struct msg *m, struct reading *rd)
 	if (util_addr_eq(m->from_addr, ctx->conf->robot_address)) {
 		rd->kind = KIND_OWN;
 		xasprintf(&rd->why, "the robot's own mail");
+		return;
+	}
+	if (classify_receipt(m)) {
+		rd->kind = KIND_RECEIPT;
+		classify_receipt_keys(ctx, m, rd);
+		xasprintf(&rd->why, "a read receipt (RFC 8098): recorded,"
+		    " never a bounce or an answer");
 		return;
 	}
 	if ((w = classify_bounce(m)) != NULL) {
@@ -447,6 +533,8 @@ classify_kind_name(const struct reading *rd)
 		return ("auto-reply");
 	case KIND_BOUNCE:
 		return ("bounce");
+	case KIND_RECEIPT:
+		return ("receipt");
 	case KIND_NOTICE:
 		return ("notice");
 	case KIND_REPLY:

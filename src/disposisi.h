@@ -114,6 +114,7 @@ const char	*conf_domain(const struct conf *);
 #define CASE_PREFIX_MAX	10
 #define CASE_REF_MAX	(CASE_PREFIX_MAX + 16)	/* PFX-YYYY-NNNNNNNNN */
 int		 case_ref_find(const char *, char *);
+const char	*case_ref_next(const char *, char *);
 int		 case_ref_valid(const char *);
 
 /* clock.c */
@@ -216,6 +217,7 @@ struct msg {
 	char		**rcpts;	/* To, Cc, Delivered-To, X-Original-To */
 	size_t		 nrcpts;
 	char		*content_type;	/* of the top part, lower case */
+	char		*report_mid;	/* a read receipt's Original-Message-ID */
 	char		*auto_submitted;
 	char		*return_path;
 	char		*precedence;
@@ -908,6 +910,7 @@ enum msg_kind {
 	KIND_LIST,		/* lists, newsletters, bulk: ignored */
 	KIND_AUTOREPLY,		/* out-of-office and other auto-replies */
 	KIND_BOUNCE,		/* delivery reports */
+	KIND_RECEIPT,		/* read receipts (RFC 8098 MDN) */
 	KIND_NOTICE,		/* BSrE's AMS */
 	KIND_REPLY,		/* an official's answer (token or case tag) */
 	KIND_FOLLOWUP,		/* other mail about a case (the applicant) */
@@ -923,6 +926,7 @@ struct reading {
 	char		*token;		/* a dispatch token, or NULL */
 	int		 keys_disagree;	/* token, tag and thread name */
 					/* different cases */
+	char		 ref_other[CASE_REF_MAX + 1];	/* and this one */
 	const struct role *role;	/* the sender's, or NULL */
 	struct reply	 reply;		/* REPLY: the answer read */
 	struct doc_class *docs;

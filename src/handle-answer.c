@@ -55,6 +55,33 @@ answer_not_yours(struct flow *f, char **cause)
 	    f->m->from_name, NULL, cause));
 }
 
+/*
+ * A mail whose keys name two cases (two tags in the subject, a tag and
+ * another case's token) is acted on for neither: either would be a guess
+ * about a citizen's case. An official is asked to answer each
+ * disposition on its own, naming the cases (MAX_NAGS a day at most); anyone
+ * else, or a mail whose keys name no case (tokens only), gets no mail.
+ */
+static int
+answer_two_cases(struct flow *f, char **cause)
+{
+	static const char *const told[] = { "rujukan-ganda" };
+	struct letter	 lt = { 0 };
+
+	flow_note(f, f->ctx->conf->imap_quarantine, "%s", f->rd->why);
+	if (f->rd->role == NULL || f->rd->ref[0] == '\0' ||
+	    flow_limited(f, told, 1, f->m->from_addr))
+		return (0);
+	lt.ctx = f->ctx;
+	lt.m = f->m;
+	lt.rd = f->rd;
+	lt.ref = f->rd->ref;
+	lt.to_title = f->rd->role->title;
+	lt.in_reply_to = f->m->message_id;
+	return (letter_send(&lt, "rujukan-ganda", f->m->from_addr,
+	    f->m->from_name, NULL, cause));
+}
+
 int
 handle_answer(struct flow *f, char **cause)
 {
@@ -62,10 +89,8 @@ handle_answer(struct flow *f, char **cause)
 	struct event	 ev = { 0 };
 	int64_t		 id;
 
-	if (rd->keys_disagree) {
-		flow_note(f, f->ctx->conf->imap_quarantine, "%s", rd->why);
-		return (0);
-	}
+	if (rd->keys_disagree)
+		return (answer_two_cases(f, cause));
 	if (rd->token != NULL) {
 		f->dp = store_dispatch_by_token(f->ctx->store, rd->token);
 		if (f->dp == NULL) {

@@ -175,6 +175,20 @@ letter_remark(const struct letter *lt)
 	return (s);
 }
 
+/* The cases a mail named, "TTE-2026-00003 dan TTE-2026-00007". */
+static char *
+letter_refs(const struct letter *lt)
+{
+	const struct reading	*rd = lt->rd;
+	char			*s;
+
+	if (rd == NULL || rd->ref[0] == '\0')
+		return (xstrdup(""));
+	xasprintf(&s, "%s%s%s", rd->ref, rd->ref_other[0] != '\0' ?
+	    " dan " : "", rd->ref_other);
+	return (s);
+}
+
 static void
 letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
     const char *token)
@@ -187,6 +201,7 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 
 	util_time_wib(clock_now(), now, sizeof now);
 	vars_add(vs, "ref", c ? c->ref : lt->ref);
+	vars_own(vs, "rujukan", letter_refs(lt));
 	vars_inert(vs, "pemohon", c ? (c->applicant_name ? c->applicant_name :
 	    c->applicant) : m ? (m->from_name ? m->from_name : m->from_addr) :
 	    NULL);
@@ -303,9 +318,9 @@ static const char *const letter_templates[] = {
 	"eskalasi", "gagal-kirim", "kelengkapan-kurang", "kemajuan",
 	"lampiran-kurang", "nilai-diperlukan", "pemberitahuan-ams",
 	"pengingat", "pengingat-pembaharuan", "pengingat-pemantauan",
-	"selesai", "sudah-diproses", "surel-ditahan", "surel-pantul",
-	"tanda-terima", "tautan-pribadi-ditahan", "tembusan", "tercatat",
-	"tidak-dipahami", "tidak-perlu-dijawab"
+	"rujukan-ganda", "selesai", "sudah-diproses", "surel-ditahan",
+	"surel-pantul", "tanda-terima", "tautan-pribadi-ditahan", "tembusan",
+	"tercatat", "tidak-dipahami", "tidak-perlu-dijawab"
 };
 
 static int

@@ -253,6 +253,59 @@ mime_save_part(GMimePart *part, struct spool *sp, struct msg *m,
 }
 
 /*
+ * The Original-Message-ID of a read receipt's report part (RFC 8098 3.2.5):
+ * which of the robot's mails was read. Fields are header lines; the part
+ * is a few hundred bytes, so more than MDN_MAX of it is no report.
+ */
+#define MDN_MAX	16384
+static char *
+mime_mdn_original(GMimePart *part)
+{
+	GMimeDataWrapper	*dw;
+	GMimeStream		*mem;
+	GByteArray		*b;
+	GMimeReferences		*refs;
+	char			*text, *p, *eol, *id = NULL;
+
+	if ((dw = g_mime_part_get_content(part)) == NULL)
+		return (NULL);
+	mem = g_mime_stream_mem_new();
+	if (g_mime_data_wrapper_write_to_stream(dw, mem) == -1 ||
+	    (b = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem)))->len
+	    > MDN_MAX) {
+		g_object_unref(mem);
+		return (NULL);
+	}
+	text = xstrndup((const char *)b->data, b->len);
+	g_object_unref(mem);
+	for (p = text; id == NULL && p != NULL; p = eol ? eol + 1 : NULL) {
+		eol = strchr(p, '\n');
+		if (g_ascii_strncasecmp(p, "Original-Message-ID:", 20) != 0)
+			continue;
+		if (eol != NULL)
+			*eol = '\0';
+		refs = g_mime_references_parse(NULL, p + 20);
+		if (refs != NULL && g_mime_references_length(refs) > 0)
+			id = util_lower(g_mime_references_get_message_id(refs,
+			    0));
+		g_mime_references_free(refs);
+	}
+	free(text);
+	return (id);
+}
+
+/* A leaf that is no text of the mail: saved; a receipt's report read. */
+static int
+mime_leaf(GMimePart *part, GMimeContentType *ct, struct spool *sp,
+    struct msg *m, char **cause)
+{
+	if (m->report_mid == NULL && g_mime_content_type_is_type(ct,
+	    "message", "disposition-notification"))
+		m->report_mid = mime_mdn_original(part);
+	return (mime_save_part(part, sp, m, cause));
+}
+
+/*
  * Walks every leaf (PartIter descends into forwarded message/rfc822 too):
  * the first inline text/plain is the sender's text, an inline text/html
  * the fallback; every other leaf with content is an attachment.
@@ -284,7 +337,7 @@ mime_walk(GMimeMessage *gm, struct spool *sp, struct msg *m, char **cause)
 			html = GMIME_TEXT_PART(o);
 		else if (inline_text)
 			continue;	/* other alternatives of the text */
-		else if ((rv = mime_save_part(GMIME_PART(o), sp, m,
+		else if ((rv = mime_leaf(GMIME_PART(o), ct, sp, m,
 		    cause)) != 0)
 			break;
 	} while (g_mime_part_iter_next(it));
@@ -558,6 +611,7 @@ mime_free(struct msg *m)
 		free(m->rcpts[i]);
 	free(m->rcpts);
 	free(m->content_type);
+	free(m->report_mid);
 	free(m->auto_submitted);
 	free(m->return_path);
 	free(m->precedence);

@@ -48,6 +48,7 @@ const struct parse_field parse_fields[] = {
 	F('s', subject), F('r', in_reply_to), F('c', content_type),
 	F('a', auto_submitted), F('p', return_path), F('P', precedence),
 	F('l', list_id), F('x', x_autoreply), F('b', text),
+	F('o', report_mid),
 #undef F
 };
 const size_t parse_nfields = sizeof parse_fields / sizeof parse_fields[0];

@@ -73,26 +73,68 @@ enum {
  * few joined lines for P_ATTR), so ^ and $ are the line's ends.
  */
 static const char *reply_pattern_src[P__MAX] = {
-	/* Cheap test before joining wrapped lines. */
-	[P_ATTR_START] = "^\\s*(?:-+\\s*)?(?:On|Pada)\\b",
-	/* Gmail, Thunderbird; Zimbra "----- Pada ..., jam ... menulis:" */
-	[P_ATTR] = "^\\s*(?:-+\\s*)?(?:On|Pada)\\b.{0,300}\\b"
-	    "(?:wrote|menulis)\\s*:\\s*-*\\s*$",
+	/*
+	 * Cheap test before joining wrapped lines: an attribution opens with
+	 * its locale's word, or names the quoted sender's address.
+	 */
+	[P_ATTR_START] = "^\\s*(?:-+\\s*)?(?:On|Pada|Am|Le|El|Op|Il|Em|Den)\\b"
+	    "|<[^<>\\s]+@[^<>\\s]+>",
+	/*
+	 * Gmail, Apple Mail, Thunderbird, K-9 and their locales: "On ...
+	 * wrote:", "Pada ... menulis:" (Zimbra "----- Pada ..."), "Am ...
+	 * schrieb NAME <addr>:", "Le ... a écrit :", "El ... escribió:", "Op
+	 * ... schreef NAME <addr>:", "Il ... ha scritto:", "Em ...
+	 * escreveu:", "Den ... skrev NAME:"; and the forms that open with
+	 * the sender ("NAME <addr> schrieb:", "NAME <addr> wrote:", K-9's
+	 * "NAME <addr> schrieb am DATE:", FairEmail's "DATE NAME <addr>:").
+	 */
+	[P_ATTR] = "^\\s*(?:-+\\s*)?(?:(?:On|Pada)\\b.{0,300}\\b"
+	    "(?:wrote|menulis)|Am\\b.{0,300}\\bschrieb\\b.{0,200}|"
+	    "Le\\b.{0,300}\\ba\\s+\\x{e9}crit|El\\b.{0,300}\\bescribi\\x{f3}|"
+	    "Op\\b.{0,300}\\bschreef\\b.{0,200}|Il\\b.{0,300}\\bha\\s+scritto|"
+	    "Em\\b.{0,300}\\bescreveu|Den\\b.{0,300}\\bskrev\\b.{0,200})"
+	    "\\s*:\\s*-*\\s*$|"
+	    "^.{0,300}<[^<>\\s]+@[^<>\\s]+>\\)?\\s*(?:(?:wrote|menulis|"
+	    "schrieb|a\\s+\\x{e9}crit|escribi\\x{f3}|schreef)\\b.{0,100})?:\\s*$",
+	/*
+	 * "-----Original Message-----" and its locales (Outlook, Zimbra,
+	 * Samsung: "Pesan Asli", "Ursprüngliche Nachricht/Mail", "Message
+	 * d'origine", "Mail original", "Oorspronkelijk bericht", "Mensaje
+	 * original"), Gmail's forwards, Apple Mail's "Begin forwarded
+	 * message:", Outlook's underscore rule.
+	 */
 	[P_SPLIT] = "^\\s*(?:-{2,}\\s*(?:Original Message|Pesan Asli|"
 	    "Forwarded message|Pesan yang Diteruskan|Pesan Diteruskan|"
-	    "Pesan Terusan)\\b|(?:Begin forwarded message|"
-	    "Mulai pesan yang diteruskan)\\s*:|_{10,}\\s*$)",
-	/* Outlook header labels, English and Indonesian, maybe "*From:*". */
-	[P_HEADER] = "^[\\s*]*(?:From|Dari|Sent|Dikirim|Terkirim|Date|"
-	    "Tanggal|To|Kepada|Ke|Cc|Bcc|Subject|Subjek|Perihal|Reply-To)"
-	    "[\\s*]*:",
+	    "Pesan Terusan|Urspr\\x{fc}ngliche (?:Nachricht|Mail)|"
+	    "Weitergeleitete Nachricht|Message d'origine|Mail original|"
+	    "Message transf\\x{e9}r\\x{e9}|Oorspronkelijk bericht|"
+	    "Doorgestuurd bericht|Mensaje original|Mensaje reenviado|"
+	    "Mensagem original|Messaggio originale)\\b|"
+	    "(?:Begin forwarded message|Mulai pesan yang diteruskan|"
+	    "Awal pesan yang diteruskan|Anfang der weitergeleiteten "
+	    "(?:Nachricht|E-Mail)|D\\x{e9}but du message r\\x{e9}exp\\x{e9}"
+	    "di\\x{e9}|Inicio del mensaje reenviado|Begin doorgestuurd "
+	    "bericht)\\s*:|_{10,}\\s*$)",
 	/*
-	 * Signature separator and client taglines. The length bound keeps a
-	 * real sentence that happens to start "Dikirim dari ..." from cutting.
+	 * Outlook's header labels, maybe "*From:*" or "De :": English,
+	 * Indonesian, German, French, Dutch, Spanish, Portuguese, Italian.
+	 */
+	[P_HEADER] = "^[\\s*]*(?:From|Dari|Sent|Dikirim|Terkirim|Date|"
+	    "Tanggal|To|Kepada|Ke|Cc|Bcc|Subject|Subjek|Perihal|Reply-To|"
+	    "Von|Gesendet|An|Datum|Betreff|De|Envoy\\x{e9}|\\x{c0}|A|Objet|"
+	    "Van|Verzonden|Aan|Onderwerp|Enviado|Enviada em|Para|Fecha|"
+	    "Asunto|Assunto|Da|Inviato|Oggetto)[\\s*]*:",
+	/*
+	 * Signature separator and client taglines, in the locales above.
+	 * The length bound keeps a real sentence that happens to start
+	 * "Dikirim dari ..." from cutting.
 	 */
 	[P_SIG] = "^\\s*(?:--\\s*$|(?:Sent from my|Sent from Mail for|"
 	    "Sent from Outlook|Sent from Yahoo|Sent with Proton|Dikirim dari|"
-	    "Get Outlook for|Dapatkan Outlook untuk)\\b.{0,80}$)",
+	    "Get Outlook for|Dapatkan Outlook untuk|Von meinem|Gesendet von|"
+	    "Outlook f\\x{fc}r|Envoy\\x{e9} de|Envoy\\x{e9} depuis|"
+	    "T\\x{e9}l\\x{e9}charger Outlook|Verzonden vanaf|Verstuurd vanaf|"
+	    "Enviado desde|Obtener Outlook|Enviado do)\\b.{0,80}$)",
 	/* The robot's own "=== Balas di atas garis ini ===". */
 	[P_DELIM] = "Balas di atas garis ini|Reply above this line",
 	/*
@@ -158,6 +200,11 @@ static const char *reply_titles[] = {
 	"madam", "mas", "mba", "mbak", "mr", "mrs", "ms", "pak", "sir", "team",
 	"tim", NULL
 };
+/* First words of a closing ("Salam,", "Hormat saya,"): a signature follows. */
+static const char *reply_closings[] = {
+	"best", "cheers", "hormat", "kind", "regards", "salam", "wassalam",
+	NULL
+};
 /* Words that hold a yes back when a line opens with them ("Jangan dulu"). */
 static const char *reply_stops[] = {
 	"batal", "batalkan", "belum", "bukan", "cancel", "don't", "dont",
@@ -176,7 +223,8 @@ static const char *reply_refusals[] = { "ditolak", "t", "tolak", NULL };
 static const char *reply_ors[] = { "atau", "or", NULL };
 /* Reply and forward prefixes of subjects, as clients in use write them. */
 static const char *reply_prefixes[] = {
-	"aw", "balas", "bls", "fw", "fwd", "re", "tr", "trs", NULL
+	"antw", "aw", "balas", "bls", "doorst", "enc", "fw", "fwd", "odp",
+	"re", "res", "rv", "sv", "terusan", "tr", "trs", "vs", "wg", NULL
 };
 
 struct word {
@@ -193,6 +241,7 @@ static int	 reply_pmatch(int, const char *, size_t);
 static char	*reply_normalise(const char *);
 static void	 reply_split(char *, struct lines *);
 static enum line_kind reply_kind(struct lines *, size_t);
+static size_t	 reply_attr(struct lines *, size_t);
 static int	 reply_is_cut(struct lines *, size_t);
 static void	 reply_fresh(struct lines *, size_t *, size_t *);
 static size_t	 reply_command(struct lines *, size_t, size_t);
@@ -210,6 +259,10 @@ static char	*reply_reason(struct lines *, size_t, size_t, const char *,
 static char	*reply_value(struct lines *, size_t, size_t, const char *,
 		    size_t);
 static const char *reply_subject_strip(const char *, size_t *);
+static enum reply_verdict reply_subject_tail(const char *, size_t, size_t *);
+static int	 reply_question(const char *, size_t);
+static int	 reply_closing(const char *, size_t);
+static char	*reply_prose(struct lines *, size_t, size_t, size_t);
 static size_t	 reply_prefix(const char *);
 static int	 reply_courtesy(const char *, size_t);
 static size_t	 reply_courtesy_group(const struct word *, size_t);
@@ -233,6 +286,7 @@ reply_parse(const char *text, struct reply *r)
 	r->reason = NULL;
 	r->value = NULL;
 	r->line = NULL;
+	r->prose = NULL;
 	reply_patterns();
 
 	norm = reply_normalise(text);
@@ -253,6 +307,8 @@ reply_parse(const char *text, struct reply *r)
 	else if (r->verdict == REPLY_YES)
 		r->value = reply_value(&ls, cmd + 1, end, l->s + rest,
 		    l->len - rest);
+	else
+		r->prose = reply_prose(&ls, start, end, cmd);
 
 out:
 	free(ls.v);
@@ -266,17 +322,19 @@ reply_clear(struct reply *r)
 	free(r->reason);
 	free(r->value);
 	free(r->line);
+	free(r->prose);
 	r->verdict = REPLY_UNCLEAR;
 	r->reason = NULL;
 	r->value = NULL;
 	r->line = NULL;
+	r->prose = NULL;
 }
 
 enum reply_verdict
 reply_subject(const char *subject, char **reason_r)
 {
 	enum reply_verdict	 v;
-	const char		*s;
+	const char		*s, *p;
 	char			*norm;
 	size_t			 len, rest;
 
@@ -285,8 +343,20 @@ reply_subject(const char *subject, char **reason_r)
 		return (REPLY_UNCLEAR);
 	norm = reply_normalise(subject);
 	s = reply_subject_strip(norm, &len);
-	v = reply_read(s, len, &rest);
-	if (v == REPLY_NO)
+	if ((v = reply_read(s, len, &rest)) == REPLY_UNCLEAR)
+		v = reply_subject_tail(s, len, &rest);
+	/* "T [TTE-...] KTP buram": the tag is no part of the reason. */
+	for (;;) {
+		while (rest < len && text_blank(s[rest]))
+			rest++;
+		if (rest == len || s[rest] != '[' ||
+		    (p = memchr(s + rest, ']', len - rest)) == NULL)
+			break;
+		rest = (size_t)(p - s) + 1;
+	}
+	/* "T: Re: [TTE-...] Disposisi ...": the robot's words, no reason. */
+	if (v == REPLY_NO && memchr(s + rest, '[', len - rest) == NULL &&
+	    reply_prefix(s + rest) == 0)
 		*reason_r = reply_reason(NULL, 0, 0, s + rest, len - rest);
 	free(norm);
 	return (v);
@@ -456,9 +526,6 @@ static enum line_kind
 reply_kind(struct lines *ls, size_t i)
 {
 	struct line	*l = &ls->v[i];
-	struct text_buf	 b;
-	size_t		 k;
-	int		 found;
 
 	if (l->kind != L_UNKNOWN)
 		return (l->kind);
@@ -471,32 +538,40 @@ reply_kind(struct lines *ls, size_t i)
 		l->kind = L_SPLIT;
 	else if (reply_pmatch(P_SIG, l->raw, l->rawlen))
 		l->kind = L_SIG;
-	else if (reply_pmatch(P_ATTR_START, l->raw, l->rawlen)) {
-		/* Clients wrap a long attribution: rejoin and retest. */
-		memset(&b, 0, sizeof b);
-		found = 0;
-		for (k = 0; k < REPLY_ATTR_LINES && i + k < ls->n; k++) {
-			if (k > 0 && ls->v[i + k].len == 0)
-				break;
-			if (k > 0)
-				text_addc(&b, ' ');
-			text_add(&b, ls->v[i + k].s, ls->v[i + k].len);
-			if (reply_pmatch(P_ATTR, b.s, b.len)) {
-				found = 1;
-				break;
-			}
-		}
-		free(b.s);
-		if (found) {
-			l->kind = L_ATTR;
-			l->span = k + 1;
-		} else
-			l->kind = L_TEXT;
-	} else if (reply_pmatch(P_HEADER, l->raw, l->rawlen))
+	else if ((l->span = reply_attr(ls, i)) != 0)
+		l->kind = L_ATTR;
+	else if (reply_pmatch(P_HEADER, l->raw, l->rawlen))
 		l->kind = L_HEADER;
 	else
 		l->kind = L_TEXT;
 	return (l->kind);
+}
+
+/*
+ * The lines an attribution ("On ... wrote:") starting at line i covers,
+ * or 0. Clients wrap a long one: rejoin and retest.
+ */
+static size_t
+reply_attr(struct lines *ls, size_t i)
+{
+	struct text_buf	 b = { NULL, 0, 0 };
+	size_t		 k, span = 0;
+
+	if (!reply_pmatch(P_ATTR_START, ls->v[i].raw, ls->v[i].rawlen))
+		return (0);
+	for (k = 0; k < REPLY_ATTR_LINES && i + k < ls->n; k++) {
+		if (k > 0 && ls->v[i + k].len == 0)
+			break;
+		if (k > 0)
+			text_addc(&b, ' ');
+		text_add(&b, ls->v[i + k].s, ls->v[i + k].len);
+		if (reply_pmatch(P_ATTR, b.s, b.len)) {
+			span = k + 1;
+			break;
+		}
+	}
+	free(b.s);
+	return (span);
 }
 
 /* Does the quoted or appended part start at line i? */
@@ -749,11 +824,7 @@ reply_read(const char *s, size_t len, size_t *restp)
 static int
 reply_hedged(const char *s, size_t len, enum reply_verdict v, size_t rest)
 {
-	size_t	 end = len;
-
-	while (end > 0 && strchr(" \t.!*)", s[end - 1]) != NULL)
-		end--;
-	if (end > 0 && s[end - 1] == '?')
+	if (reply_question(s, len))
 		return (1);
 	if (reply_opens_with(s + rest, len - rest, reply_ors))
 		return (1);
@@ -764,6 +835,51 @@ reply_hedged(const char *s, size_t len, enum reply_verdict v, size_t rest)
 	return (reply_mentions(s, len, reply_stops) ||
 	    reply_mentions(s, len, reply_nots) ||
 	    reply_mentions(s, len, reply_refusals));
+}
+
+/* Does the line end in a question mark ("Y, sudah benar?")? */
+static int
+reply_question(const char *s, size_t len)
+{
+	while (len > 0 && strchr(" \t.!*)", s[len - 1]) != NULL)
+		len--;
+	return (len > 0 && s[len - 1] == '?');
+}
+
+/*
+ * The new text as the reason of a T given in the subject (struct reply's
+ * prose), from the answer line cmd; NULL if it is courtesy, or if a line
+ * opens with a verdict word or asks.
+ */
+static char *
+reply_prose(struct lines *ls, size_t start, size_t end, size_t cmd)
+{
+	struct line	*l;
+	size_t		 i, k;
+
+	if (reply_courtesy(ls->v[cmd].s, ls->v[cmd].len))
+		return (NULL);
+	for (i = start; i < end; i++) {
+		l = &ls->v[i];
+		/* "Salam,\nSekretaris Dinas": a signature is no reason. */
+		if (i < cmd && reply_closing(l->s, l->len))
+			return (NULL);
+		for (k = 0; k < l->len && l->s[k] == '*'; k++)
+			/* nothing */;
+		if (l->len > 0 && (reply_word(l->s + k, l->len - k,
+		    &k) != NULL || reply_question(l->s, l->len)))
+			return (NULL);
+	}
+	return (reply_reason(ls, cmd + 1, end, ls->v[cmd].s,
+	    ls->v[cmd].len));
+}
+
+/* Is the line a closing, under which a signature follows? */
+static int
+reply_closing(const char *s, size_t len)
+{
+	return (reply_courtesy(s, len) && reply_opens_with(s, len,
+	    reply_closings));
 }
 
 /*
@@ -796,7 +912,8 @@ reply_conflict(struct lines *ls, size_t start, size_t end, size_t cmd,
 
 /*
  * Build the NO reason: the rest of the verdict line, then lines [i, end)
- * until a blank one, joined by newlines. NULL if that is all empty.
+ * until a blank one or a closing ("Salam,": the signature under it is no
+ * reason), joined by newlines. NULL if that is all empty.
  */
 static char *
 reply_reason(struct lines *ls, size_t i, size_t end, const char *rest,
@@ -822,7 +939,8 @@ reply_reason(struct lines *ls, size_t i, size_t end, const char *rest,
 		}
 	}
 	text_add(&b, rest, restlen);
-	for (; i < end && ls->v[i].len != 0; i++) {
+	for (; i < end && ls->v[i].len != 0 &&
+	    !reply_closing(ls->v[i].s, ls->v[i].len); i++) {
 		if (b.len > 0)
 			text_addc(&b, '\n');
 		text_add(&b, ls->v[i].s, ls->v[i].len);
@@ -884,18 +1002,54 @@ reply_subject_strip(const char *s, size_t *lenp)
 			break;
 	}
 	len = strlen(s);
-	while (len > 0 && text_blank(s[len - 1]))
-		len--;
-	k = REPLY_TOKEN_LEN + 1;
-	if (len >= k && s[len - k] == '#' && strspn(s + len - k + 1,
-	    "0123456789abcdefABCDEF") == REPLY_TOKEN_LEN &&
-	    (len == k || text_blank(s[len - k - 1]))) {
-		len -= k;
+	for (;;) {
 		while (len > 0 && text_blank(s[len - 1]))
 			len--;
+		k = REPLY_TOKEN_LEN + 1;
+		if (len >= k && s[len - k] == '#' && strspn(s + len - k + 1,
+		    "0123456789abcdefABCDEF") == REPLY_TOKEN_LEN &&
+		    (len == k || text_blank(s[len - k - 1])))
+			len -= k;
+		else if (len > 0 && s[len - 1] == ']' &&
+		    (p = memrchr(s, '[', len)) != NULL)
+			len = (size_t)(p - s);	/* "T [TTE-2026-00001]" */
+		else
+			break;
 	}
 	*lenp = len;
 	return (s);
+}
+
+/*
+ * A T after the robot's subject: "Disposisi ...: Budi - T KTP buram",
+ * the last " - " (or en or em dash) parting them. Only a T: the text
+ * before holds the applicant's name, which is theirs to choose, and a
+ * T only asks for a reason or takes the case back. *restp as for
+ * reply_verdict, from s.
+ */
+static enum reply_verdict
+reply_subject_tail(const char *s, size_t len, size_t *restp)
+{
+	size_t	 i, n, t, rest;
+
+	*restp = len;
+	for (i = len; i-- > 1;) {
+		if (!text_blank(s[i - 1]))
+			continue;
+		if (s[i] == '-')
+			n = 1;
+		else if ((n = utf8_dash(s + i, len - i)) == 0)
+			continue;
+		if (i + n >= len || !text_blank(s[i + n]))
+			continue;
+		for (t = i + n; t < len && text_blank(s[t]); t++)
+			/* nothing */;
+		if (reply_read(s + t, len - t, &rest) != REPLY_NO)
+			return (REPLY_UNCLEAR);
+		*restp = t + rest;
+		return (REPLY_NO);
+	}
+	return (REPLY_UNCLEAR);
 }
 
 /* Length of a reply prefix ("Re:", "Re[2]:", "BLS :") at s, else 0. */

@@ -41,6 +41,15 @@ struct reply {
 	 * text was empty.
 	 */
 	char			*line;
+	/*
+	 * REPLY_UNCLEAR only: the new text read as a reason, for a T given
+	 * in the subject ("Lampiran KTP buram, mohon dikirim ulang"): from
+	 * the answer line to a blank line, quote, signature or closing, as
+	 * for a T. NULL when the text is only courtesy, or any line of it
+	 * opens with a verdict word of either side or asks a question: such
+	 * text may be an answer, and is no reason.
+	 */
+	char			*prose;
 };
 
 /*
@@ -54,14 +63,19 @@ int	 reply_parse(const char *text, struct reply *r);
 void	 reply_clear(struct reply *r);
 
 /*
- * The command in a reply's subject, for a reply whose body has no new
- * text: "Re: [TTE-2026-00001] Y". Reply and forward prefixes (Re: Fwd: FW:
- * Bls: Balas: AW: TR: TRS:, repeated, "Re[2]:"), [tags] before the
- * command and a trailing "#<token>" are cut; the rest must be a verdict by
- * the rules for an answer line, or it is UNCLEAR (as is the robot's own
- * subject). For REPLY_NO *reason_r gets the reason, which the caller
- * frees; otherwise, or without a reason, it is set to NULL. A NULL
- * subject is UNCLEAR.
+ * The command in a reply's subject: "Re: [TTE-2026-00001] Y", "T
+ * [TTE-2026-00001]", or a T after the robot's subject ("Re: [TTE-...]
+ * Disposisi ...: Budi - T"). Reply and forward prefixes of the locales in
+ * use (Re: Fwd: FW: Bls: Balas: TRS: Terusan: AW: WG: RE : TR : Antw:
+ * Doorst: RV: SV: VS: ..., repeated, "Re[2]:"), [tags] before and after
+ * the command and a trailing "#<token>" are cut; the rest must be a
+ * verdict by the rules for an answer line, or it is UNCLEAR (as is the
+ * robot's own subject). After the robot's subject only a T counts: the
+ * text before it holds the applicant's own name, which could end in
+ * " - Y". For REPLY_NO *reason_r gets the reason, which the caller frees;
+ * the robot's subject after a command ("T: Re: [TTE-...] ...") is none.
+ * Otherwise, or without a reason, it is set to NULL. A NULL subject is
+ * UNCLEAR.
  */
 enum reply_verdict reply_subject(const char *subject, char **reason_r);
 

@@ -615,6 +615,7 @@ static int (*const handlers[])(struct flow *, char **) = {
 	[KIND_LIST] = NULL,
 	[KIND_AUTOREPLY] = handle_away,
 	[KIND_BOUNCE] = handle_bounce,
+	[KIND_RECEIPT] = handle_receipt,
 	[KIND_NOTICE] = handle_notice,
 	[KIND_REPLY] = handle_answer,
 	[KIND_FOLLOWUP] = handle_followup,
@@ -649,8 +650,8 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 	log_debug("message from %s <%s>: %s", m->from_addr,
 	    m->message_id ? m->message_id : "", rd.why);
 	if ((rd.kind == KIND_REPLY || rd.kind == KIND_FOLLOWUP ||
-	    rd.kind == KIND_APPLICATION || rd.kind == KIND_NOTICE) &&
-	    !auth_check(ctx->conf, m, &unauth)) {
+	    rd.kind == KIND_APPLICATION || rd.kind == KIND_NOTICE ||
+	    rd.kind == KIND_RECEIPT) && !auth_check(ctx->conf, m, &unauth)) {
 		/* A forged From must neither open a case nor decide one. */
 		log_warnx("message from %s: %s", m->from_addr, unauth);
 		flow_note(&f, ctx->conf->imap_quarantine, "%s (%s)", unauth,

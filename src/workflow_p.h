@@ -79,5 +79,6 @@ int		 handle_followup(struct flow *, char **);
 int		 handle_notice(struct flow *, char **);
 int		 handle_away(struct flow *, char **);
 int		 handle_bounce(struct flow *, char **);
+int		 handle_receipt(struct flow *, char **);
 
 #endif

@@ -27,7 +27,7 @@ CORPUS = os.path.relpath(HERE, ROOT)
 
 KEYS = ("file", "message_id", "from", "kind", "case", "command", "note",
         "value", "notice", "documents", "missing", "rule", "reason")
-KINDS = ("submission", "command", "notice", "auto-reply", "bounce",
+KINDS = ("submission", "command", "notice", "auto-reply", "bounce", "receipt",
          "ignored", "invalid")
 DOC_KEYS = ("filename", "content_type", "size", "sha256", "kind")
 TIMEOUT = 600

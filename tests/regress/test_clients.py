@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: ISC
 """Replies as real clients write them (tests/regress/replies/*.eml: Outlook
-in Indonesian, Gmail web and Android, iPhone, Zimbra web; quoted-printable,
+in Indonesian, German and French, Gmail web and Android, iPhone, Zimbra web;
+commands in the subject; quoted-printable,
 base64, windows-1252, HTML only), sent through SMTP to a live case each.
 The file name says what the robot must read: Y-, T- or U- (unclear)."""
 
@@ -31,6 +32,7 @@ def test_real_client_replies(sb):
         reply_addr = re.search(r"<([^>]+)>", str(d["Reply-To"])).group(1)
         raw = (raw.replace("{{FROM}}", "sekdis@" + DOMAIN).replace("{{TO}}", reply_addr)
                .replace("{{ROBOT}}", ROBOT).replace("{{SUBJECT}}", str(d["Subject"]))
+               .replace("{{REF}}", ref)
                .replace("{{MSGID}}", d["Message-ID"].strip("<>"))
                .replace("{{NEWID}}", make_msgid(domain=DOMAIN).strip("<>")))
         sb.send(raw.encode("latin-1"), sender="sekdis@" + DOMAIN, rcpts=[ROBOT])
@@ -59,3 +61,10 @@ def test_real_client_replies(sb):
           "Samsung reason without its label: %r" % reasons["Permohonan T-samsung.eml"])
     check(reasons["Permohonan T-zimbra-text.eml"] == "SK Jabatan belum dilampirkan.",
           "Zimbra reason: %r" % reasons["Permohonan T-zimbra-text.eml"])
+    check(reasons["Permohonan T-outlook-fr-subject.eml"] == "SK Jabatan sudah kedaluwarsa",
+          "Outlook (fr): T and its reason in the subject, the De :/Objet : block cut: %r"
+          % reasons["Permohonan T-outlook-fr-subject.eml"])
+    check(reasons["Permohonan T-outlook-subject-tail.eml"]
+          == "Lampiran KTP buram, mohon dikirim ulang.",
+          "Outlook: ' - T' after the subject, the reason from the body: %r"
+          % reasons["Permohonan T-outlook-subject-tail.eml"])

@@ -7,7 +7,8 @@
 int
 main(void)
 {
-	char	 out[CASE_REF_MAX + 1];
+	char		 out[CASE_REF_MAX + 1];
+	const char	*s;
 
 	TEST_ASSERT(case_ref_valid("TTE-2026-00001"));
 	TEST_ASSERT(case_ref_valid("tte-2026-12345"));
@@ -32,5 +33,14 @@ main(void)
 	TEST_ASSERT(!case_ref_find("T-2026-00001", NULL));
 	TEST_ASSERT(!case_ref_find("Permohonan TTE", NULL));
 	TEST_ASSERT(!case_ref_find("", NULL));
+	/* Every reference of a subject, in turn. */
+	s = case_ref_next("Re: [TTE-2026-00003] Budi; [tte-2026-00007] Siti",
+	    out);
+	TEST_ASSERT(s != NULL);
+	TEST_STREQ(out, "TTE-2026-00003");
+	s = case_ref_next(s, out);
+	TEST_ASSERT(s != NULL && *s == ']');
+	TEST_STREQ(out, "TTE-2026-00007");
+	TEST_ASSERT(case_ref_next(s, out) == NULL);
 	return (test_done());
 }

@@ -111,6 +111,23 @@ main(void)
 	classify_clear(&rd);
 	mime_free(m);
 
+	/* A read receipt names the robot's mail it reports on; no DSN does. */
+	m = parse_file(sp, "tests/corpus/receipt-thunderbird.eml");
+	TEST_ASSERT(m != NULL);
+	TEST_STREQ(m->report_mid,
+	    "tte-2026-00003.1fef68515a5cd907b3f9@muaraenimkab.go.id");
+	classify_read(&ctx, m, &rd);
+	TEST_ASSERT(rd.kind == KIND_RECEIPT);
+	TEST_STREQ(rd.ref, "TTE-2026-00003");
+	classify_clear(&rd);
+	mime_free(m);
+	m = parse_file(sp, "tests/corpus/bounce-postfix.eml");
+	TEST_ASSERT(m != NULL && m->report_mid == NULL);
+	classify_read(&ctx, m, &rd);
+	TEST_ASSERT(rd.kind == KIND_BOUNCE);
+	classify_clear(&rd);
+	mime_free(m);
+
 	m = parse(sp, "forwarded.eml");
 	TEST_ASSERT(m != NULL && m->natt >= 1);
 	TEST_ASSERT(m != NULL && m->natt >= 1 &&

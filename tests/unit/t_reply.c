@@ -317,6 +317,135 @@ static const struct tcase cases[] = {
 	    "T\nsalah alamat\n-----Original Message-----\nFrom: x\n",
 	    N, "salah alamat", "T", NULL },
 
+	/* Outlook in other locales: the header block right under the text. */
+	{ "Outlook de", 0,
+	    "T\n"
+	    "lampiran salah\n"
+	    "Von: Sistem Disposisi TTE <tte@kab.go.id>\n"
+	    "Gesendet: Mittwoch, 25. November 2026 10:12\n"
+	    "An: Sekretaris Dinas <sekdis@kab.go.id>\n"
+	    "Betreff: [TTE-2026-00003] Disposisi\n",
+	    N, "lampiran salah", "T", NULL },
+	{ "Outlook fr", 0,
+	    "T\n"
+	    "KTP buram\n"
+	    "De\xc2\xa0: Sistem Disposisi TTE <tte@kab.go.id>\n"
+	    "Envoy\xc3\xa9\xc2\xa0: mercredi 25 novembre 2026 10:12\n"
+	    "\xc3\x80\xc2\xa0: Sekretaris Dinas <sekdis@kab.go.id>\n"
+	    "Objet\xc2\xa0: [TTE-2026-00003] Disposisi\n",
+	    N, "KTP buram", "T", NULL },
+	{ "Outlook nl", 0,
+	    "T\n"
+	    "SK ontbreekt\n"
+	    "Van: Sistem Disposisi TTE <tte@kab.go.id>\n"
+	    "Verzonden: woensdag 25 november 2026 10:12\n"
+	    "Aan: Sekretaris Dinas\n"
+	    "Onderwerp: Disposisi\n",
+	    N, "SK ontbreekt", "T", NULL },
+	{ "Outlook es", 0,
+	    "T\n"
+	    "falta el SK\n"
+	    "De: Sistem Disposisi TTE <tte@kab.go.id>\n"
+	    "Enviado: mi\xc3\xa9rcoles, 25 de noviembre de 2026 10:12\n"
+	    "Para: Sekretaris Dinas\n"
+	    "Asunto: Disposisi\n",
+	    N, "falta el SK", "T", NULL },
+	{ "Outlook de only header block", 0,
+	    "\n"
+	    "Von: Sistem Disposisi TTE <tte@kab.go.id>\n"
+	    "Gesendet: Mittwoch, 25. November 2026 10:12\n"
+	    "An: Sekretaris Dinas <sekdis@kab.go.id>\n"
+	    "Betreff: [TTE-2026-00003] Disposisi\n",
+	    U, NULL, NULL, NULL },
+	{ "Outlook de Ursprungliche Nachricht", 0,
+	    "T\nSK fehlt\n-----Urspr\xc3\xbcngliche Nachricht-----\nVon: x\n",
+	    N, "SK fehlt", "T", NULL },
+	{ "Outlook fr Message d'origine", 0,
+	    "Y\n-----Message d'origine-----\nT: x\n", Y, NULL, "Y", NULL },
+	{ "Outlook es Mensaje original", 0,
+	    "Y\n-----Mensaje original-----\nT: x\n", Y, NULL, "Y", NULL },
+	{ "Outlook nl Oorspronkelijk bericht", 0,
+	    "Y\n-----Oorspronkelijk bericht-----\nT: x\n", Y, NULL, "Y", NULL },
+	{ "Zimbra de Ursprungliche Mail", 0,
+	    "Y\n----- Urspr\xc3\xbcngliche Mail -----\nT: x\n", Y, NULL, "Y",
+	    NULL },
+	{ "Samsung en", 0,
+	    "Y\n-------- Original message --------\nT: x\n", Y, NULL, "Y",
+	    NULL },
+
+	/* Attributions of other locales and clients. */
+	{ "Gmail de", 0,
+	    "T: KTP buram\n"
+	    "Am Mi., 25. Nov. 2026 um 10:12 Uhr schrieb Sistem Disposisi "
+	    "TTE <\n"
+	    "tte@kab.go.id>:\n"
+	    "> Y\n",
+	    N, "KTP buram", "T: KTP buram", NULL },
+	{ "Gmail fr", 0,
+	    "T: KTP buram\n"
+	    "Le mer. 25 nov. 2026 \xc3\xa0 10:12, Sistem Disposisi TTE "
+	    "<tte@kab.go.id> a \xc3\xa9" "crit :\n"
+	    "> Y\n",
+	    N, "KTP buram", "T: KTP buram", NULL },
+	{ "Gmail es", 0,
+	    "T: KTP buram\n"
+	    "El mi\xc3\xa9, 25 nov 2026 a las 10:12, Sistem Disposisi TTE (<"
+	    "tte@kab.go.id>) escribi\xc3\xb3:\n"
+	    "> Y\n",
+	    N, "KTP buram", "T: KTP buram", NULL },
+	{ "Gmail nl", 0,
+	    "T: KTP buram\n"
+	    "Op wo 25 nov 2026 om 10:12 schreef Sistem Disposisi TTE <"
+	    "tte@kab.go.id>:\n"
+	    "> Y\n",
+	    N, "KTP buram", "T: KTP buram", NULL },
+	{ "Apple Mail de", 0,
+	    "T: KTP buram\n\n"
+	    "Am 25.11.2026 um 10:12 schrieb Sistem Disposisi TTE "
+	    "<tte@kab.go.id>:\n\n"
+	    "\xef\xbb\xbf=== Balas di atas garis ini ===\n",
+	    N, "KTP buram", "T: KTP buram", NULL },
+	{ "Thunderbird fr", 0,
+	    "T: KTP buram\n"
+	    "Le 25/11/2026 \xc3\xa0 10:12, Sistem Disposisi TTE a \xc3\xa9"
+	    "crit\xc2\xa0:\n"
+	    "> Y\n",
+	    N, "KTP buram", "T: KTP buram", NULL },
+	{ "K-9 de", 0,
+	    "T\nKTP buram\n"
+	    "Sistem Disposisi TTE <tte@kab.go.id> schrieb am 25. November "
+	    "2026 10:12:56 MEZ:\n"
+	    ">Y\n",
+	    N, "KTP buram", "T", NULL },
+	{ "K-9 en", 0,
+	    "T\nKTP buram\n"
+	    "On November 25, 2026 10:12:56 AM GMT+07:00, Sistem Disposisi "
+	    "TTE <tte@kab.go.id> wrote:\n"
+	    ">Y\n",
+	    N, "KTP buram", "T", NULL },
+	{ "FairEmail", 0,
+	    "T\nKTP buram\n"
+	    "25 Nov 2026 10:12:56 Sistem Disposisi TTE <tte@kab.go.id>:\n"
+	    ">Y\n",
+	    N, "KTP buram", "T", NULL },
+	{ "Apple forward fr", 0,
+	    "Y\n\nD\xc3\xa9" "but du message r\xc3\xa9" "exp\xc3\xa9" "di\xc3\xa9"
+	    " :\n\nT\n",
+	    Y, NULL, "Y", NULL },
+	{ "Gmail forward de", 0,
+	    "Y\n---------- Weitergeleitete Nachricht ---------\nT\n",
+	    Y, NULL, "Y", NULL },
+	{ "iPhone de", 0, "T\nKTP alt\nVon meinem iPhone gesendet\n", N,
+	    "KTP alt", "T", NULL },
+	{ "iPhone fr", 0, "T\nKTP alt\nEnvoy\xc3\xa9 de mon iPhone\n", N,
+	    "KTP alt", "T", NULL },
+	{ "iPhone es", 0, "T\nKTP alt\nEnviado desde mi iPhone\n", N,
+	    "KTP alt", "T", NULL },
+	/* A sentence naming an address is no attribution. */
+	{ "address in text", 0,
+	    "T\nkirim ulang ke <budi@kab.go.id> saja\n",
+	    N, "kirim ulang ke <budi@kab.go.id> saja", "T", NULL },
+
 	/* Zimbra. */
 	{ "Zimbra id", 0,
 	    "T: NIK salah\n"
@@ -548,6 +677,31 @@ test_subject(void)
 		{ "Ref: Y", U, NULL },
 		{ "Re:", U, NULL },
 		{ "", U, NULL },
+		/* Other locales' prefixes. */
+		{ "AW: [TTE-2026-00001] Y", Y, NULL },
+		{ "WG: AW: [TTE-2026-00001] Y", Y, NULL },
+		{ "RE : TR : [TTE-2026-00001] T : KTP buram", N, "KTP buram" },
+		{ "Antw: [TTE-2026-00001] Y", Y, NULL },
+		{ "RV: RE: [TTE-2026-00001] Y", Y, NULL },
+		{ "Terusan: BLS: [TTE-2026-00001] Y", Y, NULL },
+		/* The command before the tag, the robot's subject after it. */
+		{ "T [TTE-2026-00003]", N, NULL },
+		{ "Y [TTE-2026-00003]", Y, NULL },
+		{ "T [TTE-2026-00003] #0123456789abcdef0123", N, NULL },
+		{ "T [TTE-2026-00003] KTP buram", N, "KTP buram" },
+		{ "Re: T [TTE-2026-00003] [EXTERNAL] SK lama", N, "SK lama" },
+		{ "T: Re: [TTE-2026-00003] Disposisi permohonan Sertifikat "
+		    "Elektronik: Budi", N, NULL },
+		/* A T after the robot's subject; never a Y there. */
+		{ "Re: [TTE-2026-00003] Disposisi permohonan Sertifikat "
+		    "Elektronik: Budi Santoso - T", N, NULL },
+		{ "Re: [TTE-2026-00003] Disposisi permohonan Sertifikat "
+		    "Elektronik: Budi Santoso \xe2\x80\x93 T KTP buram", N,
+		    "KTP buram" },
+		{ "Re: [TTE-2026-00003] Disposisi: Budi - Tidak ada", U, NULL },
+		{ "Re: [TTE-2026-00003] Disposisi: Budi - Ya", U, NULL },
+		{ "Re: [TTE-2026-00003] Disposisi: Budi-T", U, NULL },
+		{ "Re: [TTE-2026-00003] Disposisi: Budi - T?", U, NULL },
 	};
 	enum reply_verdict	 v;
 	size_t			 i;
@@ -565,6 +719,52 @@ test_subject(void)
 	}
 	reason = (char *)"junk";
 	TEST_ASSERT(reply_subject(NULL, &reason) == U && reason == NULL);
+}
+
+/* The new text as the reason of a T given in the subject. */
+static void
+test_prose(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*prose;		/* NULL: none */
+	} t[] = {
+		{ "Lampiran KTP buram, mohon dikirim ulang", "Lampiran KTP "
+		    "buram, mohon dikirim ulang" },
+		{ "Baik pak,\nKTP buram\nmohon dikirim ulang\n\nSalam,\nBudi",
+		    "KTP buram\nmohon dikirim ulang" },
+		{ "Alasan: SK belum ada", "SK belum ada" },
+		{ "KTP buram\n\nPada Sen, 3 Mar 2025 pukul 10.12 D <d@x> "
+		    "menulis:\n> Y\n", "KTP buram" },
+		{ "KTP buram\nDikirim dari iPhone saya\n", "KTP buram" },
+		{ "KTP buram\nSalam,\nBudi Santoso", "KTP buram" },
+		/* Courtesy, signatures, verdict words, questions: no reason. */
+		{ "Salam,\nSekretaris Dinas", NULL },
+		{ "Hormat saya,\nBudi Santoso\nSekretaris Dinas", NULL },
+		{ "Terima kasih", NULL },
+		{ "Baik pak,\nSalam,", NULL },
+		{ "Tidak ada masalah", NULL },
+		{ "Ya ampun, KTP buram", NULL },
+		{ "KTP buram\nYa, lanjut saja", NULL },
+		{ "KTP buram\n*Y*", NULL },
+		{ "Apakah KTP sudah dicek?", NULL },
+		{ "KTP buram.\nSudah dicek?", NULL },
+		{ "", NULL },
+		{ "> KTP buram\n", NULL },
+	};
+	struct reply	 r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		reply_parse(t[i].in, &r);
+		TEST_ASSERT(r.verdict == REPLY_UNCLEAR);
+		check_str(t[i].in, "prose", r.prose, t[i].prose);
+		reply_clear(&r);
+		TEST_ASSERT(r.prose == NULL);
+	}
+	reply_parse("T KTP buram", &r);
+	TEST_ASSERT(r.verdict == REPLY_NO && r.prose == NULL);
+	reply_clear(&r);
 }
 
 /* Out-of-office mail that carries no RFC 3834 header. */
@@ -761,6 +961,7 @@ main(void)
 	test_line_cap();
 	test_long_chain();
 	test_subject();
+	test_prose();
 	test_autoreply();
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check_case(&cases[i]);
