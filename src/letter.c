@@ -261,7 +261,8 @@ static const char *const letter_templates[] = {
 	"alasan-diperlukan", "berkas-diterima", "bukan-pejabat", "dibatalkan",
 	"di-luar-kantor", "dikembalikan", "ditolak", "dokumen-diperlukan",
 	"eskalasi", "gagal-kirim", "kelengkapan-kurang", "kemajuan",
-	"lampiran-kurang", "nilai-diperlukan", "pemberitahuan-ams",
+	"konfirmasi-jawaban", "lampiran-kurang", "nilai-diperlukan",
+	"pemberitahuan-ams",
 	"pengingat", "pengingat-pembaharuan", "selesai", "sudah-diproses", "surel-pantul",
 	"tanda-terima", "tembusan",
 	"tercatat", "tidak-dipahami"
