@@ -120,7 +120,7 @@ explain_json(const char *file, const struct msg *m, const struct reading *rd,
 	explain_key("why", g->why, 0);
 	printf(", \"forged\": %zu}", g->forged);
 	if (d == NULL)
-		explain_key("db", EXPLAIN_NO_DB, 0);
+		explain_key("not_applied", EXPLAIN_NO_DB, 0);
 	if (d != NULL) {
 		fputs(", \"db\": {", stdout);
 		explain_key("kind", d->kind, 1);
