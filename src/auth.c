@@ -440,67 +440,84 @@ auth_office(const struct conf *c, const struct msg *m)
 	return (strcmp(from, own) == 0);
 }
 
+/* A Received line cut where its writer's words are. */
+struct auth_hop {
+	char		 ip[64];	/* the host that handed the mail */
+	const char	*after;		/* past the comment naming it */
+	const char	*by;		/* the last " by " (or tab) */
+};
+
 /*
- * The address of the host that handed a hop its mail: the "[address]" in
- * the first comment of the from-clause, which the receiving host writes
- * ("from HELO (name [192.0.2.1])", Postfix, Zimbra; "from host
- * ([192.0.2.1])", Dovecot). The HELO before it is the sender's word.
+ * The address of the host that handed a hop its mail, which the receiving
+ * host writes in a comment of the from-clause: "from HELO (name
+ * [192.0.2.1])" (Postfix, Zimbra's MTA), "from host ([192.0.2.1])"
+ * (Dovecot), "from host (LHLO host) (192.0.2.1)" (Zimbra's mailbox). A
+ * HELO is the sender's word and may hold blanks, comments and even " by "
+ * (Postfix keeps it whole): the last comment with an address before the
+ * last " by " is the writer's. -1 if there is none.
  */
 static int
-auth_received_peer(const char *v, char *ip, size_t len)
+auth_hop(const char *v, struct auth_hop *h)
 {
-	const char	*s = v, *open, *close, *end;
+	const char	*s, *end, *open, *close, *by = NULL;
 	size_t		 n;
 
-	while (isspace((unsigned char)*s))
-		s++;
-	if (strncasecmp(s, "from", 4) != 0 || !isspace((unsigned char)s[4]))
+	memset(h, 0, sizeof *h);
+	if (strncasecmp(v, "from", 4) != 0)
 		return (-1);
-	for (s += 4; isspace((unsigned char)*s); s++)
-		;
-	s += strcspn(s, " \t(");		/* the HELO */
-	while (isspace((unsigned char)*s))
-		s++;
-	if (*s != '(' || (end = strchr(s, ')')) == NULL)
+	for (s = v; (s = strcasestr(s + 1, "by")) != NULL; )
+		if (isspace((unsigned char)s[-1]) &&
+		    isspace((unsigned char)s[2]))
+			by = s - 1;	/* folding leaves a tab */
+	if (by == NULL)
 		return (-1);
-	if ((open = memrchr(s, '[', (size_t)(end - s))) == NULL ||
-	    (close = memchr(open, ']', (size_t)(end - open))) == NULL)
-		return (-1);
-	open++;
-	if (strncasecmp(open, "IPv6:", 5) == 0)
-		open += 5;
-	if ((n = (size_t)(close - open)) == 0 || n >= len)
-		return (-1);
-	memcpy(ip, open, n);
-	ip[n] = '\0';
-	return (0);
+	h->by = by;
+	for (s = v; (s = memchr(s, '(', (size_t)(by - s))) != NULL; s = end) {
+		if ((end = memchr(s, ')', (size_t)(by - s))) == NULL)
+			break;
+		if ((open = memrchr(s, '[', (size_t)(end - s))) != NULL &&
+		    (close = memchr(open, ']', (size_t)(end - open))) != NULL)
+			open++;
+		else {
+			open = s + 1;		/* "(192.0.2.1)" */
+			close = end;
+		}
+		if (strncasecmp(open, "IPv6:", 5) == 0)
+			open += 5;
+		n = (size_t)(close - open);
+		if (n > 0 && n < sizeof h->ip && strspn(open,
+		    "0123456789abcdefABCDEF.:") == n) {
+			memcpy(h->ip, open, n);
+			h->ip[n] = '\0';
+			h->after = end + 1;
+		}
+	}
+	return (h->after != NULL ? 0 : -1);
 }
 
 /*
- * Did the host that wrote this Received line take the mail from a
- * logged-in user? RFC 3848 (and 6531) name the protocol so ("with
- * ESMTPSA"); Postfix and Zimbra with smtpd_sasl_authenticated_header
- * write "(Authenticated sender: user)" before "by", where a sender's HELO,
- * having no blanks, cannot put it.
+ * Did the host that wrote this hop take the mail from a logged-in user?
+ * RFC 3848 (and 6531) name the protocol so ("with ESMTPSA", after "by");
+ * Postfix and Zimbra with smtpd_sasl_authenticated_header write
+ * "(Authenticated sender: user)" between the address and "by".
  */
 static int
-auth_received_login(const struct conf *c, const char *v)
+auth_hop_login(const struct conf *c, const struct auth_hop *h)
 {
 	static const char *const protos[] = { "ESMTPA", "ESMTPSA", "LMTPA",
 	    "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA", "UTF8LMTPA", "UTF8LMTPSA" };
-	const char	*s = v, *by;
+	const char	*s = h->by;
 	char		*buf, *w, *word, *prev = NULL;
 	enum auth_tok	 t;
 	size_t		 i;
 	int		 yes = 0;
 
-	by = strstr(v, " by ");
 	if (c->auth_received != NULL && *c->auth_received != '\0' &&
-	    by != NULL && memmem(v, (size_t)(by - v), c->auth_received,
+	    memmem(h->after, (size_t)(h->by - h->after), c->auth_received,
 	    strlen(c->auth_received)) != NULL)
 		return (1);
 	/* The word after "with", comments skipped; ";" starts the date. */
-	w = buf = xmalloc(2 * strlen(v) + 1);
+	w = buf = xmalloc(2 * strlen(s) + 1);
 	while ((t = auth_lex(&s, &w, &word)) != AUTH_T_END &&
 	    t != AUTH_T_SEMI) {
 		if (t != AUTH_T_WORD)
@@ -523,14 +540,15 @@ auth_received_login(const struct conf *c, const char *v)
 static int
 auth_path(const struct conf *c, const struct msg *m)
 {
-	char	 ip[64];
-	size_t	 i;
+	struct auth_hop	 h;
+	size_t		 i;
 
 	for (i = 0; i < m->nreceived; i++) {
-		if (auth_received_login(c, m->received[i]))
+		if (auth_hop(m->received[i], &h) == -1)
+			return (0);
+		if (auth_hop_login(c, &h))
 			return (1);
-		if (auth_received_peer(m->received[i], ip, sizeof ip) == -1 ||
-		    !net_match(c->relays, c->nrelays, ip))
+		if (!net_match(c->relays, c->nrelays, h.ip))
 			return (0);
 	}
 	return (m->nreceived > 0 && c->nrelays > 0 ? 2 : 0);

@@ -169,3 +169,29 @@ def test_check_warns_without_auth_serv_id(sb):
     check("OK" in out and "warning: auth_serv_id is not set" in out, out)
     r2 = Robot(sb, "checkok", extra="auth_serv_id = " + AUTHSERV)
     check("warning" not in tool(r2, "check").stdout, "no warning once set")
+
+
+def test_internal_relay_path(sb):
+    """With auth_serv_id set, office mail the border MTA stamped nothing
+    on counts when its whole Received path is internal_relays (Postfix and
+    Dovecot here, on 127.0.0.1); its answer by token acts, but by the tag
+    alone it is still confirmed first (no DKIM pass for the office)."""
+    r = Robot(sb, "relays", extra="auth_serv_id = %s\ninternal_relays = 127.0.0.0/8, ::1"
+              % AUTHSERV).start()
+    ref, disp = to_sekdis(sb, r)
+    sb.send(reply_to(disp, "sekdis@" + DOMAIN, "Y"))
+    kadis = sb.wait_mail("kadis", subject_has("Disposisi"), what="the Y by token acts")[0]
+    tag = EmailMessage()
+    tag["From"] = "kadis@" + DOMAIN
+    tag["To"] = ROBOT
+    tag["Subject"] = "[%s] Y" % ref
+    tag["Date"] = formatdate(localtime=True)
+    tag["Message-ID"] = make_msgid(domain=DOMAIN)
+    tag.set_content("Y\n")
+    sb.send(tag)
+    sb.wait_mail("kadis", subject_has("Konfirmasi"), what="the tag alone is confirmed")
+    check(r.sql("SELECT state, step_name FROM cases") == [("proses", "kadis")],
+          "not before the confirmation")
+    check(kadis is not None and r.scalar("SELECT count(*) FROM case_events"
+                                         " WHERE event = 'ditolak-masuk'") == 0,
+          "nothing refused")

@@ -241,6 +241,16 @@ static const struct rcase rcases[] = {
 	{ "\"with\" inside a comment", NULL,
 	    { "from laptop (unknown [203.0.113.5]) (using TLSv1.3 with"
 	    " ESMTPSA (256/256 bits)) by mta with ESMTPS id 6; x" }, 0 },
+	{ "Zimbra's mailbox and MTA, an address without brackets", NULL,
+	    { "from mta.x (LHLO mta.x) (10.0.0.2) by mbox.x with LMTP; x",
+	    "from zimbra (localhost [10.0.0.3]) by mta with ESMTP id 2; x" },
+	    1 },
+	{ "a host name in a comment is no address", NULL,
+	    { "from mta.x (LHLO 10.0.0.2.evil) by mbox.x with LMTP; x" }, 0 },
+	{ "a HELO with blanks, a comment and \" by \"", NULL,
+	    { "from x (y [10.0.0.5]) by z (Authenticated sender: k) with"
+	    " ESMTPSA (unknown [203.0.113.5]) by mta with ESMTP id 7; x" },
+	    0 },
 	{ "the topmost hop from outside", NULL,
 	    { "from mx (mx [198.51.100.7]) by mbox with LMTP; x" }, 0 },
 	{ "no Received at all", NULL, { NULL }, 0 },
