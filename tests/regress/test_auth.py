@@ -195,3 +195,31 @@ def test_internal_relay_path(sb):
     check(kadis is not None and r.scalar("SELECT count(*) FROM case_events"
                                          " WHERE event = 'ditolak-masuk'") == 0,
           "nothing refused")
+
+
+def test_attacks_in_the_case_story(sb):
+    """A program sent to a case and an answer from someone without the
+    role are refused, each in the case's history (show) with its reason,
+    counted by status, and logged once with the case."""
+    r = Robot(sb, "story").start()
+    ref, disp = to_sekdis(sb, r)
+    bad = reply_to(disp, "sekdis@" + DOMAIN, "Y")
+    bad.add_attachment(b"MZ\x90\x00" + b"\x00" * 64, maintype="application",
+                       subtype="pdf", filename="scan.pdf")
+    sb.send(bad)
+    sb.send(reply_to(disp, "kabid.persandian@" + DOMAIN, "Y"))
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1") == 3,
+               "all handled")
+    check(r.sql("SELECT state, step_name FROM cases") == [("proses", "sekdis")],
+          "the case did not move")
+    ev = dict(r.sql("SELECT event, detail FROM case_events WHERE event IN"
+                    " ('ditolak-masuk', 'jawaban-ditolak')"))
+    check("program" in ev.get("ditolak-masuk", ""), "the program: %s" % ev)
+    check("sekdis@" in ev.get("jawaban-ditolak", ""), "the wrong sender: %s" % ev)
+    show = tool(r, "show", ref).stdout
+    check("ditolak-masuk" in show and "jawaban-ditolak" in show, "show lists both: %s" % show)
+    status = tool(r, "status").stdout
+    check(re.search(r"event\s+jawaban-ditolak\s+mails\s+1\s", status), "counted: %s" % status)
+    mine = [l for l in r.logtext().splitlines() if " message " in l and "Quarantine" in l]
+    check(len(mine) == 2 and all(l.split()[1].rstrip(":") == ref for l in mine),
+          "one line each, with the case: %s" % mine)
