@@ -34,6 +34,16 @@ cmd_check(const struct cmd_entry *self, int argc, char **argv)
 	    " by %zu addresses, %zu document kinds, %zu notices)\n", file,
 	    ctx.rules->version, ctx.rules->nsops, nsteps, ctx.rules->nroles,
 	    npeople, ctx.rules->ndocs, ctx.rules->nnotices);
+	if (ctx.conf->auth_serv_id == NULL)
+		printf("warning: auth_serv_id is not set: mail from outside"
+		    " reaches the robot with no verdict of the office's MTA, so"
+		    " a forged From is taken as written (an official's answer"
+		    " still acts only by its token, or once confirmed from their"
+		    " own mailbox). Set auth_serv_id to the authserv-id your"
+		    " MTA writes in Authentication-Results (opendkim and"
+		    " opendmarc: AuthservID; Zimbra: the MTA's host name) and"
+		    " internal_relays to the office's own mail hosts: see"
+		    " disposisi.conf(5).\n");
 	rules_free(ctx.rules);
 	conf_free(ctx.conf);
 	return (0);

@@ -2,7 +2,8 @@
 /*
  * `disposisi explain [-f FILE] [--db] [--json] MAIL.eml...`: what the
  * robot makes of each message, changing nothing, through the daemon's
- * own code: mime_parse() and classify_read() always; with --db also
+ * own code: mime_parse(), classify_read() and auth_gate() (the MTA's
+ * spam verdict, the authentication policy) always; with --db also
  * workflow_handle() against the real database, in a transaction that is
  * rolled back, with any mail it would send written to a scratch spool.
  * Without -f it reads a checkout's rules/ and mail-templates/.
@@ -31,6 +32,25 @@ explain_key(const char *key, const char *value, int first)
 {
 	printf("%s\"%s\": ", first ? "" : ", ", key);
 	util_json_str(stdout, value);
+}
+
+static const char *const explain_gates[] = {
+	[GATE_ACT] = "act", [GATE_CONFIRM] = "confirm",
+	[GATE_REFUSE] = "refuse", [GATE_SPAM] = "spam"
+};
+
+/* Without --db, what the reading could not include. */
+#define EXPLAIN_NO_DB	"not applied without --db: the case and its step," \
+	" tokens, and the limits that count earlier mail"
+
+/* The daemon's kind: what it refuses is invalid, whatever it reads as. */
+static const char *
+explain_kind(const struct reading *rd, const struct gate *g)
+{
+	if (rd == NULL || g->verdict == GATE_REFUSE ||
+	    g->verdict == GATE_SPAM)
+		return ("invalid");
+	return (classify_kind_name(rd));
 }
 
 static const char *
@@ -65,7 +85,7 @@ explain_read(const struct attachment *a)
 
 static void
 explain_json(const char *file, const struct msg *m, const struct reading *rd,
-    const char *why, const struct decision *d)
+    const struct gate *g, const char *why, const struct decision *d)
 {
 	const struct doc_class	*dc;
 	const char		*cmd = rd ? explain_command(rd) : NULL;
@@ -76,7 +96,7 @@ explain_json(const char *file, const struct msg *m, const struct reading *rd,
 	explain_key("file", file, 1);
 	explain_key("message_id", m ? m->message_id : NULL, 0);
 	explain_key("from", m ? m->from_addr : NULL, 0);
-	explain_key("kind", rd ? classify_kind_name(rd) : "invalid", 0);
+	explain_key("kind", explain_kind(rd, g), 0);
 	explain_key("case", rd && rd->ref[0] != '\0' ? rd->ref : NULL, 0);
 	explain_key("command", cmd, 0);
 	explain_key("note", cmd != NULL && *cmd == 'T' ? rd->reply.reason :
@@ -110,6 +130,12 @@ explain_json(const char *file, const struct msg *m, const struct reading *rd,
 	putchar(']');
 	explain_key("rule", rd ? rd->rule : NULL, 0);
 	explain_key("reason", why, 0);
+	fputs(", \"gate\": {", stdout);
+	explain_key("verdict", explain_gates[g->verdict], 1);
+	explain_key("why", g->why, 0);
+	printf(", \"forged\": %zu}", g->forged);
+	if (d == NULL)
+		explain_key("not_applied", EXPLAIN_NO_DB, 0);
 	if (d != NULL) {
 		fputs(", \"db\": {", stdout);
 		explain_key("kind", d->kind, 1);
@@ -123,14 +149,14 @@ explain_json(const char *file, const struct msg *m, const struct reading *rd,
 
 static void
 explain_text(const char *file, const struct msg *m, const struct reading *rd,
-    const char *why, const struct decision *d)
+    const struct gate *g, const char *why, const struct decision *d)
 {
 	const char	*cmd = rd ? explain_command(rd) : NULL;
 	size_t		 i;
 
 	printf("%s\n", file);
 	printf("  from      %s\n", m && m->from_addr ? m->from_addr : "-");
-	printf("  kind      %s\n", rd ? classify_kind_name(rd) : "invalid");
+	printf("  kind      %s\n", explain_kind(rd, g));
 	if (rd != NULL && rd->ref[0] != '\0')
 		printf("  case      %s\n", rd->ref);
 	if (rd != NULL && rd->kind == KIND_REPLY)
@@ -152,6 +178,12 @@ explain_text(const char *file, const struct msg *m, const struct reading *rd,
 		printf("  missing   %s\n", rd->missing[i]);
 	printf("  why       %s%s%s\n", why, rd && rd->rule ? " - " : "",
 	    rd && rd->rule ? rd->rule : "");
+	if (g->why != NULL)
+		printf("  gate      %s: %s%s\n", explain_gates[g->verdict],
+		    g->why, g->forged > 0 ? "; forged Authentication-Results"
+		    " below the MTA's own ignored" : "");
+	if (d == NULL)
+		printf("  database  %s\n", EXPLAIN_NO_DB);
 	if (d != NULL)
 		printf("  database  %s -> %s%s%s\n", d->note ? d->note : "-",
 		    d->folder, d->case_ref ? ", case " : "", d->case_ref ?
@@ -182,6 +214,7 @@ explain_file(struct explain *ex, const char *file)
 	struct msg	*m = NULL;
 	struct reading	 rd;
 	struct decision	 d = { 0 };
+	struct gate	 g = { 0 };
 	char		*cause = NULL, *why;
 
 	if (parse_message(ex->ctx.conf, ex->ctx.spool, file, &m,
@@ -189,21 +222,23 @@ explain_file(struct explain *ex, const char *file)
 		xasprintf(&why, "unreadable: %s", m == NULL ? cause :
 		    "no sender address in From:");
 		if (ex->json)
-			explain_json(file, m, NULL, why, NULL);
+			explain_json(file, m, NULL, &g, why, NULL);
 		else
-			explain_text(file, m, NULL, why, NULL);
+			explain_text(file, m, NULL, &g, why, NULL);
 		free(why);
 		free(cause);
 		mime_free(m);
 		return;
 	}
 	classify_read(&ex->ctx, m, &rd);
+	auth_gate(ex->ctx.conf, m, &rd, &g);
 	if (ex->db)
 		explain_db(ex, m, &d);
 	if (ex->json)
-		explain_json(file, m, &rd, rd.why, ex->db ? &d : NULL);
+		explain_json(file, m, &rd, &g, rd.why, ex->db ? &d : NULL);
 	else
-		explain_text(file, m, &rd, rd.why, ex->db ? &d : NULL);
+		explain_text(file, m, &rd, &g, rd.why, ex->db ? &d : NULL);
+	free(g.why);
 	free(d.note);
 	free(d.case_ref);
 	classify_clear(&rd);

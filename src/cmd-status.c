@@ -36,6 +36,14 @@ status_overview(struct store *st)
 	    " AS last FROM inbound WHERE kind = 'held' GROUP BY sender ORDER"
 	    " BY sender", NULL) == 0)
 		printf("  (none)\n");
+	printf("\nRefused mail aimed at cases (forged or unauthenticated,"
+	    " spam, programs, answers from someone without the role):\n");
+	if (store_print(st, stdout, "SELECT e.event, count(*) AS mails,"
+	    " count(DISTINCT e.case_id) AS cases, " WIB("max(e.at)") " AS"
+	    " last FROM case_events e WHERE e.event IN ('ditolak-masuk',"
+	    " 'jawaban-ditolak') GROUP BY e.event ORDER BY e.event",
+	    NULL) == 0)
+		printf("  (none)\n");
 	printf("\nLast 20 messages received:\n");
 	if (store_print(st, stdout, "SELECT " WIB("i.received_at") " AS"
 	    " received, i.sender, i.kind, i.folder, c.ref AS \"case\", i.note FROM"

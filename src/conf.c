@@ -6,7 +6,10 @@
  * moved whole.
  */
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -20,7 +23,7 @@
 #include "disposisi.h"
 
 enum ctype { C_STR, C_PATH, C_INT, C_BOOL, C_TLS, C_SECRET, C_LOGTARGET,
-    C_CONFINE };
+    C_CONFINE, C_NETS };
 
 struct ckey {
 	const char	*name;
@@ -33,6 +36,7 @@ struct ckey {
 /* Sorted by name for bsearch. */
 static const struct ckey conf_keys[] = {
 	{ "admin_address",	C_STR,	O(admin_address), 0, 0 },
+	{ "auth_received",	C_STR,	O(auth_received), 0, 0 },
 	{ "auth_require_internal", C_BOOL, O(auth_require_internal), 0, 0 },
 	{ "auth_serv_id",	C_STR,	O(auth_serv_id), 0, 0 },
 	{ "database",		C_PATH,	O(database), 0, 0 },
@@ -59,6 +63,7 @@ static const struct ckey conf_keys[] = {
 	{ "imap_tls",		C_TLS,	O(imap_tls), 0, 0 },
 	{ "imap_tls_name",	C_STR,	O(imap_tls_name), 0, 0 },
 	{ "imap_user",		C_STR,	O(imap_user), 0, 0 },
+	{ "internal_relays",	C_NETS,	O(relays), 0, 0 },
 	{ "limit_cases",	C_INT,	O(limit_cases), 0, 1000000 },
 	{ "limit_mails",	C_INT,	O(limit_mails), 0, 1000000 },
 	{ "limit_sender_cases",	C_INT,	O(limit_sender_cases), 0, 1000000 },
@@ -92,6 +97,7 @@ static const struct ckey conf_keys[] = {
 	{ "smtp_timeout",	C_INT,	O(smtp_timeout), 5, 3600 },
 	{ "smtp_tls",		C_TLS,	O(smtp_tls), 0, 0 },
 	{ "smtp_user",		C_STR,	O(smtp_user), 0, 0 },
+	{ "spam_headers",	C_STR,	O(spam_headers), 0, 0 },
 	{ "spool_dir",		C_PATH,	O(spool_dir), 0, 0 },
 	{ "templates_dir",	C_PATH,	O(templates_dir), 0, 0 },
 };
@@ -121,6 +127,86 @@ conf_set_str(struct conf *c, size_t off, char *v)
 
 	free(*p);
 	*p = v;
+}
+
+/* One "ADDR" or "ADDR/BITS", IPv4 or IPv6; -1 if it is neither. */
+static int
+conf_net(const char *s, struct net *n)
+{
+	char	*a = xstrdup(s), *slash, *end;
+	long	 bits;
+	int	 max;
+
+	memset(n, 0, sizeof *n);
+	if ((slash = strchr(a, '/')) != NULL)
+		*slash++ = '\0';
+	n->family = strchr(a, ':') != NULL ? AF_INET6 : AF_INET;
+	max = n->family == AF_INET6 ? 128 : 32;
+	n->bits = max;
+	if (inet_pton(n->family, a, n->addr) != 1) {
+		free(a);
+		return (-1);
+	}
+	if (slash != NULL) {
+		bits = strtol(slash, &end, 10);
+		if (*slash == '\0' || *end != '\0' || bits < 0 || bits > max) {
+			free(a);
+			return (-1);
+		}
+		n->bits = (int)bits;
+	}
+	free(a);
+	return (0);
+}
+
+/* internal_relays: addresses and networks, separated by blanks or commas. */
+static int
+conf_nets(struct conf *c, const char *v, char **cause)
+{
+	char	*list = xstrdup(v), *w, *p = list;
+
+	free(c->relays);
+	c->relays = NULL;
+	c->nrelays = 0;
+	while ((w = strsep(&p, " \t,")) != NULL) {
+		if (*w == '\0')
+			continue;
+		c->relays = xreallocarray(c->relays, c->nrelays + 1,
+		    sizeof *c->relays);
+		if (conf_net(w, &c->relays[c->nrelays]) == -1) {
+			xasprintf(cause, "not an IP address or network: \"%s\"",
+			    w);
+			free(list);
+			return (-1);
+		}
+		c->nrelays++;
+	}
+	free(list);
+	return (0);
+}
+
+/* Is the address ip (text) inside one of the n networks? */
+int
+net_match(const struct net *nets, size_t n, const char *ip)
+{
+	struct net	 a;
+	size_t		 i;
+	int		 full, rest;
+
+	if (conf_net(ip, &a) == -1 || a.bits != (a.family == AF_INET6 ?
+	    128 : 32))
+		return (0);
+	for (i = 0; i < n; i++) {
+		if (nets[i].family != a.family)
+			continue;
+		full = nets[i].bits / 8;
+		rest = nets[i].bits % 8;
+		if (memcmp(nets[i].addr, a.addr, full) == 0 && (rest == 0 ||
+		    ((nets[i].addr[full] ^ a.addr[full]) &
+		    (0xff << (8 - rest))) == 0))
+			return (1);
+	}
+	return (0);
 }
 
 /* Reads a secret: the first line of a file, which must not be world-readable. */
@@ -213,6 +299,8 @@ conf_value(struct conf *c, const struct ckey *k, const char *dir,
 			return (-1);
 		}
 		return (0);
+	case C_NETS:
+		return (conf_nets(c, v, cause));
 	case C_LOGTARGET:
 		if (strcmp(v, "stderr") == 0)
 			c->log_syslog = 0;
@@ -289,6 +377,8 @@ conf_defaults(struct conf *c)
 	c->parse_timeout = 60;
 	c->parse_memory_max = 1024;
 	c->retention_days = 730;	/* see disposisi.conf(5) */
+	c->auth_received = xstrdup("Authenticated sender:");
+	c->spam_headers = xstrdup("X-Spam-Flag X-Spam-Status");
 	/* An hour's mail; see disposisi.conf(5). */
 	c->limit_sender_cases = 5;
 	c->limit_sender_mails = 30;
@@ -539,6 +629,7 @@ conf_free(struct conf *c)
 		}
 	}
 	free(c->path);
+	free(c->relays);
 	free(c->hmac_secret);
 	free(c);
 }

@@ -35,6 +35,12 @@ enum tls_mode {
 };
 
 /* conf.c */
+struct net {			/* an IPv4 or IPv6 network */
+	int		 family;	/* AF_INET, AF_INET6 */
+	unsigned char	 addr[16];
+	int		 bits;
+};
+int		 net_match(const struct net *, size_t, const char *);
 struct conf {
 	char		*path;
 
@@ -76,6 +82,10 @@ struct conf {
 	char		*admin_address;
 	char		*auth_serv_id;		/* trusted A-R id, or NULL */
 	int		 auth_require_internal;	/* office mail needs a pass too */
+	char		*auth_received;		/* text of an authenticated hop */
+	struct net	*relays;		/* internal_relays: trusted hops */
+	size_t		 nrelays;
+	char		*spam_headers;		/* the MTA's spam verdicts */
 
 	char		*database;
 	char		*spool_dir;
@@ -223,8 +233,13 @@ struct msg {
 	char		*precedence;
 	char		*list_id;	/* List-Id or List-Unsubscribe */
 	char		*x_autoreply;	/* X-Autoreply or X-Autorespond */
-	char		**auth;		/* Authentication-Results, read by screen_headers() */
+	/* Read by the robot itself from the raw message (screen_headers). */
+	char		**auth;		/* Authentication-Results, top first */
 	size_t		 nauth;
+	char		**received;	/* Received, top first */
+	size_t		 nreceived;
+	char		**spam;		/* "Name: value", the topmost of each */
+	size_t		 nspam;		/*   of spam_headers */
 	char		*text;		/* new text as UTF-8 (html converted) */
 	struct attachment *att;
 	size_t		 natt;
@@ -261,8 +276,13 @@ char		*ocr_grey(const unsigned char *, int, int, int,
 
 /* screen.c */
 int		 screen_raw(const struct conf *, int, char **);
-int		 screen_headers(const struct conf *, const char *, const char *,
-		     char ***, size_t *);
+struct hdr_list {
+	char		**v;
+	size_t		 n;
+};
+int		 screen_headers(const struct conf *, const char *,
+		     const char *const *, size_t, struct hdr_list *);
+int		 screen_trusted(const struct conf *, struct msg *);
 
 /* parse.c */
 #define PARSE_ARGV0	"disposisi-parser"
@@ -295,6 +315,20 @@ enum auth_verdict auth_verdict(const struct conf *, const struct msg *,
 		     char **);
 /* 1 = may act, 0 = must not, with *why (caller frees) set. */
 int		 auth_check(const struct conf *, const struct msg *, char **);
+enum gate_verdict {
+	GATE_ACT,		/* handled as its kind says */
+	GATE_CONFIRM,		/* the case tag alone: confirmed first */
+	GATE_REFUSE,		/* not authenticated: recorded, no answer */
+	GATE_SPAM		/* the MTA's spam verdict: no answer */
+};
+struct gate {
+	enum gate_verdict verdict;
+	char		*why;		/* NULL for GATE_ACT; caller frees */
+	size_t		 forged;	/* A-R with the trusted id, not first */
+};
+struct reading;
+void		 auth_gate(const struct conf *, const struct msg *,
+		     const struct reading *, struct gate *);
 
 /* rules.c: the rules language of rules/ (see man/disposisi.rules.5). */
 struct re;
@@ -795,6 +829,16 @@ void		 store_documents_free(struct doc_row *, size_t);
 int64_t		 store_dispatch_add(struct store *, int64_t, const char *, int,
 		     const char *, const char *, const char *, const char *);
 struct dispatch_row *store_dispatch_by_token(struct store *, const char *);
+struct dispatch_row *store_dispatch_get(struct store *, int64_t);
+struct confirm_row {			/* a tag-only answer, to confirm */
+	int64_t		 dispatch_id;
+	char		*verdict;	/* "Y" or "T" */
+	char		*reason, *value;
+};
+int		 store_confirm_add(struct store *, const char *, int64_t,
+		     const char *, const char *, const char *, int64_t);
+struct confirm_row *store_confirm_get(struct store *, const char *);
+void		 store_confirm_free(struct confirm_row *);
 struct dispatch_row *store_dispatch_pending(struct store *, int64_t,
 		     const char *);
 /* Who answered Y at a step in a round; a list of strings to free. */

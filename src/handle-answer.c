@@ -2,7 +2,11 @@
 /*
  * An official's answer: the dispatch it answers, by token or by the case
  * tag from the step's own official; from anyone else, quarantined and,
- * inside the office, told whose answer counts.
+ * inside the office, told whose answer counts. The tag alone proves
+ * nothing (case numbers are sequential, From is free text): unless the
+ * MTA vouched for the office domain (auth_gate), the answer is mailed
+ * back to the official's own address under a fresh token (Mailman's
+ * confirm), and only a Y to that mail carries it out.
  */
 
 #include <ctype.h>
@@ -31,10 +35,15 @@ answer_not_yours(struct flow *f, char **cause)
 	static const char *const told[] = { "bukan-pejabat" };
 	const char	*at = strrchr(f->m->from_addr, '@');
 
-	log_warnx("%s: answer from %s, but the dispatch is %s's: ignored",
-	    f->c->ref, f->m->from_addr, f->dp->official);
-	if (store_event(f->ctx->store, f->c->id, f->m->from_addr,
-	    "wrong-sender", f->dp->official) == -1) {
+	char		*why;
+	int		 rv;
+
+	xasprintf(&why, "answer from someone without the role: the"
+	    " disposition is %s's", f->dp->official);
+	rv = store_event(f->ctx->store, f->c->id, f->m->from_addr,
+	    "jawaban-ditolak", why);
+	free(why);
+	if (rv == -1) {
 		xasprintf(cause, "cannot record a wrong sender");
 		return (-1);
 	}
@@ -82,16 +91,110 @@ answer_two_cases(struct flow *f, char **cause)
 	    f->m->from_name, NULL, cause));
 }
 
+/* Is the dispatch the case's current step and round, not yet answered? */
+static int
+answer_current(struct flow *f)
+{
+	return (!f->dp->answered && f->c->state == CASE_OPEN &&
+	    strcmp(f->c->step, f->dp->step) == 0 &&
+	    f->c->round == f->dp->round);
+}
+
+/*
+ * An answer by the case tag alone: kept under a fresh token and mailed to
+ * the official's own address (the rules', not the From) for a Y; a
+ * forger's flood is bounded by the daily questions' limit.
+ */
+static int
+answer_confirm(struct flow *f, char **cause)
+{
+	static const char *const asked[] = { "konfirmasi-jawaban" };
+	struct ctx	*ctx = f->ctx;
+	struct reading	*rd = f->rd;
+	struct letter	 lt = { 0 };
+	const char	*verdict = rd->reply.verdict == REPLY_YES ? "Y" : "T";
+	const struct role *r = rules_role_by_addr(ctx->rules, f->dp->official);
+	char		 token[TOKEN_LEN + 1], nonce[17], *data;
+
+	if (flow_limited(f, asked, 1, f->dp->official)) {
+		flow_note(f, ctx->conf->imap_quarantine, "an answer by the case"
+		    " tag alone, not confirmed: %s was asked %d times today",
+		    f->dp->official, MAX_NAGS);
+		return (0);
+	}
+	crypto_random_hex(nonce, sizeof nonce);
+	xasprintf(&data, "confirm|%s|%s|%d|%s|%s", f->c->ref, f->dp->step,
+	    f->dp->round, f->dp->official, nonce);
+	crypto_token(ctx->conf->hmac_secret, ctx->conf->hmac_secret_len,
+	    data, token, sizeof token);
+	free(data);
+	if (store_confirm_add(ctx->store, token, f->dp->id, verdict,
+	    rd->reply.reason, rd->reply.value, f->inbound) == -1 ||
+	    store_event(ctx->store, f->c->id, f->m->from_addr,
+	    "konfirmasi-diminta", verdict) == -1) {
+		xasprintf(cause, "%s: cannot record a tag-only answer",
+		    f->c->ref);
+		return (-1);
+	}
+	lt.ctx = ctx;
+	lt.c = f->c;
+	lt.sop = f->sop;
+	lt.step = rules_step(f->sop, f->dp->step);
+	lt.m = f->m;
+	lt.rd = rd;
+	lt.to_title = r ? r->title : NULL;
+	lt.official = f->dp->official;
+	flow_note(f, NULL, "an answer (%s) by the case tag alone: confirmation"
+	    " asked from %s's own mailbox", verdict, f->dp->official);
+	return (letter_send(&lt, "konfirmasi-jawaban", f->dp->official,
+	    lt.to_title, token, cause));
+}
+
+/*
+ * The answer to a confirmation: a Y carries out the answer it confirms,
+ * as if that had come with the token; anything else leaves it undone.
+ */
+static int
+answer_confirmed(struct flow *f, struct confirm_row *cf)
+{
+	struct reading	*rd = f->rd;
+	int		 yes = rd->reply.verdict == REPLY_YES;
+
+	f->dp = store_dispatch_get(f->ctx->store, cf->dispatch_id);
+	if (f->dp == NULL || !flow_case(f, f->dp->case_id))
+		return (0);
+	if (!yes) {
+		flow_note(f, NULL, "the answer to a confirmation is no Y: the"
+		    " answer by the case tag alone is not carried out");
+		return (0);
+	}
+	reply_clear(&rd->reply);
+	rd->reply.verdict = strcmp(cf->verdict, "Y") == 0 ? REPLY_YES :
+	    REPLY_NO;
+	rd->reply.reason = cf->reason ? xstrdup(cf->reason) : NULL;
+	rd->reply.value = cf->value ? xstrdup(cf->value) : NULL;
+	return (1);
+}
+
 int
 handle_answer(struct flow *f, char **cause)
 {
 	struct reading	*rd = f->rd;
 	struct event	 ev = { 0 };
+	struct confirm_row *cf;
 	int64_t		 id;
+	int		 rv;
 
 	if (rd->keys_disagree)
 		return (answer_two_cases(f, cause));
-	if (rd->token != NULL) {
+	if (rd->token != NULL && (cf = store_confirm_get(f->ctx->store,
+	    rd->token)) != NULL) {
+		rv = answer_confirmed(f, cf);
+		store_confirm_free(cf);
+		if (rv == 0)
+			return (0);
+		id = f->dp->case_id;
+	} else if (rd->token != NULL) {
 		f->dp = store_dispatch_by_token(f->ctx->store, rd->token);
 		if (f->dp == NULL) {
 			flow_note(f, f->ctx->conf->imap_quarantine, "answer"
@@ -101,7 +204,7 @@ handle_answer(struct flow *f, char **cause)
 		id = f->dp->case_id;
 	} else
 		id = store_case_find(f->ctx->store, rd->ref, NULL, 0);
-	if (!flow_case(f, id))
+	if (f->c == NULL && !flow_case(f, id))
 		return (0);
 	if (f->dp == NULL && (f->dp = store_dispatch_pending(f->ctx->store,
 	    f->c->id, f->m->from_addr)) == NULL) {
@@ -117,6 +220,9 @@ handle_answer(struct flow *f, char **cause)
 	}
 	if (!util_addr_eq(f->m->from_addr, f->dp->official))
 		return (answer_not_yours(f, cause));
+	if (f->confirm && answer_current(f) && (rd->reply.verdict ==
+	    REPLY_YES || rd->reply.verdict == REPLY_NO))
+		return (answer_confirm(f, cause));
 	ev.type = EV_ANSWER;
 	ev.from = f->m->from_addr;
 	ev.verdict = rd->reply.verdict;
@@ -126,8 +232,7 @@ handle_answer(struct flow *f, char **cause)
 	ev.round = f->dp->round;
 	ev.answered = f->dp->answered;
 	flow_evdocs(f, &ev);
-	if (ev.answered || f->c->state != CASE_OPEN ||
-	    strcmp(f->c->step, ev.step) != 0 || f->c->round != ev.round)
+	if (!answer_current(f))
 		/* Told once per dispatch, not on every copy. */
 		ev.may_ask = rd->reply.verdict != REPLY_UNCLEAR &&
 		    store_outbox_token_count(f->ctx->store, f->c->id,

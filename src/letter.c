@@ -316,11 +316,12 @@ static const char *const letter_templates[] = {
 	"alasan-diperlukan", "berkas-diterima", "bukan-pejabat", "dibatalkan",
 	"di-luar-kantor", "dikembalikan", "ditolak", "dokumen-diperlukan",
 	"eskalasi", "gagal-kirim", "kelengkapan-kurang", "kemajuan",
-	"lampiran-kurang", "nilai-diperlukan", "pemberitahuan-ams",
-	"pengingat", "pengingat-pembaharuan", "pengingat-pemantauan",
-	"rujukan-ganda", "selesai", "sudah-diproses", "surel-ditahan",
-	"surel-pantul", "tanda-terima", "tautan-pribadi-ditahan", "tembusan",
-	"tercatat", "tidak-dipahami", "tidak-perlu-dijawab"
+	"konfirmasi-jawaban", "lampiran-kurang", "nilai-diperlukan",
+	"pemberitahuan-ams", "pengingat", "pengingat-pembaharuan",
+	"pengingat-pemantauan", "rujukan-ganda", "selesai", "sudah-diproses",
+	"surel-ditahan", "surel-pantul", "tanda-terima",
+	"tautan-pribadi-ditahan", "tembusan", "tercatat", "tidak-dipahami",
+	"tidak-perlu-dijawab"
 };
 
 static int

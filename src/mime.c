@@ -620,6 +620,12 @@ mime_free(struct msg *m)
 	for (i = 0; i < m->nauth; i++)
 		free(m->auth[i]);
 	free(m->auth);
+	for (i = 0; i < m->nreceived; i++)
+		free(m->received[i]);
+	free(m->received);
+	for (i = 0; i < m->nspam; i++)
+		free(m->spam[i]);
+	free(m->spam);
 	free(m->text);
 	for (i = 0; i < m->natt; i++) {
 		free(m->att[i].filename);

@@ -597,8 +597,7 @@ parse_run(const struct conf *c, int flags, struct spool *sp, const char *path,
 		r = -1;
 	} else if ((r = parse_status(&job, r == 1, cause)) == 0 &&
 	    (r = parse_decode(&job, sp, m, cause)) == 0 &&
-	    screen_headers(c, path, "Authentication-Results", &m->auth,
-	    &m->nauth) == -1) {
+	    screen_trusted(c, m) == -1) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		r = -1;
 	}

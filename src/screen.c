@@ -90,7 +90,7 @@ out:
 
 /* Appends one unfolded header value, blanks at either end trimmed. */
 static void
-screen_add(char ***vals, size_t *n, const char *v, size_t len)
+screen_add(struct hdr_list *l, const char *v, size_t len)
 {
 	char	*s, *w;
 	size_t	 i;
@@ -100,29 +100,49 @@ screen_add(char ***vals, size_t *n, const char *v, size_t len)
 		if (v[i] != '\r' && v[i] != '\n')
 			*w++ = v[i];
 	*w = '\0';
-	*vals = xreallocarray(*vals, *n + 1, sizeof **vals);
-	(*vals)[(*n)++] = xstrdup(util_trim(s));
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = xstrdup(util_trim(s));
 	free(s);
 }
 
+/* Which of the names, if any, the header line at line (len bytes) has. */
+static struct hdr_list *
+screen_which(const char *line, size_t len, const char *const *names,
+    size_t nnames, struct hdr_list *out, const char **val)
+{
+	size_t	 i, nlen;
+
+	for (i = 0; i < nnames; i++) {
+		nlen = strlen(names[i]);
+		if (len > nlen && line[nlen] == ':' &&
+		    strncasecmp(line, names[i], nlen) == 0) {
+			*val = line + nlen + 1;
+			return (&out[i]);
+		}
+	}
+	return (NULL);
+}
+
 /*
- * The values of every header called name in the raw message at path, in
- * order, read by the robot itself: a parser child taken over by its
- * message could drop the trusted MTA's Authentication-Results. The
- * header block was screened (header_max_size) before; at most that much
- * is read here. Returns -1 if the file cannot be read.
+ * The values of every header with one of the names in the raw message at
+ * path, in order (the top first), out[i] those of names[i]: read by the
+ * robot itself, as a parser child taken over by its message could drop
+ * the trusted MTA's headers. The header block was screened
+ * (header_max_size) before; at most that much is read here. Returns -1
+ * if the file cannot be read.
  */
 int
-screen_headers(const struct conf *c, const char *path, const char *name,
-    char ***vals, size_t *n)
+screen_headers(const struct conf *c, const char *path,
+    const char *const *names, size_t nnames, struct hdr_list *out)
 {
-	char	*buf, *line, *end, *next, *val = NULL;
-	size_t	 len = 0, max = (size_t)c->header_max_size, nlen = strlen(name);
-	ssize_t	 r;
-	int	 fd;
+	char		*buf, *line, *end, *next;
+	const char	*val = NULL, *v;
+	struct hdr_list	*l = NULL;
+	size_t		 len = 0, max = (size_t)c->header_max_size;
+	ssize_t		 r;
+	int		 fd;
 
-	*vals = NULL;
-	*n = 0;
+	memset(out, 0, nnames * sizeof *out);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return (-1);
 	buf = xmalloc(max);
@@ -136,18 +156,62 @@ screen_headers(const struct conf *c, const char *path, const char *name,
 		next = next == NULL ? end : next + 1;
 		if (*line == ' ' || *line == '\t')
 			continue;	/* a continuation, taken with its header */
-		if (val != NULL) {
-			screen_add(vals, n, val, (size_t)(line - val));
-			val = NULL;
+		if (l != NULL) {
+			screen_add(l, val, (size_t)(line - val));
+			l = NULL;
 		}
 		if (*line == '\r' || *line == '\n')
 			break;		/* the end of the header block */
-		if ((size_t)(end - line) > nlen && line[nlen] == ':' &&
-		    strncasecmp(line, name, nlen) == 0)
-			val = line + nlen + 1;
+		if ((l = screen_which(line, (size_t)(end - line), names, nnames,
+		    out, &v)) != NULL)
+			val = v;
 	}
-	if (val != NULL)
-		screen_add(vals, n, val, (size_t)(end - val));
+	if (l != NULL)
+		screen_add(l, val, (size_t)(end - val));
 	free(buf);
 	return (0);
+}
+
+#define SCREEN_SPAM_MAX	8	/* spam_headers names looked at */
+
+/*
+ * The headers that decide trust, into m (m->path): every
+ * Authentication-Results and Received, and the topmost of each of
+ * spam_headers as "Name: value" (an MTA's filter writes above anything
+ * the sender wrote). Returns -1 if the file cannot be read.
+ */
+int
+screen_trusted(const struct conf *c, struct msg *m)
+{
+	const char	*names[2 + SCREEN_SPAM_MAX];
+	struct hdr_list	 out[2 + SCREEN_SPAM_MAX];
+	char		*spam = xstrdup(c->spam_headers ? c->spam_headers : "");
+	char		*p = spam, *w;
+	size_t		 n = 2, i, j;
+	int		 rv;
+
+	names[0] = "Authentication-Results";
+	names[1] = "Received";
+	while ((w = strsep(&p, " \t,")) != NULL && n < 2 + SCREEN_SPAM_MAX)
+		if (*w != '\0')
+			names[n++] = w;
+	if ((rv = screen_headers(c, m->path, names, n, out)) == 0) {
+		m->auth = out[0].v;
+		m->nauth = out[0].n;
+		m->received = out[1].v;
+		m->nreceived = out[1].n;
+		for (i = 2; i < n; i++) {
+			if (out[i].n == 0)
+				continue;
+			m->spam = xreallocarray(m->spam, m->nspam + 1,
+			    sizeof *m->spam);
+			xasprintf(&m->spam[m->nspam++], "%s: %s", names[i],
+			    out[i].v[0]);
+			for (j = 0; j < out[i].n; j++)
+				free(out[i].v[j]);
+			free(out[i].v);
+		}
+	}
+	free(spam);
+	return (rv);
 }

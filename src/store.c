@@ -247,6 +247,19 @@ static const char store_schema_v8[] =
 	"CREATE INDEX inbound_kind ON inbound(kind, sender);"
 	"CREATE INDEX cases_applicant_opened ON cases(applicant, opened_at);";
 
+/*
+ * Who may decide a step: an answer by the case tag alone waits, keyed by
+ * the fresh token of the confirmation mailed to the official's own
+ * mailbox, until that mail is answered; it dies with its dispatch's round.
+ * Refused mail is counted by event (status).
+ */
+static const char store_schema_v9[] =
+	"CREATE TABLE confirmations ("
+	"  token TEXT PRIMARY KEY, dispatch_id INTEGER NOT NULL REFERENCES"
+	"  dispatches(id), verdict TEXT NOT NULL, reason TEXT, value TEXT,"
+	"  inbound_id INTEGER, created_at INTEGER NOT NULL);"
+	"CREATE INDEX case_events_event ON case_events(event, at);";
+
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
 	NULL,
@@ -257,7 +270,8 @@ static const char *const store_migrations[] = {
 	store_schema_v5,
 	store_schema_v6,
 	store_schema_v7,
-	store_schema_v8
+	store_schema_v8,
+	store_schema_v9
 };
 #define STORE_VERSION	((int)(sizeof store_migrations / \
 			    sizeof store_migrations[0]) - 1)
@@ -1552,6 +1566,56 @@ store_dispatch_by_token(struct store *st, const char *token)
 {
 	return (store_dispatch_read(st, store_stmt(st, "SELECT " DISPATCH_COLS
 	    " FROM dispatches WHERE token = ?", "t", token)));
+}
+
+struct dispatch_row *
+store_dispatch_get(struct store *st, int64_t id)
+{
+	return (store_dispatch_read(st, store_stmt(st, "SELECT " DISPATCH_COLS
+	    " FROM dispatches WHERE id = ?", "i", id)));
+}
+
+/* A tag-only answer waiting for its confirmation, under a fresh token. */
+int
+store_confirm_add(struct store *st, const char *token, int64_t dispatch_id,
+    const char *verdict, const char *reason, const char *value,
+    int64_t inbound)
+{
+	return (store_done(st, store_stmt(st, "INSERT INTO confirmations"
+	    " (token, dispatch_id, verdict, reason, value, inbound_id,"
+	    " created_at) VALUES (?, ?, ?, ?, ?, nullif(?, 0), ?)", "titttii",
+	    token, dispatch_id, verdict, reason, value, inbound,
+	    (int64_t)clock_now())));
+}
+
+struct confirm_row *
+store_confirm_get(struct store *st, const char *token)
+{
+	struct confirm_row	*r = NULL;
+	sqlite3_stmt		*s;
+
+	s = store_stmt(st, "SELECT dispatch_id, verdict, reason, value FROM"
+	    " confirmations WHERE token = ?", "t", token);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		r = xcalloc(1, sizeof *r);
+		r->dispatch_id = sqlite3_column_int64(s, 0);
+		r->verdict = store_col(s, 1);
+		r->reason = store_col(s, 2);
+		r->value = store_col(s, 3);
+	}
+	store_release(st, s);
+	return (r);
+}
+
+void
+store_confirm_free(struct confirm_row *r)
+{
+	if (r == NULL)
+		return;
+	free(r->verdict);
+	free(r->reason);
+	free(r->value);
+	free(r);
 }
 
 /* The unanswered dispatch of a case to one official, if any. */

@@ -623,6 +623,58 @@ static int (*const handlers[])(struct flow *, char **) = {
 	[KIND_UNKNOWN] = NULL
 };
 
+/* The case a mail names by token (a dispatch's or a confirmation's) or tag. */
+static int64_t
+flow_named_case(struct flow *f)
+{
+	struct dispatch_row	*dp = NULL;
+	struct confirm_row	*cf;
+	int64_t			 id = 0;
+
+	if (f->rd->token != NULL) {
+		if ((cf = store_confirm_get(f->ctx->store, f->rd->token)) !=
+		    NULL)
+			dp = store_dispatch_get(f->ctx->store, cf->dispatch_id);
+		else
+			dp = store_dispatch_by_token(f->ctx->store,
+			    f->rd->token);
+		store_confirm_free(cf);
+		id = dp != NULL ? dp->case_id : 0;
+		store_dispatch_free(dp);
+	} else if (f->rd->ref[0] != '\0')
+		id = store_case_find(f->ctx->store, f->rd->ref, NULL, 0);
+	return (id);
+}
+
+/*
+ * Mail the robot refuses to act on - unauthenticated, spam, a program -
+ * goes to Quarantine without an answer (the sender may be forged); when
+ * it names a case, the case's history says so (the admin looks there),
+ * and the one log line, intake's, carries the case.
+ */
+static int
+flow_refuse(struct flow *f, const char *why, char **cause)
+{
+	struct case_row	*c;
+	int64_t		 id;
+
+	flow_note(f, f->ctx->conf->imap_quarantine, "%s (%s)", why,
+	    f->rd->why);
+	f->d->kind = "invalid";
+	if ((id = flow_named_case(f)) == 0 ||
+	    (c = store_case_get(f->ctx->store, id)) == NULL)
+		return (0);
+	f->d->case_ref = xstrdup(c->ref);
+	store_case_free(c);
+	if (store_event(f->ctx->store, id, f->m->from_addr, "ditolak-masuk",
+	    why) == -1) {
+		xasprintf(cause, "cannot record refused mail on %s",
+		    f->d->case_ref);
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * Handles one message inside the caller's transaction. Fills d (kind,
  * folder, note, case) and returns 0, or -1 with cause when the
@@ -634,30 +686,38 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 {
 	struct reading	 rd;
 	struct flow	 f = { 0 };
-	char		*unauth = NULL;
+	struct gate	 g;
+	char		*why;
 	int64_t		 first;
 	int		 rv = 0;
 
 	classify_read(ctx, m, &rd);
+	auth_gate(ctx->conf, m, &rd, &g);
 	f.ctx = ctx;
 	f.m = m;
 	f.rd = &rd;
 	f.inbound = inbound;
 	f.d = d;
+	f.confirm = g.verdict == GATE_CONFIRM;
 	d->folder = ctx->conf->imap_processed;
 	d->kind = classify_kind_name(&rd);
 	flow_note(&f, NULL, "%s", rd.why);
 	log_debug("message from %s <%s>: %s", m->from_addr,
 	    m->message_id ? m->message_id : "", rd.why);
-	if ((rd.kind == KIND_REPLY || rd.kind == KIND_FOLLOWUP ||
-	    rd.kind == KIND_APPLICATION || rd.kind == KIND_NOTICE ||
-	    rd.kind == KIND_RECEIPT) && !auth_check(ctx->conf, m, &unauth)) {
+	if (g.forged > 0 && g.verdict != GATE_REFUSE)
+		log_warnx("message from %s: %zu forged Authentication-Results"
+		    " claiming %s below the MTA's own: ignored", m->from_addr,
+		    g.forged, ctx->conf->auth_serv_id);
+	if (g.verdict == GATE_REFUSE || g.verdict == GATE_SPAM) {
 		/* A forged From must neither open a case nor decide one. */
-		log_warnx("message from %s: %s", m->from_addr, unauth);
-		flow_note(&f, ctx->conf->imap_quarantine, "%s (%s)", unauth,
-		    rd.why);
-		d->kind = "invalid";
-		free(unauth);
+		if (g.forged > 0)
+			xasprintf(&why, "%s; %zu forged Authentication-Results"
+			    " claiming %s ignored", g.why, g.forged,
+			    ctx->conf->auth_serv_id);
+		else
+			why = xstrdup(g.why);
+		rv = flow_refuse(&f, why, cause);
+		free(why);
 		goto out;
 	}
 	if ((rd.kind == KIND_REPLY || rd.kind == KIND_FOLLOWUP ||
@@ -673,10 +733,10 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 	}
 	if (rd.dangerous != NULL) {
 		/* Never forwarded; the sender may be forged: no answer. */
-		log_warnx("message from %s carries %s: quarantined",
-		    m->from_addr, rd.dangerous);
-		flow_note(&f, ctx->conf->imap_quarantine, "carries %s: kept"
-		    " for the admin, not forwarded", rd.dangerous);
+		xasprintf(&why, "carries %s: kept for the admin, not"
+		    " forwarded", rd.dangerous);
+		rv = flow_refuse(&f, why, cause);
+		free(why);
 		goto out;
 	}
 	if ((rv = flood_check(&f, cause)) != 0) {
@@ -692,6 +752,7 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 	else
 		rv = handlers[rd.kind](&f, cause);
 out:
+	free(g.why);
 	flow_free(&f);
 	classify_clear(&rd);
 	return (rv);

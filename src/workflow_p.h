@@ -26,6 +26,7 @@ struct flow {
 	struct reading		*rd;
 	int64_t			 inbound;
 	struct decision		*d;
+	int			 confirm;	/* a tag-only answer: confirm */
 
 	const struct sop	*sop;
 	struct case_row		*c;

@@ -26,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 CORPUS = os.path.relpath(HERE, ROOT)
 
 KEYS = ("file", "message_id", "from", "kind", "case", "command", "note",
-        "value", "notice", "documents", "missing", "rule", "reason")
+        "value", "notice", "documents", "missing", "rule", "reason", "gate")
 KINDS = ("submission", "command", "notice", "auto-reply", "bounce", "receipt",
          "ignored", "invalid")
 DOC_KEYS = ("filename", "content_type", "size", "sha256", "kind")

@@ -28,8 +28,7 @@ parse_message(const struct conf *c, struct spool *sp, const char *path,
 	if (r != 0)
 		return (r);
 	(*mp)->path = xstrdup(path);
-	if (screen_headers(c, path, "Authentication-Results", &(*mp)->auth,
-	    &(*mp)->nauth) == -1)
+	if (screen_trusted(c, *mp) == -1)
 		abort();
 	return (0);
 }

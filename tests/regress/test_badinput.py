@@ -161,9 +161,11 @@ def test_followups_without_token(sb):
     check(r.sql("SELECT state, step_name FROM cases") == [("proses", "sekdis")],
           "no decision from someone whose step it is not")
     # The step's own official writes a fresh mail with the case's tag (a
-    # client that dropped the threading headers): the step is clear, so
-    # it is taken as the answer.
+    # client that dropped the threading headers): the tag proves nothing,
+    # so her own mailbox is asked, and her Y to that is the answer.
     sb.send(plain("sekdis@" + DOMAIN, "[%s] Y" % ref, "Y"))
+    conf = sb.wait_mail("sekdis", subject_has("Konfirmasi"), what="confirmation")[0]
+    sb.send(reply_to(conf, "sekdis@" + DOMAIN, "Y"))
     nxt = sb.wait_mail("kadis", subject_has("Disposisi"), what="disposition to kadis")[0]
     check(r.scalar("SELECT count(*) FROM cases") == 1, "no second case")
     events = [e for (e,) in r.sql("SELECT event FROM case_events")]

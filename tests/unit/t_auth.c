@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* auth.c: what the trusted Authentication-Results say, and the policy. */
 
+#include <sys/socket.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -21,13 +23,24 @@ struct tcase {
 	int			 ok;		/* auth_check */
 };
 
+/* The Received path: which hops are trusted, and what they record. */
+struct rcase {
+	const char		*name;
+	const char		*ar;		/* or NULL */
+	const char		*rcv[4];	/* top first, NULL-terminated */
+	int			 ok;		/* auth_check for OWN */
+};
+
+/* internal_relays = 10.0.0.0/8 */
+static const struct net relays[] = { { AF_INET, { 10 }, 8 } };
+
 static const struct tcase cases[] = {
-	/* Office mail: Zimbra stamps nothing. */
-	{ "internal, no verdict", OWN, 0, { NULL }, AUTH_NONE, 1 },
+	/* Office mail: Zimbra stamps nothing; From alone proves nothing. */
+	{ "internal, no verdict", OWN, 0, { NULL }, AUTH_NONE, 0 },
 	{ "internal, no verdict, require", OWN, 1, { NULL }, AUTH_NONE, 0 },
 	{ "internal, other id only", OWN, 0,
 	    { "evil.example; dmarc=fail header.from=muaraenimkab.go.id" },
-	    AUTH_NONE, 1 },
+	    AUTH_NONE, 0 },
 	{ "internal, dkim pass", OWN, 0,
 	    { ID "; dkim=pass header.d=muaraenimkab.go.id header.s=zimbra" },
 	    AUTH_PASS, 1 },
@@ -43,11 +56,11 @@ static const struct tcase cases[] = {
 	    AUTH_FAIL, 0 },
 	{ "internal, dkim fail alone", OWN, 0,
 	    { ID "; dkim=fail header.d=muaraenimkab.go.id; spf=none" },
-	    AUTH_NONE, 1 },
+	    AUTH_NONE, 0 },
 	{ "internal, unaligned fails", OWN, 0,
 	    { ID "; dkim=fail header.d=evil.example;"
 	    " spf=fail smtp.mailfrom=x@evil.example" },
-	    AUTH_NONE, 1 },
+	    AUTH_NONE, 0 },
 	{ "internal, trusted header, nothing decisive", OWN, 1,
 	    { ID "; none" }, AUTH_NONE, 0 },
 	{ "internal, upper case and trailing dots", "Budi@MuaraEnimKab.Go.Id.",
@@ -111,9 +124,9 @@ static const struct tcase cases[] = {
 	{ "ams, dmarc fail beats dkim pass", AMS, 0,
 	    { ID "; dkim=pass header.d=bssn.go.id;"
 	    " dmarc=fail header.from=bsre.bssn.go.id" }, AUTH_FAIL, 0 },
-	{ "ams, dmarc fail in a second header", AMS, 0,
+	{ "ams, a second trusted header is ignored", AMS, 0,
 	    { ID "; dkim=pass header.d=bssn.go.id",
-	    ID "; dmarc=fail header.from=bsre.bssn.go.id" }, AUTH_FAIL, 0 },
+	    ID "; dmarc=fail header.from=bsre.bssn.go.id" }, AUTH_PASS, 1 },
 	{ "ams, dmarc pass beats dkim and spf fail", AMS, 0,
 	    { ID "; dkim=fail header.d=bssn.go.id;"
 	    " spf=fail smtp.mailfrom=x@bssn.go.id; dmarc=pass" },
@@ -173,12 +186,24 @@ static const struct tcase cases[] = {
 	{ "trusted among others", GMAIL, 0,
 	    { "evil.example; dkim=fail", ID "; dkim=pass header.d=gmail.com",
 	    "mx.google.com; dmarc=fail" }, AUTH_PASS, 1 },
-	{ "dkim fail and spf fail in two headers", GMAIL, 0,
+	{ "only the first trusted header counts", GMAIL, 0,
 	    { ID "; dkim=fail header.d=gmail.com",
-	    ID "; spf=fail smtp.mailfrom=siti@gmail.com" }, AUTH_FAIL, 0 },
-	{ "pass in one header, nothing in another", GMAIL, 0,
+	    ID "; spf=fail smtp.mailfrom=siti@gmail.com" }, AUTH_NONE, 0 },
+	{ "a pass forged under the MTA's none", GMAIL, 0,
 	    { ID "; none", ID "; spf=pass smtp.mailfrom=gmail.com" },
-	    AUTH_PASS, 1 },
+	    AUTH_NONE, 0 },
+	{ "a pass forged under the MTA's fail", OWN, 0,
+	    { ID "; dkim=fail header.d=muaraenimkab.go.id; spf=fail"
+	    " smtp.mailfrom=kadis@muaraenimkab.go.id",
+	    ID "; dmarc=pass header.from=muaraenimkab.go.id" }, AUTH_FAIL, 0 },
+
+	/* Internal: shown so by the MTA's own header (a login). */
+	{ "internal, a login in the trusted header", OWN, 0,
+	    { ID "; auth=pass smtp.auth=budi" }, AUTH_NONE, 1 },
+	{ "internal, a login, require", OWN, 1,
+	    { ID "; auth=pass smtp.auth=budi" }, AUTH_NONE, 0 },
+	{ "office From, logged in as another domain", OWN, 0,
+	    { ID "; auth=pass smtp.auth=x@gmail.com" }, AUTH_NONE, 0 },
 	{ "forged fail from another id is ignored", OWN, 0,
 	    { "evil.example; dmarc=fail", ID "; dkim=pass"
 	    " header.d=muaraenimkab.go.id" }, AUTH_PASS, 1 },
@@ -188,6 +213,47 @@ static const struct tcase cases[] = {
 	{ "empty domain", "budi@", 0,
 	    { ID "; dmarc=pass" }, AUTH_NONE, 0 },
 	{ "no From", NULL, 0, { ID "; dmarc=pass" }, AUTH_NONE, 0 },
+};
+
+static const struct rcase rcases[] = {
+	{ "office From, the MTA vouched for gmail.com", ID "; dkim=pass"
+	    " header.d=gmail.com; spf=pass smtp.mailfrom=x@gmail.com",
+	    { "from mta (mta [10.0.0.2]) by mbox with LMTP id 1; x" }, 0 },
+	{ "internal, every hop an internal relay", NULL,
+	    { "from mta.x (mta.x [10.0.0.2]) by mbox with LMTP id 1; x",
+	    "from zimbra (localhost [10.0.0.3]) by mta with ESMTP id 2; x" },
+	    1 },
+	{ "an outside hop ends the trusted path", NULL,
+	    { "from mta (mta [10.0.0.2]) by mbox with LMTP; x",
+	    "from mx.google.com (mx.google.com [209.85.1.1]) by mta with"
+	    " ESMTPS id 3; x",
+	    "from evil (evil [10.0.0.9]) by evil with ESMTPSA; x" }, 0 },
+	{ "a login recorded by a trusted hop", NULL,
+	    { "from mta (mta [10.0.0.2]) by mbox with LMTP; x",
+	    "from laptop (unknown [203.0.113.5]) by mta with ESMTPSA"
+	    " id 4; x" }, 1 },
+	{ "Postfix's authenticated sender, topmost", NULL,
+	    { "from laptop (unknown [203.0.113.5]) (Authenticated sender:"
+	    " budi) by mta with ESMTPS id 5; x" }, 1 },
+	{ "a HELO that is an address literal", NULL,
+	    { "from [10.0.0.5] (unknown [203.0.113.5]) by mta with ESMTP; x",
+	    "from x (x [10.0.0.6]) by y with ESMTPSA; x" }, 0 },
+	{ "\"with\" inside a comment", NULL,
+	    { "from laptop (unknown [203.0.113.5]) (using TLSv1.3 with"
+	    " ESMTPSA (256/256 bits)) by mta with ESMTPS id 6; x" }, 0 },
+	{ "Zimbra's mailbox and MTA, an address without brackets", NULL,
+	    { "from mta.x (LHLO mta.x) (10.0.0.2) by mbox.x with LMTP; x",
+	    "from zimbra (localhost [10.0.0.3]) by mta with ESMTP id 2; x" },
+	    1 },
+	{ "a host name in a comment is no address", NULL,
+	    { "from mta.x (LHLO 10.0.0.2.evil) by mbox.x with LMTP; x" }, 0 },
+	{ "a HELO with blanks, a comment and \" by \"", NULL,
+	    { "from x (y [10.0.0.5]) by z (Authenticated sender: k) with"
+	    " ESMTPSA (unknown [203.0.113.5]) by mta with ESMTP id 7; x" },
+	    0 },
+	{ "the topmost hop from outside", NULL,
+	    { "from mx (mx [198.51.100.7]) by mbox with LMTP; x" }, 0 },
+	{ "no Received at all", NULL, { NULL }, 0 },
 };
 
 static void
@@ -225,6 +291,35 @@ run(const struct tcase *t)
 	free(why);
 }
 
+static void
+run_path(const struct rcase *t)
+{
+	struct conf	 c = { 0 };
+	struct msg	 m = { 0 };
+	char		*ar[1], *rcv[4], *why = NULL;
+	int		 ok;
+
+	c.robot_address = "tte@muaraenimkab.go.id";
+	c.auth_serv_id = ID;
+	c.relays = (struct net *)relays;
+	c.nrelays = 1;
+	c.auth_received = "Authenticated sender:";
+	m.from_addr = OWN;
+	ar[0] = (char *)t->ar;
+	m.auth = ar;
+	m.nauth = t->ar != NULL;
+	for (m.nreceived = 0; m.nreceived < 4 &&
+	    t->rcv[m.nreceived] != NULL; m.nreceived++)
+		rcv[m.nreceived] = (char *)t->rcv[m.nreceived];
+	m.received = rcv;
+	ok = auth_check(&c, &m, &why);
+	if (ok != t->ok)
+		fprintf(stderr, "%s: auth_check %d, want %d (%s)\n", t->name,
+		    ok, t->ok, why ? why : "");
+	TEST_ASSERT(ok == t->ok);
+	free(why);
+}
+
 int
 main(void)
 {
@@ -235,6 +330,8 @@ main(void)
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		run(&cases[i]);
+	for (i = 0; i < sizeof rcases / sizeof rcases[0]; i++)
+		run_path(&rcases[i]);
 
 	/* Off unless configured, even on an explicit fail. */
 	ar[0] = ID "; dmarc=fail";

@@ -127,6 +127,28 @@ main(void)
 	    " address");
 	expect_cause("smtp_retry_min = 100\nsmtp_retry_max = 10\n",
 	    "smtp_retry_max: smaller than smtp_retry_min");
+	expect_cause("internal_relays = 10.0.0.0/33\n", "bad.conf:16:"
+	    " internal_relays: not an IP address or network: \"10.0.0.0/33\"");
+	expect_cause("internal_relays = 127.0.0.1, mail.x\n", "\"mail.x\"");
+
+	/* internal_relays: addresses and networks, v4 and v6. */
+	p = write_conf("relays.conf", "robot_address = tte@x.go.id\n"
+	    "internal_relays = 10.1.0.0/16 127.0.0.1,2001:db8::/32\n");
+	c = conf_load_lenient(p, &cause);
+	TEST_ASSERT(c != NULL && c->nrelays == 3);
+	if (c != NULL) {
+		TEST_ASSERT(net_match(c->relays, c->nrelays, "10.1.200.3"));
+		TEST_ASSERT(!net_match(c->relays, c->nrelays, "10.2.0.1"));
+		TEST_ASSERT(net_match(c->relays, c->nrelays, "127.0.0.1"));
+		TEST_ASSERT(!net_match(c->relays, c->nrelays, "127.0.0.2"));
+		TEST_ASSERT(net_match(c->relays, c->nrelays, "2001:db8:5::1"));
+		TEST_ASSERT(!net_match(c->relays, c->nrelays, "2001:db9::1"));
+		TEST_ASSERT(!net_match(c->relays, c->nrelays, "mail.x"));
+		TEST_ASSERT(!net_match(c->relays, c->nrelays, "10.1.0.0/16"));
+		TEST_STREQ(c->spam_headers, "X-Spam-Flag X-Spam-Status");
+	}
+	conf_free(c);
+	free(p);
 
 	/* A required key missing names the key. */
 	p = write_conf("min.conf", "imap_user = tte\n");

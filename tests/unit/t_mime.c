@@ -61,8 +61,8 @@ main(void)
 	struct attachment a = { 0 };
 	struct stat	 st;
 	char		*tok, *out, *cause = NULL, longname[200];
-	char		**m_auth;
-	size_t		 n_auth;
+	const char	*ar_name = "Authentication-Results";
+	struct hdr_list	 ar;
 
 	if (mkdtemp(dir) == NULL)
 		return (1);
@@ -148,11 +148,11 @@ main(void)
 	/* The robot reads these itself (screen.c), not through the parser. */
 	conf.header_max_size = 256 * 1024;
 	TEST_ASSERT(screen_headers(&conf, "tests/unit/mail/auth-results.eml",
-	    "Authentication-Results", &m_auth, &n_auth) == 0 && n_auth == 1 &&
-	    strncmp(m_auth[0], "mail.muaraenimkab.go.id;", 24) == 0);
-	while (n_auth > 0)
-		free(m_auth[--n_auth]);
-	free(m_auth);
+	    &ar_name, 1, &ar) == 0 && ar.n == 1 &&
+	    strncmp(ar.v[0], "mail.muaraenimkab.go.id;", 24) == 0);
+	while (ar.n > 0)
+		free(ar.v[--ar.n]);
+	free(ar.v);
 
 	/* No headers at all: parsed, but there is nobody to answer. */
 	m = parse(sp, "garbage.eml");
