@@ -86,7 +86,7 @@ dispatch_one(struct flow *f, const struct step *s, struct letter *lt,
 }
 
 /* The case's documents, read afresh: this mail may have added some. */
-static int
+int
 dispatch_docs(struct flow *f, char **cause)
 {
 	store_documents_free(f->docs, f->ndocs);
