@@ -143,7 +143,7 @@ letter_kind_names(const struct letter *lt)
 	size_t			 i;
 
 	for (i = 0; i < r->ndocs; i++) {
-		xasprintf(&t, "%s- %s (%s)\n", s, r->docs[i].name,
+		xasprintf(&t, "%s- %s, yaitu %s\n", s, r->docs[i].name,
 		    r->docs[i].words);
 		free(s);
 		s = t;
