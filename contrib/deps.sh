@@ -13,7 +13,7 @@ libpsl-dev publicsuffix libseccomp-dev"
 # What the tests read the report with, what the bench times with and
 # compares with (GNU time, mbsync), and libFuzzer for make fuzz: clang only
 # recommends the runtime that holds it (deps.sh build skips them).
-TESTPKGS="libxml2-utils chromium time isync clang libclang-rt-14-dev"
+TESTPKGS="libxml2-utils chromium time isync clang libclang-rt-14-dev python3-pil fonts-dejavu-core"
 
 [ "${1:-}" = build ] || PKGS="$PKGS $TESTPKGS"
 missing=
