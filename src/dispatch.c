@@ -31,6 +31,12 @@ dispatch_sent_docs(struct flow *f, const struct step *s, struct attachment *out,
 		}
 		if (f->docs[i].kind == NULL || j == s->nsend)
 			continue;
+		/* A bundle PDF is a row per kind it holds: attached once. */
+		for (j = 0; j < n && (strcmp(out[j].sha256, f->docs[i].a.sha256) ||
+		    strcmp(out[j].filename, f->docs[i].a.filename)); j++)
+			;
+		if (j < n)
+			continue;
 		out[n] = f->docs[i].a;
 		list[n] = &f->docs[i].a;
 		n++;

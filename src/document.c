@@ -772,11 +772,31 @@ document_nik(const struct doctype *t, const struct attachment *a, char *out)
 	return (-1);
 }
 
+/*
+ * A file name for the history, a long run of digits in it hidden: people
+ * name a KTP's scan by its NIK.
+ */
+char *
+document_history_name(const char *name)
+{
+	char	*s = xstrdup(name), *p, *q;
+
+	for (p = s; *p != '\0'; p = q) {
+		for (q = p; isdigit((unsigned char)*q); q++)
+			;
+		if (q - p >= 12)
+			memset(p, '#', (size_t)(q - p));
+		if (q == p)
+			q++;
+	}
+	return (s);
+}
+
 char *
 document_history(const struct doc_class *dcs, size_t n)
 {
 	const struct doc_class	*dc;
-	char			*s = xstrdup(""), *t, *more, *u;
+	char			*s = xstrdup(""), *t, *more, *u, *name, *same;
 	size_t			 i, j;
 
 	for (i = 0; i < n; i++) {
@@ -789,13 +809,17 @@ document_history(const struct doc_class *dcs, size_t n)
 			free(more);
 			more = u;
 		}
+		name = document_history_name(dc->a->filename);
+		same = dc->same_as >= 0 ? document_history_name(
+		    dcs[dc->same_as].a->filename) : NULL;
 		xasprintf(&t, "%s%s%s: %s%s (%s%s%s%s%s)", s, *s ? "; " : "",
-		    dc->a->filename, dc->kind ? dc->kind : "no kind", more,
+		    name, dc->kind ? dc->kind : "no kind", more,
 		    document_evidence_name(dc->evidence),
 		    dc->overruled ? ", not " : "",
 		    dc->overruled ? dc->overruled : "",
-		    dc->same_as >= 0 ? ", same file as " : "",
-		    dc->same_as >= 0 ? dcs[dc->same_as].a->filename : "");
+		    same ? ", same file as " : "", same ? same : "");
+		free(name);
+		free(same);
 		free(more);
 		free(s);
 		s = t;

@@ -39,7 +39,7 @@ followup_said(struct flow *f, char **cause)
 {
 	struct doc_said	 said[16];
 	size_t		 n, i, j;
-	char		*detail;
+	char		*detail, *name;
 	int		 rv = 0;
 
 	if (f->m->text == NULL)
@@ -54,8 +54,9 @@ followup_said(struct flow *f, char **cause)
 		    f->ctx->store, f->c->id, said[i].filename,
 		    said[i].t->name)) <= 0)
 			continue;
-		xasprintf(&detail, "%s: %s (applicant)", said[i].filename,
-		    said[i].t->name);
+		name = document_history_name(said[i].filename);
+		xasprintf(&detail, "%s: %s (applicant)", name, said[i].t->name);
+		free(name);
 		rv = store_event(f->ctx->store, f->c->id, f->m->from_addr,
 		    "jenis-berkas", detail);
 		free(detail);

@@ -272,6 +272,7 @@ said(void)
 	struct msg		 m;
 	struct attachment	 a[3];
 	struct doc_class	*dcs;
+	char			*h;
 
 	n = document_said(r, "Berikut keterangannya:\n"
 	    "KTP: IMG_20260310_083355.jpg\n"
@@ -308,6 +309,15 @@ said(void)
 	/* The same bytes twice: one document, both names. */
 	TEST_ASSERT(dcs[2].same_as == 0 && dcs[2].kind != NULL &&
 	    strcmp(dcs[2].kind, "ktp") == 0);
+	/* The history names files, never a NIK someone named one by. */
+	a[1].filename = (char *)"KTP 1603014506900003.jpg";
+	h = document_history(dcs, 3);
+	TEST_ASSERT(strstr(h, "1603014506900003") == NULL &&
+	    strstr(h, "KTP ################.jpg") != NULL);
+	TEST_ASSERT(strstr(h, "WhatsApp") == NULL && strstr(h,
+	    "KTP.jpg: ktp (applicant, same file as IMG_20260310_083355.jpg)") !=
+	    NULL);
+	free(h);
 	document_free(dcs, 3);
 }
 
