@@ -155,20 +155,29 @@ struct page {
 
 #define DOC_SHORT_WORD	4	/* letters: matched as a whole word */
 
+/* s without its spaces, in place. */
+static char *
+squeeze(char *s)
+{
+	char	*p, *q;
+
+	for (p = q = s; *p != '\0'; p++) {
+		if (*p != ' ')
+			*q++ = *p;
+	}
+	*q = '\0';
+	return (s);
+}
+
 static void
 page_fold(struct page *pg, const char *text, size_t len)
 {
-	char	*t = xstrndup(text, len), *f, *q;
+	char	*t = xstrndup(text, len);
 
-	f = document_fold(t);
+	pg->squeezed = document_fold(t);
 	free(t);
-	xasprintf(&pg->spaced, " %s ", f);
-	pg->squeezed = f;
-	for (q = f; *f != '\0'; f++) {
-		if (*f != ' ')
-			*q++ = *f;
-	}
-	*q = '\0';
+	xasprintf(&pg->spaced, " %s ", pg->squeezed);
+	squeeze(pg->squeezed);
 }
 
 static void
@@ -178,38 +187,20 @@ page_free(struct page *pg)
 	free(pg->squeezed);
 }
 
-static int
-page_has(const struct page *pg, const char *folded)
-{
-	char	*w, *q;
-	int	 rv;
-
-	w = xstrdup(folded);
-	for (q = w; *folded != '\0'; folded++) {
-		if (*folded != ' ')
-			*q++ = *folded;
-	}
-	*q = '\0';
-	if (strlen(w) <= DOC_SHORT_WORD) {
-		free(w);
-		return (0);	/* caller checks the spaced form */
-	}
-	rv = strstr(pg->squeezed, w) != NULL;
-	free(w);
-	return (rv);
-}
-
 /* Is the folded phrase in the page? */
 static int
 page_phrase(const struct page *pg, const char *folded)
 {
-	char	*w;
+	char	*w = squeeze(xstrdup(folded));
 	int	 rv;
 
-	if (page_has(pg, folded))
-		return (1);
-	xasprintf(&w, " %s ", folded);
-	rv = strstr(pg->spaced, w) != NULL;
+	if (strlen(w) > DOC_SHORT_WORD)
+		rv = strstr(pg->squeezed, w) != NULL;
+	else {
+		free(w);
+		xasprintf(&w, " %s ", folded);
+		rv = strstr(pg->spaced, w) != NULL;
+	}
 	free(w);
 	return (rv);
 }
@@ -373,8 +364,8 @@ text_kinds(const struct rules *r, const char *text, struct verdict *vs,
 			;
 		if (v.t != NULL && i == n && n < max)
 			vs[n++] = v;
-		if (n == 0 && v.tie[0] != NULL && p == text)
-			vs[0] = v;	/* the tie, if nothing else */
+		if (n == 0 && v.tie[0] != NULL && vs[0].tie[0] == NULL)
+			vs[0] = v;	/* the first tie, if nothing else */
 		p = e != NULL ? e + 1 : NULL;
 	} while (p != NULL);
 	if (n == 0 && strchr(text, '\f') != NULL) {
@@ -440,10 +431,9 @@ document_recognise(const struct rules *r, struct doc_class *dc)
 	memset(tv, 0, sizeof tv);
 	if (a->text != NULL)
 		n = text_kinds(r, a->text, tv, nitems(tv));
-	if (n == 0 && tv[0].tie[0] != NULL && nv.t != NULL &&
-	    (nv.t == tv[0].tie[0] || nv.t == tv[0].tie[1]))
-		n = 0;		/* the name settles the text's tie */
-	else if (n == 0 && tv[0].tie[0] != NULL) {
+	/* A tie of the text: none, unless the name names one of the two. */
+	if (n == 0 && tv[0].tie[0] != NULL && (nv.t == NULL ||
+	    (nv.t != tv[0].tie[0] && nv.t != tv[0].tie[1]))) {
 		dc->ambiguous[0] = tv[0].tie[0]->name;
 		dc->ambiguous[1] = tv[0].tie[1]->name;
 		return;
