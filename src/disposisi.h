@@ -888,6 +888,9 @@ void		 document_said_free(struct doc_said *, size_t);
 /* A plausible NIK of a kind's text into out[17]: 0, else -1. */
 int		 document_nik(const struct doctype *, const struct attachment *,
 		     char *);
+/* HMAC of a NIK under the robot's key into out[65]: what cases keep. */
+void		 document_nik_hmac(const unsigned char *, size_t, const char *,
+		     char *);
 /* A file name for the history, a NIK-long run of digits hidden. */
 char		*document_history_name(const char *);
 /* "a.pdf: ktp (name); b.jpg: no kind": for the case's history. */

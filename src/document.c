@@ -763,6 +763,22 @@ document_nik(const struct doctype *t, const struct attachment *a, char *out)
 }
 
 /*
+ * The keyed hash a NIK is kept and looked up by: HMAC-SHA256 under the
+ * robot's key of "nik|NIK", 64 hex digits. A notice's NIK goes through
+ * the same before store_case_by_nik_hmac().
+ */
+void
+document_nik_hmac(const unsigned char *key, size_t keylen, const char *nik,
+    char *out)
+{
+	char	 data[32];
+
+	snprintf(data, sizeof data, "nik|%s", nik);
+	crypto_token(key, keylen, data, out, 65);
+	explicit_bzero(data, sizeof data);
+}
+
+/*
  * A file name for the history, a long run of digits in it hidden: people
  * name a KTP's scan by its NIK.
  */

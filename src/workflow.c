@@ -214,19 +214,14 @@ static int
 flow_nik(struct flow *f, const struct doc_class *dc)
 {
 	const struct conf	*cf = f->ctx->conf;
-	char			 nik[17], data[32], mac[65];
-	int			 rv;
+	char			 nik[17], mac[65];
 
 	if (dc->kind == NULL || cf->hmac_secret == NULL || document_nik(
 	    rules_doctype(f->ctx->rules, dc->kind), dc->a, nik) == -1)
 		return (0);
-	snprintf(data, sizeof data, "nik|%s", nik);
-	crypto_token(cf->hmac_secret, cf->hmac_secret_len, data, mac,
-	    sizeof mac);
+	document_nik_hmac(cf->hmac_secret, cf->hmac_secret_len, nik, mac);
 	explicit_bzero(nik, sizeof nik);
-	explicit_bzero(data, sizeof data);
-	rv = store_case_nik_hmac(f->ctx->store, f->c->id, mac);
-	return (rv);
+	return (store_case_nik_hmac(f->ctx->store, f->c->id, mac));
 }
 
 /*

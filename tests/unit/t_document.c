@@ -337,6 +337,20 @@ nik(void)
 	att(&a, "IMG_1.jpg", jpeg, "NIK 9903014506900003 NIP"
 	    " 199006052015032001", TEXT_OCR, "a");
 	TEST_ASSERT(document_nik(ktp, &a, out) == -1);
+	/* Kept as a keyed hash: same key and NIK, same hash; else not. */
+	{
+		char	 h1[65], h2[65];
+
+		document_nik_hmac((const unsigned char *)"k1", 2,
+		    "1603014506900003", h1);
+		document_nik_hmac((const unsigned char *)"k1", 2,
+		    "1603014506900003", h2);
+		TEST_ASSERT(strlen(h1) == 64 && strcmp(h1, h2) == 0 &&
+		    strstr(h1, "1603014506900003") == NULL);
+		document_nik_hmac((const unsigned char *)"k2", 2,
+		    "1603014506900003", h2);
+		TEST_ASSERT(strcmp(h1, h2) != 0);
+	}
 }
 
 static void
