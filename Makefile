@@ -35,6 +35,7 @@ HDRS	 = src/disposisi.h src/log.h src/xmalloc.h src/reply.h src/re.h \
 
 UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
 	   tests/unit/t_auth tests/unit/t_sniff tests/unit/t_rules \
+	   tests/unit/t_document \
 	   tests/unit/t_decide tests/unit/t_calendar tests/unit/t_mime \
 	   tests/unit/t_store tests/unit/t_retention tests/unit/t_plan \
 	   tests/unit/t_read

@@ -368,6 +368,8 @@ classify_documents(const struct ctx *ctx, const struct msg *m,
 	}
 	if (rd->kind != KIND_APPLICATION)
 		return;
+	document_expect(ctx->rules, rd->docs, rd->ndocs, rd->sop->requires,
+	    rd->sop->nrequires);
 	for (i = 0; i < rd->sop->nrequires; i++) {
 		for (j = 0; j < rd->ndocs; j++) {
 			if (rd->docs[j].kind != NULL && strcmp(rd->docs[j].kind,

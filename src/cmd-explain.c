@@ -83,6 +83,35 @@ explain_read(const struct attachment *a)
 	printf(", \"pages\": %d, \"text_chars\": %zu", a->pages, chars);
 }
 
+/* How a file was recognised: evidence, the rules' words that matched. */
+static void
+explain_json_recog(const struct doc_class *dc, const struct doc_class *all)
+{
+	size_t	 i;
+
+	explain_key("evidence", document_evidence_name(dc->evidence), 0);
+	fputs(", \"matched\": [", stdout);
+	for (i = 0; i < dc->nmatched; i++) {
+		printf("%s", i ? ", " : "");
+		util_json_str(stdout, dc->matched[i]);
+	}
+	fputs("], \"kinds\": [", stdout);
+	for (i = 0; dc->kind != NULL && i <= dc->nmore; i++) {
+		printf("%s", i ? ", " : "");
+		util_json_str(stdout, i == 0 ? dc->kind : dc->more[i - 1]);
+	}
+	putchar(']');
+	explain_key("overruled", dc->overruled, 0);
+	fputs(", \"ambiguous\": [", stdout);
+	for (i = 0; i < 2 && dc->ambiguous[i] != NULL; i++) {
+		printf("%s", i ? ", " : "");
+		util_json_str(stdout, dc->ambiguous[i]);
+	}
+	putchar(']');
+	explain_key("same_as", dc->same_as >= 0 ?
+	    all[dc->same_as].a->filename : NULL, 0);
+}
+
 static void
 explain_json(const char *file, const struct msg *m, const struct reading *rd,
     const struct gate *g, const char *why, const struct decision *d)
@@ -120,6 +149,7 @@ explain_json(const char *file, const struct msg *m, const struct reading *rd,
 		explain_key("verdict", document_verdict_name(dc->verdict), 0);
 		explain_key("why", dc->why, 0);
 		explain_read(dc->a);
+		explain_json_recog(dc, rd->docs);
 		putchar('}');
 	}
 	fputs("], \"missing\": [", stdout);
@@ -169,9 +199,11 @@ explain_text(const char *file, const struct msg *m, const struct reading *rd,
 		printf("  notice    %s (%s)\n", rd->notice->event,
 		    rd->keys.email ? rd->keys.email : "no address found");
 	for (i = 0; rd != NULL && i < rd->ndocs; i++)
-		printf("  document  %s: %s%s%s\n", rd->docs[i].a->filename,
+		printf("  document  %s: %s%s%s%s%s\n", rd->docs[i].a->filename,
 		    rd->docs[i].kind ? rd->docs[i].kind :
 		    document_verdict_name(rd->docs[i].verdict),
+		    rd->docs[i].kind ? " by " : "", rd->docs[i].kind ?
+		    document_evidence_name(rd->docs[i].evidence) : "",
 		    rd->docs[i].why ? " - " : "", rd->docs[i].why ?
 		    rd->docs[i].why : "");
 	for (i = 0; rd != NULL && i < rd->nmissing; i++)

@@ -515,9 +515,9 @@ decide(struct decide *d)
 }
 
 /*
- * Does this mail carry a document of the kind? A file whose name says
- * nothing counts as the kind the step asks for: an official attaching
- * the signed letter names it as they like.
+ * Does this mail carry a document of the kind? An official's only file,
+ * named as they like, has been taken as the step's kind already
+ * (handle-answer.c); several files of no kind are not guessed at.
  */
 int
 decide_mail_has(const struct decide *d, const char *kind)
@@ -525,7 +525,7 @@ decide_mail_has(const struct decide *d, const char *kind)
 	size_t	 i;
 
 	for (i = 0; i < d->ev->ndocs; i++) {
-		if (d->ev->docs[i] == NULL || strcmp(d->ev->docs[i], kind) == 0)
+		if (d->ev->docs[i] != NULL && strcmp(d->ev->docs[i], kind) == 0)
 			return (1);
 	}
 	return (0);

@@ -31,6 +31,12 @@ dispatch_sent_docs(struct flow *f, const struct step *s, struct attachment *out,
 		}
 		if (f->docs[i].kind == NULL || j == s->nsend)
 			continue;
+		/* A bundle PDF is a row per kind it holds: attached once. */
+		for (j = 0; j < n && (strcmp(out[j].sha256, f->docs[i].a.sha256) ||
+		    strcmp(out[j].filename, f->docs[i].a.filename)); j++)
+			;
+		if (j < n)
+			continue;
 		out[n] = f->docs[i].a;
 		list[n] = &f->docs[i].a;
 		n++;
@@ -86,7 +92,7 @@ dispatch_one(struct flow *f, const struct step *s, struct letter *lt,
 }
 
 /* The case's documents, read afresh: this mail may have added some. */
-static int
+int
 dispatch_docs(struct flow *f, char **cause)
 {
 	store_documents_free(f->docs, f->ndocs);

@@ -363,10 +363,23 @@ struct calendar {
 	size_t		 nholidays;
 	char		*where;		/* NULL: the built-in default */
 };
+/* Content words: a group matches a text holding every phrase of it. */
+struct docgroup {
+	char		**phrases;	/* as written, shown by explain */
+	char		**folded;	/* as matched: document_fold() */
+	size_t		 n;
+	size_t		 weight;	/* letters of the folded phrases */
+};
 struct doctype {
 	char		*name;		/* e.g. "ktp" */
 	char		*words;		/* for the applicant: "fotokopi KTP" */
-	struct re	*pattern;	/* on the file name */
+	struct re	**patterns;	/* on the file name, one per line */
+	char		**sources;	/* the patterns as written */
+	size_t		 npatterns;
+	struct docgroup	*groups;	/* content: any group */
+	size_t		 ngroups;
+	struct docgroup	 not;		/* content: any phrase excludes */
+	int		 holds_nik;	/* its text carries the NIK */
 	char		**types;	/* sniffed types allowed: "pdf" ... */
 	size_t		 ntypes;
 	size_t		 max_size;	/* bytes, 0: no limit */
@@ -822,6 +835,12 @@ int		 store_value_add(struct store *, int64_t, const char *,
 		     const char *);
 int		 store_document_add(struct store *, int64_t,
 		     const struct attachment *, const char *, const char *, int);
+/* A KTP's NIK as its HMAC (hex), never the NIK; lookup: 0 if none. */
+int		 store_case_nik_hmac(struct store *, int64_t, const char *);
+int64_t		 store_case_by_nik_hmac(struct store *, const char *);
+/* Rows changed (0: no such file), or -1. */
+int		 store_document_set_kind(struct store *, int64_t, const char *,
+		     const char *);
 int		 store_documents(struct store *, int64_t, struct doc_row **,
 		     size_t *);
 void		 store_documents_free(struct doc_row *, size_t);
@@ -924,17 +943,64 @@ enum doc_verdict {
 	DOC_SIGNATURE,		/* a small inline image: a mail signature */
 	DOC_DANGEROUS		/* a program or script: never forwarded */
 };
+/* Which evidence gave a file its kind. */
+enum doc_evidence {
+	EVID_NONE,		/* no kind */
+	EVID_NAME,		/* the file's name */
+	EVID_TEXT,		/* the PDF's text layer */
+	EVID_OCR,		/* text recognised from pixels */
+	EVID_STEP,		/* the only file of a Y at a document step */
+	EVID_APPLICANT		/* the applicant's own line "ktp: FILE" */
+};
+#define DOC_MAX_KINDS	8	/* kinds one file (a bundle PDF) may hold */
 struct doc_class {
 	const struct attachment *a;
 	enum doc_verdict verdict;
 	const char	*kind;		/* DOC_KIND: the doctype's name */
 	const char	*type;		/* sniffed from the bytes */
 	char		*why;		/* DOC_REFUSED, DOC_DANGEROUS */
+	enum doc_evidence evidence;
+	const char	*const *matched; /* into the rules: the words or */
+	size_t		 nmatched;	/*   the name pattern that decided */
+	const char	*overruled;	/* the kind weaker evidence said */
+	const char	*more[DOC_MAX_KINDS - 1]; /* a bundle's other kinds */
+	size_t		 nmore;
+	const char	*ambiguous[2];	/* two kinds tied: why none */
+	ssize_t		 same_as;	/* identical to an earlier file, or -1 */
 };
 void		 document_classify(const struct rules *, const struct msg *,
 		     struct doc_class **, size_t *);
 void		 document_free(struct doc_class *, size_t);
 const char	*document_verdict_name(enum doc_verdict);
+const char	*document_evidence_name(enum doc_evidence);
+/* Lower case, accents and OCR look-alikes folded, separators squeezed. */
+char		*document_fold(const char *);
+/* The kind a label ("KTP", "sk jabatan", "ktp") names, or NULL. */
+const struct doctype *document_label(const struct rules *, const char *);
+/* Takes the file as kind t if its type and size allow (0), else -1. */
+int		 document_take_as(const struct doctype *, struct doc_class *,
+		     enum doc_evidence);
+/* Settles a name's tie when only one of its kinds is expected here. */
+void		 document_expect(const struct rules *, struct doc_class *,
+		     size_t, char *const *, size_t);
+/* The applicant's "kind: FILE" lines of a text, in order. */
+struct doc_said {
+	const struct doctype *t;
+	char		*filename;
+};
+size_t		 document_said(const struct rules *, const char *,
+		     struct doc_said *, size_t);
+void		 document_said_free(struct doc_said *, size_t);
+/* A plausible NIK of a kind's text into out[17]: 0, else -1. */
+int		 document_nik(const struct doctype *, const struct attachment *,
+		     char *);
+/* HMAC of a NIK under the robot's key into out[65]: what cases keep. */
+void		 document_nik_hmac(const unsigned char *, size_t, const char *,
+		     char *);
+/* A file name for the history, a NIK-long run of digits hidden. */
+char		*document_history_name(const char *);
+/* "a.pdf: ktp (name); b.jpg: no kind": for the case's history. */
+char		*document_history(const struct doc_class *, size_t);
 
 /* notice.c: which AMS notice a mail is, and whose. */
 struct notice_keys {
@@ -1017,6 +1083,7 @@ struct letter {
 	size_t		 nmissing;
 	const struct attachment *const *list;	/* documents named */
 	size_t		 nlist;
+	const char	*const *list_kinds; /* each one's kind, or NULL */
 	const char	*att_note;
 	const struct attachment *att;	/* attached to the mail */
 	size_t		 natt;

@@ -176,6 +176,39 @@ answer_confirmed(struct flow *f, struct confirm_row *cf)
 	return (1);
 }
 
+/*
+ * A Y at a document step carrying exactly one file, of a type the step's
+ * document allows and recognisably no other kind: that file is the
+ * document the step asks for (the Head names the signed letter as they
+ * like). The case's history says so (flow_docs writes the evidence).
+ */
+static void
+answer_step_file(struct flow *f)
+{
+	const struct step	*s = rules_step(f->sop, f->dp->step);
+	const struct doctype	*t;
+	struct doc_class	*one = NULL;
+	size_t			 i, n = 0;
+
+	if (f->rd->reply.verdict != REPLY_YES || s == NULL ||
+	    s->document == NULL || (t = rules_doctype(f->ctx->rules,
+	    s->document)) == NULL)
+		return;
+	for (i = 0; i < f->rd->ndocs; i++) {
+		if ((f->rd->docs[i].verdict == DOC_KIND ||
+		    f->rd->docs[i].verdict == DOC_OTHER) &&
+		    f->rd->docs[i].same_as == -1) {
+			one = &f->rd->docs[i];
+			n++;
+		}
+	}
+	/* Of no kind: named by nothing, or by a tie the step's kind is in. */
+	if (n == 1 && one->kind == NULL && one->overruled == NULL &&
+	    (one->ambiguous[0] == NULL || strcmp(one->ambiguous[0],
+	    t->name) == 0 || strcmp(one->ambiguous[1], t->name) == 0))
+		(void)document_take_as(t, one, EVID_STEP);
+}
+
 int
 handle_answer(struct flow *f, char **cause)
 {
@@ -231,6 +264,7 @@ handle_answer(struct flow *f, char **cause)
 	ev.step = f->dp->step;
 	ev.round = f->dp->round;
 	ev.answered = f->dp->answered;
+	answer_step_file(f);
 	flow_evdocs(f, &ev);
 	if (!answer_current(f))
 		/* Told once per dispatch, not on every copy. */

@@ -29,6 +29,45 @@ followup_renewal(struct flow *f)
 	return (NULL);
 }
 
+/*
+ * The applicant's "ktp: IMG_1.jpg" lines about files sent before: the
+ * case's rows of that name take the kind, and the history says so
+ * (files of this mail took it already, in document_classify).
+ */
+static int
+followup_said(struct flow *f, char **cause)
+{
+	struct doc_said	 said[16];
+	size_t		 n, i, j;
+	char		*detail, *name;
+	int		 rv = 0;
+
+	if (f->m->text == NULL)
+		return (0);
+	n = document_said(f->ctx->rules, f->m->text, said,
+	    sizeof said / sizeof said[0]);
+	for (i = 0; i < n && rv != -1; i++) {
+		for (j = 0; j < f->m->natt && strcasecmp(f->m->att[j].filename,
+		    said[i].filename) != 0; j++)
+			;
+		if (j < f->m->natt || (rv = store_document_set_kind(
+		    f->ctx->store, f->c->id, said[i].filename,
+		    said[i].t->name)) <= 0)
+			continue;
+		name = document_history_name(said[i].filename);
+		xasprintf(&detail, "%s: %s (applicant)", name, said[i].t->name);
+		free(name);
+		rv = store_event(f->ctx->store, f->c->id, f->m->from_addr,
+		    "jenis-berkas", detail);
+		free(detail);
+	}
+	document_said_free(said, n);
+	if (rv == -1)
+		xasprintf(cause, "cannot record the kinds the applicant named"
+		    " on %s", f->c->ref);
+	return (rv == -1 ? -1 : 0);
+}
+
 /* Mail about a case from someone holding no role: the applicant, mostly. */
 int
 handle_followup(struct flow *f, char **cause)
@@ -63,6 +102,10 @@ handle_followup(struct flow *f, char **cause)
 		store_case_free(old_case);
 		return (rv);
 	}
+	if (!case_state_closed(f->c->state) && followup_said(f, cause) == -1)
+		return (-1);
+	document_expect(f->ctx->rules, f->rd->docs, f->rd->ndocs,
+	    f->sop->requires, f->sop->nrequires);
 	ev.type = EV_APPLICANT_MAIL;
 	ev.from = f->m->from_addr;
 	flow_evdocs(f, &ev);

@@ -58,24 +58,95 @@ vars_free(struct vars *vs)
 		free(vs->owned[i]);
 }
 
-/* "1. name (12 KB)" lines; documents only, never a path. */
-static char *
-letter_doclist(const struct attachment *const *a, size_t n)
+/* What the robot took a file for, in the rules' words. */
+static const char *
+letter_kind_words(const struct letter *lt, const char *kind)
 {
-	char	*s = xstrdup(""), *t, *name;
-	size_t	 i;
+	const struct doctype	*t;
 
-	for (i = 0; i < n; i++) {
-		name = util_inert(a[i]->filename);
-		xasprintf(&t, "%s%zu. %s (%zu KB)\n", s, i + 1, name,
-		    (a[i]->size + 1023) / 1024);
-		free(name);
+	if (kind == NULL)
+		return ("belum dikenali");
+	t = rules_doctype(lt->ctx->rules, kind);
+	return (t != NULL ? t->words : kind);
+}
+
+/*
+ * ": fotokopi KTP" for the file at i and the rows after it naming the
+ * same file (a bundle holds several kinds); how many rows it took.
+ */
+static size_t
+letter_doc_kinds(const struct letter *lt, size_t i, char **out)
+{
+	const struct attachment *const *a = lt->list;
+	char	*s = NULL, *t;
+	size_t	 j;
+
+	for (j = i; j < lt->nlist && (j == i || (strcmp(a[j]->sha256,
+	    a[i]->sha256) == 0 && strcmp(a[j]->filename,
+	    a[i]->filename) == 0)); j++) {
+		xasprintf(&t, "%s%s%s", s ? s : ": ", s ? "; " : "",
+		    letter_kind_words(lt, lt->list_kinds[j]));
 		free(s);
 		s = t;
 	}
-	if (n == 0) {
+	*out = s;
+	return (j - i);
+}
+
+/*
+ * "1. name (12 KB)" lines; documents only, never a path. With the kinds,
+ * each line says what the robot took the file for, and a file attached
+ * twice under two names is said to be one.
+ */
+static char *
+letter_doclist(const struct letter *lt)
+{
+	const struct attachment *const *a = lt->list;
+	char	*s = xstrdup(""), *t, *name, *kinds, *same;
+	size_t	 i, j, k = 0, step;
+
+	for (i = 0; i < lt->nlist; i += step) {
+		kinds = NULL;
+		step = lt->list_kinds ? letter_doc_kinds(lt, i, &kinds) : 1;
+		for (j = 0; j < i && strcmp(a[j]->sha256, a[i]->sha256) != 0;
+		    j++)
+			;
+		same = NULL;
+		if (lt->list_kinds != NULL && j < i) {
+			name = util_inert(a[j]->filename);
+			xasprintf(&same, " (berkas yang sama dengan %s)", name);
+			free(name);
+		}
+		name = util_inert(a[i]->filename);
+		xasprintf(&t, "%s%zu. %s (%zu KB)%s%s\n", s, ++k, name,
+		    (a[i]->size + 1023) / 1024, kinds ? kinds : "",
+		    same ? same : "");
+		free(name);
+		free(kinds);
+		free(same);
+		free(s);
+		s = t;
+	}
+	if (lt->nlist == 0) {
 		free(s);
 		s = xstrdup("(tidak ada berkas)\n");
+	}
+	return (s);
+}
+
+/* The kinds an applicant may name in a "kind: FILE" line. */
+static char *
+letter_kind_names(const struct letter *lt)
+{
+	const struct rules	*r = lt->ctx->rules;
+	char			*s = xstrdup(""), *t;
+	size_t			 i;
+
+	for (i = 0; i < r->ndocs; i++) {
+		xasprintf(&t, "%s- %s, yaitu %s\n", s, r->docs[i].name,
+		    r->docs[i].words);
+		free(s);
+		s = t;
 	}
 	return (s);
 }
@@ -236,7 +307,8 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	vars_add(vs, "nilai", lt->value);
 	vars_add(vs, "status", c ? case_state_name(c->state) : NULL);
 	vars_own(vs, "kurang", letter_missing(lt));
-	vars_own(vs, "lampiran", letter_doclist(lt->list, lt->nlist));
+	vars_own(vs, "lampiran", letter_doclist(lt));
+	vars_own(vs, "jenis_berkas", letter_kind_names(lt));
 	vars_add(vs, "catatan_lampiran", lt->att_note);
 	vars_add(vs, "dokumen", lt->doc_words);
 	vars_add(vs, "sudah_menjawab", lt->answered);

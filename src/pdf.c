@@ -126,7 +126,7 @@ pdf_text(const char *path, int max_pages, const struct timespec *end,
 		}
 		if (pdf_has_words(t)) {
 			text_add(&out, t, strlen(t));
-			text_addc(&out, '\n');
+			text_addc(&out, '\f');	/* document.c judges each page alone */
 			(*pages)++;
 			ocr |= by_ocr;
 		}

@@ -247,10 +247,113 @@ get_pattern(struct parse *ps, struct re **re)
 	return (rules_lex_end_stmt(ps));
 }
 
+/* name 'PATTERN': one a line; the most specific of all kinds' wins. */
 int
 rules_kw_doc_name(struct parse *ps)
 {
-	return (get_pattern(ps, &ps->doc->pattern));
+	struct doctype	*d = ps->doc;
+	struct re	*re;
+	char		*src;
+	int		 rv;
+
+	if (ps->lx->tok.type != T_STRING) {
+		rules_lex_expected(ps, "a 'PATTERN' in single quotes");
+		return (-1);
+	}
+	src = xstrdup(ps->lx->tok.s);
+	rv = get_pattern(ps, &re);
+	if (re == NULL) {
+		free(src);
+		return (-1);
+	}
+	d->patterns = xreallocarray(d->patterns, d->npatterns + 1,
+	    sizeof *d->patterns);
+	d->patterns[d->npatterns] = re;
+	rules_lex_push_word(&d->sources, &d->npatterns, src);
+	return (rv);
+}
+
+/* Adds a "PHRASE" to a group, folded as texts are; "" folded is wrong. */
+static int
+doc_phrase(struct parse *ps, struct docgroup *g)
+{
+	struct token	*t = &ps->lx->tok;
+	char		*f = document_fold(t->s);
+	size_t		 n;
+
+	if (*f == '\0') {
+		rules_lex_error(ps, &t->loc, "phrase \"%s\" has no letter or"
+		    " digit", t->s);
+		free(f);
+		return (-1);
+	}
+	n = g->n;
+	rules_lex_push_word(&g->folded, &n, f);
+	rules_lex_push_word(&g->phrases, &g->n, t->s);
+	t->s = NULL;
+	for (; *f != '\0'; f++)
+		g->weight += *f != ' ';
+	rules_lex_next(ps);
+	return (0);
+}
+
+/*
+ * content "PHRASE" ... [or "PHRASE" ...]: groups of phrases, any group
+ * naming the document when every phrase of it is in the text.
+ */
+int
+rules_kw_doc_content(struct parse *ps)
+{
+	struct doctype	*d = ps->doc;
+	struct token	*t = &ps->lx->tok;
+	struct docgroup	*g = NULL;
+
+	for (;;) {
+		if (g == NULL) {
+			if (t->type != T_STRING) {
+				rules_lex_expected(ps, "a \"PHRASE\"");
+				return (-1);
+			}
+			d->groups = xreallocarray(d->groups, d->ngroups + 1,
+			    sizeof *d->groups);
+			g = &d->groups[d->ngroups++];
+			memset(g, 0, sizeof *g);
+		}
+		if (t->type == T_STRING) {
+			if (doc_phrase(ps, g) == -1)
+				return (-1);
+		} else if (t->type == T_WORD && strcmp(t->s, "or") == 0) {
+			g = NULL;
+			rules_lex_next(ps);
+		} else
+			break;
+	}
+	return (rules_lex_end_stmt(ps));
+}
+
+/* not "PHRASE" ...: any one of them in the text excludes the kind. */
+int
+rules_kw_doc_not(struct parse *ps)
+{
+	struct token	*t = &ps->lx->tok;
+
+	if (t->type != T_STRING) {
+		rules_lex_expected(ps, "a \"PHRASE\"");
+		return (-1);
+	}
+	while (t->type == T_STRING) {
+		if (doc_phrase(ps, &ps->doc->not) == -1)
+			return (-1);
+	}
+	return (rules_lex_end_stmt(ps));
+}
+
+/* holds-nik: the kind's text carries the applicant's NIK (a KTP). */
+int
+rules_kw_doc_holds_nik(struct parse *ps)
+{
+	ps->doc->holds_nik = 1;
+	return (rules_lex_end_stmt(ps));
 }
 
 int

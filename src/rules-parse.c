@@ -69,8 +69,11 @@ static const struct keyword cal_kw[] = {
 	{ "timezone",		rules_cal_timezone,		0 },
 };
 static const struct keyword doc_kw[] = {
+	{ "content",		rules_kw_doc_content,		1 },
+	{ "holds-nik",		rules_kw_doc_holds_nik,		0 },
 	{ "max-size",		rules_kw_doc_max_size,		0 },
-	{ "name",		rules_kw_doc_name,		0 },
+	{ "name",		rules_kw_doc_name,		1 },
+	{ "not",		rules_kw_doc_not,		1 },
 	{ "type",		rules_kw_doc_type,		0 },
 };
 static const struct keyword notice_kw[] = {
@@ -489,7 +492,7 @@ kw_role(struct parse *ps)
 	return (rules_lex_end_stmt(ps));
 }
 
-/* document NAME "WORDS" { name 'RE' type TYPE ... max-size SIZE } */
+/* document NAME "WORDS" { name 'RE' ... content "PHRASE" ... type TYPE ... } */
 static int
 kw_document(struct parse *ps)
 {

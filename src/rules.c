@@ -484,6 +484,13 @@ free_list(char **list, size_t n)
 }
 
 static void
+free_group(struct docgroup *g)
+{
+	free_list(g->phrases, g->n);
+	free_list(g->folded, g->n);
+}
+
+static void
 step_free(struct step *st)
 {
 	size_t	 i;
@@ -543,7 +550,14 @@ rules_free(struct rules *r)
 	for (i = 0; i < r->ndocs; i++) {
 		free(r->docs[i].name);
 		free(r->docs[i].words);
-		re_free(r->docs[i].pattern);
+		for (j = 0; j < r->docs[i].npatterns; j++)
+			re_free(r->docs[i].patterns[j]);
+		free(r->docs[i].patterns);
+		free_list(r->docs[i].sources, r->docs[i].npatterns);
+		for (j = 0; j < r->docs[i].ngroups; j++)
+			free_group(&r->docs[i].groups[j]);
+		free(r->docs[i].groups);
+		free_group(&r->docs[i].not);
 		free_list(r->docs[i].types, r->docs[i].ntypes);
 		free(r->docs[i].where);
 	}

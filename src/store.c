@@ -260,6 +260,15 @@ static const char store_schema_v9[] =
 	"  inbound_id INTEGER, created_at INTEGER NOT NULL);"
 	"CREATE INDEX case_events_event ON case_events(event, at);";
 
+/*
+ * The keyed hash (HMAC under the robot's key) of the NIK read from the
+ * application's KTP, so that an AMS notice naming only a NIK finds its
+ * case; the NIK itself is never stored.
+ */
+static const char store_schema_v10[] =
+	"ALTER TABLE cases ADD COLUMN nik_hmac TEXT;"
+	"CREATE INDEX cases_nik_hmac ON cases(nik_hmac, state);";
+
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
 	NULL,
@@ -271,7 +280,8 @@ static const char *const store_migrations[] = {
 	store_schema_v6,
 	store_schema_v7,
 	store_schema_v8,
-	store_schema_v9
+	store_schema_v9,
+	store_schema_v10
 };
 #define STORE_VERSION	((int)(sizeof store_migrations / \
 			    sizeof store_migrations[0]) - 1)
@@ -980,6 +990,41 @@ store_case_renews(struct store *st, int64_t id, int64_t old)
 	    " id = ?", "ii", old, id)) == -1)
 		return (-1);
 	return (sqlite3_changes(st->db) == 1 ? 0 : -1);
+}
+
+int
+store_case_nik_hmac(struct store *st, int64_t id, const char *mac)
+{
+	return (store_done(st, store_stmt(st, "UPDATE cases SET nik_hmac = ?"
+	    " WHERE id = ?", "ti", mac, id)));
+}
+
+/* The newest open case whose KTP's NIK has this keyed hash, or 0. */
+int64_t
+store_case_by_nik_hmac(struct store *st, const char *mac)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id = 0;
+
+	s = store_stmt(st, "SELECT id FROM cases WHERE nik_hmac = ? AND"
+	    " state IN (?, ?, ?) ORDER BY id DESC LIMIT 1", "tttt", mac,
+	    OPEN_STATES);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	store_release(st, s);
+	return (id);
+}
+
+/* The applicant said which kind a file of the case is. */
+int
+store_document_set_kind(struct store *st, int64_t case_id,
+    const char *filename, const char *kind)
+{
+	if (store_done(st, store_stmt(st, "UPDATE documents SET kind = ? WHERE"
+	    " case_id = ? AND filename = ? COLLATE NOCASE", "tit", kind,
+	    case_id, filename)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db));
 }
 
 /*

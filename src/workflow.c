@@ -137,11 +137,16 @@ flow_evdocs(struct flow *f, struct event *ev)
 {
 	size_t	 i;
 
+	size_t	 j;
+
 	f->nevdocs = 0;
 	for (i = 0; i < f->rd->ndocs && f->nevdocs < MAX_DOCS; i++) {
 		if (f->rd->docs[i].verdict == DOC_KIND ||
 		    f->rd->docs[i].verdict == DOC_OTHER)
 			f->evdocs[f->nevdocs++] = f->rd->docs[i].kind;
+		for (j = 0; j < f->rd->docs[i].nmore && f->nevdocs < MAX_DOCS;
+		    j++)
+			f->evdocs[f->nevdocs++] = f->rd->docs[i].more[j];
 	}
 	ev->docs = f->evdocs;
 	ev->ndocs = f->nevdocs;
@@ -209,26 +214,60 @@ flow_enter(struct flow *f, enum case_state to, const struct step *s,
 	return (0);
 }
 
-/* The mail's documents join the case; unnamed ones as kind, if given. */
+/*
+ * A NIK read from a KTP's text: only its HMAC under the robot's key goes
+ * on the case, so that a notice naming a NIK can find it
+ * (store_case_by_nik_hmac); the NIK itself is wiped at once.
+ */
+static int
+flow_nik(struct flow *f, const struct doc_class *dc)
+{
+	const struct conf	*cf = f->ctx->conf;
+	char			 nik[17], mac[65];
+
+	if (dc->kind == NULL || cf->hmac_secret == NULL || document_nik(
+	    rules_doctype(f->ctx->rules, dc->kind), dc->a, nik) == -1)
+		return (0);
+	document_nik_hmac(cf->hmac_secret, cf->hmac_secret_len, nik, mac);
+	explicit_bzero(nik, sizeof nik);
+	return (store_case_nik_hmac(f->ctx->store, f->c->id, mac));
+}
+
+/*
+ * The mail's documents join the case (a bundle once per kind it holds;
+ * unnamed ones as kind, if given), the history says what each file was
+ * taken for and by what evidence, and a KTP's NIK is kept as its keyed
+ * hash only.
+ */
 static int
 flow_docs(struct flow *f, const char *kind, char **cause)
 {
 	const struct doc_class	*dc;
-	size_t			 i;
+	size_t			 i, j;
+	char			*h;
+	int			 rv = 0;
 
-	for (i = 0; i < f->rd->ndocs; i++) {
+	for (i = 0; i < f->rd->ndocs && rv == 0; i++) {
 		dc = &f->rd->docs[i];
 		if (dc->verdict != DOC_KIND && dc->verdict != DOC_OTHER)
 			continue;
-		if (store_document_add(f->ctx->store, f->c->id, dc->a,
+		rv = store_document_add(f->ctx->store, f->c->id, dc->a,
 		    dc->kind != NULL ? dc->kind : kind, f->c->step,
-		    f->c->round) == -1) {
-			xasprintf(cause, "cannot add a document to %s",
-			    f->c->ref);
-			return (-1);
-		}
+		    f->c->round);
+		for (j = 0; j < dc->nmore && rv == 0; j++)
+			rv = store_document_add(f->ctx->store, f->c->id, dc->a,
+			    dc->more[j], f->c->step, f->c->round);
+		if (rv == 0)
+			rv = flow_nik(f, dc);
 	}
-	return (0);
+	h = document_history(f->rd->docs, f->rd->ndocs);
+	if (rv == 0 && *h != '\0')
+		rv = store_event(f->ctx->store, f->c->id, f->m->from_addr,
+		    "jenis-berkas", h);
+	free(h);
+	if (rv == -1)
+		xasprintf(cause, "cannot add a document to %s", f->c->ref);
+	return (rv);
 }
 
 /* A letter about the case with what every mail of this message shares. */
@@ -266,6 +305,29 @@ flow_letter(struct flow *f, const struct decide *d, struct letter *lt,
 
 		lt->doc_words = t ? t->words : lt->step->document;
 	}
+}
+
+/*
+ * Every file the case holds, with what each was taken for: the
+ * applicant's mails list them so that nothing received is called
+ * missing without saying what it was taken for.
+ */
+static int
+flow_case_list(struct flow *f, struct letter *lt,
+    const struct attachment **list, const char **kinds, char **cause)
+{
+	size_t	 i;
+
+	if (dispatch_docs(f, cause) == -1)
+		return (-1);
+	for (i = 0; i < f->ndocs && i < MAX_DOCS * 2; i++) {
+		list[i] = &f->docs[i].a;
+		kinds[i] = f->docs[i].kind;
+	}
+	lt->list = list;
+	lt->nlist = i;
+	lt->list_kinds = kinds;
+	return (0);
 }
 
 /* Who said Y at the step so far, for the quorum's confirmation. */
@@ -329,7 +391,8 @@ flow_mail(struct flow *f, const struct decide *d, const struct effect *fx,
 {
 	struct ctx		*ctx = f->ctx;
 	struct letter		 lt;
-	const struct attachment	*list[MAX_DOCS];
+	const struct attachment	*list[MAX_DOCS * 2];
+	const char		*kinds[MAX_DOCS * 2];
 	struct attachment	 orig;
 	const char		*rcpt;
 	char			*answered = NULL;
@@ -338,6 +401,8 @@ flow_mail(struct flow *f, const struct decide *d, const struct effect *fx,
 	flow_letter(f, d, &lt, list);
 	switch (fx->type) {
 	case FX_APPLICANT:
+		if (flow_case_list(f, &lt, list, kinds, cause) == -1)
+			return (-1);
 		lt.in_reply_to = f->c->root_message_id;
 		rv = letter_send(&lt, fx->tmpl, f->c->applicant,
 		    f->c->applicant_name, NULL, cause);

@@ -63,6 +63,8 @@ int		 flow_decide(struct flow *, const struct event *, char **);
 int		 flow_case(struct flow *, int64_t);
 
 /* dispatch.c */
+/* Reloads f->docs, the case's documents. */
+int		 dispatch_docs(struct flow *, char **);
 int		 dispatch_to(struct flow *, const struct step *, const char *,
 		    int, const char *, char **);
 int		 dispatch_step(struct flow *, const struct step *, char **);

@@ -28,6 +28,11 @@ line=$(python3 tests/corpus/check.py ./disposisi 2>&1 | tee /dev/stderr |
     grep -E '^corpus: [0-9]+ passed, [0-9]+ failed$' | tail -1)
 echo "${line:-corpus: no result}"
 if [ -z "$line" ]; then failed=$((failed + 1)); else add "$line"; fi
+# Documents named as offices name them: tests/applications/gen.py.
+line=$(python3 tests/applications/check.py ./disposisi 2>&1 | tee /dev/stderr |
+    grep -E '^applications: [0-9]+ passed, [0-9]+ failed$' | tail -1)
+echo "${line:-applications: no result}"
+if [ -z "$line" ]; then failed=$((failed + 1)); else add "$line"; fi
 log=$(mktemp)
 python3 tests/regress/run.py ${REGRESS_FILTER:-} 2>&1 | tee "$log"
 line=$(grep -E '^regress: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)

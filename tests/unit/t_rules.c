@@ -156,10 +156,18 @@ test_shipped(void)
 	for (i = 0; i < r->ndocs && i < nitems(tte_docs); i++)
 		TEST_STREQ(r->docs[i].name, tte_docs[i]);
 	d = rules_doctype(r, "ktp");
-	TEST_ASSERT(d != NULL && d->pattern != NULL && d->ntypes == 4 &&
-	    d->max_size == 10 * 1024 * 1024);
-	TEST_ASSERT(d != NULL && re_match(d->pattern, "scan_e-KTP.pdf", 14,
-	    NULL, NULL) == 1);
+	TEST_ASSERT(d != NULL && d->npatterns > 1 && d->ntypes == 4 &&
+	    d->max_size == 10 * 1024 * 1024 && d->ngroups > 1 &&
+	    d->not.n > 0 && d->holds_nik);
+	TEST_ASSERT(d != NULL && re_match(d->patterns[0], "scan_e-KTP.pdf",
+	    14, NULL, NULL) == 1);
+	if (d != NULL && d->ngroups > 1) {
+		/* Each content line a group; phrases folded as texts are. */
+		TEST_STREQ(d->groups[0].phrases[0], "KARTU TANDA PENDUDUK");
+		TEST_STREQ(d->groups[1].folded[0], "nlk");
+		TEST_STREQ(d->groups[1].folded[1], "berlaku hlngga");
+		TEST_ASSERT(d->groups[1].weight == 3 + 13);
+	}
 	d = rules_doctype(r, "surat-rekomendasi");
 	TEST_ASSERT(d != NULL && d->ntypes == 3);
 	if (d != NULL && d->ntypes == 3)

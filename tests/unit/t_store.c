@@ -77,6 +77,22 @@ main(void)
 	/* An AMS notice's name finds a case only when one case bears it. */
 	TEST_ASSERT(store_case_by_name(st, "BUDI") == c1->id);
 	TEST_ASSERT(store_case_by_name(st, "Siti") == 0);
+	/* A notice naming only a NIK: the case by its keyed hash. */
+	TEST_ASSERT(store_case_nik_hmac(st, c2->id, "ab12") == 0);
+	TEST_ASSERT(store_case_by_nik_hmac(st, "ab12") == c2->id);
+	TEST_ASSERT(store_case_by_nik_hmac(st, "ab13") == 0);
+	/* The applicant names a file's kind: the case's rows of that name. */
+	{
+		struct attachment	 a = { .filename = "IMG_1.jpg",
+		    .content_type = "image/jpeg", .path = "p", .size = 1 };
+
+		TEST_ASSERT(store_document_add(st, c2->id, &a, NULL, "sekdis",
+		    0) == 0);
+		TEST_ASSERT(store_document_set_kind(st, c2->id, "img_1.JPG",
+		    "ktp") == 1);
+		TEST_ASSERT(store_document_set_kind(st, c1->id, "IMG_1.jpg",
+		    "ktp") == 0);
+	}
 	store_case_free(c2);
 	c2 = store_case_open(st, "tte", "TTE", "budi@y", "budi", "s", "m3",
 	    "sekdis", "v1");
