@@ -835,9 +835,10 @@ int		 store_value_add(struct store *, int64_t, const char *,
 		     const char *);
 int		 store_document_add(struct store *, int64_t,
 		     const struct attachment *, const char *, const char *, int);
-/* A KTP's NIK as its HMAC (hex), never the NIK; lookup: 0 if none. */
+/* A KTP's NIK as its HMAC (hex), never the NIK; the open cases of one. */
 int		 store_case_nik_hmac(struct store *, int64_t, const char *);
-int64_t		 store_case_by_nik_hmac(struct store *, const char *);
+int		 store_case_ids_by_nik_hmac(struct store *, const char *,
+		     int64_t **, size_t *);
 /* Rows changed (0: no such file), or -1. */
 int		 store_document_set_kind(struct store *, int64_t, const char *,
 		     const char *);

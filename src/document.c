@@ -765,7 +765,7 @@ document_nik(const struct doctype *t, const struct attachment *a, char *out)
 /*
  * The keyed hash a NIK is kept and looked up by: HMAC-SHA256 under the
  * robot's key of "nik|NIK", 64 hex digits. A notice's NIK goes through
- * the same before store_case_by_nik_hmac().
+ * the same before store_case_ids_by_nik_hmac().
  */
 void
 document_nik_hmac(const unsigned char *key, size_t keylen, const char *nik,

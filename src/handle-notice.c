@@ -39,18 +39,20 @@ notice_usable(struct flow *f, int64_t id)
 }
 
 /*
- * Among the cases of an address, the one that can use the notice: 0
- * when none can, NOTICE_SEVERAL when several could (none is guessed).
- * An "anytime" notice (a revocation) goes to the newest case.
+ * Among the cases of an address, or of a NIK's keyed hash (hash set), the
+ * one that can use the notice: 0 when none can, NOTICE_SEVERAL when
+ * several could (none is guessed). An "anytime" notice (a revocation)
+ * goes to the newest case.
  */
 static int64_t
-notice_case_of_addr(struct flow *f, const char *addr)
+notice_case_among(struct flow *f, const char *key, int hash)
 {
 	int64_t	*ids, id = 0;
 	size_t	 n, i;
 	int	 ok;
 
-	if (store_case_ids_of(f->ctx->store, addr, &ids, &n) == -1)
+	if ((hash ? store_case_ids_by_nik_hmac(f->ctx->store, key, &ids, &n) :
+	    store_case_ids_of(f->ctx->store, key, &ids, &n)) == -1)
 		return (NOTICE_ERROR);
 	for (i = 0; i < n && id >= 0; i++) {
 		if (f->rd->notice->anytime) {
@@ -68,24 +70,31 @@ notice_case_of_addr(struct flow *f, const char *addr)
 
 /*
  * The case of an AMS notice: by the applicant's address in it, else in
- * its recipients, else by the name its pattern finds when exactly one
- * open case bears it - and only a case that can use it. A NIK alone
- * finds nothing yet: it will through a keyed hash of the NIK read from
- * the application (cases.nik_hmac, the recognition work), never the NIK.
+ * its recipients, else by its NIK through the keyed hash of the NIK read
+ * from the application's KTP (cases.nik_hmac: the NIK is never stored),
+ * else by the name its pattern finds when exactly one open case bears
+ * it - and only a case that can use it.
  */
 static int64_t
 notice_case_of(struct flow *f)
 {
 	const struct msg	*m = f->m;
+	const struct conf	*cf = f->ctx->conf;
 	int64_t			 id = 0;
 	size_t			 i;
 	int			 ok;
+	char			 mac[65];
 
 	if (f->rd->keys.email != NULL)
-		id = notice_case_of_addr(f, f->rd->keys.email);
+		id = notice_case_among(f, f->rd->keys.email, 0);
 	for (i = 0; id == 0 && i < m->nrcpts; i++) {
-		if (!util_addr_eq(m->rcpts[i], f->ctx->conf->robot_address))
-			id = notice_case_of_addr(f, m->rcpts[i]);
+		if (!util_addr_eq(m->rcpts[i], cf->robot_address))
+			id = notice_case_among(f, m->rcpts[i], 0);
+	}
+	if (id == 0 && f->rd->keys.nik != NULL) {
+		document_nik_hmac(cf->hmac_secret, cf->hmac_secret_len,
+		    f->rd->keys.nik, mac);
+		id = notice_case_among(f, mac, 1);
 	}
 	if (id == 0 && f->rd->keys.name != NULL &&
 	    (id = store_case_by_name(f->ctx->store, f->rd->keys.name)) != 0 &&

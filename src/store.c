@@ -999,20 +999,25 @@ store_case_nik_hmac(struct store *st, int64_t id, const char *mac)
 	    " WHERE id = ?", "ti", mac, id)));
 }
 
-/* The newest open case whose KTP's NIK has this keyed hash, or 0. */
-int64_t
-store_case_by_nik_hmac(struct store *st, const char *mac)
+/* The open cases whose KTP's NIK has this keyed hash, newest first. */
+int
+store_case_ids_by_nik_hmac(struct store *st, const char *mac, int64_t **ids,
+    size_t *n)
 {
 	sqlite3_stmt	*s;
-	int64_t		 id = 0;
+	size_t		 cap = 0;
+	int		 rc;
 
+	*ids = NULL;
+	*n = 0;
 	s = store_stmt(st, "SELECT id FROM cases WHERE nik_hmac = ? AND"
-	    " state IN (?, ?, ?) ORDER BY id DESC LIMIT 1", "tttt", mac,
-	    OPEN_STATES);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
+	    " state IN (?, ?, ?) ORDER BY id DESC", "tttt", mac, OPEN_STATES);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*ids = store_grow(*ids, *n, &cap, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
 	store_release(st, s);
-	return (id);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /* The applicant said which kind a file of the case is. */

@@ -217,7 +217,7 @@ flow_enter(struct flow *f, enum case_state to, const struct step *s,
 /*
  * A NIK read from a KTP's text: only its HMAC under the robot's key goes
  * on the case, so that a notice naming a NIK can find it
- * (store_case_by_nik_hmac); the NIK itself is wiped at once.
+ * (store_case_ids_by_nik_hmac); the NIK itself is wiped at once.
  */
 static int
 flow_nik(struct flow *f, const struct doc_class *dc)

@@ -79,8 +79,17 @@ main(void)
 	TEST_ASSERT(store_case_by_name(st, "Siti") == 0);
 	/* A notice naming only a NIK: the case by its keyed hash. */
 	TEST_ASSERT(store_case_nik_hmac(st, c2->id, "ab12") == 0);
-	TEST_ASSERT(store_case_by_nik_hmac(st, "ab12") == c2->id);
-	TEST_ASSERT(store_case_by_nik_hmac(st, "ab13") == 0);
+	{
+		int64_t	*ids;
+		size_t	 n;
+
+		TEST_ASSERT(store_case_ids_by_nik_hmac(st, "ab12", &ids,
+		    &n) == 0 && n == 1 && ids[0] == c2->id);
+		free(ids);
+		TEST_ASSERT(store_case_ids_by_nik_hmac(st, "ab13", &ids,
+		    &n) == 0 && n == 0);
+		free(ids);
+	}
 	/* The applicant names a file's kind: the case's rows of that name. */
 	{
 		struct attachment	 a = { .filename = "IMG_1.jpg",
