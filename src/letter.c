@@ -16,7 +16,7 @@
 
 #include "disposisi.h"
 
-#define LETTER_MAXVARS	40
+#define LETTER_MAXVARS	64
 
 struct vars {
 	struct tvar	 v[LETTER_MAXVARS];

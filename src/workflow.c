@@ -224,9 +224,14 @@ flow_nik(struct flow *f, const struct doc_class *dc)
 {
 	const struct conf	*cf = f->ctx->conf;
 	char			 nik[17], mac[65];
+	size_t			 i;
+	int			 found = 0;
 
-	if (dc->kind == NULL || cf->hmac_secret == NULL || document_nik(
-	    rules_doctype(f->ctx->rules, dc->kind), dc->a, nik) == -1)
+	/* Any kind the file holds: a bundle's KTP is one of its pages. */
+	for (i = 0; dc->kind != NULL && i <= dc->nmore && !found; i++)
+		found = document_nik(rules_doctype(f->ctx->rules, i == 0 ?
+		    dc->kind : dc->more[i - 1]), dc->a, nik) == 0;
+	if (!found || cf->hmac_secret == NULL)
 		return (0);
 	document_nik_hmac(cf->hmac_secret, cf->hmac_secret_len, nik, mac);
 	explicit_bzero(nik, sizeof nik);
