@@ -157,9 +157,9 @@ imap_close(struct imap *im)
 	free(im);
 }
 
-/* Creates a folder unless LIST finds it. */
-int
-imap_ensure_folder(struct imap *im, const char *name, char **cause)
+/* Does LIST find the folder? 1 yes, 0 no, -1 error. */
+static int
+imap_folder_listed(struct imap *im, const char *name, char **cause)
 {
 	clist	*list = NULL;
 	int	 r, found;
@@ -172,10 +172,30 @@ imap_ensure_folder(struct imap *im, const char *name, char **cause)
 	found = list != NULL && clist_count(list) > 0;
 	if (list != NULL)
 		mailimap_list_result_free(list);
-	if (found)
-		return (0);
+	return (found);
+}
+
+/*
+ * Creates a folder unless LIST finds it. A CREATE refused because the
+ * folder exists after all (another session made it between the two, or
+ * the server's list lagged: seen with Dovecot under load) is success.
+ */
+int
+imap_ensure_folder(struct imap *im, const char *name, char **cause)
+{
+	char	*again = NULL;
+	int	 r;
+
+	if ((r = imap_folder_listed(im, name, cause)) != 0)
+		return (r == 1 ? 0 : -1);
 	if ((r = mailimap_create(im->s, name)) != MAILIMAP_NO_ERROR) {
 		imap_cause(im, "CREATE", r, cause);
+		if (r != MAILIMAP_ERROR_STREAM &&
+		    imap_folder_listed(im, name, &again) == 1) {
+			free(*cause);
+			return (0);
+		}
+		free(again);
 		return (-1);
 	}
 	log_info("created IMAP folder %s", name);
