@@ -397,8 +397,10 @@ main(void)
 		t.type = e->type;
 		t.verdict = e->verdict;
 		t.value = "budi.santoso@" OFFICE;
+		/* The Head's signed request (handle-answer.c names a Y's
+		 * only file the step's document before decide() sees it). */
 		t.evdocs = e->type == EV_ANSWER && strcmp(e->step,
-		    "permintaan") == 0 ? "?" : "";
+		    "permintaan") == 0 ? "surat-permintaan" : "";
 		t.answered = strcmp(e->step, "aktivasi") == 0 &&
 		    e->type == EV_ANSWER;
 		t.may_ask = 1;
