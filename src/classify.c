@@ -61,19 +61,63 @@ classify_subject_starts(const struct msg *m, const char *const *s, size_t n)
 	return (0);
 }
 
+/* Is id one of the robot's Message-IDs about a case (<ref.…@domain>)? */
+static int
+classify_robot_mid(const struct ctx *ctx, const char *id)
+{
+	const char	*at = strrchr(id, '@');
+
+	return (at != NULL && strcasecmp(at + 1, conf_domain(ctx->conf)) ==
+	    0 && case_ref_valid(id));
+}
+
+/*
+ * A read receipt in plain text, without the report part (Outlook through
+ * some servers, phone clients): "Read: SUBJECT" over "Your message ...
+ * was read on ...". Taken only when the subject's prefix, the body's
+ * phrase and a robot Message-ID in the thread all say so: an official's
+ * answer has no such phrase, and a receipt for no mail of ours is not
+ * ours to record. Anything less stays what it was.
+ */
+static int
+classify_receipt_text(const struct ctx *ctx, const struct msg *m)
+{
+	static const char *const subjects[] = { "read:", "dibaca:",
+	    "telah dibaca:", "gelesen:", "lu :", "lu:", "leído:" };
+	static const char *const phrases[] = { "was read on",
+	    "dibaca pada", "wurde am", "a été lu le", "fue leído el" };
+	size_t	 i;
+
+	if (m->text == NULL || !classify_subject_starts(m, subjects,
+	    sizeof subjects / sizeof subjects[0]))
+		return (0);
+	for (i = 0; i < sizeof phrases / sizeof phrases[0]; i++) {
+		if (strcasestr(m->text, phrases[i]) != NULL)
+			break;
+	}
+	if (i == sizeof phrases / sizeof phrases[0])
+		return (0);
+	for (i = 0; i < m->nrefs; i++) {
+		if (classify_robot_mid(ctx, m->refs[i]))
+			return (1);
+	}
+	return (0);
+}
+
 /*
  * A read receipt (RFC 8098): a report whose report part is
  * message/disposition-notification, Outlook's "Read:" and "Dibaca:" ones
- * too. Nothing failed, so it is no bounce; nobody answered.
+ * too, or the same in plain text. Nothing failed, so it is no bounce;
+ * nobody answered.
  */
 static int
-classify_receipt(const struct msg *m)
+classify_receipt(const struct ctx *ctx, const struct msg *m)
 {
 	size_t	 i;
 
 	if (m->content_type == NULL ||
 	    strcmp(m->content_type, "multipart/report") != 0)
-		return (0);
+		return (classify_receipt_text(ctx, m));
 	for (i = 0; i < m->natt; i++) {
 		if (m->att[i].content_type != NULL &&
 		    strcmp(m->att[i].content_type,
@@ -288,9 +332,7 @@ classify_keys(const struct ctx *ctx, const struct msg *m, struct reading *rd)
 	}
 	classify_ref(rd, m->subject);
 	for (i = 0; i < m->nrefs; i++) {
-		if ((at = strrchr(m->refs[i], '@')) != NULL &&
-		    strcasecmp(at + 1, dom) == 0 &&
-		    case_ref_valid(m->refs[i]))
+		if (classify_robot_mid(ctx, m->refs[i]))
 			classify_ref(rd, m->refs[i]);
 	}
 }
@@ -303,11 +345,9 @@ static void
 classify_receipt_keys(const struct ctx *ctx, const struct msg *m,
     struct reading *rd)
 {
-	const char	*at, *mid = m->report_mid;
+	const char	*mid = m->report_mid;
 
-	if (mid != NULL && (at = strrchr(mid, '@')) != NULL &&
-	    strcasecmp(at + 1, conf_domain(ctx->conf)) == 0 &&
-	    case_ref_valid(mid))
+	if (mid != NULL && classify_robot_mid(ctx, mid))
 		classify_ref(rd, mid);
 	else
 		classify_keys(ctx, m, rd);
@@ -418,11 +458,13 @@ classify_kind(const struct ctx *ctx, const struct msg *m, struct reading *rd)
 		xasprintf(&rd->why, "the robot's own mail");
 		return;
 	}
-	if (classify_receipt(m)) {
+	if (classify_receipt(ctx, m)) {
 		rd->kind = KIND_RECEIPT;
 		classify_receipt_keys(ctx, m, rd);
-		xasprintf(&rd->why, "a read receipt (RFC 8098): recorded,"
-		    " never a bounce or an answer");
+		xasprintf(&rd->why, "a read receipt (%s): recorded, never a"
+		    " bounce or an answer", strcmp(m->content_type ?
+		    m->content_type : "", "multipart/report") == 0 ?
+		    "RFC 8098" : "in plain text");
 		return;
 	}
 	if ((w = classify_bounce(m)) != NULL) {

@@ -424,6 +424,10 @@ decide_answer(struct decide *d)
 		decide_note(d, where, "answer to a step already decided");
 		return;
 	}
+	if (s->kind->any_reply) {
+		s->kind->answer(d, s);
+		return;
+	}
 	if (d->ev->verdict == REPLY_UNCLEAR || (d->ev->verdict == REPLY_NO &&
 	    d->ev->reason == NULL)) {
 		if (d->ev->may_ask)

@@ -656,8 +656,10 @@ struct step_kind {
 			    char **);
 	/* Entered: mail the actors, or wait for a notice. */
 	void		(*enter)(struct decide *, const struct step *);
-	/* An actor's clear Y or T (with its reason). */
+	/* An actor's clear Y or T (with its reason); with any_reply, any
+	 * current reply, clear or not (a reply that decides nothing). */
 	void		(*answer)(struct decide *, const struct step *);
+	int		 any_reply;
 };
 extern const struct step_kind step_decision, step_quorum, step_value,
 		    step_document, step_notice;
@@ -845,6 +847,10 @@ int		 store_document_set_kind(struct store *, int64_t, const char *,
 int		 store_documents(struct store *, int64_t, struct doc_row **,
 		     size_t *);
 void		 store_documents_free(struct doc_row *, size_t);
+int		 store_confirm_doc_add(struct store *, const char *,
+		     const struct attachment *, const char *);
+int		 store_confirm_docs(struct store *, const char *,
+		     struct doc_row **, size_t *);
 /* case, step, round, role, official, on behalf of (or NULL), token */
 int64_t		 store_dispatch_add(struct store *, int64_t, const char *, int,
 		     const char *, const char *, const char *, const char *);
@@ -1073,6 +1079,7 @@ struct letter {
 	const char	*official;	/* whose step it is */
 	const char	*expires;	/* the certificate's end, in words */
 	const char	*waited;	/* office minutes a step has waited */
+	time_t		 since;		/* waiting since, or 0 */
 	const char	*behalf;	/* a Plt.: the holder's title */
 	const char	*note;		/* why this mail comes now */
 	const char	*ref;		/* a case's reference, when no c */

@@ -100,6 +100,23 @@ answer_current(struct flow *f)
 	    f->c->round == f->dp->round);
 }
 
+/* The answer's files wait with it (a document step's signed letter). */
+static int
+answer_keep_docs(struct flow *f, const char *token)
+{
+	const struct doc_class	*dc;
+	size_t			 i;
+
+	for (i = 0; i < f->rd->ndocs; i++) {
+		dc = &f->rd->docs[i];
+		if ((dc->verdict == DOC_KIND || dc->verdict == DOC_OTHER) &&
+		    store_confirm_doc_add(f->ctx->store, token, dc->a,
+		    dc->kind) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
 /*
  * An answer by the case tag alone: kept under a fresh token and mailed to
  * the official's own address (the rules', not the From) for a Y; a
@@ -130,6 +147,7 @@ answer_confirm(struct flow *f, char **cause)
 	free(data);
 	if (store_confirm_add(ctx->store, token, f->dp->id, verdict,
 	    rd->reply.reason, rd->reply.value, f->inbound) == -1 ||
+	    answer_keep_docs(f, token) == -1 ||
 	    store_event(ctx->store, f->c->id, f->m->from_addr,
 	    "konfirmasi-diminta", verdict) == -1) {
 		xasprintf(cause, "%s: cannot record a tag-only answer",
@@ -151,8 +169,40 @@ answer_confirm(struct flow *f, char **cause)
 }
 
 /*
+ * The confirmed answer's files: the original's, kept with it (a rules
+ * edit may have dropped a kind: then of no kind), then any the
+ * confirmation itself carries.
+ */
+static void
+answer_kept_docs(struct flow *f, const char *token)
+{
+	struct reading		*rd = f->rd;
+	struct doc_class	*dcs;
+	const struct doctype	*t;
+	size_t			 i, n = 0;
+
+	store_confirm_docs(f->ctx->store, token, &f->kept, &f->nkept);
+	if (f->nkept == 0)
+		return;
+	dcs = xcalloc(f->nkept + rd->ndocs, sizeof *dcs);
+	for (i = 0; i < f->nkept; i++, n++) {
+		t = f->kept[i].kind != NULL ? rules_doctype(f->ctx->rules,
+		    f->kept[i].kind) : NULL;
+		dcs[n].a = &f->kept[i].a;
+		dcs[n].verdict = t != NULL ? DOC_KIND : DOC_OTHER;
+		dcs[n].kind = t != NULL ? t->name : NULL;
+	}
+	for (i = 0; i < rd->ndocs; i++)
+		dcs[n++] = rd->docs[i];
+	free(rd->docs);
+	rd->docs = dcs;
+	rd->ndocs = n;
+}
+
+/*
  * The answer to a confirmation: a Y carries out the answer it confirms,
- * as if that had come with the token; anything else leaves it undone.
+ * with its files, as if that had come with the token; anything else
+ * leaves it undone.
  */
 static int
 answer_confirmed(struct flow *f, struct confirm_row *cf)
@@ -173,6 +223,7 @@ answer_confirmed(struct flow *f, struct confirm_row *cf)
 	    REPLY_NO;
 	rd->reply.reason = cf->reason ? xstrdup(cf->reason) : NULL;
 	rd->reply.value = cf->value ? xstrdup(cf->value) : NULL;
+	answer_kept_docs(f, rd->token);
 	return (1);
 }
 

@@ -260,6 +260,18 @@ letter_refs(const struct letter *lt)
 	return (s);
 }
 
+/* A time in WIB words, or "" for none. */
+static char *
+letter_time(time_t t)
+{
+	char	 buf[64];
+
+	if (t == 0)
+		return (xstrdup(""));
+	util_time_wib(t, buf, sizeof buf);
+	return (xstrdup(buf));
+}
+
 static void
 letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
     const char *token)
@@ -268,9 +280,8 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	const struct step	*s = lt->step;
 	const struct msg	*m = lt->m;
 	const struct reply	*r = lt->rd != NULL ? &lt->rd->reply : NULL;
-	char			 now[64], *mins;
+	char			*mins;
 
-	util_time_wib(clock_now(), now, sizeof now);
 	vars_add(vs, "ref", c ? c->ref : lt->ref);
 	vars_own(vs, "rujukan", letter_refs(lt));
 	vars_inert(vs, "pemohon", c ? (c->applicant_name ? c->applicant_name :
@@ -281,7 +292,7 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	vars_inert(vs, "perihal", c ? (c->subject ? c->subject :
 	    "(tanpa perihal)") : m ? (m->subject ? m->subject :
 	    "(tanpa perihal)") : NULL);
-	vars_own(vs, "tanggal", xstrdup(now));
+	vars_own(vs, "tanggal", letter_time(clock_now()));
 	vars_add(vs, "robot", lt->ctx->conf->robot_address);
 	vars_add(vs, "sop", lt->sop ? lt->sop->title : NULL);
 	vars_add(vs, "langkah", s ? s->number : NULL);
@@ -317,6 +328,7 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	vars_add(vs, "alamat_pejabat", lt->official);
 	vars_add(vs, "berlaku_sampai", lt->expires);
 	vars_add(vs, "lama_menunggu", lt->waited);
+	vars_own(vs, "sejak", letter_time(lt->since));
 	vars_add(vs, "atas_nama", lt->behalf);
 	vars_add(vs, "catatan", lt->note);
 	vars_own(vs, "keterangan", letter_remark(lt));
@@ -387,11 +399,13 @@ out:
 static const char *const letter_templates[] = {
 	"alasan-diperlukan", "berkas-diterima", "bukan-pejabat", "dibatalkan",
 	"di-luar-kantor", "dikembalikan", "ditolak", "dokumen-diperlukan",
-	"eskalasi", "gagal-kirim", "kelengkapan-kurang", "kemajuan",
-	"konfirmasi-jawaban", "lampiran-kurang", "nilai-diperlukan",
-	"pemberitahuan-ams", "pengingat", "pengingat-pembaharuan",
-	"pengingat-pemantauan", "rujukan-ganda", "selesai", "sudah-diproses",
-	"surel-ditahan", "surel-pantul", "tanda-terima",
+	"eskalasi", "eskalasi-pemantauan", "gagal-kirim", "kelengkapan-kurang",
+	"kemajuan", "konfirmasi-jawaban", "lampiran-kurang",
+	"laporan-pemantauan", "nilai-diperlukan", "pemantauan-dijawab",
+	"pemantauan-dilaporkan", "pemberitahuan-ams", "pengingat",
+	"pengingat-pembaharuan", "pengingat-pemantauan", "rujukan-ganda",
+	"selesai", "sudah-diproses", "surel-ditahan", "surel-pantul",
+	"tanda-terima",
 	"tautan-pribadi-ditahan", "tembusan", "tercatat", "tidak-dipahami",
 	"tidak-perlu-dijawab"
 };

@@ -269,6 +269,19 @@ static const char store_schema_v10[] =
 	"ALTER TABLE cases ADD COLUMN nik_hmac TEXT;"
 	"CREATE INDEX cases_nik_hmac ON cases(nik_hmac, state);";
 
+/*
+ * A tag-only answer's files (a document step: the Head's signed request)
+ * wait with it, so that the confirmed answer carries them as the
+ * original would have; the bytes are the spool's, by SHA-256.
+ */
+static const char store_schema_v11[] =
+	"CREATE TABLE confirmation_docs ("
+	"  id INTEGER PRIMARY KEY, token TEXT NOT NULL REFERENCES"
+	"  confirmations(token), filename TEXT NOT NULL, content_type TEXT,"
+	"  sha256 TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,"
+	"  kind TEXT);"
+	"CREATE INDEX confirmation_docs_token ON confirmation_docs(token, id);";
+
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
 	NULL,
@@ -281,7 +294,8 @@ static const char *const store_migrations[] = {
 	store_schema_v7,
 	store_schema_v8,
 	store_schema_v9,
-	store_schema_v10
+	store_schema_v10,
+	store_schema_v11
 };
 #define STORE_VERSION	((int)(sizeof store_migrations / \
 			    sizeof store_migrations[0]) - 1)
@@ -1526,20 +1540,17 @@ store_document_add(struct store *st, int64_t case_id,
 	    kind, step, (int64_t)round)));
 }
 
-int
-store_documents(struct store *st, int64_t case_id, struct doc_row **docs,
+/* Rows of filename, content_type, sha256, path, size, kind, step, round. */
+static void
+store_doc_rows(struct store *st, sqlite3_stmt *s, struct doc_row **docs,
     size_t *n)
 {
-	sqlite3_stmt	*s;
 	size_t		 cap = 0;
 	struct doc_row	*d;
 	const char	*sha;
 
 	*docs = NULL;
 	*n = 0;
-	s = store_stmt(st, "SELECT filename, content_type, sha256, path, size,"
-	    " kind, step, round FROM documents WHERE case_id = ? ORDER BY id",
-	    "i", case_id);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		*docs = store_grow(*docs, *n, &cap, sizeof **docs);
 		d = &(*docs)[(*n)++];
@@ -1555,6 +1566,15 @@ store_documents(struct store *st, int64_t case_id, struct doc_row **docs,
 		d->round = sqlite3_column_int(s, 7);
 	}
 	store_release(st, s);
+}
+
+int
+store_documents(struct store *st, int64_t case_id, struct doc_row **docs,
+    size_t *n)
+{
+	store_doc_rows(st, store_stmt(st, "SELECT filename, content_type,"
+	    " sha256, path, size, kind, step, round FROM documents WHERE"
+	    " case_id = ? ORDER BY id", "i", case_id), docs, n);
 	return (0);
 }
 
@@ -1636,6 +1656,28 @@ store_confirm_add(struct store *st, const char *token, int64_t dispatch_id,
 	    " created_at) VALUES (?, ?, ?, ?, ?, nullif(?, 0), ?)", "titttii",
 	    token, dispatch_id, verdict, reason, value, inbound,
 	    (int64_t)clock_now())));
+}
+
+/* A file of a tag-only answer, kept with it (kind NULL: of no kind). */
+int
+store_confirm_doc_add(struct store *st, const char *token,
+    const struct attachment *a, const char *kind)
+{
+	return (store_done(st, store_stmt(st, "INSERT INTO confirmation_docs"
+	    " (token, filename, content_type, sha256, path, size, kind) VALUES"
+	    " (?, ?, ?, ?, ?, ?, ?)", "tttttit", token, a->filename,
+	    a->content_type, a->sha256, a->path, (int64_t)a->size, kind)));
+}
+
+/* The files kept with a tag-only answer, in the order they came. */
+int
+store_confirm_docs(struct store *st, const char *token, struct doc_row **docs,
+    size_t *n)
+{
+	store_doc_rows(st, store_stmt(st, "SELECT filename, content_type,"
+	    " sha256, path, size, kind, NULL, 0 FROM confirmation_docs WHERE"
+	    " token = ? ORDER BY id", "t", token), docs, n);
+	return (0);
 }
 
 struct confirm_row *
@@ -1782,15 +1824,18 @@ store_notice_use(struct store *st, int64_t case_id, const char *event,
 
 /*
  * The dispositions still waiting at a step and round are closed (verdict
- * "-", why): their officials, who need not answer now, as a list.
+ * "-", why): their officials, who need not answer now, as a list
+ * (unless who is NULL).
  */
 int
 store_dispatch_close_step(struct store *st, int64_t case_id,
     const char *step, int round, const char *why, char ***who, size_t *n)
 {
-	store_list(st, store_stmt(st, "SELECT official FROM dispatches WHERE"
-	    " case_id = ? AND step_name = ? AND round = ? AND answered_at IS"
-	    " NULL ORDER BY id", "iti", case_id, step, (int64_t)round), who, n);
+	if (who != NULL)
+		store_list(st, store_stmt(st, "SELECT official FROM dispatches"
+		    " WHERE case_id = ? AND step_name = ? AND round = ? AND"
+		    " answered_at IS NULL ORDER BY id", "iti", case_id, step,
+		    (int64_t)round), who, n);
 	return (store_done(st, store_stmt(st, "UPDATE dispatches SET"
 	    " answered_at = ?, verdict = '-', reason = ? WHERE case_id = ? AND"
 	    " step_name = ? AND round = ? AND answered_at IS NULL", "ititi",

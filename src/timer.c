@@ -116,8 +116,11 @@ timer_escalate(struct timer *t, const struct waiting_row *w,
 	}
 	lt.official = who;
 	lt.to_title = sup != NULL ? sup->title : "Admin disposisi";
+	lt.since = w->since;
+	/* A notice step waits for BSrE, not for an answer: said so. */
 	for (i = 0, rv = 0; rv == 0 && i < (sup ? sup->naddrs : 1); i++)
-		rv = letter_send(&lt, "eskalasi", sup ? sup->addrs[i] :
+		rv = letter_send(&lt, s->kind == &step_notice ?
+		    "eskalasi-pemantauan" : "eskalasi", sup ? sup->addrs[i] :
 		    t->ctx->conf->admin_address, lt.to_title, NULL, cause);
 	if (rv == 0 && store_event(t->ctx->store, w->case_id, sup ?
 	    sup->addrs[0] : t->ctx->conf->admin_address, "eskalasi", who) == -1)

@@ -35,6 +35,7 @@ flow_free(struct flow *f)
 	store_case_free(f->c);
 	store_dispatch_free(f->dp);
 	store_documents_free(f->docs, f->ndocs);
+	store_documents_free(f->kept, f->nkept);
 	flow_list_free(f->yes, f->nyes);
 	flow_list_free(f->notices, f->nnotices);
 }
@@ -74,7 +75,8 @@ flow_may_ask(struct flow *f, const char *rcpt)
 {
 	static const char *const asks[] = { "tidak-dipahami",
 	    "alasan-diperlukan", "nilai-diperlukan", "dokumen-diperlukan",
-	    "balas-disposisi" };
+	    "balas-disposisi", "pemantauan-dijawab",
+	    "pemantauan-dilaporkan" };
 
 	return (!flow_limited(f, asks, sizeof asks / sizeof asks[0], rcpt));
 }
@@ -171,6 +173,24 @@ flow_step_time(struct flow *f, char **cause)
 }
 
 /*
+ * The step the case leaves closes its dispositions still waiting (a
+ * group's other members, a notice step's watchers), verdict "-": no
+ * reminder, no "waiting for" in status, and a later reply is late.
+ */
+static int
+flow_close_left(struct flow *f, const char *where)
+{
+	char	*why;
+	int	 rv;
+
+	xasprintf(&why, "step left: %s", where);
+	rv = store_dispatch_close_step(f->ctx->store, f->c->id, f->c->step,
+	    f->c->round, why, NULL, NULL);
+	free(why);
+	return (rv);
+}
+
+/*
  * The one place a case changes state: compare-and-set on where the case
  * was, an event in its history, a log line. A compare-and-set that
  * changes nothing means the case moved under us: fail, roll back.
@@ -198,6 +218,12 @@ flow_enter(struct flow *f, enum case_state to, const struct step *s,
 	xasprintf(&detail, "%s at %s -> %s at %s (round %d)",
 	    case_state_name(c->state), c->step, case_state_name(to), s->name,
 	    round);
+	if (c->state == CASE_OPEN && flow_close_left(f, detail) == -1) {
+		xasprintf(cause, "%s: cannot close the dispatches of step %s",
+		    c->ref, c->step);
+		free(detail);
+		return (-1);
+	}
 	rv = store_event(f->ctx->store, c->id, f->m != NULL ?
 	    f->m->from_addr : "admin", "state", detail);
 	log_info("%s: %s", c->ref, detail);
@@ -437,6 +463,8 @@ flow_mail(struct flow *f, const struct decide *d, const struct effect *fx,
 		    f->m->from_name, f->dp ? f->dp->token : NULL, cause);
 		break;
 	default:
+		/* An official's report (row 13) names them. */
+		lt.official = f->dp != NULL ? f->dp->official : NULL;
 		rv = letter_send(&lt, fx->tmpl, ctx->conf->admin_address,
 		    NULL, NULL, cause);
 		break;

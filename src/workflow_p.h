@@ -38,6 +38,8 @@ struct flow {
 	size_t			 nyes;
 	char			**notices;	/* kept AMS notices' events */
 	size_t			 nnotices;
+	struct doc_row		*kept;	/* a confirmed answer's */
+	size_t			 nkept;	/* files */
 	const char		*evdocs[MAX_DOCS];	/* the mail's kinds */
 	size_t			 nevdocs;
 	const struct step	*next;	/* where the effects take the case */

@@ -8,6 +8,7 @@ import email
 import email.policy
 import imaplib
 import os
+import re
 import shutil
 import signal
 import smtplib
@@ -240,6 +241,40 @@ def reply_to(orig, sender, text, use_reply_to=True, html=False):
     else:
         m.set_content(body)
     return m
+
+
+def disposition(sb, user, ref, n=1):
+    """The n-th disposition of case ref to user, waited for."""
+    return sb.wait_mail(user, subject_has("[%s] Disposisi permohonan" % ref), n=n,
+                        what="disposition %d of %s to %s" % (n, ref, user))[n - 1]
+
+
+def answer(sb, disp, user, text, files=()):
+    """user (a local part of the office) replies to disp, with scans."""
+    m = reply_to(disp, "%s@%s" % (user, DOMAIN), text)
+    for f in files:
+        attach_scan(m, f)
+    sb.send(m)
+
+
+def to_request(sb, applicant, name):
+    """An application from the office answered through rows 2-7 as the
+    SOP asks (row 6 skipped); returns the case, now at row 8 (the Head
+    signs the request)."""
+    sb.send(application(applicant, name=name))
+    d = sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), what="row 2")[0]
+    ref = re.search(r"TTE-\d{4}-\d{5}", str(d["Subject"])).group(0)
+    answer(sb, d, "sekdis", "Y")
+    answer(sb, disposition(sb, "kadis", ref), "kadis", "Y")
+    answer(sb, disposition(sb, "kabid.persandian", ref), "kabid.persandian", "Y")
+    answer(sb, disposition(sb, "sandiman", ref), "sandiman", "Y")
+    answer(sb, disposition(sb, "verifikator1", ref), "verifikator1", "Y")
+    q = [disposition(sb, v, ref, n=2) for v in ("verifikator1", "verifikator2",
+                                                 "verifikator3")]
+    answer(sb, q[0], "verifikator1", "Y", files=["rekomendasi.pdf"])
+    answer(sb, q[1], "verifikator2", "Y")
+    answer(sb, q[2], "verifikator3", "Y")
+    return ref
 
 
 class Robot:

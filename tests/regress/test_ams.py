@@ -10,10 +10,11 @@ link for an applicant writing from a shared mailbox is not relayed; a
 notice two open cases could use is given to neither."""
 
 import calendar
-import re
+import os
+import subprocess
 
-from lib import (DOMAIN, Robot, ams_notice, application, attach_scan, body_text, check,
-                 reply_to, subject_has, wait_until)
+from lib import (DOMAIN, ROOT, Robot, ams_notice, answer, application, body_text, check,
+                 disposition, subject_has, to_request, wait_until)
 
 RINA = "siti@" + DOMAIN       # already in the office: step 6 skipped
 VERIFIERS = ["verifikator1", "verifikator2", "verifikator3"]
@@ -27,35 +28,13 @@ def state(r, ref):
     return r.sql("SELECT state, step_name FROM cases WHERE ref = ?", ref)[0]
 
 
-def disposition(sb, user, ref, n=1):
-    return sb.wait_mail(user, subject_has("[%s] Disposisi permohonan" % ref), n=n,
-                        what="disposition %d of %s to %s" % (n, ref, user))[n - 1]
-
-
-def answer(sb, disp, user, text, files=()):
-    m = reply_to(disp, "%s@%s" % (user, DOMAIN), text)
-    for f in files:
-        attach_scan(m, f)
-    sb.send(m)
-
-
 def to_registration(sb, r):
     """Rows 1-8 answered as the SOP asks; returns the case and the three
     verifiers' registration dispositions (row 9)."""
-    sb.send(application(RINA, name="Siti Rahmawati"))
-    d = sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), what="row 2")[0]
-    ref = re.search(r"TTE-\d{4}-\d{5}", str(d["Subject"])).group(0)
+    ref = to_request(sb, RINA, "Siti Rahmawati")
+    d = disposition(sb, "sekdis", ref)
     check("Jika Bapak/Ibu membalas T, permohonan dihentikan (ditolak)" in body_text(d),
           "the disposition says what T does at row 2")
-    answer(sb, d, "sekdis", "Y")
-    answer(sb, disposition(sb, "kadis", ref), "kadis", "Y")
-    answer(sb, disposition(sb, "kabid.persandian", ref), "kabid.persandian", "Y")
-    answer(sb, disposition(sb, "sandiman", ref), "sandiman", "Y")
-    answer(sb, disposition(sb, "verifikator1", ref), "verifikator1", "Y")
-    q = [disposition(sb, v, ref, n=2) for v in VERIFIERS]
-    answer(sb, q[0], "verifikator1", "Y", files=["rekomendasi.pdf"])
-    answer(sb, q[1], "verifikator2", "Y")
-    answer(sb, q[2], "verifikator3", "Y")
     answer(sb, disposition(sb, "kadis", ref, n=2), "kadis", "Y",
            files=["permintaan-ttd.pdf"])
     return ref, [disposition(sb, v, ref, n=3) for v in VERIFIERS]
@@ -142,6 +121,71 @@ def test_ams_before_the_verifiers_y(sb):
         for m in sb.messages(user):
             check("SITI-SECRET" not in m.as_string(), "no AMS link in %s's mail" % user)
     check("SITI-SECRET" not in r.logtext(), "no link logged")
+    check(r.stop() == 0, "clean exit")
+
+
+def test_row13_replies_and_escalation(sb):
+    """Row 13 waits for BSrE, not for an answer: a verifier's Y is told
+    so; a T with its reason (BSrE rejected in AMS) reaches the admin and
+    the case waits on for AMS's own notice; the escalation says no notice
+    came from BSrE; once AMS approves, row 13's mails are closed (status
+    shows nobody waiting there) and a later reply is late."""
+    t0 = wib(2026, 12, 7, 9, 0)
+    r = Robot(sb, "row13").start(clock=t0)
+    ref, reg = to_registration(sb, r)
+    ams_notice(sb, "Aktivasi Akun AMS", "Yth. Siti Rahmawati,\nSilakan aktivasi akun Anda"
+               " (%s):\nhttps://portal-bsre.bssn.go.id/aktivasi?token=R13-1\n" % RINA, RINA)
+    sb.wait_mail("siti", subject_has("Aktivasi akun"), what="activation link relayed")
+    ams_notice(sb, "Penyetelan Passphrase", "Yth. %s\nSetel passphrase:"
+               " https://portal-bsre.bssn.go.id/p?t=R13-2\n" % RINA, RINA)
+    watch = [sb.wait_mail(v, subject_has("Pemantauan status"), what="row 13 to %s" % v)[0]
+             for v in VERIFIERS]
+    check(state(r, ref) == ("proses", "persetujuan"), "at row 13")
+
+    answer(sb, watch[0], "verifikator1", "Y")
+    told = sb.wait_mail("verifikator1", subject_has("menunggu pemberitahuan BSrE"),
+                        what="a Y at row 13 answered")[0]
+    check("balasan Y atau T tidak diperlukan" in body_text(told), "no Y/T needed, said so")
+    why = "BSrE menolak pendaftaran: swafoto tidak sesuai dengan foto KTP"
+    answer(sb, watch[1], "verifikator2", "T " + why)
+    rep = sb.wait_mail("admin", subject_has("Laporan Verifikator"), what="the admin told")[0]
+    check(why in body_text(rep) and "verifikator2@" in body_text(rep),
+          "the admin has the reason and the reporter: %s" % body_text(rep))
+    ack = sb.wait_mail("verifikator2", subject_has("diteruskan kepada admin"),
+                       what="the reporter told")[0]
+    check(why in body_text(ack), "the reporter's reason repeated")
+    check(state(r, ref) == ("proses", "persetujuan"),
+          "a verifier's T is no rejection: AMS's notice decides")
+    check(r.scalar("SELECT count(*) FROM dispatches WHERE step_name = 'persetujuan' AND"
+                   " answered_at IS NULL") == 3, "the verifiers still watch")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "outbox drained")
+    r.stop()
+
+    # Past 200% of row 13's standard of 60 office minutes: the verifiers'
+    # supervisor (calendar.conf) hears that BSrE has not answered.
+    r.run_at(t0 + 3 * 3600, "row 13 escalated")
+    esc = sb.wait_mail("kabid.persandian", subject_has("Eskalasi"), what="escalated")
+    check(len(esc) == 1, "escalated once: %d" % len(esc))
+    text = body_text(esc[0])
+    check("belum ada pemberitahuan dari BSrE sejak" in text and
+          "mohon diperiksa status pendaftaran di AMS" in text and
+          "belum dijawab oleh" not in text, "the wording fits row 13: %s" % text)
+    r.start(clock=t0 + 3 * 3600 + 60)
+
+    ams_notice(sb, "Pendaftaran Sertifikat Disetujui", "Pendaftaran %s disetujui.\n" % RINA,
+               RINA)
+    wait_until(lambda: state(r, ref) == ("proses", "terbit"), "approved")
+    check(r.scalar("SELECT count(*) FROM dispatches WHERE step_name = 'persetujuan' AND"
+                   " answered_at IS NULL") == 0, "row 13's mails closed as the case moved on")
+    out = subprocess.run([os.path.join(ROOT, "disposisi"), "status", "-f", r.conf],
+                         capture_output=True, text=True, timeout=60).stdout
+    rows = [l for l in out.split("Mail not yet delivered")[0].splitlines() if ref in l]
+    check(len(rows) == 1 and "verifikator" not in rows[0],
+          "status: nobody waiting at row 13: %s" % rows)
+    answer(sb, watch[2], "verifikator3", "Y")
+    sb.wait_mail("verifikator3", subject_has("sudah diproses"), what="a later reply is late")
+    check(state(r, ref) == ("proses", "terbit"), "and moves nothing")
     check(r.stop() == 0, "clean exit")
 
 

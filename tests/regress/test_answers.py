@@ -2,8 +2,9 @@
 """Answers the robot must not guess at, and mail that is no answer: two
 case tags in one subject move neither case and the official is asked to
 answer each disposition on its own; a T written in the subject takes its
-reason from the body; a read receipt (RFC 8098) is recorded on the case,
-never taken as a bounce or an answer, and nobody is mailed about it."""
+reason from the body; a read receipt (RFC 8098, or Outlook's and phones'
+plain-text ones) is recorded on the case, never taken as a bounce or an
+answer, and nobody is mailed about it."""
 
 import json
 import os
@@ -15,8 +16,8 @@ from email.mime.base import MIMEBase
 from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 
-from lib import (DOMAIN, ROBOT, ROOT, Robot, application, body_text, check, subject_has,
-                 wait_until)
+from lib import (DOMAIN, ROBOT, ROOT, Robot, application, body_text, check, reply_to,
+                 subject_has, wait_until)
 
 SEKDIS = "sekdis@" + DOMAIN
 
@@ -77,15 +78,21 @@ def test_subject_t_body_reason(sb):
     check(len(told) == 1, "the applicant told once")
 
 
-def receipt(orig, reader, subject_word, to):
-    """An Exchange read receipt (RFC 8098) for orig."""
-    m = MIMEMultipart("report", report_type="disposition-notification")
+def receipt_headers(m, orig, reader, subject_word, to):
+    """A read receipt's headers, as Outlook writes them, for orig."""
     m["From"] = reader
     m["To"] = to
     m["Subject"] = "%s %s" % (subject_word, orig["Subject"])
     m["Date"] = formatdate(localtime=True)
     m["Message-ID"] = make_msgid(domain=DOMAIN)
     m["Thread-Topic"] = str(orig["Subject"])
+    return m
+
+
+def receipt(orig, reader, subject_word, to):
+    """An Exchange read receipt (RFC 8098) for orig."""
+    m = receipt_headers(MIMEMultipart("report", report_type="disposition-notification"),
+                        orig, reader, subject_word, to)
     m.attach(MIMEText("Your message\n\n  To: %s\n  Subject: %s\n\nwas read on %s.\n"
                       % (reader, orig["Subject"], formatdate(localtime=True))))
     mdn = MIMEBase("message", "disposition-notification")
@@ -122,3 +129,37 @@ def test_read_receipt_recorded(sb):
     check(any(e["what"] == "dibaca" and d["Message-ID"].strip("<>") in (e["detail"] or "")
               for e in shown["timeline"]), "show lists the receipt: %s" % shown["timeline"])
     check(sb.count("admin") == 0, "the admin hears of no delivery failure")
+
+
+def plain_receipt(orig, reader, subject_word, text):
+    """A read receipt in plain text, without the report part, as Outlook
+    (through some servers) and phone clients send one: threaded to orig."""
+    m = receipt_headers(EmailMessage(), orig, reader, subject_word, ROBOT)
+    m["In-Reply-To"] = orig["Message-ID"]
+    m["References"] = orig["Message-ID"]
+    m.set_content(text)
+    return m
+
+
+def test_plain_text_receipt_no_answer(sb):
+    r = Robot(sb, "ptreceipt").start()
+    sb.send(application("budi@" + DOMAIN))
+    (ref, d), = dispositions(sb, 1).items()
+    sent = r.scalar("SELECT count(*) FROM outbox")
+    sb.send(plain_receipt(d, SEKDIS, "Read:", "Your message\n\n  To: Sekretaris Dinas\n"
+                          "  Subject: %s\n  Sent: %s\n\nwas read on %s.\n"
+                          % (d["Subject"], d["Date"], formatdate(localtime=True))))
+    sb.send(plain_receipt(d, SEKDIS, "Telah dibaca:", "Pesan Anda kepada %s dengan subjek"
+                          " \"%s\" telah dibaca pada 25/11/2026 10.21.\n"
+                          % (SEKDIS, d["Subject"])))
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE sender = ?", SEKDIS) == 2,
+               "both receipts handled")
+    check(r.sql("SELECT kind FROM inbound WHERE sender = ?", SEKDIS) ==
+          [("receipt",), ("receipt",)], "each a receipt, not an answer")
+    check(r.sql("SELECT state, step_name FROM cases") == [("proses", "sekdis")], "case unmoved")
+    check(r.scalar("SELECT count(*) FROM outbox") == sent, "nobody mailed: no 'tidak dipahami'")
+    check(r.sql("SELECT event, actor FROM case_events WHERE event = 'dibaca'") ==
+          [("dibaca", SEKDIS)], "recorded once per mail and reader")
+    # The disposition still waits for the Secretary's real answer.
+    sb.send(reply_to(d, SEKDIS, "Y"))
+    sb.wait_mail("kadis", subject_has("Disposisi"), what="the real Y still acts")

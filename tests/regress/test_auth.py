@@ -13,8 +13,8 @@ import subprocess
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from lib import (DOMAIN, ROBOT, ROOT, Robot, application, check, reply_to, subject_has,
-                 wait_until)
+from lib import (DOMAIN, ROBOT, ROOT, Robot, application, attach_scan, body_text, check,
+                 disposition, reply_to, subject_has, to_request, wait_until)
 
 AUTHSERV = "mail." + DOMAIN
 # What the border MTA writes for an office mail its DKIM signer vouched for.
@@ -78,6 +78,41 @@ def test_tag_alone_needs_confirmation(sb):
           == [("Y",)], "recorded as the Head's Y")
     check(r.sql("SELECT state, step_name FROM cases") == [("proses", "kabid")],
           "the case moved once")
+
+
+def test_tag_alone_document_travels(sb):
+    """Row 8 answered by a new mail naming the case by tag alone, Y with
+    the signed request attached: the Head's own mailbox is asked, and his
+    bare Y to that carries the answer out with the file, as the original
+    would have: the case moves past row 8 with the document recorded, and
+    row 9's verifiers get it."""
+    r = Robot(sb, "tagdoc").start()
+    ref = to_request(sb, "siti@" + DOMAIN, "Siti Rahmawati")
+    disposition(sb, "kadis", ref, n=2)
+    m = EmailMessage()
+    m["From"] = "Kepala Dinas <kadis@%s>" % DOMAIN
+    m["To"] = ROBOT
+    m["Subject"] = "[%s] Surat permintaan penerbitan Sertifikat Elektronik" % ref
+    m["Date"] = formatdate(localtime=True)
+    m["Message-ID"] = make_msgid(domain=DOMAIN)
+    m.set_content("Y\n")
+    attach_scan(m, "surat-permintaan-ttd.pdf")
+    sb.send(m)
+    conf = sb.wait_mail("kadis", subject_has("Konfirmasi"), what="confirmation to kadis")[0]
+    check(r.sql("SELECT state, step_name FROM cases") == [("proses", "permintaan")],
+          "the tag alone decided nothing")
+    check(r.scalar("SELECT count(*) FROM documents WHERE kind = 'surat-permintaan'") == 0,
+          "nor added a document to the case")
+    sb.send(reply_to(conf, "kadis@" + DOMAIN, "Y"))
+    reg = disposition(sb, "verifikator1", ref, n=3)
+    check(r.sql("SELECT state, step_name FROM cases") == [("proses", "registrasi")],
+          "the confirmed Y moved the case past row 8")
+    check(r.sql("SELECT filename, step FROM documents WHERE kind = 'surat-permintaan'") ==
+          [("surat-permintaan-ttd.pdf", "permintaan")], "the signed request recorded")
+    check("surat-permintaan-ttd.pdf" in [p.get_filename() for p in reg.iter_attachments()],
+          "row 9's verifiers get the file")
+    check(not [x for x in sb.messages("kadis") if "Mohon lampirkan" in body_text(x)],
+          "the Head was not asked for the file again")
 
 
 def test_forged_results_under_the_mta_s(sb):
