@@ -176,6 +176,7 @@ class Torture:
         self.boxes = {u: Mailbox(sb, u) for u in OFFICIALS + ["outbound"]}
         self.tempfail = False       # SMTP refusing the robot
         self.kills = 0
+        self.life = 0.3             # the most a "random" kill waits, s
         self.midway = dict(intake=0, decisions=0, outbox=0)
         self.after = {}             # what a kill came right after -> kills
         self.window = 0             # kills seen between a 250 and its commit
@@ -384,7 +385,7 @@ class Torture:
             # kills whether it starts in 40 ms or (ASan) in 400.
             wait_until(lambda: not self.r.alive() or self.selected() > n,
                        "robot in its mailbox", every=0.005)
-            time.sleep(self.rnd.uniform(0, 0.3))
+            time.sleep(self.rnd.uniform(0, self.life))
         else:
             col = aim
             end = time.time() + 2
@@ -526,10 +527,14 @@ def torture(sb, t, t0):
     # each kind of work.
     c = 0
     while c < CYCLES or ((not t.at_ends() or not t.covered()) and c < 6 * CYCLES):
+        if c == CYCLES:
+            t.life = 0.6    # past the minimum: the cases on faster, kills as random
         while len(t.apps) < CASES and arrive[len(t.apps)] <= c:
             t.deliver_application()
         t.act()
-        phase = c % 10
+        # Every ten cycles SMTP refuses for three and the lock is held
+        # once; past the minimum every twenty (each lock costs seconds).
+        phase = c % (10 if c < CYCLES else 20)
         if phase == 4:
             sb.fault("smtp-tempfail", "on")
             t.tempfail = True
