@@ -78,8 +78,10 @@ check-asan:
 	    $(MAKE) check CFLAGS="$(ASAN_FLAGS)"; rc=$$?; $(MAKE) clean; exit $$rc
 
 # The kill -9 torture (tests/regress/test_torture.py) alone, long: the
-# robot killed TORTURE_CYCLES times during intake, answers and sending,
-# then every exactly-once invariant checked; make check runs 24 cycles.
+# robot killed at least TORTURE_CYCLES times (and on until every case is
+# done) during intake, answers and sending while TORTURE_CYCLES/4 cases go
+# through the whole SOP, then every exactly-once invariant checked; make
+# check runs 24 cycles (6 cases).
 # Then the outages of test_faults.py at full length: each fault held
 # FAULT_OUTAGE seconds (make check: 12), a tarpit of FAULT_TARPIT s a
 # command (make check: 2).

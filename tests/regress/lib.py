@@ -17,7 +17,7 @@ import ssl
 import subprocess
 import time
 from email.message import EmailMessage
-from email.utils import make_msgid, formatdate
+from email.utils import formatdate, make_msgid, parseaddr
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DOMAIN = "muaraenimkab.go.id"
@@ -207,8 +207,10 @@ def application(sender, subject="Permohonan Sertifikat Elektronik", n_att=5, nam
     return m
 
 
-def ams_notice(sb, subject, body, to):
-    """A mail as BSrE's AMS sends it, which the office copies to the robot."""
+def ams_notice(sb, subject, body, to, lmtp=False):
+    """A mail as BSrE's AMS sends it, which the office copies to the robot:
+    over SMTP, or (lmtp) straight into its mailbox, which works while SMTP
+    refuses. Returns the mail."""
     m = EmailMessage()
     m["From"] = "AMS BSrE <noreply@bsre.bssn.go.id>"
     m["To"] = to
@@ -216,7 +218,31 @@ def ams_notice(sb, subject, body, to):
     m["Date"] = formatdate(localtime=True)
     m["Message-ID"] = make_msgid(domain="bsre.bssn.go.id")
     m.set_content(body)
-    sb.send(m, sender="noreply@bsre.bssn.go.id", rcpts=[ROBOT])
+    if lmtp:
+        sb.deliver(m.as_bytes())
+    else:
+        sb.send(m, sender="noreply@bsre.bssn.go.id", rcpts=[ROBOT])
+    return m
+
+
+# What AMS sends a case waiting at each notice step of rules/sop-tte.conf,
+# naming the applicant's official mailbox (addr); secret marks the
+# personal links, which only that mailbox may see.
+SOP_NOTICES = {
+    "aktivasi": ("Aktivasi Akun AMS", "Yth. Budi Santoso,\nSilakan aktivasi akun Anda "
+                 "(%(addr)s):\nhttps://portal-bsre.bssn.go.id/aktivasi?token=%(secret)s-1\n"),
+    "passphrase": ("Penyetelan Passphrase",
+                   "Yth. %(addr)s\nSetel passphrase: https://x/p?t=%(secret)s-2\n"),
+    "persetujuan": ("Pendaftaran Sertifikat Disetujui",
+                    "Pendaftaran %(addr)s (NIK 1603051208850004) disetujui.\n"),
+    "terbit": ("Sertifikat Elektronik Telah Terbit", "Sertifikat untuk %(addr)s telah terbit.\n"),
+}
+
+
+def sop_notice(sb, step, addr, secret="SECRET", lmtp=False):
+    """Sends the AMS notice the case of addr waits for at step."""
+    subject, body = SOP_NOTICES[step]
+    return ams_notice(sb, subject, body % dict(addr=addr, secret=secret), addr, lmtp=lmtp)
 
 
 def reply_to(orig, sender, text, use_reply_to=True, html=False):
@@ -249,12 +275,39 @@ def disposition(sb, user, ref, n=1):
                         what="disposition %d of %s to %s" % (n, ref, user))[n - 1]
 
 
-def answer(sb, disp, user, text, files=()):
-    """user (a local part of the office) replies to disp, with scans."""
-    m = reply_to(disp, "%s@%s" % (user, DOMAIN), text)
+def outside(addr):
+    """Mail to other domains lands in the sandbox's outbound mailbox."""
+    local, dom = addr.split("@")
+    return lambda m: ("outbound+%s=%s@" % (local, dom)) in str(m.get("Delivered-To", ""))
+
+
+def both(*preds):
+    return lambda m: all(p(m) for p in preds)
+
+
+def state(r, ref):
+    """Where the case is: (state, step)."""
+    return r.sql("SELECT state, step_name FROM cases WHERE ref = ?", ref)[0]
+
+
+def wait_state(r, ref, want):
+    wait_until(lambda: state(r, ref) == want, "%s at %s (now %s)" % (ref, want,
+                                                                   state(r, ref)))
+
+
+def answer(sb, orig, who, text, files=(), html=False, lmtp=False):
+    """who's reply (a user of the domain, or an address) to the robot's
+    mail orig, with scans of files attached: sent over SMTP, or (lmtp)
+    delivered straight to the address it replies to, which works while
+    SMTP refuses. Returns the reply."""
+    m = reply_to(orig, who if "@" in who else "%s@%s" % (who, DOMAIN), text, html=html)
     for f in files:
         attach_scan(m, f)
-    sb.send(m)
+    if lmtp:
+        sb.deliver(m.as_bytes(), rcpt=parseaddr(str(m["To"]))[1])
+    else:
+        sb.send(m)
+    return m
 
 
 def to_request(sb, applicant, name):

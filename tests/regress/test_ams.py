@@ -14,7 +14,7 @@ import os
 import subprocess
 
 from lib import (DOMAIN, ROOT, Robot, ams_notice, answer, application, body_text, check,
-                 disposition, subject_has, to_request, wait_until)
+                 disposition, state, subject_has, to_request, wait_until)
 
 RINA = "siti@" + DOMAIN       # already in the office: step 6 skipped
 VERIFIERS = ["verifikator1", "verifikator2", "verifikator3"]
@@ -22,10 +22,6 @@ VERIFIERS = ["verifikator1", "verifikator2", "verifikator3"]
 
 def wib(y, mo, d, h, mi):
     return calendar.timegm((y, mo, d, h, mi, 0)) - 7 * 3600
-
-
-def state(r, ref):
-    return r.sql("SELECT state, step_name FROM cases WHERE ref = ?", ref)[0]
 
 
 def to_registration(sb, r):

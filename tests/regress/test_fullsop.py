@@ -10,47 +10,13 @@ import re
 import time
 
 
-from lib import (tmp, DOMAIN, Robot, ams_notice, application, attach_scan, body_text, check,
-                 reply_to, subject_has, wait_until)
+from lib import (tmp, DOMAIN, Robot, ams_notice, answer, application, attach_scan, body_text,
+                 both, check, disposition, outside, reply_to, sop_notice, state,
+                 subject_has, wait_state, wait_until)
 
 GMAIL = "budi.santoso@gmail.com"
 NEW = "budi@" + DOMAIN          # the official mailbox E-Gov makes
 VERIFIERS = ["verifikator1", "verifikator2", "verifikator3"]
-
-
-def outside(addr):
-    """Mail to other domains lands in the sandbox's outbound mailbox."""
-    local, dom = addr.split("@")
-    return lambda m: ("outbound+%s=%s@" % (local, dom)) in str(m.get("Delivered-To", ""))
-
-
-def both(*preds):
-    return lambda m: all(p(m) for p in preds)
-
-
-def state(r, ref):
-    return r.sql("SELECT state, step_name FROM cases WHERE ref = ?", ref)[0]
-
-
-def disposition(sb, user, ref, n=1):
-    """The user's n-th disposition of the case (1 = the first)."""
-    return sb.wait_mail(user, subject_has("[%s] Disposisi permohonan" % ref), n=n,
-                        what="disposition %d of %s to %s" % (n, ref, user))[n - 1]
-
-
-def answer(sb, disp, user, text, files=(), html=False):
-    m = reply_to(disp, "%s@%s" % (user, DOMAIN), text, html=html)
-    for f in files:
-        attach_scan(m, f)
-    sb.send(m)
-
-
-def notice(sb, subject, body, to=NEW):
-    ams_notice(sb, subject, body, to)
-
-
-def wait_state(r, ref, want):
-    wait_until(lambda: state(r, ref) == want, "%s at %s" % (ref, want))
 
 
 def test_whole_sop(sb):
@@ -148,15 +114,14 @@ def test_whole_sop(sb):
     wait_state(r, ref, ("proses", "aktivasi"))
 
     # A notice for nobody's case goes to the admin, without its link.
-    notice(sb, "Aktivasi Akun AMS", "Yth. Siti,\nAktivasi: https://ams.example/a?t=SITI-LINK\n"
-           "Email: siti.lain@example.org\n", to="siti.lain@example.org")
+    ams_notice(sb, "Aktivasi Akun AMS", "Yth. Siti,\nAktivasi: https://ams.example/a?t=SITI-LINK\n"
+               "Email: siti.lain@example.org\n", "siti.lain@example.org")
     adm = sb.wait_mail("admin", subject_has("Pemberitahuan AMS"), what="admin told")[0]
     check("SITI-LINK" not in adm.as_string(), "the personal link is not copied to the admin")
 
     # Steps 10-14: AMS notices, each relayed to the applicant's new mailbox.
     link = "https://portal-bsre.bssn.go.id/aktivasi?token=BUDI-SECRET-1"
-    notice(sb, "Aktivasi Akun AMS", "Yth. Budi Santoso,\nSilakan aktivasi akun Anda (%s):\n%s\n"
-           % (NEW, link))
+    sop_notice(sb, "aktivasi", NEW, "BUDI-SECRET")
     relay = sb.wait_mail("budi", subject_has("Aktivasi akun"), what="activation relayed")[0]
     check(link in body_text(relay), "the applicant gets the link")
     check("pemberitahuan-bsre.eml" in [p.get_filename() for p in relay.iter_attachments()],
@@ -164,15 +129,13 @@ def test_whole_sop(sb):
     d = disposition(sb, "verifikator2", ref, n=5)
     answer(sb, d, "verifikator2", "Y")
     wait_state(r, ref, ("proses", "passphrase"))
-    notice(sb, "Penyetelan Passphrase", "Yth. %s\nSetel passphrase: https://x/p?t=BUDI-SECRET-2\n"
-           % NEW)
+    sop_notice(sb, "passphrase", NEW, "BUDI-SECRET")
     p = sb.wait_mail("budi", subject_has("passphrase"), what="passphrase relayed")[0]
     check("TIDAK DAPAT DIWAKILKAN" in body_text(p), "the SOP's warning")
     wait_state(r, ref, ("proses", "persetujuan"))
-    notice(sb, "Pendaftaran Sertifikat Disetujui",
-           "Pendaftaran %s (NIK 1603051208850004) disetujui.\n" % NEW)
+    sop_notice(sb, "persetujuan", NEW)
     wait_state(r, ref, ("proses", "terbit"))
-    notice(sb, "Sertifikat Elektronik Telah Terbit", "Sertifikat untuk %s telah terbit.\n" % NEW)
+    sop_notice(sb, "terbit", NEW)
     sb.wait_mail("budi", subject_has("telah terbit"), n=2, what="issued: relay and closing")
     wait_state(r, ref, ("selesai", "terbit"))
     years = r.scalar("SELECT (expires_at - strftime('%s','now')) / 86400 FROM cases")

@@ -21,8 +21,8 @@ from email import message_from_bytes, policy
 from email.utils import make_msgid
 
 import docgen  # noqa: F401  (puts Debian's python3-pil on the path)
-from lib import (ROOT, DOMAIN, ROBOT, Robot, ams_notice, body_text, check, subject_has,
-                 wait_until)
+from lib import (ROOT, DOMAIN, ROBOT, Robot, ams_notice, body_text, check, outside,
+                 subject_has, wait_state, wait_until)
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "applications"))
 import gen  # noqa: E402
@@ -39,12 +39,6 @@ CLIENT = {"sekdis": "Y-outlook-id.eml", "kadis": "Y-gmail-id.eml",
 
 def addr(user):
     return "%s@%s" % (user, DOMAIN)
-
-
-def outside(a):
-    """Mail to other domains lands in the sandbox's outbound mailbox."""
-    local, dom = a.split("@")
-    return lambda m: ("outbound+%s=%s@" % (local, dom)) in str(m.get("Delivered-To", ""))
 
 
 def answer(sb, disp, user, text=None, files=(), client=None):
@@ -71,15 +65,6 @@ def answer(sb, disp, user, text=None, files=(), client=None):
 def dispositions(sb, user, ref, n):
     return sb.wait_mail(user, subject_has("[%s] Disposisi" % ref), n=n,
                         what="disposition %d of %s to %s" % (n, ref, user))
-
-
-def state(r, ref):
-    return r.sql("SELECT state, step_name FROM cases WHERE ref = ?", ref)[0]
-
-
-def wait_state(r, ref, want):
-    wait_until(lambda: state(r, ref) == want, "%s at %s (now %s)" % (ref, want,
-                                                                   state(r, ref)))
 
 
 def letter_pdf(lines):
