@@ -259,14 +259,15 @@ timer_run(struct ctx *ctx)
 	}
 	if (timer_expiries(&t, &cause) == -1)
 		goto fail;
-	log_debug("timer: %zu disposition(s) waiting, %d mail(s) queued",
-	    t.n, t.sent);
 	store_waiting_free(t.rows, t.n);
 	if (store_commit(ctx->store) == -1) {
 		store_rollback(ctx->store);
 		log_warnx("timer: cannot commit; next minute");
 		return (-1);
 	}
+	/* Said once committed: tests wait for it before reading the outbox. */
+	log_debug("timer: %zu disposition(s) waiting, %d mail(s) queued",
+	    t.n, t.sent);
 	return (t.sent);
 fail:
 	log_warnx("timer: %s; next minute", cause ? cause :
