@@ -7,7 +7,9 @@
  *   rules-parse.c	blocks, their keyword tables, recovery after an
  *			error, and the statements that open a block
  *   rules-kw.c		the statements inside blocks, one function a
- *			keyword, and the values they take
+ *			keyword: a sop's, and the values they take
+ *   rules-kw-doc.c	a document's and a notice's statements
+ *   rules-kw-step.c	a step's statements
  *   rules.c		loading: files, includes, names resolved once
  *			every file is read, reachability, the kinds'
  *			checks; freeing; look-ups
