@@ -549,6 +549,45 @@ flow_proved(struct flow *f, const struct decide *d, const struct effect *fx,
 	return (rv);
 }
 
+/* Records the official's answer on the dispatch, exactly once. */
+static int
+flow_answer(struct flow *f, char **cause)
+{
+	if (store_dispatch_answer(f->ctx->store, f->dp->id,
+	    f->rd->reply.verdict == REPLY_YES ? "Y" : "T",
+	    f->rd->reply.reason, f->inbound) != 1) {
+		xasprintf(cause, "%s: the answer could not be recorded once",
+		    f->c->ref);
+		return (-1);
+	}
+	/* A Plt.'s decision is the holder's, a.n. */
+	if (f->dp->on_behalf != NULL && store_event(f->ctx->store, f->c->id,
+	    f->m->from_addr, "a.n.", f->dp->on_behalf) == -1) {
+		xasprintf(cause, "%s: cannot record a.n.", f->c->ref);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Records a value step's value; an e-mail value becomes the applicant. */
+static int
+flow_value(struct flow *f, const struct effect *fx, char **cause)
+{
+	int	 email = strcmp(fx->step->value_type, "email") == 0;
+
+	if (store_value_add(f->ctx->store, f->c->id, fx->step->name,
+	    fx->arg) == -1 || (email && store_case_applicant(f->ctx->store,
+	    f->c->id, fx->arg) == -1)) {
+		xasprintf(cause, "%s: cannot record the value", f->c->ref);
+		return (-1);
+	}
+	if (email) {
+		free(f->c->applicant);
+		f->c->applicant = xstrdup(fx->arg);
+	}
+	return (0);
+}
+
 /* Carries out decide()'s effects, in order, each result checked. */
 static int
 flow_apply(struct flow *f, const struct decide *d, char **cause)
@@ -573,40 +612,16 @@ flow_apply(struct flow *f, const struct decide *d, char **cause)
 				return (-1);
 			break;
 		case FX_ANSWER:
-			if (store_dispatch_answer(f->ctx->store, f->dp->id,
-			    f->rd->reply.verdict == REPLY_YES ? "Y" : "T",
-			    f->rd->reply.reason, f->inbound) != 1) {
-				xasprintf(cause, "%s: the answer could not be"
-				    " recorded once", f->c->ref);
+			if (flow_answer(f, cause) == -1)
 				return (-1);
-			}
-			/* A Plt.'s decision is the holder's, a.n. */
-			if (f->dp->on_behalf != NULL && store_event(
-			    f->ctx->store, f->c->id, f->m->from_addr, "a.n.",
-			    f->dp->on_behalf) == -1) {
-				xasprintf(cause, "%s: cannot record a.n.",
-				    f->c->ref);
-				return (-1);
-			}
 			break;
 		case FX_DOCS:
 			if (flow_docs(f, fx->arg, cause) == -1)
 				return (-1);
 			break;
 		case FX_VALUE:
-			if (store_value_add(f->ctx->store, f->c->id,
-			    fx->step->name, fx->arg) == -1 ||
-			    (strcmp(fx->step->value_type, "email") == 0 &&
-			    store_case_applicant(f->ctx->store, f->c->id,
-			    fx->arg) == -1)) {
-				xasprintf(cause, "%s: cannot record the value",
-				    f->c->ref);
+			if (flow_value(f, fx, cause) == -1)
 				return (-1);
-			}
-			if (strcmp(fx->step->value_type, "email") == 0) {
-				free(f->c->applicant);
-				f->c->applicant = xstrdup(fx->arg);
-			}
 			break;
 		case FX_EXPIRES:
 			if (flow_expires(f, fx->months, cause) == -1)
