@@ -19,24 +19,14 @@
 #include "disposisi.h"
 #include "workflow_p.h"
 
-static void
-flow_list_free(char **list, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
-
 void
 flow_free(struct flow *f)
 {
 	store_case_free(f->c);
 	store_dispatch_free(f->dp);
 	store_documents_free(f->docs, f->ndocs);
-	flow_list_free(f->yes, f->nyes);
-	flow_list_free(f->notices, f->nnotices);
+	xfreelist(f->yes, f->nyes);
+	xfreelist(f->notices, f->nnotices);
 }
 
 void
@@ -83,7 +73,7 @@ flow_may_ask(struct flow *f, const char *rcpt)
 static int
 flow_yes(struct flow *f)
 {
-	flow_list_free(f->yes, f->nyes);
+	xfreelist(f->yes, f->nyes);
 	return (store_dispatch_yes(f->ctx->store, f->c->id, f->c->step,
 	    f->c->round, &f->yes, &f->nyes));
 }
@@ -113,7 +103,7 @@ flow_view(struct flow *f, struct case_view *v)
 	}
 	if (flow_yes(f) == -1)
 		return (-1);
-	flow_list_free(f->notices, f->nnotices);
+	xfreelist(f->notices, f->nnotices);
 	if (store_notices_unused(f->ctx->store, f->c->id, &f->notices,
 	    &f->nnotices) == -1)
 		return (-1);
@@ -543,7 +533,7 @@ flow_proved(struct flow *f, const struct decide *d, const struct effect *fx,
 	if (rv == -1 && *cause == NULL)
 		xasprintf(cause, "%s: cannot close step %s", f->c->ref,
 		    fx->step->name);
-	flow_list_free(who, n);
+	xfreelist(who, n);
 	free(why);
 	free(detail);
 	return (rv);
