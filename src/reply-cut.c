@@ -372,7 +372,7 @@ utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 
 /* Length of an en dash, em dash or minus sign at s, else 0. */
 size_t
-utf8_dash(const char *s, size_t n)
+reply_dash(const char *s, size_t n)
 {
 	uint32_t	 cp;
 

@@ -114,7 +114,7 @@ reply_subject_tail(const char *s, size_t len, size_t *restp)
 			continue;
 		if (s[i] == '-')
 			n = 1;
-		else if ((n = utf8_dash(s + i, len - i)) == 0)
+		else if ((n = reply_dash(s + i, len - i)) == 0)
 			continue;
 		if (i + n >= len || !text_blank(s[i + n]))
 			continue;

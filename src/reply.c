@@ -233,7 +233,7 @@ reply_word(const char *s, size_t len, size_t *endp)
 		if (*c != '\0')
 			continue;
 		if (k < len && (text_alnum(s[k]) ||
-		    ((unsigned char)s[k] >= 0x80 && utf8_dash(s + k,
+		    ((unsigned char)s[k] >= 0x80 && reply_dash(s + k,
 		    len - k) == 0)))
 			continue;
 		*endp = k;
@@ -305,7 +305,7 @@ reply_chain(const char *s, size_t len, size_t *restp, int depth)
 	for (;;) {
 		if (r < len && strchr(":-,.;!*", s[r]) != NULL)
 			r++;
-		else if ((n = utf8_dash(s + r, len - r)) != 0)
+		else if ((n = reply_dash(s + r, len - r)) != 0)
 			r += n;
 		else if (r > q && r < len && text_blank(s[r]))
 			r++;

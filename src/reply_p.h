@@ -60,7 +60,7 @@ int	 reply_pmatch(int, const char *, size_t);
 char	*reply_normalise(const char *);
 void	 reply_split(char *, struct lines *);
 void	 reply_fresh(struct lines *, size_t *, size_t *);
-size_t	 utf8_dash(const char *, size_t);
+size_t	 reply_dash(const char *, size_t);
 
 /* reply.c: the answer line */
 struct verdict_word;
