@@ -397,8 +397,9 @@ main(void)
 		t.type = e->type;
 		t.verdict = e->verdict;
 		t.value = "budi.santoso@" OFFICE;
+		/* The Kadis' only file, taken as the step's (handle-answer.c). */
 		t.evdocs = e->type == EV_ANSWER && strcmp(e->step,
-		    "permintaan") == 0 ? "?" : "";
+		    "permintaan") == 0 ? "surat-permintaan" : "";
 		t.answered = strcmp(e->step, "aktivasi") == 0 &&
 		    e->type == EV_ANSWER;
 		t.may_ask = 1;
