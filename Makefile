@@ -22,15 +22,15 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/handle-receipt.c \
 	   src/handle-followup.c src/handle-notice.c src/html.c src/imap.c src/intake.c \
 	   src/jail.c \
-	   src/letter.c src/log.c src/mime.c src/notice.c src/ocr.c src/outbox.c src/parse.c src/parse-child.c src/pdf.c src/people.c \
-	   src/re.c src/reply.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-lex.c \
-	   src/rules-parse.c src/screen.c src/smtp.c src/sniff.c \
+	   src/letter.c src/log.c src/mime.c src/mime-out.c src/notice.c src/ocr.c src/outbox.c src/parse.c src/parse-child.c src/pdf.c src/people.c \
+	   src/re.c src/reply.c src/reply-cut.c src/reply-subject.c src/reply-words.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-kw-doc.c src/rules-kw-step.c src/rules-lex.c \
+	   src/rules-parse.c src/screen.c src/smtp.c src/sniff.c src/sniff-name.c src/sniff-zip.c \
 	   src/spool.c src/step-decision.c src/step-document.c \
 	   src/step-notice.c src/step-quorum.c src/step-value.c src/store.c \
 	   src/template.c src/text.c src/timer.c src/util.c src/workflow.c src/xmalloc.c
 OBJS	 = $(SRCS:.c=.o)
-HDRS	 = src/disposisi.h src/log.h src/xmalloc.h src/reply.h src/re.h \
-	   src/html.h src/text.h src/sniff.h src/workflow_p.h src/rules_p.h \
+HDRS	 = src/disposisi.h src/log.h src/xmalloc.h src/reply.h src/reply_p.h src/re.h \
+	   src/html.h src/text.h src/sniff.h src/sniff_p.h src/workflow_p.h src/rules_p.h \
 	   src/parse_p.h
 
 UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
@@ -51,8 +51,43 @@ disposisi: $(OBJS)
 
 $(OBJS): $(HDRS)
 
-tests/unit/%: tests/unit/%.c $(LIBOBJS) tests/unit/test.h
-	$(CC) $(XCFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+# Each unit program links the module it tests and what that module calls,
+# no more: a new call across modules shows here as a link error.
+BASE_OBJS  = src/log.o src/xmalloc.o
+UTIL_OBJS  = src/util.o src/crypto.o $(BASE_OBJS)
+# The rules and the engine are one knot: the rules name the step kinds
+# (step-*.c), the steps decide (decide.c) by the rules, and a rule's
+# document kind is matched by document.c on what sniff.c saw.
+RULES_OBJS = $(filter src/rules%.o src/step-%.o,$(OBJS)) src/decide.o \
+	     src/document.o $(filter src/sniff%.o,$(OBJS)) src/re.o $(UTIL_OBJS)
+STORE_OBJS = $(filter src/store%.o,$(OBJS)) src/caseref.o src/clock.o \
+	     $(RULES_OBJS)
+REPLY_OBJS = $(filter src/reply%.o,$(OBJS)) src/re.o src/html.o src/text.o \
+	     $(BASE_OBJS)
+# The parser process: parse.c runs parse-child.c under jail.c.
+PARSE_OBJS = src/parse.o src/parse-child.o src/jail.o src/mime.o src/pdf.o \
+	     src/ocr.o src/screen.o $(filter src/sniff%.o,$(OBJS)) src/spool.o \
+	     src/html.o src/text.o src/clock.o $(UTIL_OBJS)
+tests/unit/t_auth: src/auth.o src/conf.o $(UTIL_OBJS)
+tests/unit/t_calendar: src/calendar.o src/clock.o $(RULES_OBJS)
+tests/unit/t_caseref: src/caseref.o
+tests/unit/t_conf: src/conf.o $(UTIL_OBJS)
+tests/unit/t_decide: $(RULES_OBJS)
+tests/unit/t_document: $(RULES_OBJS)
+# mime.c's tests read each message to its verdict (classify.c).
+tests/unit/t_mime: src/mime.o src/mime-out.o src/screen.o src/spool.o src/classify.o \
+	src/notice.o src/caseref.o src/conf.o $(REPLY_OBJS) $(RULES_OBJS)
+tests/unit/t_plan: $(STORE_OBJS)
+tests/unit/t_read: $(PARSE_OBJS)
+tests/unit/t_reply: $(REPLY_OBJS)
+tests/unit/t_retention: src/retention.o $(STORE_OBJS)
+tests/unit/t_rules: $(RULES_OBJS)
+tests/unit/t_sniff: $(filter src/sniff%.o,$(OBJS)) $(BASE_OBJS)
+tests/unit/t_store: $(STORE_OBJS)
+
+tests/unit/%: tests/unit/%.c tests/unit/test.h
+	$(CC) $(XCFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
+	    $(sort $(filter %.o,$^)) $(LDLIBS)
 
 # t_plan checks the query plan of every SQL text in the preprocessed
 # sources, so that no statement can be added without it.
@@ -64,8 +99,18 @@ tests/unit/t_plan.i: $(SRCS) $(HDRS)
 deps:
 	sh contrib/deps.sh
 
-# Unit tests, then the regress suite against real Dovecot and Postfix.
-check: disposisi $(UNIT)
+# No file in src/ over 900 lines, no function over 80. The files other
+# branches of issue 15 are splitting are only reported until they merge.
+STYLE_REPORT = $(wildcard src/store*.c src/intake.c src/imap.c src/outbox.c \
+	       src/letter.c src/smtp.c src/timer.c src/disposisi.c src/cmd-*.c \
+	       src/calendar.c src/clock.c src/caseref.c src/util.c \
+	       src/rules-cal.c src/disposisi.h)
+style:
+	@sh tests/style/lengths.sh $(STYLE_REPORT:%=-r %) src/*.c src/*.h
+
+# The size limits, unit tests, then the regress suite against real
+# Dovecot and Postfix.
+check: style disposisi $(UNIT)
 	sh tests/run.sh $(UNIT)
 
 # The same suite built with AddressSanitizer and UBSan (LeakSanitizer on).
@@ -199,4 +244,4 @@ uninstall:
 clean:
 	rm -f disposisi $(OBJS) $(UNIT) $(FUZZERS:%=tests/fuzz/%)
 
-.PHONY: all bench torture fuzz fuzz-build fuzz-merge deps check check-asan demo demo-stop clean install uninstall
+.PHONY: all style bench torture fuzz fuzz-build fuzz-merge deps check check-asan demo demo-stop clean install uninstall

@@ -447,8 +447,13 @@ classify_sop(const struct ctx *ctx, const struct msg *m)
 	return (plain);
 }
 
-static void
-classify_kind(const struct ctx *ctx, const struct msg *m, struct reading *rd)
+/*
+ * Mail no person wrote for the case: the robot's own, receipts, bounces,
+ * AMS notices, auto-replies, lists. Returns 1 when the message is one.
+ */
+static int
+classify_machine(const struct ctx *ctx, const struct msg *m,
+    struct reading *rd)
 {
 	const char	*w;
 	int		 from_bsre;
@@ -456,7 +461,7 @@ classify_kind(const struct ctx *ctx, const struct msg *m, struct reading *rd)
 	if (util_addr_eq(m->from_addr, ctx->conf->robot_address)) {
 		rd->kind = KIND_OWN;
 		xasprintf(&rd->why, "the robot's own mail");
-		return;
+		return (1);
 	}
 	if (classify_receipt(ctx, m)) {
 		rd->kind = KIND_RECEIPT;
@@ -465,37 +470,45 @@ classify_kind(const struct ctx *ctx, const struct msg *m, struct reading *rd)
 		    " bounce or an answer", strcmp(m->content_type ?
 		    m->content_type : "", "multipart/report") == 0 ?
 		    "RFC 8098" : "in plain text");
-		return;
+		return (1);
 	}
 	if ((w = classify_bounce(m)) != NULL) {
 		rd->kind = KIND_BOUNCE;
 		xasprintf(&rd->why, "a bounce: %s", w);
-		return;
+		return (1);
 	}
 	rd->notice = notice_match(ctx->rules, m, &rd->keys, &from_bsre);
 	if (rd->notice != NULL) {
 		rd->kind = KIND_NOTICE;
 		rd->rule = rd->notice->where;
 		xasprintf(&rd->why, "an AMS notice: %s", rd->notice->words);
-		return;
+		return (1);
 	}
 	if (from_bsre) {
 		rd->kind = KIND_UNKNOWN;
 		xasprintf(&rd->why, "mail from BSrE that matches no notice of"
 		    " the rules: for the admin");
-		return;
+		return (1);
 	}
 	if ((w = classify_autoreply(m)) != NULL) {
 		rd->kind = KIND_AUTOREPLY;
 		classify_keys(ctx, m, rd);
 		xasprintf(&rd->why, "an auto-reply: %s", w);
-		return;
+		return (1);
 	}
 	if ((w = classify_bulk(m)) != NULL) {
 		rd->kind = KIND_LIST;
 		xasprintf(&rd->why, "ignored: %s", w);
-		return;
+		return (1);
 	}
+	return (0);
+}
+
+/* Mail a person wrote: an answer, a follow-up, an application. */
+static void
+classify_person(const struct ctx *ctx, const struct msg *m,
+    struct reading *rd)
+{
 	classify_keys(ctx, m, rd);
 	rd->role = rules_role_by_addr(ctx->rules, m->from_addr);
 	if (rd->token != NULL || (rd->ref[0] != '\0' && rd->role != NULL)) {
@@ -535,6 +548,14 @@ classify_kind(const struct ctx *ctx, const struct msg *m, struct reading *rd)
 	rd->kind = KIND_UNKNOWN;
 	xasprintf(&rd->why, "%s may not apply and answers no disposition",
 	    m->from_addr);
+}
+
+/* What a message is, and why: the verdict explain prints. */
+static void
+classify_kind(const struct ctx *ctx, const struct msg *m, struct reading *rd)
+{
+	if (!classify_machine(ctx, m, rd))
+		classify_person(ctx, m, rd);
 }
 
 /*

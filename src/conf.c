@@ -227,12 +227,69 @@ conf_read_secret(const char *path, char **cause)
 	return (buf);
 }
 
+/* A value that is one of a few words, each standing for a number. */
+struct cword {
+	const char	*word;
+	int		 value;
+};
+static const struct cword conf_bools[] = {
+	{ "yes", 1 }, { "no", 0 }, { NULL, 0 }
+};
+static const struct cword conf_tls[] = {
+	{ "implicit", TLS_IMPLICIT }, { "starttls", TLS_STARTTLS },
+	{ "none", TLS_NONE }, { NULL, 0 }
+};
+static const struct cword conf_confine[] = {
+	{ "required", 0 }, { "allow-unconfined-i-understand", 1 }, { NULL, 0 }
+};
+static const struct cword conf_logtargets[] = {
+	{ "stderr", 0 }, { "syslog", 1 }, { NULL, 0 }
+};
+
+/* Sets *out to the number of word v in w; want lists them for the error. */
+static int
+conf_word(const struct cword *w, const char *want, const char *v, int *out,
+    char **cause)
+{
+	for (; w->word != NULL; w++) {
+		if (strcmp(v, w->word) == 0) {
+			*out = w->value;
+			return (0);
+		}
+	}
+	xasprintf(cause, "want %s, got \"%s\"", want, v);
+	return (-1);
+}
+
+static int
+conf_int(struct conf *c, const struct ckey *k, const char *v, char **cause)
+{
+	char		*end;
+	long long	 n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < k->min ||
+	    n > k->max) {
+		xasprintf(cause, "want a whole number from %ld to %ld,"
+		    " got \"%s\"", k->min, k->max, v);
+		return (-1);
+	}
+	if (k->off == O(max_message_size))
+		c->max_message_size = (size_t)n;
+	else if (k->off == O(max_attachments))
+		c->max_attachments = (size_t)n;
+	else
+		*(int *)((char *)c + k->off) = (int)n;
+	return (0);
+}
+
 static int
 conf_value(struct conf *c, const struct ckey *k, const char *dir,
     const char *v, char **cause)
 {
-	char		*end, *s;
-	long long	 n;
+	char		*s, *secret;
+	int		*field = (int *)((char *)c + k->off), tls;
 
 	switch (k->type) {
 	case C_STR:
@@ -243,74 +300,30 @@ conf_value(struct conf *c, const struct ckey *k, const char *dir,
 		return (0);
 	case C_SECRET:
 		s = util_path(dir, v);
-		end = conf_read_secret(s, cause);
+		secret = conf_read_secret(s, cause);
 		free(s);
-		if (end == NULL)
+		if (secret == NULL)
 			return (-1);
-		conf_set_str(c, k->off, end);
+		conf_set_str(c, k->off, secret);
 		return (0);
 	case C_INT:
-		errno = 0;
-		n = strtoll(v, &end, 10);
-		if (errno != 0 || end == v || *end != '\0' || n < k->min ||
-		    n > k->max) {
-			xasprintf(cause, "want a whole number from %ld to %ld,"
-			    " got \"%s\"", k->min, k->max, v);
-			return (-1);
-		}
-		if (k->off == O(max_message_size))
-			c->max_message_size = (size_t)n;
-		else if (k->off == O(max_attachments))
-			c->max_attachments = (size_t)n;
-		else
-			*(int *)((char *)c + k->off) = (int)n;
-		return (0);
+		return (conf_int(c, k, v, cause));
 	case C_BOOL:
-		if (strcmp(v, "yes") == 0)
-			*(int *)((char *)c + k->off) = 1;
-		else if (strcmp(v, "no") == 0)
-			*(int *)((char *)c + k->off) = 0;
-		else {
-			xasprintf(cause, "want yes or no, got \"%s\"", v);
-			return (-1);
-		}
-		return (0);
+		return (conf_word(conf_bools, "yes or no", v, field, cause));
 	case C_TLS:
-		if (strcmp(v, "implicit") == 0)
-			*(enum tls_mode *)((char *)c + k->off) = TLS_IMPLICIT;
-		else if (strcmp(v, "starttls") == 0)
-			*(enum tls_mode *)((char *)c + k->off) = TLS_STARTTLS;
-		else if (strcmp(v, "none") == 0)
-			*(enum tls_mode *)((char *)c + k->off) = TLS_NONE;
-		else {
-			xasprintf(cause, "want implicit, starttls or none,"
-			    " got \"%s\"", v);
+		if (conf_word(conf_tls, "implicit, starttls or none", v, &tls,
+		    cause) == -1)
 			return (-1);
-		}
+		*(enum tls_mode *)((char *)c + k->off) = (enum tls_mode)tls;
 		return (0);
 	case C_CONFINE:
-		if (strcmp(v, "required") == 0)
-			*(int *)((char *)c + k->off) = 0;
-		else if (strcmp(v, "allow-unconfined-i-understand") == 0)
-			*(int *)((char *)c + k->off) = 1;
-		else {
-			xasprintf(cause, "want required or"
-			    " allow-unconfined-i-understand, got \"%s\"", v);
-			return (-1);
-		}
-		return (0);
+		return (conf_word(conf_confine, "required or"
+		    " allow-unconfined-i-understand", v, field, cause));
 	case C_NETS:
 		return (conf_nets(c, v, cause));
 	case C_LOGTARGET:
-		if (strcmp(v, "stderr") == 0)
-			c->log_syslog = 0;
-		else if (strcmp(v, "syslog") == 0)
-			c->log_syslog = 1;
-		else {
-			xasprintf(cause, "want stderr or syslog, got \"%s\"", v);
-			return (-1);
-		}
-		return (0);
+		return (conf_word(conf_logtargets, "stderr or syslog", v,
+		    &c->log_syslog, cause));
 	}
 	return (-1);
 }

@@ -106,14 +106,30 @@ dispatch_docs(struct flow *f, char **cause)
 	return (0);
 }
 
-/* The documents the step sends, attached unless too big for mail. */
-static void
-dispatch_letter(struct flow *f, const struct step *s, struct letter *lt,
-    struct attachment *att, const struct attachment **list, size_t max)
-{
-	size_t	 i, n, total = 0;
+/* A step's letter and the files it carries, on the caller's stack. */
+struct dispatch_mail {
+	struct letter		 lt;
+	struct attachment	 att[MAX_DOCS * 2];
+	const struct attachment	*list[MAX_DOCS * 2];
+};
 
-	n = dispatch_sent_docs(f, s, att, list, max);
+/*
+ * The step's letter with the documents it sends, read afresh and
+ * attached unless too big for mail.
+ */
+static int
+dispatch_letter(struct flow *f, const struct step *s,
+    struct dispatch_mail *dm, char **cause)
+{
+	struct letter		*lt = &dm->lt;
+	struct attachment	*att = dm->att;
+	const struct attachment	**list = dm->list;
+	size_t			 i, n, total = 0;
+
+	if (dispatch_docs(f, cause) == -1)
+		return (-1);
+	n = dispatch_sent_docs(f, s, att, list, sizeof dm->att /
+	    sizeof dm->att[0]);
 	for (i = 0; i < n; i++)
 		total += att[i].size;
 	memset(lt, 0, sizeof *lt);
@@ -136,6 +152,7 @@ dispatch_letter(struct flow *f, const struct step *s, struct letter *lt,
 		log_info("%s: documents (%zu bytes) too big to attach for"
 		    " step %s", f->c->ref, total, s->name);
 	}
+	return (0);
 }
 
 /*
@@ -147,22 +164,18 @@ int
 dispatch_to(struct flow *f, const struct step *s, const char *to,
     int standby, const char *note, char **cause)
 {
-	struct letter		 lt;
-	struct attachment	 att[MAX_DOCS * 2];
-	const struct attachment	*list[MAX_DOCS * 2];
+	struct dispatch_mail	 dm;
 	const struct delegate	*dg;
 	size_t			 i;
 
-	if (dispatch_docs(f, cause) == -1)
+	if (dispatch_letter(f, s, &dm, cause) == -1)
 		return (-1);
-	dispatch_letter(f, s, &lt, att, list, sizeof att /
-	    sizeof att[0]);
 	for (i = 0; i < s->role->naddrs; i++) {
 		if (to != NULL && !util_addr_eq(to, s->role->addrs[i]))
 			continue;
 		dg = rules_delegate(f->ctx->rules, s->role,
 		    cal_date(&f->ctx->rules->cal, clock_now()), standby);
-		if (dispatch_one(f, s, &lt, s->role->addrs[i], dg, note,
+		if (dispatch_one(f, s, &dm.lt, s->role->addrs[i], dg, note,
 		    cause) == -1)
 			return (-1);
 	}
@@ -180,19 +193,16 @@ int
 dispatch_again(struct flow *f, const struct step *s, const char *official,
     const char *token, char **cause)
 {
-	struct letter		 lt;
-	struct attachment	 att[MAX_DOCS * 2];
-	const struct attachment	*list[MAX_DOCS * 2];
+	struct dispatch_mail	 dm;
 
-	if (dispatch_docs(f, cause) == -1)
+	if (dispatch_letter(f, s, &dm, cause) == -1)
 		return (-1);
-	dispatch_letter(f, s, &lt, att, list, sizeof att / sizeof att[0]);
-	lt.first_dispatch = 0;
-	lt.official = official;
-	lt.to_title = s->role->title;
-	lt.note = "Disposisi ini dikirim ulang; jawaban atas surel ini maupun"
+	dm.lt.first_dispatch = 0;
+	dm.lt.official = official;
+	dm.lt.to_title = s->role->title;
+	dm.lt.note = "Disposisi ini dikirim ulang; jawaban atas surel ini maupun"
 	    " atas surel sebelumnya sama-sama berlaku.";
-	return (letter_send(&lt, s->tmpl, official, s->role->title, token,
+	return (letter_send(&dm.lt, s->tmpl, official, s->role->title, token,
 	    cause));
 }
 
@@ -201,12 +211,9 @@ int
 dispatch_as(struct flow *f, const struct step *s, const char *holder,
     const struct delegate *dg, const char *note, char **cause)
 {
-	struct letter		 lt;
-	struct attachment	 att[MAX_DOCS * 2];
-	const struct attachment	*list[MAX_DOCS * 2];
+	struct dispatch_mail	 dm;
 
-	if (dispatch_docs(f, cause) == -1)
+	if (dispatch_letter(f, s, &dm, cause) == -1)
 		return (-1);
-	dispatch_letter(f, s, &lt, att, list, sizeof att / sizeof att[0]);
-	return (dispatch_one(f, s, &lt, holder, dg, note, cause));
+	return (dispatch_one(f, s, &dm.lt, holder, dg, note, cause));
 }

@@ -28,8 +28,10 @@ static const struct {
 	{ "zwj", 0x200d },	{ "ZeroWidthSpace", 0x200b },
 };
 
+#define HTML_NAME	16		/* a tag name we act on fits */
+
 struct html_tag {
-	char		 name[16];	/* lower case; "" if too long */
+	char		 name[HTML_NAME];	/* lower case; "" if too long */
 	int		 closing;
 	int		 selfclosing;
 	int		 comment;	/* comment, doctype, PI: no effect */
@@ -41,7 +43,21 @@ struct html_tag {
 	size_t		 markerlen;
 };
 
+/* What html_to_text carries from one tag or character to the next. */
+struct html_state {
+	struct text_buf	 b;
+	char		 skip[HTML_NAME];	/* the dropped container's name */
+	int		 skipdepth;	/* its nesting, 0 outside one */
+	int		 pre;		/* inside <pre> */
+	int		 space;		/* white space seen, not yet written */
+};
+
+static int	 html_on_tag(struct html_state *, const struct html_tag *,
+		    const char **);
+static void	 html_on_char(struct html_state *, const char **);
+static void	 html_newline(struct html_state *);
 static const char *html_tag(const char *, struct html_tag *);
+static const char *html_attr(const char *, struct html_tag *);
 static const char *html_skip_raw(const char *, const char *);
 static size_t	 html_entity(const char *, struct text_buf *);
 static int	 html_class_has(const struct html_tag *, const char *);
@@ -54,102 +70,120 @@ static int	 ascii_casecmpn(const char *, size_t, const char *);
 char *
 html_to_text(const char *html)
 {
-	struct text_buf	 b = { NULL, 0, 0 };
+	struct html_state st;
 	struct html_tag	 t;
 	const char	*p = html, *q;
-	char		 skip[sizeof t.name] = "";
-	int		 skipdepth = 0, pre = 0, space = 0;
-	size_t		 n;
 
+	memset(&st, 0, sizeof st);
 	while (*p != '\0') {
 		if (*p == '<' && (q = html_tag(p, &t)) != NULL) {
 			p = q;
-			if (t.comment)
-				continue;
-			/* Inside a dropped container: only track nesting. */
-			if (skipdepth > 0) {
-				if (strcmp(t.name, skip) != 0)
-					continue;
-				if (t.closing)
-					skipdepth--;
-				else if (!t.selfclosing)
-					skipdepth++;
-				continue;
-			}
-			if (t.closing) {
-				if (strcmp(t.name, "pre") == 0 && pre > 0)
-					pre--;
-				if (html_is_block(t.name)) {
-					html_rtrim(&b);
-					if (b.len > 0 && b.s[b.len - 1] != '\n')
-						text_addc(&b, '\n');
-					space = 0;
-				}
-				continue;
-			}
-			/* Markers after which everything is the old mail. */
-			if (html_is_cut(&t))
+			if (!t.comment && html_on_tag(&st, &t, &p))
 				break;
-			if (strcmp(t.name, "head") == 0 ||
-			    strcmp(t.name, "style") == 0 ||
-			    strcmp(t.name, "script") == 0 ||
-			    strcmp(t.name, "title") == 0) {
-				if (!t.selfclosing)
-					p = html_skip_raw(p, t.name);
-				continue;
-			}
-			if (html_is_drop(&t)) {
-				if (!t.selfclosing && t.name[0] != '\0') {
-					strcpy(skip, t.name);
-					skipdepth = 1;
-				}
-				continue;
-			}
-			if (strcmp(t.name, "br") == 0) {
-				html_rtrim(&b);
-				text_addc(&b, '\n');
-				space = 0;
-			} else if (html_is_block(t.name)) {
-				if (strcmp(t.name, "pre") == 0)
-					pre++;
-				html_rtrim(&b);
-				if (b.len > 0 && b.s[b.len - 1] != '\n')
-					text_addc(&b, '\n');
-				space = 0;
-			} else if (strcmp(t.name, "td") == 0 ||
-			    strcmp(t.name, "th") == 0)
-				space = 1;
-			continue;
-		}
-		if (skipdepth > 0) {
+		} else if (st.skipdepth > 0)
 			p++;
-			continue;
-		}
-		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' ||
-		    *p == '\f') {
-			if (pre > 0 && *p == '\n') {
-				html_rtrim(&b);
-				text_addc(&b, '\n');
-			} else if (pre > 0 && *p != '\r')
-				text_addc(&b, ' ');
-			else
-				space = 1;
-			p++;
-			continue;
-		}
-		/* Collapse runs of source white space to one space. */
-		if (space && b.len > 0 && b.s[b.len - 1] != '\n' &&
-		    b.s[b.len - 1] != ' ')
-			text_addc(&b, ' ');
-		space = 0;
-		if (*p == '&' && (n = html_entity(p, &b)) != 0)
-			p += n;
 		else
-			text_addc(&b, *p++);
+			html_on_char(&st, &p);
 	}
-	while (b.len > 0 && (b.s[b.len - 1] == ' ' || b.s[b.len - 1] == '\n'))
-		b.s[--b.len] = '\0';
-	return (text_finish(&b));
+	while (st.b.len > 0 && (st.b.s[st.b.len - 1] == ' ' ||
+	    st.b.s[st.b.len - 1] == '\n'))
+		st.b.s[--st.b.len] = '\0';
+	return (text_finish(&st.b));
+}
+
+/*
+ * Acts on tag t, *pp just after it (moved past a raw element's content).
+ * Returns 1 at a marker after which everything is the old mail.
+ */
+static int
+html_on_tag(struct html_state *st, const struct html_tag *t, const char **pp)
+{
+	/* Inside a dropped container: only track nesting. */
+	if (st->skipdepth > 0) {
+		if (strcmp(t->name, st->skip) != 0)
+			return (0);
+		if (t->closing)
+			st->skipdepth--;
+		else if (!t->selfclosing)
+			st->skipdepth++;
+		return (0);
+	}
+	if (t->closing) {
+		if (strcmp(t->name, "pre") == 0 && st->pre > 0)
+			st->pre--;
+		if (html_is_block(t->name))
+			html_newline(st);
+		return (0);
+	}
+	if (html_is_cut(t))
+		return (1);
+	if (strcmp(t->name, "head") == 0 || strcmp(t->name, "style") == 0 ||
+	    strcmp(t->name, "script") == 0 || strcmp(t->name, "title") == 0) {
+		if (!t->selfclosing)
+			*pp = html_skip_raw(*pp, t->name);
+		return (0);
+	}
+	if (html_is_drop(t)) {
+		if (!t->selfclosing && t->name[0] != '\0') {
+			strcpy(st->skip, t->name);
+			st->skipdepth = 1;
+		}
+		return (0);
+	}
+	if (strcmp(t->name, "br") == 0) {
+		html_rtrim(&st->b);
+		text_addc(&st->b, '\n');
+		st->space = 0;
+	} else if (html_is_block(t->name)) {
+		if (strcmp(t->name, "pre") == 0)
+			st->pre++;
+		html_newline(st);
+	} else if (strcmp(t->name, "td") == 0 || strcmp(t->name, "th") == 0)
+		st->space = 1;
+	return (0);
+}
+
+/* Ends the line at a block's edge, unless one just ended. */
+static void
+html_newline(struct html_state *st)
+{
+	html_rtrim(&st->b);
+	if (st->b.len > 0 && st->b.s[st->b.len - 1] != '\n')
+		text_addc(&st->b, '\n');
+	st->space = 0;
+}
+
+/* One character of text at *pp (an entity whole), white space folded. */
+static void
+html_on_char(struct html_state *st, const char **pp)
+{
+	struct text_buf	*b = &st->b;
+	const char	*p = *pp;
+	size_t		 n;
+
+	if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' ||
+	    *p == '\f') {
+		if (st->pre > 0 && *p == '\n') {
+			html_rtrim(b);
+			text_addc(b, '\n');
+		} else if (st->pre > 0 && *p != '\r')
+			text_addc(b, ' ');
+		else
+			st->space = 1;
+		*pp = p + 1;
+		return;
+	}
+	/* Collapse runs of source white space to one space. */
+	if (st->space && b->len > 0 && b->s[b->len - 1] != '\n' &&
+	    b->s[b->len - 1] != ' ')
+		text_addc(b, ' ');
+	st->space = 0;
+	if (*p == '&' && (n = html_entity(p, b)) != 0)
+		*pp = p + n;
+	else {
+		text_addc(b, *p);
+		*pp = p + 1;
+	}
 }
 
 /*
@@ -159,9 +193,8 @@ html_to_text(const char *html)
 static const char *
 html_tag(const char *p, struct html_tag *t)
 {
-	const char	*an, *av, *e;
-	size_t		 anlen, avlen, n = 0;
-	char		 quote;
+	const char	*e;
+	size_t		 n = 0;
 
 	memset(t, 0, sizeof *t);
 	p++;
@@ -204,51 +237,63 @@ html_tag(const char *p, struct html_tag *t)
 		if (*p == '>')
 			return (p + 1);
 		t->selfclosing = 0;
-		an = p;
-		while (*p != '\0' && *p != '>' && *p != '=' && *p != '/' &&
-		    !text_blank(*p) && *p != '\r' && *p != '\n')
-			p++;
-		anlen = p - an;
-		if (anlen == 0 && *p == '=')
-			p++;		/* stray '=': skip it */
+		p = html_attr(p, t);
+	}
+}
+
+/*
+ * Reads the attribute at p, keeping in t the values of those we act on
+ * (id, class, data-marker); returns the position after it.
+ */
+static const char *
+html_attr(const char *p, struct html_tag *t)
+{
+	const char	*an, *av = NULL;
+	size_t		 anlen, avlen = 0;
+	char		 quote;
+
+	an = p;
+	while (*p != '\0' && *p != '>' && *p != '=' && *p != '/' &&
+	    !text_blank(*p) && *p != '\r' && *p != '\n')
+		p++;
+	anlen = p - an;
+	if (anlen == 0 && *p == '=')
+		p++;		/* stray '=': skip it */
+	while (text_blank(*p) || *p == '\r' || *p == '\n')
+		p++;
+	if (*p == '=') {
+		p++;
 		while (text_blank(*p) || *p == '\r' || *p == '\n')
 			p++;
-		av = NULL;
-		avlen = 0;
-		if (*p == '=') {
-			p++;
-			while (text_blank(*p) || *p == '\r' || *p == '\n')
+		if (*p == '"' || *p == '\'') {
+			quote = *p++;
+			av = p;
+			while (*p != '\0' && *p != quote)
 				p++;
-			if (*p == '"' || *p == '\'') {
-				quote = *p++;
-				av = p;
-				while (*p != '\0' && *p != quote)
-					p++;
-				avlen = p - av;
-				if (*p != '\0')
-					p++;
-			} else {
-				av = p;
-				while (*p != '\0' && *p != '>' &&
-				    !text_blank(*p) && *p != '\r' &&
-				    *p != '\n')
-					p++;
-				avlen = p - av;
-			}
-		}
-		if (av == NULL || anlen == 0)
-			continue;
-		if (ascii_casecmpn(an, anlen, "id") == 0) {
-			t->id = av;
-			t->idlen = avlen;
-		} else if (ascii_casecmpn(an, anlen, "class") == 0) {
-			t->cls = av;
-			t->clslen = avlen;
-		} else if (ascii_casecmpn(an, anlen, "data-marker") == 0) {
-			t->marker = av;
-			t->markerlen = avlen;
+			avlen = p - av;
+			if (*p != '\0')
+				p++;
+		} else {
+			av = p;
+			while (*p != '\0' && *p != '>' && !text_blank(*p) &&
+			    *p != '\r' && *p != '\n')
+				p++;
+			avlen = p - av;
 		}
 	}
+	if (av == NULL || anlen == 0)
+		return (p);
+	if (ascii_casecmpn(an, anlen, "id") == 0) {
+		t->id = av;
+		t->idlen = avlen;
+	} else if (ascii_casecmpn(an, anlen, "class") == 0) {
+		t->cls = av;
+		t->clslen = avlen;
+	} else if (ascii_casecmpn(an, anlen, "data-marker") == 0) {
+		t->marker = av;
+		t->markerlen = avlen;
+	}
+	return (p);
 }
 
 /*

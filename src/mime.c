@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The project's only GMime user. mime_parse() turns a spooled message into
- * a struct msg: headers decoded to UTF-8, the text the sender wrote as
- * UTF-8, attachments streamed into the spool (decoded in chunks, never
- * whole in memory). mime_build() writes an outgoing mail, CRLF, ready
- * for SMTP.
+ * The project's GMime user, with mime-out.c. mime_parse() turns a spooled
+ * message into a struct msg: headers decoded to UTF-8, the text the sender
+ * wrote as UTF-8, attachments streamed into the spool (decoded in chunks,
+ * never whole in memory). mime-out.c's mime_build() writes an outgoing
+ * mail, CRLF, ready for SMTP.
  */
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -458,32 +456,18 @@ mime_flaw(gint64 off, GMimeParserWarning w, const gchar *item, gpointer arg)
 }
 
 /*
- * Parses the message open on fd (left open) into *mp, its attachments
- * into sp. Returns 0; 1 if the message cannot be read (*cause); -1 if
- * this machine failed, a full disk say (*cause).
+ * The message on fd as GMime reads it; NULL with *cause if it is not
+ * one, or if the parser reported a flaw (mime_flaw).
  */
-int
-mime_parse(int fd, struct spool *sp, const struct conf *c, struct msg **mp,
-    char **cause)
+static GMimeMessage *
+mime_construct(int fd, char **cause)
 {
 	GMimeStream		*st;
 	GMimeParser		*p;
 	GMimeParserOptions	*po;
 	GMimeMessage		*gm;
-	GMimeObject		*o;
-	GMimeReferences		*refs;
-	InternetAddressList	*from;
-	InternetAddress		*ia;
-	GDateTime		*dt;
-	struct msg		*m;
-	const char		*v;
-	char			*type, *flaw = NULL;
-	static const char	*rcpt_hdrs[] = { "Delivered-To",
-	    "X-Original-To", "Envelope-To", "X-Envelope-To" };
-	size_t			 i;
-	int			 j, rv;
+	char			*flaw = NULL;
 
-	*mp = NULL;
 	st = g_mime_stream_fs_new(fd);
 	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(st), FALSE);
 	p = g_mime_parser_new_with_stream(st);
@@ -493,19 +477,26 @@ mime_parse(int fd, struct spool *sp, const struct conf *c, struct msg **mp,
 	gm = g_mime_parser_construct_message(p, po);
 	g_mime_parser_options_free(po);
 	g_object_unref(p);
-	if (gm == NULL || flaw != NULL) {
-		if (flaw != NULL)
-			*cause = flaw;
-		else
-			xasprintf(cause, "not a MIME message");
-		if (gm != NULL)
-			g_object_unref(gm);
-		return (1);
-	}
-	o = GMIME_OBJECT(gm);
-	m = xcalloc(1, sizeof *m);
-	m->message_id = mime_dup(g_mime_message_get_message_id(gm));
-	m->subject = mime_dup(g_mime_message_get_subject(gm));
+	if (gm != NULL && flaw == NULL)
+		return (gm);
+	if (flaw != NULL)
+		*cause = flaw;
+	else
+		xasprintf(cause, "not a MIME message");
+	if (gm != NULL)
+		g_object_unref(gm);
+	return (NULL);
+}
+
+/* The first mailbox of From with an address. */
+static void
+mime_from(GMimeMessage *gm, struct msg *m)
+{
+	InternetAddressList	*from;
+	InternetAddress		*ia;
+	const char		*v;
+	int			 j;
+
 	from = g_mime_message_get_from(gm);
 	for (j = 0; from != NULL && j < internet_address_list_length(from);
 	    j++) {
@@ -518,44 +509,60 @@ mime_parse(int fd, struct spool *sp, const struct conf *c, struct msg **mp,
 			continue;
 		m->from_addr = util_lower(v);
 		m->from_name = mime_dup(internet_address_get_name(ia));
-		break;
+		return;
 	}
-	if (!mime_one_line(m->subject) || !mime_one_line(m->from_name)) {
-		/* It would break the robot's own headers and paragraphs. */
-		xasprintf(cause, "%s decodes to more than one line",
-		    mime_one_line(m->subject) ? "the sender's name" :
-		    "the Subject");
-		g_object_unref(gm);
-		mime_free(m);
-		return (1);
-	}
-	if ((v = mime_header(o, "In-Reply-To")) != NULL) {
-		refs = g_mime_references_parse(NULL, v);
-		if (refs != NULL && g_mime_references_length(refs) > 0)
-			m->in_reply_to = xstrdup(g_mime_references_get_message_id(
-			    refs, 0));
-		for (j = 0; refs && j < g_mime_references_length(refs); j++)
-			mime_add(&m->refs, &m->nrefs,
-			    g_mime_references_get_message_id(refs, j));
-		g_mime_references_free(refs);
-	}
-	if ((v = mime_header(o, "References")) != NULL) {
-		refs = g_mime_references_parse(NULL, v);
-		for (j = 0; refs && j < g_mime_references_length(refs); j++)
-			mime_add(&m->refs, &m->nrefs,
-			    g_mime_references_get_message_id(refs, j));
-		g_mime_references_free(refs);
-	}
+}
+
+/* The ids of header h added to m's references; *first gets the first. */
+static void
+mime_refs(GMimeObject *o, const char *h, struct msg *m, char **first)
+{
+	GMimeReferences	*refs;
+	const char	*v;
+	int		 j;
+
+	if ((v = mime_header(o, h)) == NULL)
+		return;
+	refs = g_mime_references_parse(NULL, v);
+	if (first != NULL && refs != NULL &&
+	    g_mime_references_length(refs) > 0)
+		*first = xstrdup(g_mime_references_get_message_id(refs, 0));
+	for (j = 0; refs && j < g_mime_references_length(refs); j++)
+		mime_add(&m->refs, &m->nrefs,
+		    g_mime_references_get_message_id(refs, j));
+	g_mime_references_free(refs);
+}
+
+/* To, Cc and the headers MTAs record the envelope recipient in. */
+static void
+mime_recipients(GMimeMessage *gm, GMimeObject *o, struct msg *m)
+{
+	static const char	*rcpt_hdrs[] = { "Delivered-To",
+	    "X-Original-To", "Envelope-To", "X-Envelope-To" };
+	InternetAddressList	*l;
+	const char		*v;
+	size_t			 i;
+
 	mime_addrs(g_mime_message_get_to(gm), &m->rcpts, &m->nrcpts);
 	mime_addrs(g_mime_message_get_cc(gm), &m->rcpts, &m->nrcpts);
 	for (i = 0; i < sizeof rcpt_hdrs / sizeof rcpt_hdrs[0]; i++) {
 		if ((v = mime_header(o, rcpt_hdrs[i])) == NULL)
 			continue;
-		InternetAddressList *l = internet_address_list_parse(NULL, v);
+		l = internet_address_list_parse(NULL, v);
 		mime_addrs(l, &m->rcpts, &m->nrcpts);
 		if (l != NULL)
 			g_object_unref(l);
 	}
+}
+
+/* The type and the headers that tell machine-sent mail, and the date. */
+static void
+mime_traits(GMimeMessage *gm, GMimeObject *o, struct msg *m)
+{
+	GDateTime	*dt;
+	const char	*v;
+	char		*type;
+
 	type = g_mime_content_type_get_mime_type(
 	    g_mime_object_get_content_type(g_mime_message_get_mime_part(gm) ?
 	    g_mime_message_get_mime_part(gm) : o));
@@ -573,6 +580,43 @@ mime_parse(int fd, struct spool *sp, const struct conf *c, struct msg **mp,
 		m->x_autoreply = xstrdup(v);
 	if ((dt = g_mime_message_get_date(gm)) != NULL)
 		m->date = (time_t)g_date_time_to_unix(dt);
+}
+
+/*
+ * Parses the message open on fd (left open) into *mp, its attachments
+ * into sp. Returns 0; 1 if the message cannot be read (*cause); -1 if
+ * this machine failed, a full disk say (*cause).
+ */
+int
+mime_parse(int fd, struct spool *sp, const struct conf *c, struct msg **mp,
+    char **cause)
+{
+	GMimeMessage	*gm;
+	GMimeObject	*o;
+	struct msg	*m;
+	int		 rv;
+
+	*mp = NULL;
+	if ((gm = mime_construct(fd, cause)) == NULL)
+		return (1);
+	o = GMIME_OBJECT(gm);
+	m = xcalloc(1, sizeof *m);
+	m->message_id = mime_dup(g_mime_message_get_message_id(gm));
+	m->subject = mime_dup(g_mime_message_get_subject(gm));
+	mime_from(gm, m);
+	if (!mime_one_line(m->subject) || !mime_one_line(m->from_name)) {
+		/* It would break the robot's own headers and paragraphs. */
+		xasprintf(cause, "%s decodes to more than one line",
+		    mime_one_line(m->subject) ? "the sender's name" :
+		    "the Subject");
+		g_object_unref(gm);
+		mime_free(m);
+		return (1);
+	}
+	mime_refs(o, "In-Reply-To", m, &m->in_reply_to);
+	mime_refs(o, "References", m, NULL);
+	mime_recipients(gm, o, m);
+	mime_traits(gm, o, m);
 	if ((rv = mime_shape(gm, c, cause)) != 0 ||
 	    (rv = mime_walk(gm, sp, m, cause)) != 0) {
 		g_object_unref(gm);
@@ -635,207 +679,4 @@ mime_free(struct msg *m)
 	}
 	free(m->att);
 	free(m);
-}
-
-/* Plain text to simple HTML: paragraphs, line breaks, live links. */
-static char *
-mime_text_html(const char *text)
-{
-	GString		*h = g_string_new("<!DOCTYPE html><html><head>"
-	    "<meta charset=\"utf-8\"></head><body style=\"font-family:"
-	    "sans-serif;font-size:15px;line-height:1.5\"><p>");
-	const char	*p = text, *e;
-	char		*url, *esc;
-	size_t		 n;
-
-	while (*p != '\0') {
-		if (strncmp(p, "mailto:", 7) == 0 ||
-		    strncmp(p, "https://", 8) == 0 ||
-		    strncmp(p, "http://", 7) == 0) {
-			for (e = p; *e != '\0' && !isspace((unsigned char)*e) &&
-			    *e != '>' && *e != '<'; e++)
-				;
-			n = (size_t)(e - p);
-			url = xstrndup(p, n);
-			esc = g_markup_escape_text(url, -1);
-			g_string_append_printf(h, "<a href=\"%s\">%s</a>",
-			    esc, strncmp(url, "mailto:", 7) == 0 ?
-			    "(klik untuk membalas)" : esc);
-			g_free(esc);
-			free(url);
-			p = e;
-			continue;
-		}
-		if (p[0] == '\n' && p[1] == '\n') {
-			g_string_append(h, "</p>\n<p>");
-			p += 2;
-			continue;
-		}
-		switch (*p) {
-		case '\n':
-			g_string_append(h, "<br>\n");
-			break;
-		case '<':
-			g_string_append(h, "&lt;");
-			break;
-		case '>':
-			g_string_append(h, "&gt;");
-			break;
-		case '&':
-			g_string_append(h, "&amp;");
-			break;
-		default:
-			g_string_append_c(h, *p);
-		}
-		p++;
-	}
-	g_string_append(h, "</p></body></html>\n");
-	esc = xstrdup(h->str);
-	g_string_free(h, TRUE);
-	return (esc);
-}
-
-/* A UTF-8 text part, quoted-printable: GMime would otherwise pick Latin-1. */
-static GMimeObject *
-mime_text_part(const char *subtype, const char *text)
-{
-	GMimePart		*part;
-	GMimeStream		*mem;
-	GMimeDataWrapper	*dw;
-
-	part = GMIME_PART(g_mime_text_part_new_with_subtype(subtype));
-	mem = g_mime_stream_mem_new_with_buffer(text, strlen(text));
-	dw = g_mime_data_wrapper_new_with_stream(mem,
-	    GMIME_CONTENT_ENCODING_DEFAULT);
-	g_mime_part_set_content(part, dw);
-	g_object_unref(dw);
-	g_object_unref(mem);
-	g_mime_object_set_content_type_parameter(GMIME_OBJECT(part),
-	    "charset", "utf-8");
-	g_mime_part_set_content_encoding(part,
-	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-	return (GMIME_OBJECT(part));
-}
-
-static GMimeObject *
-mime_file_part(const struct attachment *a, char **cause)
-{
-	GMimePart		*part;
-	GMimeStream		*fs;
-	GMimeDataWrapper	*dw;
-	const char		*ct = a->content_type ? a->content_type :
-	    "application/octet-stream";
-	char			*type, *sub;
-
-	if ((fs = g_mime_stream_fs_open(a->path, O_RDONLY, 0, NULL)) ==
-	    NULL) {
-		xasprintf(cause, "%s: %s", a->path, strerror(errno));
-		return (NULL);
-	}
-	type = xstrdup(ct);
-	if ((sub = strchr(type, '/')) != NULL)
-		*sub++ = '\0';
-	part = g_mime_part_new_with_type(type, sub && *sub ? sub :
-	    "octet-stream");
-	free(type);
-	dw = g_mime_data_wrapper_new_with_stream(fs,
-	    GMIME_CONTENT_ENCODING_DEFAULT);
-	g_mime_part_set_content(part, dw);
-	g_object_unref(dw);
-	g_object_unref(fs);
-	g_mime_part_set_filename(part, a->filename);
-	g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
-	return (GMIME_OBJECT(part));
-}
-
-/* Writes the mail to path with CRLF line ends, as SMTP wants it. */
-int
-mime_build(const struct mail_out *mo, const char *path, char **cause)
-{
-	GMimeMessage		*gm;
-	GMimeMultipart		*alt, *mixed;
-	GMimeObject		*o, *part;
-	GMimeStream		*out;
-	GMimeFormatOptions	*fo;
-	GDateTime		*now;
-	GTimeZone		*tz;
-	char			*html, *hdr;
-	size_t			 i;
-	int			 fd, rv = 0;
-
-	gm = g_mime_message_new(TRUE);
-	o = GMIME_OBJECT(gm);
-	g_mime_message_add_mailbox(gm, GMIME_ADDRESS_TYPE_FROM, mo->from_name,
-	    mo->from_addr);
-	g_mime_message_add_mailbox(gm, GMIME_ADDRESS_TYPE_TO, mo->to_name,
-	    mo->to_addr);
-	if (mo->reply_to != NULL)
-		g_mime_message_add_mailbox(gm, GMIME_ADDRESS_TYPE_REPLY_TO,
-		    mo->from_name, mo->reply_to);
-	g_mime_message_set_subject(gm, mo->subject, "utf-8");
-	g_mime_message_set_message_id(gm, mo->message_id);
-	tz = g_time_zone_new_offset(7 * 3600);
-	now = g_date_time_new_now(tz);
-	g_mime_message_set_date(gm, now);
-	g_date_time_unref(now);
-	g_time_zone_unref(tz);
-	if (mo->in_reply_to != NULL) {
-		xasprintf(&hdr, "<%s>", mo->in_reply_to);
-		g_mime_object_set_header(o, "In-Reply-To", hdr, NULL);
-		g_mime_object_set_header(o, "References", hdr, NULL);
-		free(hdr);
-	}
-	g_mime_object_set_header(o, "Auto-Submitted", "auto-generated", NULL);
-	g_mime_object_set_header(o, "X-Auto-Response-Suppress", "All", NULL);
-	g_mime_object_set_header(o, "Content-Language", "id", NULL);
-
-	alt = g_mime_multipart_new_with_subtype("alternative");
-	part = mime_text_part("plain", mo->text);
-	g_mime_multipart_add(alt, part);
-	g_object_unref(part);
-	html = mime_text_html(mo->text);
-	part = mime_text_part("html", html);
-	free(html);
-	g_mime_multipart_add(alt, part);
-	g_object_unref(part);
-	if (mo->natt == 0)
-		g_mime_message_set_mime_part(gm, GMIME_OBJECT(alt));
-	else {
-		mixed = g_mime_multipart_new_with_subtype("mixed");
-		g_mime_multipart_add(mixed, GMIME_OBJECT(alt));
-		for (i = 0; i < mo->natt; i++) {
-			if ((part = mime_file_part(&mo->att[i], cause)) ==
-			    NULL) {
-				rv = -1;
-				break;
-			}
-			g_mime_multipart_add(mixed, part);
-			g_object_unref(part);
-		}
-		g_mime_message_set_mime_part(gm, GMIME_OBJECT(mixed));
-		g_object_unref(mixed);
-	}
-	g_object_unref(alt);
-	if (rv == 0) {
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0600);
-		if (fd == -1) {
-			xasprintf(cause, "%s: %s", path, strerror(errno));
-			rv = -1;
-		} else {
-			out = g_mime_stream_fs_new(fd);
-			fo = g_mime_format_options_clone(NULL);
-			g_mime_format_options_set_newline_format(fo,
-			    GMIME_NEWLINE_FORMAT_DOS);
-			/* No flush (an fsync): spool_commit() syncs it. */
-			if (g_mime_object_write_to_stream(o, fo, out) == -1) {
-				xasprintf(cause, "%s: write failed", path);
-				rv = -1;
-			}
-			g_mime_format_options_free(fo);
-			g_object_unref(out);
-		}
-	}
-	g_object_unref(gm);
-	return (rv);
 }

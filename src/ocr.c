@@ -164,6 +164,22 @@ ocr_fit(PIX *pix)
 	return (small);
 }
 
+/* The text of pix, which it frees: scaled to fit, then read. */
+static char *
+ocr_take(PIX *pix, const struct timespec *end)
+{
+	PIX	*fit;
+	char	*t;
+
+	fit = ocr_fit(pix);
+	pixDestroy(&pix);
+	if (fit == NULL)
+		return (NULL);
+	t = ocr_pix(fit, end);
+	pixDestroy(&fit);
+	return (t);
+}
+
 /*
  * The text of a grey picture (a PDF page read.c rendered): w × h bytes,
  * bpl a row. NULL when nothing was read in time.
@@ -172,9 +188,8 @@ char *
 ocr_grey(const unsigned char *grey, int w, int h, int bpl,
     const struct timespec *end)
 {
-	PIX		*pix, *fit;
+	PIX		*pix;
 	l_uint32	*row;
-	char		*t;
 	int		 x, y;
 
 	if ((pix = pixCreateNoInit(w, h, 8)) == NULL)
@@ -184,13 +199,7 @@ ocr_grey(const unsigned char *grey, int w, int h, int bpl,
 		for (x = 0; x < w; x++)
 			SET_DATA_BYTE(row, x, grey[(size_t)y * bpl + x]);
 	}
-	fit = ocr_fit(pix);
-	pixDestroy(&pix);
-	if (fit == NULL)
-		return (NULL);
-	t = ocr_pix(fit, end);
-	pixDestroy(&fit);
-	return (t);
+	return (ocr_take(pix, end));
 }
 
 /*
@@ -204,8 +213,7 @@ ocr_grey(const unsigned char *grey, int w, int h, int bpl,
 char *
 ocr_image(const char *path, const struct timespec *end)
 {
-	PIX		*pix, *fit;
-	char		*t;
+	PIX		*pix;
 	int		 format, w, h, bps, spp, cmap, red = 1;
 
 	/* Leptonica would write its complaints about a file to stderr. */
@@ -227,11 +235,5 @@ ocr_image(const char *path, const struct timespec *end)
 	    pixRead(path);
 	if (pix == NULL)
 		return (NULL);
-	fit = ocr_fit(pix);
-	pixDestroy(&pix);
-	if (fit == NULL)
-		return (NULL);
-	t = ocr_pix(fit, end);
-	pixDestroy(&fit);
-	return (t);
+	return (ocr_take(pix, end));
 }

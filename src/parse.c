@@ -406,6 +406,73 @@ parse_take_files(struct parse_job *job, struct spool *sp, struct msg *m,
 	return (r);
 }
 
+/*
+ * A field of the file the answer last named (a, NULL before the first):
+ * returns 1 when s is kept there, 0 when the caller frees it.
+ */
+static int
+parse_file_field(struct attachment *a, char tag, char *s, uint32_t n,
+    size_t natt)
+{
+	if (a == NULL)
+		return (0);
+	switch (tag) {
+	case T_FILE_TYPE:
+		if (a->content_type != NULL)
+			return (0);
+		a->content_type = s;
+		return (1);
+	case T_FILE_PATH:
+		if (a->path != NULL)
+			return (0);
+		a->path = s;
+		return (1);
+	case T_FILE_CID:
+		a->inline_cid = strcmp(s, "1") == 0;
+		break;
+	case T_FILE_FROM:
+		a->text_from = strcmp(s, "pdf") == 0 ? TEXT_PDF :
+		    strcmp(s, "ocr") == 0 ? TEXT_OCR : TEXT_NONE;
+		break;
+	case T_FILE_PAGES:
+		a->pages = (int)strtol(s, NULL, 10);
+		break;
+	case T_FILE_TEXT:
+		/* Over the cap or not UTF-8: the file is unread. */
+		if (a->text != NULL || n > PARSE_TEXT_MAX ||
+		    !mime_utf8_valid(s, n))
+			return (0);
+		a->text = s;
+		return (1);
+	case T_FILE_UNREAD:
+		log_debug("parse: file %zu of the message not read: %s", natt,
+		    s);
+		break;
+	}
+	return (0);
+}
+
+/* The whole answer read: every file complete, then taken into sp. */
+static int
+parse_finish(struct parse_job *job, struct spool *sp, struct msg *m,
+    char **cause)
+{
+	struct attachment	*a;
+	size_t			 i;
+
+	if (m->text == NULL)
+		m->text = xstrdup("");
+	for (i = 0; i < m->natt; i++) {
+		a = &m->att[i];
+		if (a->path == NULL || a->content_type == NULL) {
+			xasprintf(cause, "the parser's answer is garbled");
+			return (1);
+		}
+		parse_check_text(a);
+	}
+	return (parse_take_files(job, sp, m, cause));
+}
+
 /* Turns the child's records into a struct msg, trusting none of them. */
 static int
 parse_decode(struct parse_job *job, struct spool *sp, struct msg *m,
@@ -463,43 +530,9 @@ parse_decode(struct parse_job *job, struct spool *sp, struct msg *m,
 			memset(a, 0, sizeof *a);
 			a->filename = s;
 			continue;
-		case T_FILE_TYPE:
-			if (a != NULL && a->content_type == NULL) {
-				a->content_type = s;
+		default:
+			if (parse_file_field(a, tag, s, n, m->natt))
 				continue;
-			}
-			break;
-		case T_FILE_PATH:
-			if (a != NULL && a->path == NULL) {
-				a->path = s;
-				continue;
-			}
-			break;
-		case T_FILE_CID:
-			if (a != NULL)
-				a->inline_cid = strcmp(s, "1") == 0;
-			break;
-		case T_FILE_FROM:
-			if (a != NULL)
-				a->text_from = strcmp(s, "pdf") == 0 ? TEXT_PDF :
-				    strcmp(s, "ocr") == 0 ? TEXT_OCR : TEXT_NONE;
-			break;
-		case T_FILE_PAGES:
-			if (a != NULL)
-				a->pages = (int)strtol(s, NULL, 10);
-			break;
-		case T_FILE_TEXT:
-			/* Over the cap or not UTF-8: the file is unread. */
-			if (a != NULL && a->text == NULL && n <= PARSE_TEXT_MAX &&
-			    mime_utf8_valid(s, n)) {
-				a->text = s;
-				continue;
-			}
-			break;
-		case T_FILE_UNREAD:
-			if (a != NULL)
-				log_debug("parse: file %zu of the message not"
-				    " read: %s", m->natt, s);
 			break;
 		}
 		free(s);
@@ -508,17 +541,7 @@ parse_decode(struct parse_job *job, struct spool *sp, struct msg *m,
 		xasprintf(cause, "the parser's answer is cut off or garbled");
 		return (1);
 	}
-	if (m->text == NULL)
-		m->text = xstrdup("");
-	for (i = 0; i < m->natt; i++) {
-		a = &m->att[i];
-		if (a->path == NULL || a->content_type == NULL) {
-			xasprintf(cause, "the parser's answer is garbled");
-			return (1);
-		}
-		parse_check_text(a);
-	}
-	return (parse_take_files(job, sp, m, cause));
+	return (parse_finish(job, sp, m, cause));
 }
 
 static void

@@ -409,11 +409,7 @@ rules_lex_get_words(struct parse *ps, const char *what, char ***list,
 void
 rules_lex_free_words(char **list, struct loc *locs, size_t n)
 {
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
+	xfreelist(list, n);
 	free(locs);
 }
 

@@ -474,20 +474,10 @@ rules_load(const char *dir, char **cause)
 }
 
 static void
-free_list(char **list, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
-
-static void
 free_group(struct docgroup *g)
 {
-	free_list(g->phrases, g->n);
-	free_list(g->folded, g->n);
+	xfreelist(g->phrases, g->n);
+	xfreelist(g->folded, g->n);
 }
 
 static void
@@ -499,8 +489,8 @@ step_free(struct step *st)
 	free(st->number);
 	free(st->actor);
 	free(st->task);
-	free_list(st->send, st->nsend);
-	free_list(st->needs, st->nneeds);
+	xfreelist(st->send, st->nsend);
+	xfreelist(st->needs, st->nneeds);
 	free(st->yes.step);
 	free(st->yes.where);
 	free(st->no.step);
@@ -511,7 +501,7 @@ step_free(struct step *st)
 		free(st->on[i].to.where);
 	}
 	free(st->on);
-	free_list(st->proved_by, st->nproved_by);
+	xfreelist(st->proved_by, st->nproved_by);
 	free(st->document);
 	free(st->value_type);
 	free(st->value_domain);
@@ -539,11 +529,11 @@ rules_free(struct rules *r)
 		free(r->delegates[i].where);
 	}
 	free(r->delegates);
-	free_list(r->shared, r->nshared);
+	xfreelist(r->shared, r->nshared);
 	for (i = 0; i < r->nroles; i++) {
 		free(r->roles[i].name);
 		free(r->roles[i].title);
-		free_list(r->roles[i].addrs, r->roles[i].naddrs);
+		xfreelist(r->roles[i].addrs, r->roles[i].naddrs);
 		free(r->roles[i].where);
 	}
 	free(r->roles);
@@ -553,12 +543,12 @@ rules_free(struct rules *r)
 		for (j = 0; j < r->docs[i].npatterns; j++)
 			re_free(r->docs[i].patterns[j]);
 		free(r->docs[i].patterns);
-		free_list(r->docs[i].sources, r->docs[i].npatterns);
+		xfreelist(r->docs[i].sources, r->docs[i].npatterns);
 		for (j = 0; j < r->docs[i].ngroups; j++)
 			free_group(&r->docs[i].groups[j]);
 		free(r->docs[i].groups);
 		free_group(&r->docs[i].not);
-		free_list(r->docs[i].types, r->docs[i].ntypes);
+		xfreelist(r->docs[i].types, r->docs[i].ntypes);
 		free(r->docs[i].where);
 	}
 	free(r->docs);
@@ -579,9 +569,9 @@ rules_free(struct rules *r)
 		free(sop->title);
 		free(sop->prefix);
 		re_free(sop->subject);
-		free_list(sop->applicant_domains, sop->napplicant_domains);
+		xfreelist(sop->applicant_domains, sop->napplicant_domains);
 		free(sop->office_domain);
-		free_list(sop->requires, sop->nrequires);
+		xfreelist(sop->requires, sop->nrequires);
 		for (j = 0; j < sop->nsteps; j++)
 			step_free(&sop->steps[j]);
 		free(sop->steps);

@@ -7,7 +7,9 @@
  *   rules-parse.c	blocks, their keyword tables, recovery after an
  *			error, and the statements that open a block
  *   rules-kw.c		the statements inside blocks, one function a
- *			keyword, and the values they take
+ *			keyword: a sop's, and the values they take
+ *   rules-kw-doc.c	a document's and a notice's statements
+ *   rules-kw-step.c	a step's statements
  *   rules.c		loading: files, includes, names resolved once
  *			every file is read, reachability, the kinds'
  *			checks; freeing; look-ups
@@ -178,7 +180,7 @@ void		 rules_parse_file(struct parse *, const char *, char *, size_t);
 void		 rules_parse_tables_check(void);
 
 /*
- * rules-kw.c: a statement's keyword is read, the function parses the
+ * rules-kw*.c: a statement's keyword is read, the function parses the
  * rest and returns -1 after reporting an error (the statement is then
  * skipped), 0 otherwise.
  */
@@ -186,6 +188,17 @@ extern const struct target_word	rules_kw_targets[];
 extern const size_t		rules_kw_ntargets;
 /* local@domain: a role's addresses, an applicant's. */
 int		 rules_kw_addr_ok(const char *);
+/* The values and names the statements of rules-kw-*.c share. */
+void		 rules_kw_ref(struct parse *, enum ref_type, const char *,
+		    const struct loc *);
+int		 rules_kw_digit(int);
+int		 rules_kw_minutes(const char *, int *);
+int		 rules_kw_months(const char *, int *);
+int		 rules_kw_size(const char *, size_t *);
+int		 rules_kw_domain_ok(const char *);
+int		 rules_kw_pattern(struct parse *, struct re **);
+int		 rules_kw_template(struct parse *, char **);
+int		 rules_kw_docs(struct parse *, char ***, size_t *);
 int		 rules_kw_doc_max_size(struct parse *);
 int		 rules_kw_notice_anytime(struct parse *);
 int		 rules_kw_notice_personal(struct parse *);

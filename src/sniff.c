@@ -7,7 +7,8 @@
  * and the name is judged only after undoing the tricks that hide its
  * real extension. A zip is looked into through its central directory
  * alone (names, no decompression): that tells a docx from a zip, and a
- * docx with macros from one without.
+ * docx with macros from one without. Names are sniff-name.c's, zips
+ * sniff-zip.c's; this file reads the first bytes and gives the verdict.
  *
  * Everything read here is hostile: every length is checked against what
  * was actually read, and a file that cannot be parsed is never called a
@@ -25,78 +26,11 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "sniff.h"
+#include "sniff_p.h"
 #include "xmalloc.h"
 
 #define SNIFF_HEAD	4096		/* bytes read for magic numbers */
 #define SNIFF_PDF_AT	1024		/* Acrobat finds %PDF- this far in */
-#define SNIFF_EOCD	22		/* End Of Central Directory record */
-#define SNIFF_EOCD64	56		/* its ZIP64 form */
-#define SNIFF_TAIL	(SNIFF_EOCD + 65535)	/* record + longest comment */
-#define SNIFF_CD_MAX	(4 * 1024 * 1024)	/* a docx needs a few KiB */
-#define SNIFF_ENTRIES	100000		/* entries walked at most */
-#define SNIFF_EXT_MAX	24		/* longer is no extension we know */
-#define SNIFF_SHOW	64		/* bytes of an entry name in a log */
-
-/* Tricks that hid a name's real extension. */
-#define SNIFF_T_BIDI	0x1		/* right-to-left override & co */
-#define SNIFF_T_INVIS	0x2		/* zero-width characters */
-#define SNIFF_T_TRAIL	0x4		/* trailing spaces or dots */
-#define SNIFF_T_STREAM	0x8		/* "x.exe:stream", an NTFS stream */
-
-struct sniff_info {
-	const char	*type;		/* sniff_type's answer */
-	const char	*marker;	/* what gave a script away */
-	const char	*archive;	/* an archive outside the type list */
-	int		 tnef;		/* winmail.dat by its magic */
-	int		 err;		/* errno: the file could not be read */
-
-	int		 zip_ok;	/* central directory read whole */
-	int		 zip_types;	/* [Content_Types].xml: OOXML */
-	const char	*zip_macros;	/* what says it has macros */
-	char		*zip_bad;	/* first entry named as a program */
-};
-
-struct sniff_name {
-	char		*clean;		/* invisibles removed */
-	const char	*bad;		/* its dangerous extension, or NULL */
-	char		 ext[SNIFF_EXT_MAX];	/* printable, for logs */
-	int		 tricks;
-};
-
-/*
- * Extensions Windows (or a Mac, Linux desktop or Android phone) runs,
- * installs, mounts or opens with macros: Outlook's and Gmail's blocked
- * lists, Office's macro formats and the shortcut/settings files used in
- * attacks. Sorted; compared lower case.
- */
-static const char *sniff_exts[] = {
-	    "accda", "accdb", "accde", "accdr", "accdt", "ade", "adp",
-	    "app", "appimage", "appinstaller", "applescript",
-	    "application", "appref-ms", "appx", "appxbundle", "asp",
-	    "aspx", "asx", "bas", "bash", "bat", "bgi", "btm", "cab",
-	    "cdxml", "chm", "class", "cmd", "cnt", "com", "command", "cpl",
-	    "csh", "deb", "deskthemepack", "desktop", "dex", "diagcab",
-	    "diagcfg", "diagpack", "dll", "dmg", "docm", "dotm", "drv",
-	    "ex_", "exe", "fxp", "gadget", "grp", "hlp", "hpj", "hta",
-	    "htc", "img", "inf", "ins", "iqy", "iso", "isp", "its", "jar",
-	    "jnlp", "job", "js", "jse", "ksh", "lib", "library-ms", "lnk",
-	    "mad", "maf", "mag", "mam", "maq", "mar", "mas", "mat", "mau",
-	    "mav", "maw", "mcf", "mda", "mdb", "mde", "mdt", "mdw", "mdz",
-	    "mpkg", "msc", "msh", "msh1", "msh1xml", "msh2", "msh2xml",
-	    "mshxml", "msi", "msix", "msixbundle", "msp", "mst", "msu",
-	    "nsh", "ocx", "one", "onepkg", "ops", "osd", "pcd", "pif",
-	    "pkg", "pl", "plg", "potm", "ppa", "ppam", "ppsm", "pptm",
-	    "prf", "prg", "printerexport", "ps1", "ps1xml", "ps2",
-	    "ps2xml", "psc1", "psc2", "psd1", "psm1", "pssc", "py", "pyc",
-	    "pyo", "pyw", "pyz", "pyzw", "reg", "rpm", "run", "scf",
-	    "scpt", "scr", "sct", "searchconnector-ms",
-	    "settingcontent-ms", "sh", "shb", "shs", "sldm", "slk", "sys",
-	    "theme", "themepack", "tool", "url", "vb", "vbe", "vbp", "vbs",
-	    "vhd", "vhdx", "vsmacros", "vsw", "vxd", "webpnp", "website",
-	    "wll", "ws", "wsb", "wsc", "wsf", "wsh", "wwl", "xbap", "xla",
-	    "xlam", "xll", "xlm", "xlsb", "xlsm", "xltm", "xnk", "zsh"
-};
 
 /* MIME types only programs are sent as; "macroenabled" is matched apart. */
 static const char *sniff_ctypes[] = {
@@ -160,22 +94,25 @@ static const struct {
 	{ "unknown", "a file of unknown type" }
 };
 
-#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+static void	 sniff_magic(const unsigned char *, size_t,
+		    struct sniff_info *);
+static void	 sniff_content(const unsigned char *, size_t,
+		    struct sniff_info *);
 
-static uint16_t
+uint16_t
 sniff_u16(const unsigned char *p)
 {
 	return ((uint16_t)(p[0] | p[1] << 8));
 }
 
-static uint32_t
+uint32_t
 sniff_u32(const unsigned char *p)
 {
 	return ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	    (uint32_t)p[3] << 24);
 }
 
-static uint64_t
+uint64_t
 sniff_u64(const unsigned char *p)
 {
 	return ((uint64_t)sniff_u32(p) | (uint64_t)sniff_u32(p + 4) << 32);
@@ -189,7 +126,7 @@ sniff_be32(const unsigned char *p)
 }
 
 /* Reads len bytes at off, fewer only at the end of the file; -1 on error. */
-static ssize_t
+ssize_t
 sniff_read(int fd, void *buf, size_t len, uint64_t off)
 {
 	size_t	 done = 0;
@@ -208,345 +145,6 @@ sniff_read(int fd, void *buf, size_t len, uint64_t off)
 		done += (size_t)n;
 	}
 	return ((ssize_t)done);
-}
-
-/*
- * Decodes one UTF-8 sequence at s (n bytes left) into *cp and returns its
- * length; a broken sequence is one byte with *cp -1, kept as it is.
- */
-static size_t
-sniff_utf8(const unsigned char *s, size_t n, long *cp)
-{
-	size_t	 len, i;
-	long	 c;
-
-	*cp = -1;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return (1);
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return (1);
-	if (len > n)
-		return (1);
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return (1);
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	*cp = c;
-	return (len);
-}
-
-/* Bidirectional controls: they reorder what the reader sees. */
-static int
-sniff_is_bidi(long c)
-{
-	return (c == 0x061c || c == 0x200e || c == 0x200f ||
-	    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069));
-}
-
-/* Characters that show as nothing, so "ex<ZWSP>e" reads as "exe". */
-static int
-sniff_is_invisible(long c)
-{
-	return (c == 0x00ad || c == 0x034f || c == 0x115f || c == 0x1160 ||
-	    c == 0x17b4 || c == 0x17b5 || (c >= 0x180b && c <= 0x180f) ||
-	    (c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2065) ||
-	    (c >= 0x206a && c <= 0x206f) || c == 0x3164 ||
-	    (c >= 0xfe00 && c <= 0xfe0f) || c == 0xfeff || c == 0xffa0 ||
-	    (c >= 0xfff9 && c <= 0xfffb) || (c >= 0x1d173 && c <= 0x1d17a) ||
-	    (c >= 0xe0000 && c <= 0xe0fff));
-}
-
-/*
- * Length of s without what trails its real extension: spaces and dots
- * (Windows drops both), control bytes and Unicode spaces (which Windows
- * keeps, but which hide the extension from a reader all the same).
- */
-static size_t
-sniff_trail(const char *s, size_t len)
-{
-	static const char *spaces[] = { "\xc2\xa0", "\xe1\x9a\x80",
-	    "\xe2\x80\x80", "\xe2\x80\x81", "\xe2\x80\x82", "\xe2\x80\x83",
-	    "\xe2\x80\x84", "\xe2\x80\x85", "\xe2\x80\x86", "\xe2\x80\x87",
-	    "\xe2\x80\x88", "\xe2\x80\x89", "\xe2\x80\x8a", "\xe2\x80\xa8",
-	    "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f", "\xe3\x80\x80" };
-	size_t		 i, n;
-	unsigned char	 c;
-
-	for (;;) {
-		if (len == 0)
-			return (0);
-		c = (unsigned char)s[len - 1];
-		if (c == ' ' || c == '.' || c < 0x20 || c == 0x7f) {
-			len--;
-			continue;
-		}
-		for (i = 0; i < nitems(spaces); i++) {
-			n = strlen(spaces[i]);
-			if (len >= n && memcmp(s + len - n, spaces[i], n) == 0)
-				break;
-		}
-		if (i == nitems(spaces))
-			return (len);
-		len -= n;
-	}
-}
-
-/*
- * The extension of the first len bytes of s, lower case, into ext;
- * returns the matching entry of sniff_exts or NULL.
- */
-static const char *
-sniff_ext(const char *s, size_t len, char *ext, size_t extlen)
-{
-	size_t		 i, dot;
-	unsigned char	 c;
-
-	ext[0] = '\0';
-	len = sniff_trail(s, len);
-	for (dot = len; dot > 0 && s[dot - 1] != '.'; dot--)
-		;
-	if (dot == 0 || len - dot >= extlen || len == dot)
-		return (NULL);
-	for (i = 0; i < len - dot; i++) {
-		c = (unsigned char)s[dot + i];
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		else if (c < 0x20 || c >= 0x7f)
-			c = '?';	/* goes into logs: printable only */
-		ext[i] = (char)c;
-	}
-	ext[i] = '\0';
-	for (i = 0; i < nitems(sniff_exts); i++) {
-		if (strcmp(ext, sniff_exts[i]) == 0)
-			return (sniff_exts[i]);
-	}
-	return (NULL);
-}
-
-/* Judges a name; sn->clean is freed by the caller. */
-static void
-sniff_name(const char *name, struct sniff_name *sn)
-{
-	const unsigned char	*s = (const unsigned char *)name;
-	size_t			 n = strlen(name), i, len, olen = 0, keep;
-	const char		*colon;
-	char			 ext[SNIFF_EXT_MAX];
-	long			 cp;
-
-	memset(sn, 0, sizeof *sn);
-	sn->clean = xmalloc(n + 1);
-	for (i = 0; i < n; i += len) {
-		len = sniff_utf8(s + i, n - i, &cp);
-		if (sniff_is_bidi(cp))
-			sn->tricks |= SNIFF_T_BIDI;
-		else if (sniff_is_invisible(cp))
-			sn->tricks |= SNIFF_T_INVIS;
-		else {
-			memcpy(sn->clean + olen, s + i, len);
-			olen += len;
-		}
-	}
-	sn->clean[olen] = '\0';
-	keep = sniff_trail(sn->clean, olen);
-	if (keep != olen)
-		sn->tricks |= SNIFF_T_TRAIL;
-	sn->bad = sniff_ext(sn->clean, olen, sn->ext, sizeof sn->ext);
-
-	/* Windows saves "x.exe:y" as x.exe with a stream y. */
-	if (sn->bad == NULL && (colon = strchr(sn->clean, ':')) != NULL) {
-		sn->bad = sniff_ext(sn->clean, (size_t)(colon - sn->clean),
-		    ext, sizeof ext);
-		if (sn->bad != NULL) {
-			sn->tricks |= SNIFF_T_STREAM;
-			memcpy(sn->ext, ext, sizeof sn->ext);
-		}
-	}
-}
-
-/*
- * A name safe to log: invisibles gone, control bytes and broken UTF-8
- * (zip names may be in CP437) replaced, cut short on a character.
- */
-static char *
-sniff_show(const char *name, size_t len)
-{
-	struct sniff_name	 sn;
-	unsigned char		*p;
-	size_t			 n, i, k;
-	long			 cp;
-
-	p = (unsigned char *)xstrndup(name, len);
-	sniff_name((char *)p, &sn);
-	free(p);
-	p = (unsigned char *)sn.clean;
-	n = strlen(sn.clean);
-	for (i = 0; i < n; i += k) {
-		k = sniff_utf8(p + i, n - i, &cp);
-		if (cp < 0x20 || cp == 0x7f)
-			p[i] = '?';
-	}
-	if (n > SNIFF_SHOW) {
-		for (i = SNIFF_SHOW - 3; i > 0 && (p[i] & 0xc0) == 0x80; i--)
-			;
-		memcpy(p + i, "...", 4);
-	}
-	return (sn.clean);
-}
-
-/* Notes what one zip entry name says about the zip. */
-static void
-sniff_zip_entry(struct sniff_info *si, const unsigned char *name, size_t len)
-{
-	struct sniff_name	 sn;
-	const char		*base, *p;
-	char			*s;
-
-	s = xstrndup((const char *)name, len);
-	if (strcasecmp(s, "[Content_Types].xml") == 0)
-		si->zip_types = 1;
-	base = s;
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	}
-	if (si->zip_macros == NULL) {
-		if (strcasecmp(base, "vbaProject.bin") == 0)
-			si->zip_macros = "vbaProject.bin";
-		else if (strncasecmp(s, "xl/macrosheets/", 15) == 0)
-			si->zip_macros = "Excel 4.0 macro sheets";
-	}
-	if (si->zip_bad == NULL && *base != '\0') {
-		sniff_name(base, &sn);
-		if (sn.bad != NULL)
-			si->zip_bad = sniff_show(base, strlen(base));
-		free(sn.clean);
-	}
-	free(s);
-}
-
-/*
- * The local headers that fit in the first bytes: they name the first
- * entries even when the central directory is cut off or lies.
- */
-static void
-sniff_zip_local(const unsigned char *p, size_t n, struct sniff_info *si)
-{
-	uint64_t	 off = 0, next;
-	size_t		 i, nlen;
-
-	for (i = 0; i < 256 && off + 30 <= n; i++) {
-		if (memcmp(p + off, "PK\3\4", 4) != 0)
-			return;
-		nlen = sniff_u16(p + off + 26);
-		if (off + 30 + nlen > n)
-			return;
-		sniff_zip_entry(si, p + off + 30, nlen);
-		/* Streamed: the size follows the data, where we cannot see. */
-		if ((sniff_u16(p + off + 6) & 0x8) != 0 &&
-		    sniff_u32(p + off + 18) == 0)
-			return;
-		next = off + 30 + nlen + sniff_u16(p + off + 28) +
-		    (uint64_t)sniff_u32(p + off + 18);
-		off = next;
-	}
-}
-
-/*
- * Walks the central directory: the End Of Central Directory record is in
- * the last 64 KiB + 22 bytes (its comment can be 64 KiB long), with a
- * ZIP64 record before it for large zips. si->zip_ok only when every
- * entry it announces was read.
- */
-static void
-sniff_zip(int fd, uint64_t size, struct sniff_info *si)
-{
-	unsigned char	*tail = NULL, *cd = NULL, z[SNIFF_EOCD64];
-	const unsigned char *e;
-	size_t		 tlen, i, eocd = SIZE_MAX, clen, nlen, step;
-	uint64_t	 count, cdlen, cdoff, end, z64, seen, off;
-	int		 cut = 0;
-
-	if (size < SNIFF_EOCD)
-		return;
-	tlen = size < SNIFF_TAIL ? (size_t)size : SNIFF_TAIL;
-	tail = xmalloc(tlen);
-	if (sniff_read(fd, tail, tlen, size - tlen) != (ssize_t)tlen)
-		goto out;
-	/* Prefer a record whose comment ends the file; a comment may lie. */
-	for (i = tlen - SNIFF_EOCD + 1; i-- > 0;) {
-		if (memcmp(tail + i, "PK\5\6", 4) != 0)
-			continue;
-		clen = sniff_u16(tail + i + 20);
-		if (i + SNIFF_EOCD + clen == tlen) {
-			eocd = i;
-			break;
-		}
-		if (eocd == SIZE_MAX && i + SNIFF_EOCD + clen <= tlen)
-			eocd = i;
-	}
-	if (eocd == SIZE_MAX)
-		goto out;
-	e = tail + eocd;
-	if (sniff_u16(e + 4) != 0 || sniff_u16(e + 6) != 0)
-		goto out;		/* split over several disks */
-	count = sniff_u16(e + 10);
-	cdlen = sniff_u32(e + 12);
-	cdoff = sniff_u32(e + 16);
-	end = size - tlen + eocd;
-	if (count == 0xffff || cdlen == 0xffffffff || cdoff == 0xffffffff) {
-		if (eocd < 20 || memcmp(e - 20, "PK\6\7", 4) != 0)
-			goto out;
-		z64 = sniff_u64(e - 20 + 8);
-		if (z64 > end || end - z64 < SNIFF_EOCD64 ||
-		    sniff_read(fd, z, sizeof z, z64) != (ssize_t)sizeof z ||
-		    memcmp(z, "PK\6\6", 4) != 0)
-			goto out;
-		count = sniff_u64(z + 32);
-		cdlen = sniff_u64(z + 40);
-		cdoff = sniff_u64(z + 48);
-		end = z64;
-	}
-	if (cdlen > end)
-		goto out;
-	/* Offsets are off by what was put before the zip (self-extractors). */
-	if (cdoff > end || cdlen > end - cdoff)
-		cdoff = end - cdlen;
-	if (cdlen > SNIFF_CD_MAX) {
-		cdlen = SNIFF_CD_MAX;
-		cut = 1;
-	}
-	cd = xmalloc(cdlen + 1);
-	if (sniff_read(fd, cd, cdlen, cdoff) != (ssize_t)cdlen)
-		goto out;
-	for (off = 0, seen = 0; seen < count && seen < SNIFF_ENTRIES; seen++) {
-		if (cdlen - off < 46 || memcmp(cd + off, "PK\1\2", 4) != 0)
-			break;
-		nlen = sniff_u16(cd + off + 28);
-		if (nlen > cdlen - off - 46)
-			break;
-		sniff_zip_entry(si, cd + off + 46, nlen);
-		step = 46 + nlen + sniff_u16(cd + off + 30) +
-		    sniff_u16(cd + off + 32);
-		if (step > cdlen - off)
-			break;
-		off += step;
-	}
-	si->zip_ok = !cut && seen == count;
-out:
-	free(cd);
-	free(tail);
 }
 
 /*
@@ -614,18 +212,26 @@ sniff_heic(const unsigned char *p, size_t n)
 static void
 sniff_head(const unsigned char *p, size_t n, struct sniff_info *si)
 {
+	si->type = "unknown";
+	if (n == 0)
+		return;
+	sniff_magic(p, n, si);
+	if (strcmp(si->type, "unknown") == 0 && !si->tnef &&
+	    si->archive == NULL)
+		sniff_content(p, n, si);
+}
+
+/* The types a magic number at the start gives away. */
+static void
+sniff_magic(const unsigned char *p, size_t n, struct sniff_info *si)
+{
 	static const unsigned char ole[] = { 0xd0, 0xcf, 0x11, 0xe0, 0xa1,
 	    0xb1, 0x1a, 0xe1 };
 	static const unsigned char macho[][4] = { { 0xfe, 0xed, 0xfa, 0xce },
 	    { 0xfe, 0xed, 0xfa, 0xcf }, { 0xce, 0xfa, 0xed, 0xfe },
 	    { 0xcf, 0xfa, 0xed, 0xfe }, { 0xca, 0xfe, 0xba, 0xbe } };
-	char		 t[SNIFF_HEAD + 1];
 	size_t		 i, dib;
-	int		 text;
 
-	si->type = "unknown";
-	if (n == 0)
-		return;
 #define AT0(s)	(n >= sizeof (s) - 1 && memcmp(p, s, sizeof (s) - 1) == 0)
 	if (AT0("%PDF-"))
 		si->type = "pdf";
@@ -670,8 +276,18 @@ sniff_head(const unsigned char *p, size_t n, struct sniff_info *si)
 			si->type = "macho";
 	}
 #undef AT0
-	if (strcmp(si->type, "unknown") != 0 || si->tnef || si->archive)
-		return;
+}
+
+/*
+ * Without a magic number: a DOS program, a script by its "#!" or its
+ * words, a PDF a little way in, text or HTML.
+ */
+static void
+sniff_content(const unsigned char *p, size_t n, struct sniff_info *si)
+{
+	char		 t[SNIFF_HEAD + 1];
+	size_t		 i;
+	int		 text;
 
 	text = sniff_text(p, n, t);
 	/* A DOS header is binary; "MZ" starting a clean letter is a word. */
@@ -769,21 +385,6 @@ sniff_desc(const char *type)
 			return (sniff_descs[i].desc);
 	}
 	return ("a file");
-}
-
-/* Which trick hid the extension, for the log. */
-static const char *
-sniff_trick(int tricks)
-{
-	if (tricks & SNIFF_T_BIDI)
-		return (" hidden by a right-to-left override");
-	if (tricks & SNIFF_T_INVIS)
-		return (" hidden by invisible characters");
-	if (tricks & SNIFF_T_TRAIL)
-		return (" hidden by trailing spaces or dots");
-	if (tricks & SNIFF_T_STREAM)
-		return (" before an NTFS stream name");
-	return ("");
 }
 
 static int

@@ -82,3 +82,9 @@ text_blank(int c)
 {
 	return (c == ' ' || c == '\t');
 }
+
+int
+text_upper(int c)
+{
+	return ((c >= 'a' && c <= 'z') ? c - 'a' + 'A' : c);
+}

@@ -27,5 +27,6 @@ char	*text_finish(struct text_buf *);
 int	 text_alpha(int);
 int	 text_alnum(int);
 int	 text_blank(int);	/* space or tab */
+int	 text_upper(int);
 
 #endif

@@ -19,16 +19,6 @@
 #include "disposisi.h"
 #include "workflow_p.h"
 
-static void
-flow_list_free(char **list, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
-
 void
 flow_free(struct flow *f)
 {
@@ -36,8 +26,8 @@ flow_free(struct flow *f)
 	store_dispatch_free(f->dp);
 	store_documents_free(f->docs, f->ndocs);
 	store_documents_free(f->kept, f->nkept);
-	flow_list_free(f->yes, f->nyes);
-	flow_list_free(f->notices, f->nnotices);
+	xfreelist(f->yes, f->nyes);
+	xfreelist(f->notices, f->nnotices);
 }
 
 void
@@ -85,7 +75,7 @@ flow_may_ask(struct flow *f, const char *rcpt)
 static int
 flow_yes(struct flow *f)
 {
-	flow_list_free(f->yes, f->nyes);
+	xfreelist(f->yes, f->nyes);
 	return (store_dispatch_yes(f->ctx->store, f->c->id, f->c->step,
 	    f->c->round, &f->yes, &f->nyes));
 }
@@ -115,7 +105,7 @@ flow_view(struct flow *f, struct case_view *v)
 	}
 	if (flow_yes(f) == -1)
 		return (-1);
-	flow_list_free(f->notices, f->nnotices);
+	xfreelist(f->notices, f->nnotices);
 	if (store_notices_unused(f->ctx->store, f->c->id, &f->notices,
 	    &f->nnotices) == -1)
 		return (-1);
@@ -571,10 +561,49 @@ flow_proved(struct flow *f, const struct decide *d, const struct effect *fx,
 	if (rv == -1 && *cause == NULL)
 		xasprintf(cause, "%s: cannot close step %s", f->c->ref,
 		    fx->step->name);
-	flow_list_free(who, n);
+	xfreelist(who, n);
 	free(why);
 	free(detail);
 	return (rv);
+}
+
+/* Records the official's answer on the dispatch, exactly once. */
+static int
+flow_answer(struct flow *f, char **cause)
+{
+	if (store_dispatch_answer(f->ctx->store, f->dp->id,
+	    f->rd->reply.verdict == REPLY_YES ? "Y" : "T",
+	    f->rd->reply.reason, f->inbound) != 1) {
+		xasprintf(cause, "%s: the answer could not be recorded once",
+		    f->c->ref);
+		return (-1);
+	}
+	/* A Plt.'s decision is the holder's, a.n. */
+	if (f->dp->on_behalf != NULL && store_event(f->ctx->store, f->c->id,
+	    f->m->from_addr, "a.n.", f->dp->on_behalf) == -1) {
+		xasprintf(cause, "%s: cannot record a.n.", f->c->ref);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Records a value step's value; an e-mail value becomes the applicant. */
+static int
+flow_value(struct flow *f, const struct effect *fx, char **cause)
+{
+	int	 email = strcmp(fx->step->value_type, "email") == 0;
+
+	if (store_value_add(f->ctx->store, f->c->id, fx->step->name,
+	    fx->arg) == -1 || (email && store_case_applicant(f->ctx->store,
+	    f->c->id, fx->arg) == -1)) {
+		xasprintf(cause, "%s: cannot record the value", f->c->ref);
+		return (-1);
+	}
+	if (email) {
+		free(f->c->applicant);
+		f->c->applicant = xstrdup(fx->arg);
+	}
+	return (0);
 }
 
 /* Carries out decide()'s effects, in order, each result checked. */
@@ -601,40 +630,16 @@ flow_apply(struct flow *f, const struct decide *d, char **cause)
 				return (-1);
 			break;
 		case FX_ANSWER:
-			if (store_dispatch_answer(f->ctx->store, f->dp->id,
-			    f->rd->reply.verdict == REPLY_YES ? "Y" : "T",
-			    f->rd->reply.reason, f->inbound) != 1) {
-				xasprintf(cause, "%s: the answer could not be"
-				    " recorded once", f->c->ref);
+			if (flow_answer(f, cause) == -1)
 				return (-1);
-			}
-			/* A Plt.'s decision is the holder's, a.n. */
-			if (f->dp->on_behalf != NULL && store_event(
-			    f->ctx->store, f->c->id, f->m->from_addr, "a.n.",
-			    f->dp->on_behalf) == -1) {
-				xasprintf(cause, "%s: cannot record a.n.",
-				    f->c->ref);
-				return (-1);
-			}
 			break;
 		case FX_DOCS:
 			if (flow_docs(f, fx->arg, cause) == -1)
 				return (-1);
 			break;
 		case FX_VALUE:
-			if (store_value_add(f->ctx->store, f->c->id,
-			    fx->step->name, fx->arg) == -1 ||
-			    (strcmp(fx->step->value_type, "email") == 0 &&
-			    store_case_applicant(f->ctx->store, f->c->id,
-			    fx->arg) == -1)) {
-				xasprintf(cause, "%s: cannot record the value",
-				    f->c->ref);
+			if (flow_value(f, fx, cause) == -1)
 				return (-1);
-			}
-			if (strcmp(fx->step->value_type, "email") == 0) {
-				free(f->c->applicant);
-				f->c->applicant = xstrdup(fx->arg);
-			}
 			break;
 		case FX_EXPIRES:
 			if (flow_expires(f, fx->months, cause) == -1)

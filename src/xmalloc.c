@@ -89,3 +89,13 @@ xasprintf(char **ret, const char *fmt, ...)
 	va_end(ap);
 	return (n);
 }
+
+void
+xfreelist(char **list, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}

@@ -18,5 +18,7 @@ int	 xasprintf(char **, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 xvasprintf(char **, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
+/* Frees the n strings of list, then list. */
+void	 xfreelist(char **, size_t);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * A minimal unit-test kit: each t_*.c links one module and calls
+ * A minimal unit-test kit: each t_*.c links the module it tests and
+ * what that module calls (its object list in the Makefile), and calls
  * TEST_ASSERT; test_done() prints "N passed, N failed" and returns the
  * exit status.
  */
