@@ -60,7 +60,14 @@ static const char seed_part[] =
     "\r\n"
     "%s dokumen %s\r\n";
 
+/*
+ * The Secretary's Y by the case tag alone: it acts at once only when the
+ * MTA vouched for the office domain (without, a confirmation is asked).
+ */
 static const char seed_answer[] =
+    "Authentication-Results: mx.muaraenimkab.go.id; dkim=pass"
+    " header.d=muaraenimkab.go.id; dmarc=pass"
+    " header.from=muaraenimkab.go.id\r\n"
     "From: Sekretaris Dinas <sekdis@muaraenimkab.go.id>\r\n"
     "To: tte@muaraenimkab.go.id\r\n"
     "Subject: Re: [TTE-2026-00001] Disposisi permohonan\r\n"
@@ -180,7 +187,10 @@ setup(struct explain *ex)
 		seed(ex, mail);
 		free(mail);
 	}
+	ex->ctx.conf->auth_serv_id = xstrdup("mx.muaraenimkab.go.id");
 	seed(ex, seed_answer);
+	free(ex->ctx.conf->auth_serv_id);
+	ex->ctx.conf->auth_serv_id = NULL;	/* the inputs: as shipped */
 	seed_check(db);
 	free(db);
 	free(parts);
