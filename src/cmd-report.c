@@ -384,7 +384,7 @@ report_write(FILE *f, struct ctx *ctx, const char *since, const char *label)
 	const struct sop *sop;
 	size_t		 i, r;
 
-	util_time_wib(clock_now(), now, sizeof now);
+	clock_format(clock_now(), CLOCK_TIME, now, sizeof now);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"
 	    "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"id\">"
 	    "<head><meta charset=\"UTF-8\"/><title>Laporan disposisi"
@@ -417,7 +417,7 @@ report_write(FILE *f, struct ctx *ctx, const char *since, const char *label)
 	return (ferror(f) ? -1 : 0);
 }
 
-/* YYYY-MM-DD as the epoch second of its WIB midnight, as text. */
+/* YYYY-MM-DD as the epoch second of its office midnight, as text. */
 static int
 report_since(const char *s, char *out, size_t len)
 {
@@ -426,7 +426,7 @@ report_since(const char *s, char *out, size_t len)
 
 	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != '\0')
 		return (-1);
-	snprintf(out, len, "%lld", (long long)timegm(&tm) - 7 * 3600);
+	snprintf(out, len, "%lld", (long long)clock_unlocal(&tm));
 	return (0);
 }
 

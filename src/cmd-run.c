@@ -120,6 +120,7 @@ run_reload(struct ctx *ctx)
 	}
 	rules_free(ctx->rules);
 	ctx->rules = r;
+	clock_zone_set(r->cal.utc_offset);
 	log_info("reloaded rules: version %s", r->version);
 	people_reassign(ctx);
 }

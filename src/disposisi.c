@@ -116,6 +116,7 @@ setup_load(const char *path, struct ctx *ctx)
 		fprintf(stderr, "disposisi: %s\n", cause);
 		exit(EX_CONFIG_STATUS);
 	}
+	clock_zone_set(ctx->rules->cal.utc_offset);
 }
 
 /*

@@ -137,6 +137,16 @@ struct clock_mark {
 };
 time_t		 clock_mono(void);
 time_t		 clock_jump(struct clock_mark *, time_t, time_t);
+#define CLOCK_ZONE_DEFAULT	(7 * 60)	/* WIB, minutes east of UTC */
+void		 clock_zone_set(int);
+int		 clock_zone(void);
+const char	*clock_zone_name(void);
+void		 clock_local(time_t, struct tm *);
+time_t		 clock_unlocal(struct tm *);
+time_t		 clock_add_months(time_t, int);
+#define CLOCK_TIME	0
+#define CLOCK_DATE	1
+void		 clock_format(time_t, int, char *, size_t);
 
 /* util.c */
 char		*util_lower(const char *);
@@ -148,8 +158,6 @@ int		 util_write_file(const char *, const void *, size_t, int, char **);
 int		 util_mkdirs(const char *, int, char **);
 void		 util_rmtree(const char *);
 char		*util_path(const char *, const char *);
-void		 util_time_wib(time_t, char *, size_t);
-int		 util_year_wib(time_t);
 void		 util_json_str(FILE *, const char *);
 
 /* crypto.c */

@@ -270,7 +270,7 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	const struct reply	*r = lt->rd != NULL ? &lt->rd->reply : NULL;
 	char			 now[64], *mins;
 
-	util_time_wib(clock_now(), now, sizeof now);
+	clock_format(clock_now(), CLOCK_TIME, now, sizeof now);
 	vars_add(vs, "ref", c ? c->ref : lt->ref);
 	vars_own(vs, "rujukan", letter_refs(lt));
 	vars_inert(vs, "pemohon", c ? (c->applicant_name ? c->applicant_name :

@@ -757,7 +757,7 @@ mime_build(const struct mail_out *mo, const char *path, char **cause)
 	GMimeObject		*o, *part;
 	GMimeStream		*out;
 	GMimeFormatOptions	*fo;
-	GDateTime		*now;
+	GDateTime		*now, *utc;
 	GTimeZone		*tz;
 	char			*html, *hdr;
 	size_t			 i;
@@ -774,10 +774,13 @@ mime_build(const struct mail_out *mo, const char *path, char **cause)
 		    mo->from_name, mo->reply_to);
 	g_mime_message_set_subject(gm, mo->subject, "utf-8");
 	g_mime_message_set_message_id(gm, mo->message_id);
-	tz = g_time_zone_new_offset(7 * 3600);
-	now = g_date_time_new_now(tz);
+	/* The clock's now, in the office's zone. */
+	tz = g_time_zone_new_offset(clock_zone() * 60);
+	utc = g_date_time_new_from_unix_utc(clock_now());
+	now = g_date_time_to_timezone(utc, tz);
 	g_mime_message_set_date(gm, now);
 	g_date_time_unref(now);
+	g_date_time_unref(utc);
 	g_time_zone_unref(tz);
 	if (mo->in_reply_to != NULL) {
 		xasprintf(&hdr, "<%s>", mo->in_reply_to);

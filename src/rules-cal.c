@@ -27,13 +27,13 @@ static const char *const cal_days[] = {
 	"sun", "mon", "tue", "wed", "thu", "fri", "sat"
 };
 
-/* WIB, Monday to Thursday 07:30-16:00, Friday 07:30-16:30. */
+/* WIB (the shipped zone), Monday to Thursday 07:30-16:00, Friday 07:30-16:30. */
 void
 rules_cal_default(struct calendar *cal)
 {
 	int	 d;
 
-	cal->utc_offset = 7 * 60;
+	cal->utc_offset = CLOCK_ZONE_DEFAULT;
 	for (d = 0; d < 7; d++)
 		cal->open[d] = cal->close[d] = 0;
 	for (d = 1; d <= 5; d++) {
