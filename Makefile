@@ -38,7 +38,7 @@ UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
 	   tests/unit/t_document \
 	   tests/unit/t_decide tests/unit/t_calendar tests/unit/t_mime \
 	   tests/unit/t_store tests/unit/t_retention tests/unit/t_plan \
-	   tests/unit/t_read
+	   tests/unit/t_read tests/unit/t_clock
 LIBOBJS	 = $(filter-out src/disposisi.o src/cmd-%.o,$(OBJS))
 
 all: disposisi

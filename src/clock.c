@@ -100,7 +100,7 @@ const char *
 clock_zone_name(void)
 {
 	static char	 name[16];
-	int		 m = clock_zone_min < 0 ? -clock_zone_min : clock_zone_min;
+	int		 m = abs(clock_zone_min);
 
 	switch (clock_zone_min) {
 	case 7 * 60:

@@ -13,7 +13,6 @@
 
 #include <sys/stat.h>
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,63 +429,49 @@ report_since(const char *s, char *out, size_t len)
 	return (0);
 }
 
+static const struct option report_opts[] = {
+	{ "html", required_argument, NULL, 'h' },
+	{ "since", required_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 }
+};
+
 static int
-cmd_report(const struct cmd_entry *self, int argc, char **argv)
+cmd_report(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
-	static const struct option longopts[] = {
-		{ "html", required_argument, NULL, 'h' },
-		{ "since", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct ctx	 ctx = { 0 };
-	const char	*file = NULL, *out = NULL, *since_arg = "";
+	const char	*out = args_get(a, 'h'), *from = args_get(a, 's');
 	char		 since[32] = "0", label[64];
 	FILE		*f;
-	int		 ch, rv;
+	int		 rv;
 
-	while ((ch = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
-		if (ch == 'f')
-			file = optarg;
-		else if (ch == 'h')
-			out = optarg;
-		else if (ch == 's') {
-			since_arg = optarg;
-			if (report_since(optarg, since, sizeof since) == -1) {
-				fprintf(stderr, "disposisi: report: --since"
-				    " wants YYYY-MM-DD, got \"%s\"\n", optarg);
-				return (64);
-			}
-		} else
-			return (cmd_usage(self, 0));
-	}
-	if (file == NULL || out == NULL || optind != argc)
+	if (out == NULL)
 		return (cmd_usage(self, 0));
-	snprintf(label, sizeof label, "%s%s", strcmp(since, "0") ?
-	    "sejak " : "seluruhnya", strcmp(since, "0") ? since_arg : "");
-	if (setup_read(file, &ctx) == -1) {
-		setup_done(&ctx);
-		return (1);
+	/* Midnight in the office's zone, which the rules gave the clock. */
+	if (from != NULL && report_since(from, since, sizeof since) == -1) {
+		fprintf(stderr, "disposisi: report: --since wants YYYY-MM-DD,"
+		    " got \"%s\"\n", from);
+		return (64);
 	}
+	snprintf(label, sizeof label, "%s%s", from ? "sejak " : "seluruhnya",
+	    from ? from : "");
 	/* Names of applicants: personal data, for its reader only. */
 	umask(077);
 	if ((f = fopen(out, "w")) == NULL) {
 		fprintf(stderr, "disposisi: %s: cannot write\n", out);
-		setup_done(&ctx);
 		return (73);	/* EX_CANTCREAT */
 	}
-	rv = report_write(f, &ctx, since, label);
+	rv = report_write(f, ctx, since, label);
 	if (fclose(f) == EOF || rv == -1) {
 		fprintf(stderr, "disposisi: %s: write failed\n", out);
-		setup_done(&ctx);
 		return (74);	/* EX_IOERR */
 	}
 	printf("%s\n", out);
-	setup_done(&ctx);
 	return (0);
 }
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
 	.usage = "-f FILE --html OUT [--since YYYY-MM-DD]",
+	.args = { "f:", 0, 0, report_opts },
+	.needs = CMD_CONF | CMD_RULES | CMD_DB,
 	.exec = cmd_report
 };
