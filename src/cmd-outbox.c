@@ -36,11 +36,8 @@ cmd_outbox(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 		}
 	}
 	if (id == -1) {
-		if (store_print(ctx->store, stdout, "SELECT o.id, c.ref AS"
-		    " \"case\", o.kind, o.rcpt, o.status, o.attempts,"
-		    " o.smtp_code, o.last_error FROM outbox o LEFT JOIN cases"
-		    " c ON c.id = o.case_id WHERE o.status != 'sent' ORDER BY"
-		    " o.id", NULL) == 0)
+		if (store_print(ctx->store, stdout, sql_undelivered,
+		    NULL) == 0)
 			printf("every mail is delivered\n");
 		return (0);
 	}

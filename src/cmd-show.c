@@ -59,13 +59,9 @@ static const char *const show_steps =
 	" 'on time' END AS verdict FROM step_times t JOIN cases c ON c.id ="
 	" t.case_id WHERE c.ref = upper(?) ORDER BY t.id";
 
-/* The case's parts: their JSON key, text heading, and text when empty. */
-static const struct {
-	const char	*const *sql;
-	const char	*key;
-	const char	*title;
-	const char	*none;
-} show_parts[] = {
+/* The case: its head (no title), then its parts. */
+static const struct show_part show_parts[] = {
+	{ &show_head, "case", NULL, NULL },
 	{ &show_timeline, "timeline", "Timeline", NULL },
 	{ &show_documents, "documents", "Documents", "(none)" },
 	{ &show_dispatches, "dispositions", "Dispositions", "(none)" },
@@ -74,35 +70,44 @@ static const struct {
 };
 
 /*
- * Prints the case ref to f, as text or as one JSON object (the heart of
- * `export`'s kasus.json). Returns -1, printing nothing, if there is no
- * such case.
+ * Prints a view's parts, each query given arg: as text, under their
+ * titles, a blank line between two; or as one JSON object of
+ * "key": [rows].
+ */
+void
+show_print(struct store *st, FILE *f, const struct show_part *p, size_t n,
+    const char *arg, int json)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (json) {
+			fprintf(f, "%s\"%s\": ", i ? ", " : "{", p[i].key);
+			store_print_json(st, f, *p[i].sql, arg);
+			continue;
+		}
+		if (p[i].title != NULL)
+			fprintf(f, "%s%s:\n", i ? "\n" : "", p[i].title);
+		if (store_print(st, f, *p[i].sql, arg) == 0 && p[i].none)
+			fprintf(f, "  %s\n", p[i].none);
+	}
+	if (json)
+		fputs("}\n", f);
+}
+
+/*
+ * Prints the case ref to f, as text or as JSON (the heart of `export`'s
+ * kasus.json). Returns -1, saying so, if there is no such case.
  */
 int
 show_case(struct store *st, const char *ref, FILE *f, int json)
 {
-	size_t	 i;
-
-	if (store_case_find(st, ref, NULL, 0) == 0)
+	if (store_case_find(st, ref, NULL, 0) == 0) {
+		fprintf(stderr, "disposisi: no case %s\n", ref);
 		return (-1);
-	if (json) {
-		fputs("{\"case\": ", f);
-		store_print_json(st, f, show_head, ref);
-	} else
-		store_print(st, f, show_head, ref);
-	for (i = 0; i < sizeof show_parts / sizeof show_parts[0]; i++) {
-		if (json) {
-			fprintf(f, ", \"%s\": ", show_parts[i].key);
-			store_print_json(st, f, *show_parts[i].sql, ref);
-			continue;
-		}
-		fprintf(f, "\n%s:\n", show_parts[i].title);
-		if (store_print(st, f, *show_parts[i].sql, ref) == 0 &&
-		    show_parts[i].none != NULL)
-			fprintf(f, "  %s\n", show_parts[i].none);
 	}
-	if (json)
-		fputs("}\n", f);
+	show_print(st, f, show_parts, sizeof show_parts / sizeof show_parts[0],
+	    ref, json);
 	return (0);
 }
 
@@ -115,12 +120,8 @@ static int
 cmd_show(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
 	(void)self;
-	if (show_case(ctx->store, a->argv[0], stdout, args_has(a, 'j')) ==
-	    -1) {
-		fprintf(stderr, "disposisi: no case %s\n", a->argv[0]);
-		return (65);
-	}
-	return (0);
+	return (show_case(ctx->store, a->argv[0], stdout, args_has(a,
+	    'j')) == -1 ? 65 : 0);
 }
 
 const struct cmd_entry cmd_show_entry = {

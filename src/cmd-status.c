@@ -10,59 +10,58 @@
 
 #include "disposisi.h"
 
+/* The mail not delivered yet, or refused: also `outbox`'s list. */
+const char *const sql_undelivered =
+	"SELECT o.id, c.ref AS \"case\", o.kind, o.rcpt, o.status,"
+	" o.attempts, o.smtp_code, o.last_error FROM outbox o LEFT JOIN cases"
+	" c ON c.id = o.case_id WHERE o.status != 'sent' ORDER BY o.id";
+
+static const char *const status_open =
+	"SELECT c.ref AS \"case\", c.applicant AS applicant, c.state AS"
+	" state, d.role AS waiting_for, d.official AS official,"
+	" local_time(d.sent_at) AS since FROM cases c LEFT JOIN dispatches d"
+	" ON d.case_id = c.id AND d.answered_at IS NULL WHERE c.state ="
+	" 'proses' ORDER BY c.id";
+
+static const char *const status_held =
+	"SELECT sender, count(*) AS held, local_time(min(received_at)) AS"
+	" since, local_time(max(received_at)) AS last FROM inbound WHERE"
+	" kind = 'held' GROUP BY sender ORDER BY sender";
+
+static const char *const status_refused =
+	"SELECT e.event, count(*) AS mails, count(DISTINCT e.case_id) AS"
+	" cases, local_time(max(e.at)) AS last FROM case_events e WHERE"
+	" e.event IN ('ditolak-masuk', 'jawaban-ditolak') GROUP BY e.event"
+	" ORDER BY e.event";
+
+static const char *const status_last =
+	"SELECT local_time(i.received_at) AS received, i.sender, i.kind,"
+	" i.folder, c.ref AS \"case\", i.note FROM inbound i LEFT JOIN cases"
+	" c ON c.id = i.case_id ORDER BY i.id DESC LIMIT 20";
+
 /* Every case not closed, the mail nobody could deliver, mail held. */
-static void
-status_overview(struct store *st)
-{
-	printf("Open cases:\n");
-	if (store_print(st, stdout, "SELECT c.ref AS \"case\", c.applicant AS"
-	    " applicant, c.state AS state, d.role AS waiting_for, d.official AS"
-	    " official, local_time(d.sent_at) AS since FROM cases c LEFT JOIN"
-	    " dispatches d ON d.case_id = c.id AND d.answered_at IS NULL WHERE"
-	    " c.state = 'proses' ORDER BY c.id", NULL) == 0)
-		printf("  (none)\n");
-	printf("\nMail not yet delivered or refused:\n");
-	if (store_print(st, stdout, "SELECT o.id, c.ref AS \"case\", o.kind,"
-	    " o.rcpt, o.status, o.attempts, o.smtp_code, o.last_error FROM"
-	    " outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE o.status"
-	    " != 'sent' ORDER BY o.id", NULL) == 0)
-		printf("  (none)\n");
-	printf("\nMail held over a limit (moving it back to INBOX releases"
-	    " it):\n");
-	if (store_print(st, stdout, "SELECT sender, count(*) AS held, "
-	    "local_time(min(received_at)) AS since, local_time(max("
-	    "received_at)) AS last FROM inbound WHERE kind = 'held' GROUP BY"
-	    " sender ORDER BY sender", NULL) == 0)
-		printf("  (none)\n");
-	printf("\nRefused mail aimed at cases (forged or unauthenticated,"
-	    " spam, programs, answers from someone without the role):\n");
-	if (store_print(st, stdout, "SELECT e.event, count(*) AS mails,"
-	    " count(DISTINCT e.case_id) AS cases, local_time(max(e.at)) AS"
-	    " last FROM case_events e WHERE e.event IN ('ditolak-masuk',"
-	    " 'jawaban-ditolak') GROUP BY e.event ORDER BY e.event",
-	    NULL) == 0)
-		printf("  (none)\n");
-	printf("\nLast 20 messages received:\n");
-	if (store_print(st, stdout, "SELECT local_time(i.received_at) AS"
-	    " received, i.sender, i.kind, i.folder, c.ref AS \"case\", i.note FROM"
-	    " inbound i LEFT JOIN cases c ON c.id = i.case_id ORDER BY i.id"
-	    " DESC LIMIT 20", NULL) == 0)
-		printf("  (none)\n");
-}
+static const struct show_part status_parts[] = {
+	{ &status_open, "open", "Open cases", "(none)" },
+	{ &sql_undelivered, "undelivered", "Mail not yet delivered or refused",
+	    "(none)" },
+	{ &status_held, "held", "Mail held over a limit (moving it back to"
+	    " INBOX releases it)", "(none)" },
+	{ &status_refused, "refused", "Refused mail aimed at cases (forged or"
+	    " unauthenticated, spam, programs, answers from someone without"
+	    " the role)", "(none)" },
+	{ &status_last, "last", "Last 20 messages received", "(none)" }
+};
 
 static int
 cmd_status(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
 	(void)self;
 	if (a->argc == 0) {
-		status_overview(ctx->store);
+		show_print(ctx->store, stdout, status_parts, sizeof status_parts
+		    / sizeof status_parts[0], NULL, 0);
 		return (0);
 	}
-	if (show_case(ctx->store, a->argv[0], stdout, 0) == -1) {
-		fprintf(stderr, "disposisi: no case %s\n", a->argv[0]);
-		return (65);
-	}
-	return (0);
+	return (show_case(ctx->store, a->argv[0], stdout, 0) == -1 ? 65 : 0);
 }
 
 const struct cmd_entry cmd_status_entry = {

@@ -1175,7 +1175,17 @@ extern const struct cmd_entry cmd_audit_entry, cmd_cancel_entry,
 		    cmd_show_entry, cmd_status_entry, cmd_version_entry;
 int		 cmd_usage(const struct cmd_entry *, int);
 int		 cmd_case_done(struct ctx *, int, const char *, char *);
+/* cmd-show.c: a view as titled parts, each one query's rows. */
+struct show_part {
+	const char	*const *sql;
+	const char	*key;		/* JSON */
+	const char	*title;		/* text; NULL: none */
+	const char	*none;		/* text when no row, or NULL */
+};
+void		 show_print(struct store *, FILE *, const struct show_part *,
+		     size_t, const char *, int);
 int		 show_case(struct store *, const char *, FILE *, int);
+extern const char *const sql_undelivered;	/* cmd-status.c */
 struct rules	*setup_rules(struct ctx *, char **);
 void		 setup_rules_use(struct ctx *, struct rules *);
 int		 setup_wake(const struct conf *);

@@ -36,20 +36,6 @@ static const struct zone {
 	    "Fri, 01 Jan 2027 01:30:00 +0900" }
 };
 
-/* An epoch time from a wall-clock time minutes east of UTC. */
-static time_t
-at(int y, int mo, int d, int h, int mi, int minutes)
-{
-	struct tm	 tm = { 0 };
-
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	return (timegm(&tm) - minutes * 60);
-}
-
 /* The shipped rules, copied into dir with the calendar in zone. */
 static struct rules *
 rules_in(const char *dir, const char *zone)
@@ -91,16 +77,17 @@ rules_in(const char *dir, const char *zone)
 
 /* Office hours are the zone's: Monday 7 December 2026, 07:30 there. */
 static void
-check_calendar(const struct calendar *cal, int minutes)
+check_calendar(const struct calendar *cal, int m)
 {
-	TEST_ASSERT(cal->utc_offset == minutes);
-	TEST_ASSERT(cal_is_open(cal, at(2026, 12, 7, 7, 30, minutes)));
-	TEST_ASSERT(!cal_is_open(cal, at(2026, 12, 7, 7, 29, minutes)));
-	TEST_ASSERT(!cal_is_open(cal, at(2026, 12, 7, 16, 0, minutes)));
-	TEST_ASSERT(cal_office_minutes(cal, at(2026, 12, 4, 16, 20, minutes),
-	    at(2026, 12, 7, 7, 45, minutes)) == 25);
-	TEST_ASSERT(cal_date(cal, at(2026, 12, 31, 23, 30, 420)) ==
-	    (minutes == 420 ? 20261231 : 20270101));
+	TEST_ASSERT(cal->utc_offset == m);
+	TEST_ASSERT(cal_is_open(cal, test_wall(2026, 12, 7, 7, 30, m)));
+	TEST_ASSERT(!cal_is_open(cal, test_wall(2026, 12, 7, 7, 29, m)));
+	TEST_ASSERT(!cal_is_open(cal, test_wall(2026, 12, 7, 16, 0, m)));
+	/* Friday evening to Monday morning, there. */
+	TEST_ASSERT(cal_office_minutes(cal, test_wall(2026, 12, 4, 16, 20, m),
+	    test_wall(2026, 12, 7, 7, 45, m)) == 25);
+	TEST_ASSERT(cal_date(cal, test_wall(2026, 12, 31, 23, 30, 420)) ==
+	    (m == 420 ? 20261231 : 20270101));
 }
 
 /* The case reference's year and the admin's views, from the database. */
@@ -195,7 +182,7 @@ check_zone(const struct zone *z, time_t t)
 int
 main(void)
 {
-	time_t		 t = at(2026, 12, 31, 23, 30, 420);
+	time_t		 t = test_wall(2026, 12, 31, 23, 30, 420);
 	char		 buf[64];
 	size_t		 i;
 
