@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <time.h>
 
 #include "disposisi.h"
@@ -95,20 +96,40 @@ clock_zone(void)
 	return (clock_zone_min);
 }
 
+/* Indonesia's zones by the names people read and write. */
+static const struct {
+	const char	*name;
+	int		 minutes;
+} clock_zones[] = {
+	{ "WIB", 7 * 60 }, { "WITA", 8 * 60 }, { "WIT", 9 * 60 }
+};
+
+/* The minutes east of UTC of a zone's name (WIB, WITA, WIT), or -1. */
+int
+clock_zone_parse(const char *s, int *minutes)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof clock_zones / sizeof clock_zones[0]; i++) {
+		if (strcasecmp(s, clock_zones[i].name) == 0) {
+			*minutes = clock_zones[i].minutes;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
 /* The zone's name where people read it: WIB, WITA, WIT, or UTC+hh:mm. */
 const char *
 clock_zone_name(void)
 {
 	static char	 name[16];
+	size_t		 i;
 	int		 m = abs(clock_zone_min);
 
-	switch (clock_zone_min) {
-	case 7 * 60:
-		return ("WIB");
-	case 8 * 60:
-		return ("WITA");
-	case 9 * 60:
-		return ("WIT");
+	for (i = 0; i < sizeof clock_zones / sizeof clock_zones[0]; i++) {
+		if (clock_zones[i].minutes == clock_zone_min)
+			return (clock_zones[i].name);
 	}
 	snprintf(name, sizeof name, "UTC%c%02d:%02d", clock_zone_min < 0 ?
 	    '-' : '+', m / 60, m % 60);

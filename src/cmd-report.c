@@ -284,6 +284,29 @@ report_title(FILE *f, const char *title, size_t x)
 	fputc('\n', f);
 }
 
+/* A swimlane's grid: the actors' columns, the steps' rows. */
+static void
+report_grid(FILE *f, const struct sop *sop, const char **cols, size_t ncols,
+    size_t w, size_t h)
+{
+	size_t	 i;
+
+	for (i = 0; i < ncols; i++) {
+		fprintf(f, "<rect x=\"%zu\" y=\"0\" width=\"%d\" height=\"%zu\""
+		    " fill=\"%s\"/>", LABEL_W + i * LANE_W, LANE_W, h, i % 2 ?
+		    "#f4f7fa" : "#e9eff5");
+		report_title(f, cols[i], LABEL_W + i * LANE_W + LANE_W / 2);
+	}
+	for (i = 0; i < sop->nsteps; i++) {
+		fprintf(f, "<line x1=\"0\" y1=\"%zu\" x2=\"%zu\" y2=\"%zu\""
+		    " stroke=\"#c9d3dd\"/><text x=\"4\" y=\"%zu\""
+		    " font-size=\"11\">%s ", HEAD_H + i * ROW_H, w, HEAD_H +
+		    i * ROW_H, HEAD_H + i * ROW_H + 17, sop->steps[i].number);
+		report_esc(f, sop->steps[i].name);
+		fprintf(f, " (%d mnt)</text>\n", sop->steps[i].minutes);
+	}
+}
+
 /* One case's swimlane: the SOP's table, and the path it took. */
 static void
 report_case(FILE *f, struct store *st, const struct sop *sop,
@@ -308,20 +331,7 @@ report_case(FILE *f, struct store *st, const struct sop *sop,
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%zu\""
 	    " height=\"%zu\" viewBox=\"0 0 %zu %zu\" role=\"img\">"
 	    "<title>Jalur perkara %s</title>\n", w, h, w, h, cell[1]);
-	for (i = 0; i < ncols; i++) {
-		fprintf(f, "<rect x=\"%zu\" y=\"0\" width=\"%d\" height=\"%zu\""
-		    " fill=\"%s\"/>", LABEL_W + i * LANE_W, LANE_W, h, i % 2 ?
-		    "#f4f7fa" : "#e9eff5");
-		report_title(f, cols[i], LABEL_W + i * LANE_W + LANE_W / 2);
-	}
-	for (i = 0; i < sop->nsteps; i++) {
-		fprintf(f, "<line x1=\"0\" y1=\"%zu\" x2=\"%zu\" y2=\"%zu\""
-		    " stroke=\"#c9d3dd\"/><text x=\"4\" y=\"%zu\""
-		    " font-size=\"11\">%s ", HEAD_H + i * ROW_H, w, HEAD_H +
-		    i * ROW_H, HEAD_H + i * ROW_H + 17, sop->steps[i].number);
-		report_esc(f, sop->steps[i].name);
-		fprintf(f, " (%d mnt)</text>\n", sop->steps[i].minutes);
-	}
+	report_grid(f, sop, cols, ncols, w, h);
 	store_table(st, "SELECT t.step, t.round, t.office_minutes FROM"
 	    " step_times t WHERE t.case_id = ?1 ORDER BY t.id", cell[0], &t);
 	store_table(st, "SELECT step_name, round, group_concat(verdict, '')"

@@ -143,6 +143,7 @@ time_t		 clock_jump(struct clock_mark *, time_t, time_t);
 void		 clock_zone_set(int);
 int		 clock_zone(void);
 const char	*clock_zone_name(void);
+int		 clock_zone_parse(const char *, int *);
 void		 clock_local(time_t, struct tm *);
 time_t		 clock_unlocal(struct tm *);
 time_t		 clock_add_months(time_t, int);
