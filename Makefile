@@ -38,7 +38,7 @@ UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
 	   tests/unit/t_document \
 	   tests/unit/t_decide tests/unit/t_calendar tests/unit/t_mime \
 	   tests/unit/t_store tests/unit/t_retention tests/unit/t_plan \
-	   tests/unit/t_read
+	   tests/unit/t_read tests/unit/t_clock
 LIBOBJS	 = $(filter-out src/disposisi.o src/cmd-%.o,$(OBJS))
 
 all: disposisi
@@ -71,6 +71,8 @@ PARSE_OBJS = src/parse.o src/parse-child.o src/jail.o src/mime.o src/pdf.o \
 tests/unit/t_auth: src/auth.o src/conf.o $(UTIL_OBJS)
 tests/unit/t_calendar: src/calendar.o src/clock.o $(RULES_OBJS)
 tests/unit/t_caseref: src/caseref.o
+tests/unit/t_clock: src/calendar.o src/mime.o src/mime-out.o src/spool.o src/html.o \
+	src/text.o $(STORE_OBJS)
 tests/unit/t_conf: src/conf.o $(UTIL_OBJS)
 tests/unit/t_decide: $(RULES_OBJS)
 tests/unit/t_document: $(RULES_OBJS)

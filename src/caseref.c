@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Case references, PREFIX-YYYY-NNNNN: the SOP's prefix (rules: "prefix
- * TTE"), the year (WIB) and the sequence of that year, five digits or
+ * TTE"), the year (the office's zone) and the sequence of that year, five digits or
  * more. Found in subjects as "[TTE-2026-00001]" and in Message-IDs the
  * robot made, whatever case the client gave them.
  */

@@ -9,7 +9,6 @@
  * Read-only: safe while the robot runs.
  */
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,47 +18,32 @@
 #define EX_DATAERR_STATUS	65	/* sysexits.h EX_DATAERR */
 
 static int
-cmd_audit(const struct cmd_entry *self, int argc, char **argv)
+cmd_audit(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
-	struct ctx	 ctx = { 0 };
-	const char	*file = NULL;
 	char		*where;
 	int64_t		 bad, sealed, unsealed, last;
-	int		 ch;
 
-	while ((ch = getopt(argc, argv, "f:")) != -1) {
-		if (ch != 'f')
-			return (cmd_usage(self, 0));
-		file = optarg;
-	}
-	if (file == NULL || optind + 1 != argc ||
-	    strcmp(argv[optind], "verify") != 0)
+	if (strcmp(a->argv[0], "verify") != 0)
 		return (cmd_usage(self, 0));
-	if (setup_read_sealed(file, &ctx) == -1) {
-		setup_done(&ctx);
-		return (1);
-	}
-	if ((bad = store_audit_verify(ctx.store, &sealed, &unsealed)) != 0) {
-		where = store_event_where(ctx.store, bad);
+	if ((bad = store_audit_verify(ctx->store, &sealed, &unsealed)) != 0) {
+		where = store_event_where(ctx->store, bad);
 		fprintf(stderr, "disposisi: audit: event %lld (%s) does not fit"
 		    " the trail: it, or the one before it, was changed or"
 		    " removed\n", (long long)bad, where);
 		free(where);
-		setup_done(&ctx);
 		return (EX_DATAERR_STATUS);
 	}
-	switch (store_checkpoint_check(ctx.store, ctx.conf->seal_checkpoint,
+	switch (store_checkpoint_check(ctx->store, ctx->conf->seal_checkpoint,
 	    &last, &where)) {
 	case 2:
 		if (sealed == 0)
 			break;
 		xasprintf(&where, "the checkpoint %s is missing: the end of the"
-		    " trail cannot be checked", ctx.conf->seal_checkpoint);
+		    " trail cannot be checked", ctx->conf->seal_checkpoint);
 		/* FALLTHROUGH */
 	case 1:
 		fprintf(stderr, "disposisi: audit: %s\n", where);
 		free(where);
-		setup_done(&ctx);
 		return (EX_DATAERR_STATUS);
 	}
 	printf("audit: %lld event(s) sealed, the trail is whole", (long long)
@@ -70,12 +54,13 @@ cmd_audit(const struct cmd_entry *self, int argc, char **argv)
 	if (last > 0)
 		printf("; it holds the checkpoint's #%lld", (long long)last);
 	printf("\n");
-	setup_done(&ctx);
 	return (0);
 }
 
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
 	.usage = "-f FILE verify",
+	.args = { "f:", 1, 1, NULL },
+	.needs = CMD_CONF | CMD_RULES | CMD_DB | CMD_SEAL,
 	.exec = cmd_audit
 };

@@ -6,7 +6,6 @@
  * marked. Read-only: safe while the robot runs.
  */
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,71 +39,52 @@ cases_print(const struct case_list_row *r, long took, int standard, int late,
 	    r->state, took, standard, late ? "LATE" : "");
 }
 
+static const struct option cases_opts[] = {
+	{ "open", no_argument, NULL, 'o' },
+	{ "late", no_argument, NULL, 'l' },
+	{ "closed", no_argument, NULL, 'c' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Which cases: one of --open (the default), --late, --closed, --all. */
 static int
-cmd_cases(const struct cmd_entry *self, int argc, char **argv)
+cases_which(const struct args *a)
 {
-	static const struct option longopts[] = {
-		{ "open", no_argument, NULL, 'o' },
-		{ "late", no_argument, NULL, 'l' },
-		{ "closed", no_argument, NULL, 'c' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct ctx		 ctx = { 0 };
+	if (args_has(a, 'o') + args_has(a, 'l') + args_has(a, 'c') +
+	    args_has(a, 'a') > 1)
+		return (-1);
+	return (args_has(a, 'l') ? CASES_LATE : args_has(a, 'c') ?
+	    CASES_CLOSED : args_has(a, 'a') ? CASES_ALL : CASES_OPEN);
+}
+
+static int
+cmd_cases(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
+{
 	struct case_list_row	*rows;
 	const struct sop	*sop;
 	const struct step	*s;
-	const char		*file = NULL;
 	size_t			 n, i;
 	long			 took;
-	int			 ch, which = CASES_OPEN, json = 0, std, late, open;
+	int			 which, json = args_has(a, 'j'), std, late, open;
 
-	while ((ch = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'f':
-			file = optarg;
-			break;
-		case 'o':
-			which = CASES_OPEN;
-			break;
-		case 'l':
-			which = CASES_LATE;
-			break;
-		case 'c':
-			which = CASES_CLOSED;
-			break;
-		case 'a':
-			which = CASES_ALL;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(self, 0));
-		}
-	}
-	if (file == NULL || optind != argc)
+	if ((which = cases_which(a)) == -1)
 		return (cmd_usage(self, 0));
-	if (setup_read(file, &ctx) == -1) {
-		setup_done(&ctx);
-		return (1);
-	}
-	if (store_case_list(ctx.store, which == CASES_LATE ? CASES_OPEN :
+	if (store_case_list(ctx->store, which == CASES_LATE ? CASES_OPEN :
 	    which, &rows, &n) == -1) {
 		fprintf(stderr, "disposisi: cannot read the cases\n");
-		setup_done(&ctx);
 		return (1);
 	}
 	if (!json)
 		printf("%-16s %-28s %-12s %-18s %-22s %10s\n", "CASE",
 		    "APPLICANT", "SOP", "STEP", "WAITING ON", "MIN/STD");
 	for (i = 0; i < n; i++) {
-		sop = rules_sop(ctx.rules, rows[i].sop);
+		sop = rules_sop(ctx->rules, rows[i].sop);
 		s = sop ? rules_step(sop, rows[i].step) : NULL;
 		std = s ? s->minutes : 0;
 		open = strcmp(rows[i].state, case_state_name(CASE_OPEN)) == 0;
-		took = open ? cal_office_minutes(&ctx.rules->cal, rows[i].since,
+		took = open ? cal_office_minutes(&ctx->rules->cal, rows[i].since,
 		    clock_now()) : 0;
 		late = open && std > 0 && took > std;
 		if (which == CASES_LATE && !late)
@@ -112,12 +92,13 @@ cmd_cases(const struct cmd_entry *self, int argc, char **argv)
 		cases_print(&rows[i], took, std, late, json);
 	}
 	store_case_rows_free(rows, n);
-	setup_done(&ctx);
 	return (0);
 }
 
 const struct cmd_entry cmd_cases_entry = {
 	.name = "cases",
 	.usage = "-f FILE [--open | --late | --closed | --all] [--json]",
+	.args = { "f:", 0, 0, cases_opts },
+	.needs = CMD_CONF | CMD_RULES | CMD_DB,
 	.exec = cmd_cases
 };

@@ -6,35 +6,25 @@
  */
 
 #include <stdio.h>
-#include <unistd.h>
 
 #include "disposisi.h"
 
 static int
-cmd_check(const struct cmd_entry *self, int argc, char **argv)
+cmd_check(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
-	struct ctx	 ctx = { 0 };
-	const char	*file = NULL;
-	size_t		 i, nsteps = 0, npeople = 0;
-	int		 ch;
+	const struct rules	*r = ctx->rules;
+	size_t			 i, nsteps = 0, npeople = 0;
 
-	while ((ch = getopt(argc, argv, "f:")) != -1) {
-		if (ch != 'f')
-			return (cmd_usage(self, 0));
-		file = optarg;
-	}
-	if (file == NULL || optind != argc)
-		return (cmd_usage(self, 0));
-	setup_load(file, &ctx);
-	for (i = 0; i < ctx.rules->nsops; i++)
-		nsteps += ctx.rules->sops[i].nsteps;
-	for (i = 0; i < ctx.rules->nroles; i++)
-		npeople += ctx.rules->roles[i].naddrs;
+	(void)self;
+	for (i = 0; i < r->nsops; i++)
+		nsteps += r->sops[i].nsteps;
+	for (i = 0; i < r->nroles; i++)
+		npeople += r->roles[i].naddrs;
 	printf("%s: OK (rules version %s: %zu SOP, %zu steps, %zu roles held"
-	    " by %zu addresses, %zu document kinds, %zu notices)\n", file,
-	    ctx.rules->version, ctx.rules->nsops, nsteps, ctx.rules->nroles,
-	    npeople, ctx.rules->ndocs, ctx.rules->nnotices);
-	if (ctx.conf->auth_serv_id == NULL)
+	    " by %zu addresses, %zu document kinds, %zu notices)\n",
+	    args_get(a, 'f'), r->version, r->nsops, nsteps, r->nroles,
+	    npeople, r->ndocs, r->nnotices);
+	if (ctx->conf->auth_serv_id == NULL)
 		printf("warning: auth_serv_id is not set: mail from outside"
 		    " reaches the robot with no verdict of the office's MTA, so"
 		    " a forged From is taken as written (an official's answer"
@@ -44,13 +34,13 @@ cmd_check(const struct cmd_entry *self, int argc, char **argv)
 		    " opendmarc: AuthservID; Zimbra: the MTA's host name) and"
 		    " internal_relays to the office's own mail hosts: see"
 		    " disposisi.conf(5).\n");
-	rules_free(ctx.rules);
-	conf_free(ctx.conf);
 	return (0);
 }
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
 	.usage = "-f FILE",
+	.args = { "f:", 0, 0, NULL },
+	.needs = CMD_CONF | CMD_RULES,
 	.exec = cmd_check
 };

@@ -9,10 +9,7 @@
  * Without -f it reads a checkout's rules/ and mail-templates/.
  */
 
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +18,9 @@
 #include "disposisi.h"
 
 struct explain {
-	struct ctx	 ctx;
+	struct ctx	*ctx;
 	int		 json;
 	int		 db;
-	char		 scratch[64];
 };
 
 static void
@@ -228,16 +224,16 @@ explain_db(struct explain *ex, const struct msg *m, struct decision *d)
 {
 	char	*cause = NULL;
 
-	if (store_begin(ex->ctx.store) == -1) {
+	if (store_begin(ex->ctx->store) == -1) {
 		d->note = xstrdup("the database is busy");
 		return;
 	}
-	if (workflow_handle(&ex->ctx, m, 0, d, &cause) == -1) {
+	if (workflow_handle(ex->ctx, m, 0, d, &cause) == -1) {
 		free(d->note);
 		xasprintf(&d->note, "could not be handled: %s", cause);
 		free(cause);
 	}
-	store_rollback(ex->ctx.store);
+	store_rollback(ex->ctx->store);
 }
 
 static void
@@ -249,7 +245,7 @@ explain_file(struct explain *ex, const char *file)
 	struct gate	 g = { 0 };
 	char		*cause = NULL, *why;
 
-	if (parse_message(ex->ctx.conf, ex->ctx.spool, file, &m,
+	if (parse_message(ex->ctx->conf, ex->ctx->spool, file, &m,
 	    &cause) != 0 || m->from_addr == NULL) {
 		xasprintf(&why, "unreadable: %s", m == NULL ? cause :
 		    "no sender address in From:");
@@ -262,8 +258,8 @@ explain_file(struct explain *ex, const char *file)
 		mime_free(m);
 		return;
 	}
-	classify_read(&ex->ctx, m, &rd);
-	auth_gate(ex->ctx.conf, m, &rd, &g);
+	classify_read(ex->ctx, m, &rd);
+	auth_gate(ex->ctx->conf, m, &rd, &g);
 	if (ex->db)
 		explain_db(ex, m, &d);
 	if (ex->json)
@@ -280,90 +276,60 @@ explain_file(struct explain *ex, const char *file)
 static int
 explain_open_db(struct explain *ex, char **cause)
 {
-	static unsigned char	 key[32];
+	unsigned char	*key;
 
-	if (ex->ctx.conf->database == NULL) {
+	if (ex->ctx->conf->database == NULL) {
 		xasprintf(cause, "--db: the config names no database");
 		return (-1);
 	}
-	if (access(ex->ctx.conf->database, R_OK) == -1) {
-		xasprintf(cause, "%s: %s", ex->ctx.conf->database,
+	if (access(ex->ctx->conf->database, R_OK) == -1) {
+		xasprintf(cause, "%s: %s", ex->ctx->conf->database,
 		    strerror(errno));
 		return (-1);
 	}
-	if ((ex->ctx.store = store_open(ex->ctx.conf->database,
+	if ((ex->ctx->store = store_open(ex->ctx->conf->database,
 	    cause)) == NULL)
 		return (-1);
 	/* Tokens are looked up, never re-derived: any key will do here. */
-	if (crypto_random_bytes(key, sizeof key) == -1)
+	key = xmalloc(32);
+	if (crypto_random_bytes(key, 32) == -1)
 		fatalx("no random bytes");
-	ex->ctx.conf->hmac_secret = key;
-	ex->ctx.conf->hmac_secret_len = sizeof key;
+	free(ex->ctx->conf->hmac_secret);
+	ex->ctx->conf->hmac_secret = key;
+	ex->ctx->conf->hmac_secret_len = 32;
 	return (0);
 }
+
+static const struct option explain_opts[] = {
+	{ "db", no_argument, NULL, 'd' },
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
 
 static int
-cmd_explain(const struct cmd_entry *self, int argc, char **argv)
+cmd_explain(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
-	static const struct option longopts[] = {
-		{ "db", no_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct explain	 ex = { 0 };
-	const char	*file = NULL;
+	struct explain	 ex = { ctx, args_has(a, 'j'), args_has(a, 'd') };
 	char		*cause = NULL;
-	int		 ch, i;
+	int		 i;
 
-	while ((ch = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'f':
-			file = optarg;
-			break;
-		case 'd':
-			ex.db = 1;
-			break;
-		case 'j':
-			ex.json = 1;
-			break;
-		case 'h':
-			return (cmd_usage(self, 1));
-		default:
-			return (cmd_usage(self, 0));
-		}
-	}
-	if (optind == argc || (ex.db && file == NULL))
+	if (ex.db && !args_has(a, 'f'))
 		return (cmd_usage(self, 0));
-	if ((ex.ctx.conf = conf_load_lenient(file, &cause)) == NULL ||
-	    (ex.ctx.rules = rules_load(ex.ctx.conf->rules_dir,
-	    &cause)) == NULL || (ex.db && explain_open_db(&ex, &cause) == -1)) {
+	if (ex.db && explain_open_db(&ex, &cause) == -1) {
 		fprintf(stderr, "disposisi: %s\n", cause);
+		free(cause);
 		return (EX_CONFIG_STATUS);
 	}
-	snprintf(ex.scratch, sizeof ex.scratch,
-	    "/tmp/disposisi-explain.XXXXXX");
-	if (mkdtemp(ex.scratch) == NULL)
-		fatal("mkdtemp");
-	if ((ex.ctx.spool = spool_open(ex.scratch, &cause)) == NULL)
-		fatalx("scratch spool: %s", cause);
-	spool_scratch(ex.ctx.spool);	/* removed at the end: no syncs */
-	mime_init();
-	for (i = optind; i < argc; i++)
-		explain_file(&ex, argv[i]);
-	parse_stop();
-	mime_shutdown();
-	spool_close(ex.ctx.spool);
-	util_rmtree(ex.scratch);
-	store_close(ex.ctx.store);
-	ex.ctx.conf->hmac_secret = NULL;	/* static, not conf's */
-	rules_free(ex.ctx.rules);
-	conf_free(ex.ctx.conf);
+	for (i = 0; i < a->argc; i++)
+		explain_file(&ex, a->argv[i]);
 	return (0);
 }
 
+/* Without -f, a checkout's rules/ and mail-templates/; a scratch spool. */
 const struct cmd_entry cmd_explain_entry = {
 	.name = "explain",
 	.usage = "[-f FILE] [--db] [--json] MAIL.eml ...",
+	.args = { "f:", 1, -1, explain_opts },
+	.needs = CMD_CONF_OPT | CMD_RULES | CMD_SCRATCH,
 	.exec = cmd_explain
 };

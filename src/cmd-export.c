@@ -56,7 +56,7 @@ export_said(struct ctx *ctx, int64_t id, const char *ref, const char *dir,
 
 	printf("%s: %zu file(s) and kasus.json in %s", ref, n - missing, dir);
 	if (purged != 0) {
-		util_time_wib(purged, at, sizeof at);
+		clock_format(purged, CLOCK_DATE, at, sizeof at);
 		printf(" (the mail and documents were removed under retention"
 		    " on %s; kasus.json keeps the record and each document's"
 		    " SHA-256)\n", at);
@@ -97,7 +97,7 @@ export_case(struct ctx *ctx, int64_t id, const char *ref, const char *dir,
 		return (-1);
 	}
 	free(p);
-	show_json(ctx->store, ref, f);
+	show_case(ctx->store, ref, f, 1);
 	if (fclose(f) == EOF) {
 		xasprintf(cause, "kasus.json: %s", strerror(errno));
 		return (-1);
@@ -210,39 +210,27 @@ export_person(struct ctx *ctx, const char *who, const char *dir,
 }
 
 static int
-cmd_export(const struct cmd_entry *self, int argc, char **argv)
+cmd_export(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
-	struct ctx	 ctx = { 0 };
-	const char	*file = NULL, *what, *dir;
+	const char	*what = a->argv[0], *dir = a->argv[1];
 	char		*cause = NULL;
-	int		 ch, rv;
+	int		 rv;
 
-	while ((ch = getopt(argc, argv, "f:")) != -1) {
-		if (ch != 'f')
-			return (cmd_usage(self, 0));
-		file = optarg;
-	}
-	if (file == NULL || argc - optind != 2)
-		return (cmd_usage(self, 0));
-	what = argv[optind];
-	dir = argv[optind + 1];
+	(void)self;
 	umask(077);
-	if (setup_read_sealed(file, &ctx) == -1) {
-		setup_done(&ctx);
-		return (1);
-	}
-	rv = strchr(what, '@') != NULL ? export_person(&ctx, what, dir,
-	    &cause) : export_one(&ctx, what, dir, &cause);
+	rv = strchr(what, '@') != NULL ? export_person(ctx, what, dir,
+	    &cause) : export_one(ctx, what, dir, &cause);
 	if (rv != 0) {
 		fprintf(stderr, "disposisi: export: %s\n", cause);
 		free(cause);
 	}
-	setup_done(&ctx);
 	return (rv);
 }
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
 	.usage = "-f FILE CASE|ADDRESS DIR",
+	.args = { "f:", 2, 2, NULL },
+	.needs = CMD_CONF | CMD_RULES | CMD_DB | CMD_SEAL,
 	.exec = cmd_export
 };

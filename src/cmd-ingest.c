@@ -23,7 +23,6 @@
 
 #include "disposisi.h"
 
-#define EX_TEMPFAIL	75
 #define INGEST_MAILBOX	"(ingest)"
 #define INGEST_TAKE	60	/* seconds: the database wait, at most */
 #define INGEST_SEND	10	/* seconds: sending what it queued, at most */
@@ -73,75 +72,71 @@ ingest_copy(int in, const char *tmp, size_t max, char **cause)
 	return (0);
 }
 
+/* Spools the message and handles it as intake would; -1 with cause. */
 static int
-cmd_ingest(const struct cmd_entry *self, int argc, char **argv)
+ingest_take(struct ctx *ctx, const char *mail, char **cause)
 {
-	struct ctx	 ctx = { .quit = &ingest_late, .term = &ingest_late,
-			    .wake_fd = -1 };
-	struct sigaction sa = { .sa_handler = ingest_alarm };
-	const char	*file = NULL, *mail = "-";
-	char		*cause = NULL, *tmp, *path, sha[SHA256_HEX_LEN + 1];
+	char		*tmp, *path, sha[SHA256_HEX_LEN + 1];
 	uint32_t	 uv, last = 0;
-	int		 ch, in = STDIN_FILENO;
+	int		 in = STDIN_FILENO, rv;
 
-	while ((ch = getopt(argc, argv, "f:")) != -1) {
-		if (ch != 'f')
-			return (cmd_usage(self, 0));
-		file = optarg;
+	if (strcmp(mail, "-") != 0 && (in = open(mail, O_RDONLY |
+	    O_CLOEXEC)) == -1) {
+		xasprintf(cause, "%s: %s", mail, strerror(errno));
+		return (-1);
 	}
-	if (file == NULL || argc - optind > 1)
-		return (cmd_usage(self, 0));
-	if (optind < argc)
-		mail = argv[optind];
-	/* From here on, whatever fails, the MTA keeps the mail and retries. */
-	log_fatal_exit(EX_TEMPFAIL);
+	tmp = spool_tmp_path(ctx->spool);
+	rv = ingest_copy(in, tmp, ctx->conf->max_message_size, cause);
+	if (in != STDIN_FILENO)
+		close(in);
+	path = rv == -1 ? NULL : spool_commit(ctx->spool, tmp, "raw", sha,
+	    cause);
+	free(tmp);
+	if (path == NULL)
+		return (-1);
+	/* A number for the message, as IMAP's UID would be. */
+	store_mailbox_get(ctx->store, INGEST_MAILBOX, &uv, &last);
+	rv = intake_file(ctx, INGEST_MAILBOX, 0, last + 1, path, sha);
+	free(path);
+	if (rv == -1)
+		xasprintf(cause, "not taken; the MTA should try again");
+	return (rv);
+}
+
+/* Whatever fails, the MTA keeps the mail and retries (CMD_TEMPFAIL). */
+static int
+cmd_ingest(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
+{
+	struct sigaction sa = { .sa_handler = ingest_alarm };
+	char		*cause = NULL;
+
+	(void)self;
+	ctx->quit = ctx->term = &ingest_late;
 	/* No SA_RESTART: the alarm also ends a sleep in a database wait. */
 	sigaction(SIGALRM, &sa, NULL);
 	alarm(INGEST_TAKE);
-	if (setup_admin(file, &ctx, &cause) == -1)
-		goto fail;
-	if (strcmp(mail, "-") != 0 && (in = open(mail, O_RDONLY |
-	    O_CLOEXEC)) == -1) {
-		xasprintf(&cause, "%s: %s", mail, strerror(errno));
-		goto fail;
+	if (ingest_take(ctx, a->argc > 0 ? a->argv[0] : "-", &cause) == -1) {
+		fprintf(stderr, "disposisi: ingest: %s\n", cause);
+		free(cause);
+		return (EX_TEMPFAIL_STATUS);
 	}
-	tmp = spool_tmp_path(ctx.spool);
-	if (ingest_copy(in, tmp, ctx.conf->max_message_size, &cause) == -1) {
-		free(tmp);
-		goto fail;
-	}
-	path = spool_commit(ctx.spool, tmp, "raw", sha, &cause);
-	free(tmp);
-	if (path == NULL)
-		goto fail;
-	/* A number for the message, as IMAP's UID would be. */
-	store_mailbox_get(ctx.store, INGEST_MAILBOX, &uv, &last);
-	if (intake_file(&ctx, INGEST_MAILBOX, 0, last + 1, path, sha) == -1) {
-		free(path);
-		xasprintf(&cause, "not taken; the MTA should try again");
-		goto fail;
-	}
-	free(path);
 	/* The robot sends what was queued; without one running, we do. */
-	if (!setup_wake(ctx.conf)) {
+	if (!setup_wake(ctx->conf)) {
 		alarm(INGEST_SEND);	/* a transfer ends within 1 s of it */
 		signal(SIGPIPE, SIG_IGN);
 		if (smtp_init() == 0) {
-			outbox_drain(&ctx);
-			outbox_close(&ctx);
+			outbox_drain(ctx);
+			outbox_close(ctx);
 		}
 	}
-	setup_done(&ctx);
 	return (0);
-fail:
-	fprintf(stderr, "disposisi: ingest: %s\n", cause);
-	free(cause);
-	setup_done(&ctx);
-	return (EX_TEMPFAIL);
 }
 
 const struct cmd_entry cmd_ingest_entry = {
 	.name = "ingest",
 	.usage = "-f FILE [MAIL | -]",
+	.args = { "f:", 0, 1, NULL },
+	.needs = CMD_CONF | CMD_RULES | CMD_DB_CREATE | CMD_SEAL | CMD_SPOOL |
+	    CMD_TEMPFAIL,
 	.exec = cmd_ingest
 };

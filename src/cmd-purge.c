@@ -8,58 +8,42 @@
  * the work and the order that survives a kill are in retention.c.
  */
 
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "disposisi.h"
 
-static int
-cmd_purge(const struct cmd_entry *self, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct ctx		 ctx = { 0 };
-	struct retention_count	 n;
-	const char		*file = NULL;
-	int			 ch, dry = 0, rv;
+static const struct option purge_opts[] = {
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ NULL, 0, NULL, 0 }
+};
 
-	while ((ch = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
-		if (ch == 'f')
-			file = optarg;
-		else if (ch == 'n')
-			dry = 1;
-		else
-			return (cmd_usage(self, 0));
-	}
-	if (file == NULL || optind != argc)
-		return (cmd_usage(self, 0));
-	if (setup_read_sealed(file, &ctx) == -1) {
-		setup_done(&ctx);
-		return (1);
-	}
-	if (ctx.conf->retention_days == 0) {
+static int
+cmd_purge(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
+{
+	struct retention_count	 n;
+	int			 dry = args_has(a, 'n'), rv;
+
+	(void)self;
+	if (ctx->conf->retention_days == 0) {
 		printf("purge: retention_days = 0: files are kept for ever\n");
-		setup_done(&ctx);
 		return (0);
 	}
-	rv = retention_run(&ctx, dry, stdout, &n);
+	rv = retention_run(ctx, dry, stdout, &n);
 	if (n.cases == 0 && n.left == 0)
 		printf("purge: no closed case is past %d days with files"
-		    " left\n", ctx.conf->retention_days);
+		    " left\n", ctx->conf->retention_days);
 	else
 		printf("purge: %zu case(s), %zu file(s), %lld bytes%s%s\n",
 		    n.cases, n.removed[0] + n.removed[1] + n.removed[2],
 		    n.bytes, dry ? " would be removed" : " removed",
 		    n.left ? "; some cases left for the next run" : "");
-	setup_done(&ctx);
 	return (rv == -1 ? 1 : 0);
 }
 
 const struct cmd_entry cmd_purge_entry = {
 	.name = "purge",
 	.usage = "-f FILE [--dry-run]",
+	.args = { "f:", 0, 0, purge_opts },
+	.needs = CMD_CONF | CMD_RULES | CMD_DB | CMD_SEAL,
 	.exec = cmd_purge
 };

@@ -6,33 +6,29 @@
  */
 
 #include <stdio.h>
-#include <unistd.h>
 
 #include "disposisi.h"
 
 static int
-cmd_reassign(const struct cmd_entry *self, int argc, char **argv)
+cmd_reassign(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
-	struct ctx	 ctx = { 0 };
-	const char	*file, *reason;
-	char		*cause = NULL;
-	int		 rv;
+	char	*cause = NULL;
+	int	 rv;
 
-	if (cmd_case_args(self, argc, argv, 3, &file, &reason) == -1)
-		return (64);
-	if (reason == NULL) {
+	(void)self;
+	if (!args_has(a, 'r')) {
 		fprintf(stderr, "disposisi: reassign: --reason is required\n");
 		return (64);
 	}
-	if (setup_admin(file, &ctx, &cause) == -1)
-		return (cmd_case_done(&ctx, -1, NULL, cause));
-	rv = admin_reassign(&ctx, argv[optind], argv[optind + 1],
-	    argv[optind + 2], reason, &cause);
-	return (cmd_case_done(&ctx, rv, "reassigned", cause));
+	rv = admin_reassign(ctx, a->argv[0], a->argv[1], a->argv[2],
+	    args_get(a, 'r'), &cause);
+	return (cmd_case_done(ctx, rv, "reassigned", cause));
 }
 
 const struct cmd_entry cmd_reassign_entry = {
 	.name = "reassign",
 	.usage = "-f FILE CASE ROLE ADDRESS --reason TEXT",
+	.args = { "f:", 3, 3, cmd_reason_opts },
+	.needs = CMD_ADMIN,
 	.exec = cmd_reassign
 };

@@ -13,7 +13,6 @@
 
 #include <sys/stat.h>
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,6 +284,29 @@ report_title(FILE *f, const char *title, size_t x)
 	fputc('\n', f);
 }
 
+/* A swimlane's grid: the actors' columns, the steps' rows. */
+static void
+report_grid(FILE *f, const struct sop *sop, const char **cols, size_t ncols,
+    size_t w, size_t h)
+{
+	size_t	 i;
+
+	for (i = 0; i < ncols; i++) {
+		fprintf(f, "<rect x=\"%zu\" y=\"0\" width=\"%d\" height=\"%zu\""
+		    " fill=\"%s\"/>", LABEL_W + i * LANE_W, LANE_W, h, i % 2 ?
+		    "#f4f7fa" : "#e9eff5");
+		report_title(f, cols[i], LABEL_W + i * LANE_W + LANE_W / 2);
+	}
+	for (i = 0; i < sop->nsteps; i++) {
+		fprintf(f, "<line x1=\"0\" y1=\"%zu\" x2=\"%zu\" y2=\"%zu\""
+		    " stroke=\"#c9d3dd\"/><text x=\"4\" y=\"%zu\""
+		    " font-size=\"11\">%s ", HEAD_H + i * ROW_H, w, HEAD_H +
+		    i * ROW_H, HEAD_H + i * ROW_H + 17, sop->steps[i].number);
+		report_esc(f, sop->steps[i].name);
+		fprintf(f, " (%d mnt)</text>\n", sop->steps[i].minutes);
+	}
+}
+
 /* One case's swimlane: the SOP's table, and the path it took. */
 static void
 report_case(FILE *f, struct store *st, const struct sop *sop,
@@ -309,20 +331,7 @@ report_case(FILE *f, struct store *st, const struct sop *sop,
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%zu\""
 	    " height=\"%zu\" viewBox=\"0 0 %zu %zu\" role=\"img\">"
 	    "<title>Jalur perkara %s</title>\n", w, h, w, h, cell[1]);
-	for (i = 0; i < ncols; i++) {
-		fprintf(f, "<rect x=\"%zu\" y=\"0\" width=\"%d\" height=\"%zu\""
-		    " fill=\"%s\"/>", LABEL_W + i * LANE_W, LANE_W, h, i % 2 ?
-		    "#f4f7fa" : "#e9eff5");
-		report_title(f, cols[i], LABEL_W + i * LANE_W + LANE_W / 2);
-	}
-	for (i = 0; i < sop->nsteps; i++) {
-		fprintf(f, "<line x1=\"0\" y1=\"%zu\" x2=\"%zu\" y2=\"%zu\""
-		    " stroke=\"#c9d3dd\"/><text x=\"4\" y=\"%zu\""
-		    " font-size=\"11\">%s ", HEAD_H + i * ROW_H, w, HEAD_H +
-		    i * ROW_H, HEAD_H + i * ROW_H + 17, sop->steps[i].number);
-		report_esc(f, sop->steps[i].name);
-		fprintf(f, " (%d mnt)</text>\n", sop->steps[i].minutes);
-	}
+	report_grid(f, sop, cols, ncols, w, h);
 	store_table(st, "SELECT t.step, t.round, t.office_minutes FROM"
 	    " step_times t WHERE t.case_id = ?1 ORDER BY t.id", cell[0], &t);
 	store_table(st, "SELECT step_name, round, group_concat(verdict, '')"
@@ -384,7 +393,7 @@ report_write(FILE *f, struct ctx *ctx, const char *since, const char *label)
 	const struct sop *sop;
 	size_t		 i, r;
 
-	util_time_wib(clock_now(), now, sizeof now);
+	clock_format(clock_now(), CLOCK_TIME, now, sizeof now);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"
 	    "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"id\">"
 	    "<head><meta charset=\"UTF-8\"/><title>Laporan disposisi"
@@ -417,7 +426,7 @@ report_write(FILE *f, struct ctx *ctx, const char *since, const char *label)
 	return (ferror(f) ? -1 : 0);
 }
 
-/* YYYY-MM-DD as the epoch second of its WIB midnight, as text. */
+/* YYYY-MM-DD as the epoch second of its office midnight, as text. */
 static int
 report_since(const char *s, char *out, size_t len)
 {
@@ -426,67 +435,53 @@ report_since(const char *s, char *out, size_t len)
 
 	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != '\0')
 		return (-1);
-	snprintf(out, len, "%lld", (long long)timegm(&tm) - 7 * 3600);
+	snprintf(out, len, "%lld", (long long)clock_unlocal(&tm));
 	return (0);
 }
 
+static const struct option report_opts[] = {
+	{ "html", required_argument, NULL, 'h' },
+	{ "since", required_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 }
+};
+
 static int
-cmd_report(const struct cmd_entry *self, int argc, char **argv)
+cmd_report(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
-	static const struct option longopts[] = {
-		{ "html", required_argument, NULL, 'h' },
-		{ "since", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct ctx	 ctx = { 0 };
-	const char	*file = NULL, *out = NULL, *since_arg = "";
+	const char	*out = args_get(a, 'h'), *from = args_get(a, 's');
 	char		 since[32] = "0", label[64];
 	FILE		*f;
-	int		 ch, rv;
+	int		 rv;
 
-	while ((ch = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
-		if (ch == 'f')
-			file = optarg;
-		else if (ch == 'h')
-			out = optarg;
-		else if (ch == 's') {
-			since_arg = optarg;
-			if (report_since(optarg, since, sizeof since) == -1) {
-				fprintf(stderr, "disposisi: report: --since"
-				    " wants YYYY-MM-DD, got \"%s\"\n", optarg);
-				return (64);
-			}
-		} else
-			return (cmd_usage(self, 0));
-	}
-	if (file == NULL || out == NULL || optind != argc)
+	if (out == NULL)
 		return (cmd_usage(self, 0));
-	snprintf(label, sizeof label, "%s%s", strcmp(since, "0") ?
-	    "sejak " : "seluruhnya", strcmp(since, "0") ? since_arg : "");
-	if (setup_read(file, &ctx) == -1) {
-		setup_done(&ctx);
-		return (1);
+	/* Midnight in the office's zone, which the rules gave the clock. */
+	if (from != NULL && report_since(from, since, sizeof since) == -1) {
+		fprintf(stderr, "disposisi: report: --since wants YYYY-MM-DD,"
+		    " got \"%s\"\n", from);
+		return (64);
 	}
+	snprintf(label, sizeof label, "%s%s", from ? "sejak " : "seluruhnya",
+	    from ? from : "");
 	/* Names of applicants: personal data, for its reader only. */
 	umask(077);
 	if ((f = fopen(out, "w")) == NULL) {
 		fprintf(stderr, "disposisi: %s: cannot write\n", out);
-		setup_done(&ctx);
 		return (73);	/* EX_CANTCREAT */
 	}
-	rv = report_write(f, &ctx, since, label);
+	rv = report_write(f, ctx, since, label);
 	if (fclose(f) == EOF || rv == -1) {
 		fprintf(stderr, "disposisi: %s: write failed\n", out);
-		setup_done(&ctx);
 		return (74);	/* EX_IOERR */
 	}
 	printf("%s\n", out);
-	setup_done(&ctx);
 	return (0);
 }
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
 	.usage = "-f FILE --html OUT [--since YYYY-MM-DD]",
+	.args = { "f:", 0, 0, report_opts },
+	.needs = CMD_CONF | CMD_RULES | CMD_DB,
 	.exec = cmd_report
 };

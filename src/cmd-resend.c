@@ -6,28 +6,24 @@
  */
 
 #include <stdio.h>
-#include <unistd.h>
 
 #include "disposisi.h"
 
 static int
-cmd_resend(const struct cmd_entry *self, int argc, char **argv)
+cmd_resend(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
-	struct ctx	 ctx = { 0 };
-	const char	*file, *reason;
-	char		*cause = NULL;
-	int		 rv;
+	char	*cause = NULL;
+	int	 rv;
 
-	if (cmd_case_args(self, argc, argv, 1, &file, &reason) == -1)
-		return (64);
-	if (setup_admin(file, &ctx, &cause) == -1)
-		return (cmd_case_done(&ctx, -1, NULL, cause));
-	rv = admin_resend(&ctx, argv[optind], &cause);
-	return (cmd_case_done(&ctx, rv, "sent again", cause));
+	(void)self;
+	rv = admin_resend(ctx, a->argv[0], &cause);
+	return (cmd_case_done(ctx, rv, "sent again", cause));
 }
 
 const struct cmd_entry cmd_resend_entry = {
 	.name = "resend",
 	.usage = "-f FILE CASE",
+	.args = { "f:", 1, 1, cmd_reason_opts },
+	.needs = CMD_ADMIN,
 	.exec = cmd_resend
 };

@@ -6,8 +6,6 @@
  * would leave an open case on a step that no longer exists.
  */
 
-#include <sys/file.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -118,70 +116,34 @@ run_reload(struct ctx *ctx)
 		rules_free(r);
 		return;
 	}
-	rules_free(ctx->rules);
-	ctx->rules = r;
+	setup_rules_use(ctx, r);
 	log_info("reloaded rules: version %s", r->version);
 	people_reassign(ctx);
 }
 
+/*
+ * main() has set up what the daemon needs (cmd_run_entry.needs): the
+ * lock is ours, so the spool's leftovers are our own to clean.
+ */
 static int
-cmd_run(const struct cmd_entry *self, int argc, char **argv)
+cmd_run(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
-	struct ctx		 ctx = { 0 };
 	struct sigaction	 sa;
 	sigset_t		 sigs, old;
-	const char		*file = NULL;
-	char			*cause = NULL, *lock;
-	int			 ch, lockfd, verbose = 0;
+	char			*cause = NULL;
 
-	while ((ch = getopt(argc, argv, "f:v")) != -1) {
-		if (ch == 'f')
-			file = optarg;
-		else if (ch == 'v')
-			verbose++;
-		else
-			return (cmd_usage(self, 0));
-	}
-	if (file == NULL || optind != argc)
-		return (cmd_usage(self, 0));
-	setup_load(file, &ctx);
-	log_init(ctx.conf->log_syslog ? LOG_TO_SYSLOG : LOG_TO_STDERR,
-	    verbose > ctx.conf->log_level ? verbose : ctx.conf->log_level);
-	if (conf_load_secret(ctx.conf, &cause) == -1) {
-		fprintf(stderr, "disposisi: %s\n", cause);
-		exit(EX_CONFIG_STATUS);
-	}
-	/* One robot per database: two would answer every mail twice. */
-	xasprintf(&lock, "%s.lock", ctx.conf->database);
-	if ((lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
-		fatal("%s", lock);
-	if (flock(lockfd, LOCK_EX | LOCK_NB) == -1)
-		fatalx("%s: another disposisi runs on this database", lock);
-	/* The pid, for admin commands to wake us with SIGUSR1. */
-	if (ftruncate(lockfd, 0) == -1 || dprintf(lockfd, "%ld\n",
-	    (long)getpid()) < 0)
-		fatal("%s", lock);
-	free(lock);
-	if ((ctx.spool = spool_open(ctx.conf->spool_dir, &cause)) == NULL)
-		fatalx("spool: %s", cause);
-	spool_clean(ctx.spool);
-	if ((ctx.store = store_open(ctx.conf->database, &cause)) == NULL)
-		fatalx("database: %s", cause);
-	store_set_key(ctx.store, ctx.conf->hmac_secret,
-	    ctx.conf->hmac_secret_len);
+	(void)self;
+	(void)a;
+	spool_clean(ctx->spool);
 	/* A trail from before the checkpoint gets one now. */
-	store_set_checkpoint(ctx.store, ctx.conf->seal_checkpoint);
-	store_checkpoint(ctx.store);
-	if (run_check_positions(&ctx, ctx.rules, &cause) == -1) {
+	store_checkpoint(ctx->store);
+	if (run_check_positions(ctx, ctx->rules, &cause) == -1) {
 		fprintf(stderr, "disposisi: %s\n", cause);
-		exit(EX_CONFIG_STATUS);
+		free(cause);
+		return (EX_CONFIG_STATUS);
 	}
-	/*
-	 * People may have changed while the robot was stopped; the mail
-	 * that sends steps to their new holders is built with GMime.
-	 */
-	mime_init();
-	people_reassign(&ctx);
+	/* People may have changed while the robot was stopped. */
+	people_reassign(ctx);
 	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		fatal("pipe2");
 	memset(&sa, 0, sizeof sa);
@@ -200,19 +162,20 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (smtp_init() == -1)
 		fatalx("libcurl initialisation failed");
-	if (parse_selftest(ctx.conf, ctx.spool, &cause) == -1) {
+	if (parse_selftest(ctx->conf, ctx->spool, &cause) == -1) {
 		fprintf(stderr, "disposisi: %s\n", cause);
-		exit(EX_CONFIG_STATUS);
+		free(cause);
+		return (EX_CONFIG_STATUS);
 	}
-	ctx.quit = (volatile int *)&quit;
-	ctx.term = (volatile int *)&term;
-	ctx.wake_fd = wake_pipe[0];
+	ctx->quit = (volatile int *)&quit;
+	ctx->term = (volatile int *)&term;
+	ctx->wake_fd = wake_pipe[0];
 	log_info("disposisi %s starting: %s@%s:%d, rules version %s",
-	    DISPOSISI_VERSION, ctx.conf->imap_user, ctx.conf->imap_host,
-	    ctx.conf->imap_port, ctx.rules->version);
+	    DISPOSISI_VERSION, ctx->conf->imap_user, ctx->conf->imap_host,
+	    ctx->conf->imap_port, ctx->rules->version);
 	for (;;) {
-		intake_run(&ctx);
-		outbox_close(&ctx);	/* a reload may name another server */
+		intake_run(ctx);
+		outbox_close(ctx);	/* a reload may name another server */
 		/* Flags change only with the signals blocked: none is lost. */
 		sigprocmask(SIG_BLOCK, &sigs, &old);
 		if (term) {
@@ -221,21 +184,17 @@ cmd_run(const struct cmd_entry *self, int argc, char **argv)
 		}
 		hup = quit = 0;
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		run_reload(&ctx);
+		run_reload(ctx);
 	}
 	log_info("disposisi stopping");
-	parse_stop();
-	mime_shutdown();
-	store_close(ctx.store);
-	spool_close(ctx.spool);
-	rules_free(ctx.rules);
-	conf_free(ctx.conf);
-	close(lockfd);
 	return (0);
 }
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.usage = "[-v] -f FILE",
+	.args = { "f:v", 0, 0, NULL },
+	.needs = CMD_CONF | CMD_RULES | CMD_LOG | CMD_SEAL | CMD_LOCK |
+	    CMD_SPOOL | CMD_DB_CREATE,
 	.exec = cmd_run
 };

@@ -3,22 +3,19 @@
  * `disposisi show -f FILE CASE [--json]`: a case's whole timeline - every
  * mail in and out with its Message-ID, every state change, decision (by
  * whom, on whose behalf, with the note) and event - then its documents
- * with their SHA-256 and the office minutes of each step against its
- * standard. Read-only: safe while the robot runs. Times are WIB.
+ * with their SHA-256, its dispositions (who it waits on), and the office
+ * minutes of each step against its standard. Read-only: safe while the
+ * robot runs. `status REF` and `export` print the case through
+ * show_case(); times are the office's (local_time(), clock.c).
  */
 
-#include <getopt.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "disposisi.h"
 
-#define WIB(col) "strftime('%Y-%m-%d %H:%M:%S', " col ", 'unixepoch'," \
-	" '+7 hours')"
-
 /* Every happening of the case, oldest first. */
 static const char *const show_timeline =
-	"SELECT " WIB("t") " AS time, what, who, detail, message_id FROM ("
+	"SELECT local_time(t) AS time, what, who, detail, message_id FROM ("
 	" SELECT i.received_at AS t, i.id AS o, 'mail in (' || i.kind || ')'"
 	"  AS what, i.sender AS who, coalesce(i.note, i.subject) AS detail,"
 	"  i.message_id FROM inbound i JOIN cases c ON c.id = i.case_id"
@@ -36,21 +33,25 @@ static const char *const show_timeline =
 	"  upper(?1)"
 	") ORDER BY t, o";
 
-static const char *const show_case =
+static const char *const show_head =
 	"SELECT ref AS \"case\", sop, state, step_name AS step, round,"
 	" applicant, applicant_first AS applied_from, applicant_name AS name,"
-	" subject, reason, rules_version AS rules, " WIB("opened_at")
-	" AS opened, strftime('%Y-%m-%d', expires_at, 'unixepoch',"
-	" '+7 hours') AS expires, (SELECT o.ref FROM cases o WHERE o.id ="
-	" cases.renews) AS renews, strftime('%Y-%m-%d', purged_at,"
-	" 'unixepoch', '+7 hours') || ' (retention: mail and documents"
-	" removed, their SHA-256 kept)' AS files_removed FROM cases WHERE"
-	" ref = upper(?)";
+	" subject, reason, rules_version AS rules, local_time(opened_at) AS"
+	" opened, local_date(expires_at) AS expires, (SELECT o.ref FROM cases"
+	" o WHERE o.id = cases.renews) AS renews, local_date(purged_at) ||"
+	" ' (retention: mail and documents removed, their SHA-256 kept)' AS"
+	" files_removed FROM cases WHERE ref = upper(?)";
 
 static const char *const show_documents =
 	"SELECT d.filename, d.kind, d.content_type, d.size, d.sha256, d.step"
 	" AS came_at FROM documents d JOIN cases c ON c.id = d.case_id WHERE"
 	" c.ref = upper(?) ORDER BY d.id";
+
+static const char *const show_dispatches =
+	"SELECT d.step_name AS step, d.round, d.role, d.official, d.on_behalf,"
+	" local_time(d.sent_at) AS sent, local_time(d.answered_at) AS"
+	" answered, d.verdict AS answer, d.reason FROM dispatches d JOIN cases"
+	" c ON c.id = d.case_id WHERE c.ref = upper(?) ORDER BY d.id";
 
 static const char *const show_steps =
 	"SELECT t.step, t.round, t.office_minutes, t.standard_minutes, CASE"
@@ -58,81 +59,75 @@ static const char *const show_steps =
 	" 'on time' END AS verdict FROM step_times t JOIN cases c ON c.id ="
 	" t.case_id WHERE c.ref = upper(?) ORDER BY t.id";
 
-/* The case as JSON; also the heart of `disposisi export`. */
+/* The case: its head (no title), then its parts. */
+static const struct show_part show_parts[] = {
+	{ &show_head, "case", NULL, NULL },
+	{ &show_timeline, "timeline", "Timeline", NULL },
+	{ &show_documents, "documents", "Documents", "(none)" },
+	{ &show_dispatches, "dispositions", "Dispositions", "(none)" },
+	{ &show_steps, "steps", "Time per step (office minutes against the"
+	    " standard)", "(no step finished yet)" }
+};
+
+/*
+ * Prints a view's parts, each query given arg: as text, under their
+ * titles, a blank line between two; or as one JSON object of
+ * "key": [rows].
+ */
+void
+show_print(struct store *st, FILE *f, const struct show_part *p, size_t n,
+    const char *arg, int json)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (json) {
+			fprintf(f, "%s\"%s\": ", i ? ", " : "{", p[i].key);
+			store_print_json(st, f, *p[i].sql, arg);
+			continue;
+		}
+		if (p[i].title != NULL)
+			fprintf(f, "%s%s:\n", i ? "\n" : "", p[i].title);
+		if (store_print(st, f, *p[i].sql, arg) == 0 && p[i].none)
+			fprintf(f, "  %s\n", p[i].none);
+	}
+	if (json)
+		fputs("}\n", f);
+}
+
+/*
+ * Prints the case ref to f, as text or as JSON (the heart of `export`'s
+ * kasus.json). Returns -1, saying so, if there is no such case.
+ */
 int
-show_json(struct store *st, const char *ref, FILE *f)
+show_case(struct store *st, const char *ref, FILE *f, int json)
 {
-	fputs("{\"case\": ", f);
-	store_print_json(st, f, show_case, ref);
-	fputs(", \"timeline\": ", f);
-	store_print_json(st, f, show_timeline, ref);
-	fputs(", \"documents\": ", f);
-	store_print_json(st, f, show_documents, ref);
-	fputs(", \"steps\": ", f);
-	store_print_json(st, f, show_steps, ref);
-	fputs("}\n", f);
+	if (store_case_find(st, ref, NULL, 0) == 0) {
+		fprintf(stderr, "disposisi: no case %s\n", ref);
+		return (-1);
+	}
+	show_print(st, f, show_parts, sizeof show_parts / sizeof show_parts[0],
+	    ref, json);
 	return (0);
 }
 
-static int
-show_text(struct store *st, const char *ref)
-{
-	store_print(st, stdout, show_case, ref);
-	printf("\nTimeline (WIB):\n");
-	store_print(st, stdout, show_timeline, ref);
-	printf("\nDocuments:\n");
-	if (store_print(st, stdout, show_documents, ref) == 0)
-		printf("  (none)\n");
-	printf("\nTime per step (office minutes against the standard):\n");
-	if (store_print(st, stdout, show_steps, ref) == 0)
-		printf("  (no step finished yet)\n");
-	return (0);
-}
+static const struct option show_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
 
 static int
-cmd_show(const struct cmd_entry *self, int argc, char **argv)
+cmd_show(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct conf	*c;
-	struct store	*st;
-	const char	*file = NULL;
-	char		*cause = NULL;
-	int		 ch, json = 0, rv;
-
-	while ((ch = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
-		if (ch == 'f')
-			file = optarg;
-		else if (ch == 'j')
-			json = 1;
-		else
-			return (cmd_usage(self, 0));
-	}
-	if (file == NULL || argc - optind != 1)
-		return (cmd_usage(self, 0));
-	if ((c = conf_load(file, &cause)) == NULL) {
-		fprintf(stderr, "disposisi: %s\n", cause);
-		return (EX_CONFIG_STATUS);
-	}
-	if ((st = setup_db(c)) == NULL) {
-		conf_free(c);
-		return (1);
-	}
-	if (store_case_find(st, argv[optind], NULL, 0) == 0) {
-		fprintf(stderr, "disposisi: no case %s\n", argv[optind]);
-		rv = -1;
-	} else
-		rv = json ? show_json(st, argv[optind], stdout) : show_text(st,
-		    argv[optind]);
-	store_close(st);
-	conf_free(c);
-	return (rv == -1 ? 65 : 0);
+	(void)self;
+	return (show_case(ctx->store, a->argv[0], stdout, args_has(a,
+	    'j')) == -1 ? 65 : 0);
 }
 
 const struct cmd_entry cmd_show_entry = {
 	.name = "show",
 	.usage = "-f FILE CASE [--json]",
+	.args = { "f:", 1, 1, show_opts },
+	.needs = CMD_CONF | CMD_RULES | CMD_DB,
 	.exec = cmd_show
 };

@@ -6,11 +6,11 @@
 #include "disposisi.h"
 
 static int
-cmd_version(const struct cmd_entry *self, int argc, char **argv)
+cmd_version(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
-	(void)argv;
-	if (argc != 1)
-		return (cmd_usage(self, 0));
+	(void)self;
+	(void)ctx;
+	(void)a;
 	printf("disposisi %s\n", DISPOSISI_VERSION);
 	return (0);
 }
@@ -18,5 +18,7 @@ cmd_version(const struct cmd_entry *self, int argc, char **argv)
 const struct cmd_entry cmd_version_entry = {
 	.name = "version",
 	.usage = "",
+	.args = { "", 0, 0, NULL },
+	.needs = 0,
 	.exec = cmd_version
 };

@@ -2,12 +2,16 @@
 /*
  * disposisi: a mail robot that runs an office's SOP over e-mail. Each
  * subcommand is a file cmd-NAME.c exporting one struct cmd_entry, listed
- * in cmd_table below; this file finds it and holds what several share:
- * loading and checking the config, the rules and the templates.
+ * in cmd_table below, that declares its arguments and what it needs (as
+ * tmux's cmd_entry does). main() finds it, parses its arguments, sets up
+ * what it needs - the config, the rules and templates checked together,
+ * the database, the key, the spool - runs it, and tears it all down: one
+ * path for every command, so a command's file holds only its own work.
  */
 
 #include <sys/file.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -105,103 +109,14 @@ setup_rules(struct ctx *ctx, char **cause)
 	return (r);
 }
 
-/* Loads config and rules for a command; exits 78 with the reason. */
+/* Puts rules in force: the context's, and their zone for the clock. */
 void
-setup_load(const char *path, struct ctx *ctx)
+setup_rules_use(struct ctx *ctx, struct rules *r)
 {
-	char	*cause = NULL;
-
-	if ((ctx->conf = conf_load(path, &cause)) == NULL ||
-	    (ctx->rules = setup_rules(ctx, &cause)) == NULL) {
-		fprintf(stderr, "disposisi: %s\n", cause);
-		exit(EX_CONFIG_STATUS);
-	}
-}
-
-/*
- * Everything an admin command that changes a case needs: the config,
- * the rules, the token key, the database and the spool (its mail is
- * written there, then sent by the daemon). Exits 78 on a config error.
- */
-int
-setup_admin(const char *path, struct ctx *ctx, char **cause)
-{
-	setup_load(path, ctx);
-	if ((ctx->store = store_open(ctx->conf->database, cause)) == NULL ||
-	    setup_seal(ctx, cause) == -1)
-		return (-1);
-	if ((ctx->spool = spool_open(ctx->conf->spool_dir, cause)) == NULL)
-		return (-1);
-	mime_init();
-	return (0);
-}
-
-/* The robot's key, which seals the audit trail, for a command's store. */
-int
-setup_seal(struct ctx *ctx, char **cause)
-{
-	if (conf_load_secret(ctx->conf, cause) == -1)
-		return (-1);
-	store_set_key(ctx->store, ctx->conf->hmac_secret,
-	    ctx->conf->hmac_secret_len);
-	store_set_checkpoint(ctx->store, ctx->conf->seal_checkpoint);
-	return (0);
-}
-
-/*
- * For the commands that read the database: the config and rules, and
- * the database, which must exist already. -1 with the reason printed.
- */
-int
-setup_read(const char *path, struct ctx *ctx)
-{
-	setup_load(path, ctx);
-	return ((ctx->store = setup_db(ctx->conf)) == NULL ? -1 : 0);
-}
-
-/* setup_read() with the key that seals the events a command writes. */
-int
-setup_read_sealed(const char *path, struct ctx *ctx)
-{
-	char	*cause = NULL;
-
-	if (setup_read(path, ctx) == -1)
-		return (-1);
-	if (setup_seal(ctx, &cause) == -1) {
-		fprintf(stderr, "disposisi: %s\n", cause);
-		free(cause);
-		return (-1);
-	}
-	return (0);
-}
-
-/* The database, which must exist already; NULL with the reason printed. */
-struct store *
-setup_db(const struct conf *c)
-{
-	struct store	*st;
-	char		*cause = NULL;
-
-	if (access(c->database, R_OK) == -1 ||
-	    (st = store_open(c->database, &cause)) == NULL) {
-		fprintf(stderr, "disposisi: %s: %s\n", c->database, cause ?
-		    cause : "no database yet (has the robot run?)");
-		free(cause);
-		return (NULL);
-	}
-	return (st);
-}
-
-void
-setup_done(struct ctx *ctx)
-{
-	parse_stop();
-	if (ctx->spool != NULL)
-		mime_shutdown();
-	spool_close(ctx->spool);
-	store_close(ctx->store);
-	rules_free(ctx->rules);
-	conf_free(ctx->conf);
+	if (r != ctx->rules)
+		rules_free(ctx->rules);
+	ctx->rules = r;
+	clock_zone_set(r->cal.utc_offset);
 }
 
 /*
@@ -233,47 +148,232 @@ setup_wake(const struct conf *c)
 	return (rv);
 }
 
-/* Options shared by the commands that change a case: -f and --reason. */
-int
-cmd_case_args(const struct cmd_entry *self, int argc, char **argv,
-    int nargs, const char **file, const char **reason)
-{
-	static const struct option longopts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int	 ch;
+/* The option of the commands that change a case: why, for its history. */
+const struct option cmd_reason_opts[] = {
+	{ "reason", required_argument, NULL, 'r' },
+	{ NULL, 0, NULL, 0 }
+};
 
-	*file = *reason = NULL;
-	while ((ch = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
-		if (ch == 'f')
-			*file = optarg;
-		else if (ch == 'r')
-			*reason = optarg;
-		else
-			return (-1);
-	}
-	if (*file == NULL || argc - optind != nargs) {
-		cmd_usage(self, 0);
-		return (-1);
-	}
-	return (0);
-}
-
-/* Runs an admin action and wakes the daemon; exit status for main. */
+/* After an admin action: says so and wakes the daemon; exit status. */
 int
 cmd_case_done(struct ctx *ctx, int rv, const char *what, char *cause)
 {
 	if (rv == -1) {
 		fprintf(stderr, "disposisi: %s\n", cause);
 		free(cause);
-		setup_done(ctx);
 		return (65);	/* EX_DATAERR */
 	}
 	printf("%s%s\n", what, setup_wake(ctx->conf) ? "" :
 	    " (no robot runs: the mail goes out when it starts)");
-	setup_done(ctx);
 	return (0);
+}
+
+/* What main() holds for a command beside its context. */
+struct cmd_state {
+	int	 lockfd;
+	char	 scratch[64];		/* CMD_SCRATCH's directory */
+};
+
+#define CMD_HELP	1	/* --help, beside the command's own */
+
+/*
+ * Parses argv by the command's template: its options into a, the rest
+ * left as its positional arguments. Returns -1 to go on, else the exit
+ * status (--help 0, a usage error 64).
+ */
+static int
+cmd_parse(const struct cmd_entry *e, int argc, char **argv, struct args *a)
+{
+	struct option	 lo[32];
+	size_t		 n = 0;
+	int		 ch;
+
+	for (; e->args.longopts != NULL && e->args.longopts[n].name != NULL &&
+	    n < sizeof lo / sizeof lo[0] - 2; n++)
+		lo[n] = e->args.longopts[n];
+	lo[n++] = (struct option){ "help", no_argument, NULL, CMD_HELP };
+	lo[n] = (struct option){ NULL, 0, NULL, 0 };
+	memset(a, 0, sizeof *a);
+	while ((ch = getopt_long(argc, argv, e->args.template, lo,
+	    NULL)) != -1) {
+		if (ch == CMD_HELP)
+			return (cmd_usage(e, 1));
+		if (ch == '?' || ch == ':' || ch <= 0 || ch >= CMD_OPTS)
+			return (cmd_usage(e, 0));
+		a->value[ch] = optarg != NULL ? optarg : "";
+		a->count[ch]++;
+	}
+	a->argc = argc - optind;
+	a->argv = argv + optind;
+	if (a->argc < e->args.lower || (e->args.upper != -1 &&
+	    a->argc > e->args.upper) || ((e->needs & CMD_CONF) &&
+	    !args_has(a, 'f')))
+		return (cmd_usage(e, 0));
+	return (-1);
+}
+
+/* The config, and the rules checked with it and with the templates. */
+static int
+setup_conf(const struct cmd_entry *e, struct ctx *ctx, struct args *a,
+    char **cause)
+{
+	struct rules	*r;
+	int		 v = args_has(a, 'v');
+
+	if (e->needs & CMD_CONF_OPT)
+		ctx->conf = conf_load_lenient(args_get(a, 'f'), cause);
+	else if (e->needs & CMD_CONF)
+		ctx->conf = conf_load(args_get(a, 'f'), cause);
+	if (ctx->conf == NULL)
+		return (-1);
+	if (e->needs & CMD_LOG)
+		log_init(ctx->conf->log_syslog ? LOG_TO_SYSLOG : LOG_TO_STDERR,
+		    v > ctx->conf->log_level ? v : ctx->conf->log_level);
+	if (e->needs & CMD_RULES) {
+		/* A lenient config names no addresses to check against. */
+		r = e->needs & CMD_CONF_OPT ? rules_load(ctx->conf->rules_dir,
+		    cause) : setup_rules(ctx, cause);
+		if (r == NULL)
+			return (-1);
+		setup_rules_use(ctx, r);
+	}
+	if ((e->needs & CMD_SEAL) && conf_load_secret(ctx->conf, cause) == -1)
+		return (-1);
+	return (0);
+}
+
+/* One robot per database: two would answer every mail twice. */
+static int
+setup_lock(const struct conf *c, struct cmd_state *cs, char **cause)
+{
+	char	*lock;
+	int	 rv = -1;
+
+	xasprintf(&lock, "%s.lock", c->database);
+	if ((cs->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC,
+	    0600)) == -1)
+		xasprintf(cause, "%s: %s", lock, strerror(errno));
+	else if (flock(cs->lockfd, LOCK_EX | LOCK_NB) == -1)
+		xasprintf(cause, "%s: another disposisi runs on this database",
+		    lock);
+	/* The pid, for admin commands to wake us with SIGUSR1. */
+	else if (ftruncate(cs->lockfd, 0) == -1 || dprintf(cs->lockfd,
+	    "%ld\n", (long)getpid()) < 0)
+		xasprintf(cause, "%s: %s", lock, strerror(errno));
+	else
+		rv = 0;
+	free(lock);
+	return (rv);
+}
+
+/* The spool, or a scratch one that goes at the end; GMime to write in it. */
+static int
+setup_spool(const struct cmd_entry *e, struct ctx *ctx, struct cmd_state *cs,
+    char **cause)
+{
+	if (e->needs & CMD_SCRATCH) {
+		snprintf(cs->scratch, sizeof cs->scratch,
+		    "/tmp/disposisi-%s.XXXXXX", e->name);
+		if (mkdtemp(cs->scratch) == NULL) {
+			xasprintf(cause, "%s: %s", cs->scratch,
+			    strerror(errno));
+			cs->scratch[0] = '\0';
+			return (-1);
+		}
+	}
+	if ((ctx->spool = spool_open(e->needs & CMD_SCRATCH ? cs->scratch :
+	    ctx->conf->spool_dir, cause)) == NULL)
+		return (-1);
+	if (e->needs & CMD_SCRATCH)
+		spool_scratch(ctx->spool);	/* removed after: no syncs */
+	mime_init();
+	return (0);
+}
+
+/* The database; one that must exist already says so when it does not. */
+static int
+setup_db(const struct cmd_entry *e, struct ctx *ctx, char **cause)
+{
+	const char	*db = ctx->conf->database;
+
+	if ((e->needs & CMD_DB) && access(db, R_OK) == -1) {
+		xasprintf(cause, "%s: no database yet (has the robot run?)",
+		    db);
+		return (-1);
+	}
+	if ((ctx->store = store_open(db, cause)) == NULL)
+		return (-1);
+	if (e->needs & CMD_SEAL) {
+		store_set_key(ctx->store, ctx->conf->hmac_secret,
+		    ctx->conf->hmac_secret_len);
+		store_set_checkpoint(ctx->store, ctx->conf->seal_checkpoint);
+	}
+	return (0);
+}
+
+/*
+ * Everything the command needs, in one order for all. Returns 0, or the
+ * exit status with the reason printed: 78 for the config, the rules,
+ * the templates or the key; 75 for a command an MTA runs; else 1.
+ */
+static int
+setup(const struct cmd_entry *e, struct ctx *ctx, struct args *a,
+    struct cmd_state *cs)
+{
+	char	*cause = NULL;
+	int	 rv = 0;
+
+	if (e->needs & CMD_TEMPFAIL)
+		log_fatal_exit(EX_TEMPFAIL_STATUS);
+	if ((e->needs & (CMD_CONF | CMD_CONF_OPT)) &&
+	    setup_conf(e, ctx, a, &cause) == -1)
+		rv = EX_CONFIG_STATUS;
+	else if (((e->needs & CMD_LOCK) && setup_lock(ctx->conf, cs,
+	    &cause) == -1) ||
+	    ((e->needs & (CMD_SPOOL | CMD_SCRATCH)) && setup_spool(e, ctx, cs,
+	    &cause) == -1) ||
+	    ((e->needs & (CMD_DB | CMD_DB_CREATE)) && setup_db(e, ctx,
+	    &cause) == -1))
+		rv = e->needs & CMD_TEMPFAIL ? EX_TEMPFAIL_STATUS : 1;
+	if (rv != 0) {
+		fprintf(stderr, "disposisi: %s%s%s\n", e->needs & CMD_TEMPFAIL ?
+		    e->name : "", e->needs & CMD_TEMPFAIL ? ": " : "", cause);
+		free(cause);
+	}
+	return (rv);
+}
+
+/* Undoes setup(), whatever part of it was done. */
+static void
+teardown(struct ctx *ctx, struct cmd_state *cs)
+{
+	parse_stop();
+	if (ctx->spool != NULL)
+		mime_shutdown();
+	spool_close(ctx->spool);
+	if (cs->scratch[0] != '\0')
+		util_rmtree(cs->scratch);
+	store_close(ctx->store);
+	rules_free(ctx->rules);
+	conf_free(ctx->conf);
+	if (cs->lockfd != -1)
+		close(cs->lockfd);
+}
+
+static int
+cmd_exec(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct ctx		 ctx = { .wake_fd = -1 };
+	struct cmd_state	 cs = { .lockfd = -1 };
+	struct args		 a;
+	int			 rv;
+
+	if ((rv = cmd_parse(e, argc, argv, &a)) != -1)
+		return (rv);
+	if ((rv = setup(e, &ctx, &a, &cs)) == 0)
+		rv = e->exec(e, &ctx, &a);
+	teardown(&ctx, &cs);
+	return (rv);
 }
 
 int
@@ -298,10 +398,9 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++) {
 		if (strcmp(argv[1], cmd_table[i]->name) != 0)
 			continue;
-		if (argc > 2 && (strcmp(argv[2], "-h") == 0 ||
-		    strcmp(argv[2], "--help") == 0))
+		if (argc > 2 && strcmp(argv[2], "-h") == 0)
 			return (cmd_usage(cmd_table[i], 1));
-		return (cmd_table[i]->exec(cmd_table[i], argc - 1, argv + 1));
+		return (cmd_exec(cmd_table[i], argc - 1, argv + 1));
 	}
 	fprintf(stderr, "disposisi: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);

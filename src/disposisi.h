@@ -13,6 +13,7 @@
 
 #include <sys/types.h>
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 
 #define DISPOSISI_VERSION	"0.1"
 #define EX_CONFIG_STATUS	78	/* sysexits.h EX_CONFIG */
+#define EX_TEMPFAIL_STATUS	75	/* sysexits.h EX_TEMPFAIL */
 #define IMAP_KEYWORD		"$Disposisi"
 #define TOKEN_LEN		20	/* hex digits of a reply token */
 
@@ -137,6 +139,17 @@ struct clock_mark {
 };
 time_t		 clock_mono(void);
 time_t		 clock_jump(struct clock_mark *, time_t, time_t);
+#define CLOCK_ZONE_DEFAULT	(7 * 60)	/* WIB, minutes east of UTC */
+void		 clock_zone_set(int);
+int		 clock_zone(void);
+const char	*clock_zone_name(void);
+int		 clock_zone_parse(const char *, int *);
+void		 clock_local(time_t, struct tm *);
+time_t		 clock_unlocal(struct tm *);
+time_t		 clock_add_months(time_t, int);
+#define CLOCK_TIME	0
+#define CLOCK_DATE	1
+void		 clock_format(time_t, int, char *, size_t);
 
 /* util.c */
 char		*util_lower(const char *);
@@ -148,8 +161,6 @@ int		 util_write_file(const char *, const void *, size_t, int, char **);
 int		 util_mkdirs(const char *, int, char **);
 void		 util_rmtree(const char *);
 char		*util_path(const char *, const char *);
-void		 util_time_wib(time_t, char *, size_t);
-int		 util_year_wib(time_t);
 void		 util_json_str(FILE *, const char *);
 
 /* crypto.c */
@@ -1120,11 +1131,47 @@ int		 admin_resend(struct ctx *, const char *, char **);
 int		 admin_reassign(struct ctx *, const char *, const char *,
 		     const char *, const char *, char **);
 
-/* disposisi.c: the command table; cmd-*.c: one file per command. */
+/*
+ * disposisi.c: the command table; cmd-*.c: one file per command. Each
+ * declares its arguments and what it needs; main() parses the one and
+ * sets up the other before exec, and tears it down after, for all alike.
+ */
+#define CMD_CONF	0x001	/* -f FILE, required: the config */
+#define CMD_CONF_OPT	0x002	/* -f FILE or a checkout's defaults, lenient */
+#define CMD_RULES	0x004	/* rules/ and mail-templates/; the clock's zone */
+#define CMD_DB		0x008	/* the database, which must exist */
+#define CMD_DB_CREATE	0x010	/* the database, created if missing */
+#define CMD_SEAL	0x020	/* the key sealing the events it writes */
+#define CMD_SPOOL	0x040	/* the spool, and GMime for the mail it writes */
+#define CMD_SCRATCH	0x080	/* a scratch spool instead, removed after */
+#define CMD_LOCK	0x100	/* one daemon per database: its lock and pid */
+#define CMD_LOG		0x200	/* log as the config says; -v raises it */
+#define CMD_TEMPFAIL	0x400	/* a failure exits 75: the MTA tries again */
+#define CMD_OPTS	128	/* options are ASCII letters */
+/* An admin command that changes a case: its mail waits in the spool. */
+#define CMD_ADMIN	(CMD_CONF | CMD_RULES | CMD_DB | CMD_SEAL | CMD_SPOOL)
+extern const struct option cmd_reason_opts[];	/* --reason TEXT: 'r' */
+/* A command's arguments as main() parsed them from its template. */
+struct args {
+	const char	*value[CMD_OPTS]; /* by letter: its argument, or "" */
+	int		 count[CMD_OPTS]; /* how often given: -v -v */
+	int		 argc;		/* the positional arguments */
+	char		**argv;
+};
+#define args_has(a, c)	((a)->count[(unsigned char)(c)])
+#define args_get(a, c)	((a)->value[(unsigned char)(c)])
 struct cmd_entry {
 	const char	*name;
 	const char	*usage;
-	int		(*exec)(const struct cmd_entry *, int, char **);
+	struct {
+		const char	*template;	/* getopt(3)'s: "f:v" */
+		int		 lower;		/* positional arguments, */
+		int		 upper;		/* at least, at most (-1: any) */
+		const struct option *longopts;	/* --json... as letters */
+	} args;
+	int		 needs;		/* CMD_*: set up by main() */
+	int		(*exec)(const struct cmd_entry *, struct ctx *,
+			    struct args *);
 };
 extern const struct cmd_entry cmd_audit_entry, cmd_cancel_entry,
 		    cmd_cases_entry,
@@ -1135,18 +1182,20 @@ extern const struct cmd_entry cmd_audit_entry, cmd_cancel_entry,
 		    cmd_run_entry,
 		    cmd_show_entry, cmd_status_entry, cmd_version_entry;
 int		 cmd_usage(const struct cmd_entry *, int);
-int		 show_json(struct store *, const char *, FILE *);
-int		 cmd_case_args(const struct cmd_entry *, int, char **, int,
-		     const char **, const char **);
 int		 cmd_case_done(struct ctx *, int, const char *, char *);
+/* cmd-show.c: a view as titled parts, each one query's rows. */
+struct show_part {
+	const char	*const *sql;
+	const char	*key;		/* JSON */
+	const char	*title;		/* text; NULL: none */
+	const char	*none;		/* text when no row, or NULL */
+};
+void		 show_print(struct store *, FILE *, const struct show_part *,
+		     size_t, const char *, int);
+int		 show_case(struct store *, const char *, FILE *, int);
+extern const char *const sql_undelivered;	/* cmd-status.c */
 struct rules	*setup_rules(struct ctx *, char **);
-void		 setup_load(const char *, struct ctx *);
-int		 setup_admin(const char *, struct ctx *, char **);
-int		 setup_read(const char *, struct ctx *);
-int		 setup_seal(struct ctx *, char **);
-int		 setup_read_sealed(const char *, struct ctx *);
-struct store	*setup_db(const struct conf *);
-void		 setup_done(struct ctx *);
+void		 setup_rules_use(struct ctx *, struct rules *);
 int		 setup_wake(const struct conf *);
 
 /* intake.c */

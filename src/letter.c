@@ -260,7 +260,7 @@ letter_refs(const struct letter *lt)
 	return (s);
 }
 
-/* A time in WIB words, or "" for none. */
+/* A time in the office's zone, or "" for none. */
 static char *
 letter_time(time_t t)
 {
@@ -268,7 +268,7 @@ letter_time(time_t t)
 
 	if (t == 0)
 		return (xstrdup(""));
-	util_time_wib(t, buf, sizeof buf);
+	clock_format(t, CLOCK_TIME, buf, sizeof buf);
 	return (xstrdup(buf));
 }
 

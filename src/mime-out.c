@@ -131,7 +131,7 @@ static void
 mime_out_headers(GMimeMessage *gm, const struct mail_out *mo)
 {
 	GMimeObject	*o = GMIME_OBJECT(gm);
-	GDateTime	*now;
+	GDateTime	*now, *utc;
 	GTimeZone	*tz;
 	char		*hdr;
 
@@ -144,10 +144,13 @@ mime_out_headers(GMimeMessage *gm, const struct mail_out *mo)
 		    mo->from_name, mo->reply_to);
 	g_mime_message_set_subject(gm, mo->subject, "utf-8");
 	g_mime_message_set_message_id(gm, mo->message_id);
-	tz = g_time_zone_new_offset(7 * 3600);
-	now = g_date_time_new_now(tz);
+	/* The clock's now, in the office's zone. */
+	tz = g_time_zone_new_offset(clock_zone() * 60);
+	utc = g_date_time_new_from_unix_utc(clock_now());
+	now = g_date_time_to_timezone(utc, tz);
 	g_mime_message_set_date(gm, now);
 	g_date_time_unref(now);
+	g_date_time_unref(utc);
 	g_time_zone_unref(tz);
 	if (mo->in_reply_to != NULL) {
 		xasprintf(&hdr, "<%s>", mo->in_reply_to);

@@ -33,7 +33,7 @@ rules_cal_default(struct calendar *cal)
 {
 	int	 d;
 
-	cal->utc_offset = 7 * 60;
+	cal->utc_offset = CLOCK_ZONE_DEFAULT;
 	for (d = 0; d < 7; d++)
 		cal->open[d] = cal->close[d] = 0;
 	for (d = 1; d <= 5; d++) {
@@ -85,12 +85,8 @@ rules_cal_timezone(struct parse *ps)
 	if ((s[0] == '+' || s[0] == '-') && (m = cal_hhmm(s + 1,
 	    strlen(s + 1))) != -1 && m <= 14 * 60)
 		ps->r->cal.utc_offset = s[0] == '-' ? -m : m;
-	else if (strcasecmp(s, "WIB") == 0)
-		ps->r->cal.utc_offset = 7 * 60;
-	else if (strcasecmp(s, "WITA") == 0)
-		ps->r->cal.utc_offset = 8 * 60;
-	else if (strcasecmp(s, "WIT") == 0)
-		ps->r->cal.utc_offset = 9 * 60;
+	else if (clock_zone_parse(s, &m) == 0)
+		ps->r->cal.utc_offset = m;
 	else {
 		rules_lex_error(ps, &loc, "bad time zone \"%s\": write +07:00,"
 		    " or WIB, WITA, WIT", s);

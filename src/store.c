@@ -456,6 +456,40 @@ store_col(sqlite3_stmt *s, int i)
 	return (t == NULL ? NULL : xstrdup((const char *)t));
 }
 
+/*
+ * local_time(t) and local_date(t) in SQL: an epoch time in the office's
+ * zone as clock_format() writes it, for the admin's views; the offset
+ * never stands in SQL. NULL stays NULL.
+ */
+static void
+store_fn_local(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	char	 buf[64];
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	clock_format((time_t)sqlite3_value_int64(argv[0]),
+	    sqlite3_user_data(cx) != NULL ? CLOCK_DATE : CLOCK_TIME, buf,
+	    sizeof buf);
+	sqlite3_result_text(cx, buf, -1, SQLITE_TRANSIENT);
+}
+
+static int
+store_functions(struct store *st)
+{
+	static int	 date = 1;
+
+	if (sqlite3_create_function(st->db, "local_time", 1, SQLITE_UTF8 |
+	    SQLITE_DIRECTONLY, NULL, store_fn_local, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(st->db, "local_date", 1, SQLITE_UTF8 |
+	    SQLITE_DIRECTONLY, &date, store_fn_local, NULL, NULL) != SQLITE_OK)
+		return (-1);
+	return (0);
+}
+
 struct store *
 store_open(const char *path, char **cause)
 {
@@ -477,7 +511,8 @@ store_open(const char *path, char **cause)
 	if (store_exec(st, "PRAGMA journal_mode=WAL") == -1 ||
 	    store_exec(st, "PRAGMA synchronous=FULL") == -1 ||
 	    store_exec(st, "PRAGMA foreign_keys=ON") == -1 ||
-	    store_exec(st, "PRAGMA trusted_schema=OFF") == -1) {
+	    store_exec(st, "PRAGMA trusted_schema=OFF") == -1 ||
+	    store_functions(st) == -1) {
 		xasprintf(cause, "%s: %s", path, sqlite3_errmsg(st->db));
 		store_close(st);
 		return (NULL);
@@ -920,10 +955,14 @@ store_case_open(struct store *st, const char *sop, const char *prefix,
 {
 	sqlite3_stmt	*s;
 	time_t		 now = clock_now();
-	int		 year = util_year_wib(now);
+	struct tm	 tm;
+	int		 year;
 	int64_t		 seq;
 	char		*ref;
 
+	/* The office's year: 31 Dec 23:30 WIB is 1 Jan 00:30 in WITA. */
+	clock_local(now, &tm);
+	year = tm.tm_year + 1900;
 	if (store_done(st, store_stmt(st, "INSERT INTO case_seq VALUES (?, 1)"
 	    " ON CONFLICT(year) DO UPDATE SET last = last + 1", "i",
 	    (int64_t)year)) == -1)
@@ -1466,8 +1505,8 @@ store_event_where(struct store *st, int64_t id)
 	    " case_events e LEFT JOIN cases c ON c.id = e.case_id WHERE e.id"
 	    " = ?", "i", id);
 	if (sqlite3_step(s) == SQLITE_ROW) {
-		util_time_wib((time_t)sqlite3_column_int64(s, 1), at,
-		    sizeof at);
+		clock_format((time_t)sqlite3_column_int64(s, 1), CLOCK_TIME,
+		    at, sizeof at);
 		xasprintf(&w, "%s, %s, %s", sqlite3_column_text(s, 0), at,
 		    sqlite3_column_text(s, 2));
 	} else

@@ -169,8 +169,6 @@ timer_expiry(struct timer *t, const struct waiting_row *w, char **cause)
 	char			 days[16], until[32];
 	int			 d, send = 0, rv;
 	size_t			 i;
-	struct tm		 tm;
-	time_t			 local;
 
 	for (i = 0; sop != NULL && i < sop->nexpiry; i++) {
 		d = sop->expiry_days[i];
@@ -189,9 +187,7 @@ timer_expiry(struct timer *t, const struct waiting_row *w, char **cause)
 		return (-1);
 	}
 	snprintf(days, sizeof days, "%d", send);
-	local = w->since + t->ctx->rules->cal.utc_offset * 60;
-	gmtime_r(&local, &tm);
-	strftime(until, sizeof until, "%d-%m-%Y", &tm);
+	clock_format(w->since, CLOCK_DATE, until, sizeof until);
 	lt.ctx = t->ctx;
 	lt.c = c;
 	lt.sop = sop;

@@ -217,29 +217,6 @@ util_path(const char *dir, const char *name)
 	return (r);
 }
 
-/* The office runs on WIB (UTC+7, no daylight saving). */
-#define WIB_OFFSET	(7 * 3600)
-
-void
-util_time_wib(time_t t, char *buf, size_t len)
-{
-	struct tm	 tm;
-	time_t		 w = t + WIB_OFFSET;
-
-	gmtime_r(&w, &tm);
-	strftime(buf, len, "%d-%m-%Y %H.%M WIB", &tm);
-}
-
-int
-util_year_wib(time_t t)
-{
-	struct tm	 tm;
-	time_t		 w = t + WIB_OFFSET;
-
-	gmtime_r(&w, &tm);
-	return (tm.tm_year + 1900);
-}
-
 /* Writes s as a JSON string, or null; what JSON requires is escaped. */
 void
 util_json_str(FILE *f, const char *s)

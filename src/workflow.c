@@ -463,18 +463,13 @@ flow_mail(struct flow *f, const struct decide *d, const struct effect *fx,
 	return (rv);
 }
 
-/* The certificate's end: months after now, by the WIB calendar. */
+/* The certificate's end: months after now, by the office's calendar. */
 static int
 flow_expires(struct flow *f, int months, char **cause)
 {
-	time_t		 now = clock_now() + 7 * 3600, when;
-	struct tm	 tm;
+	time_t		 when = clock_add_months(clock_now(), months);
 
-	gmtime_r(&now, &tm);
-	tm.tm_mon += months;
-	tm.tm_isdst = 0;
-	when = timegm(&tm) - 7 * 3600;
-	strftime(f->expires, sizeof f->expires, "%d-%m-%Y", &tm);
+	clock_format(when, CLOCK_DATE, f->expires, sizeof f->expires);
 	if (store_case_expires(f->ctx->store, f->c->id, when) == -1) {
 		xasprintf(cause, "cannot record the expiry of %s", f->c->ref);
 		return (-1);

@@ -231,6 +231,15 @@ filled(const char *sql)
 	return (out);
 }
 
+/* store.c's local_time() and local_date(), as far as a plan needs them. */
+static void
+local_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_null(cx);
+}
+
 static void
 check(sqlite3 *db, const char *text)
 {
@@ -327,6 +336,10 @@ main(void)
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK)
 		return (1);
+	sqlite3_create_function(db, "local_time", 1, SQLITE_UTF8, NULL,
+	    local_fn, NULL, NULL);
+	sqlite3_create_function(db, "local_date", 1, SQLITE_UTF8, NULL,
+	    local_fn, NULL, NULL);
 
 	for (p = src; *p != '\0';) {
 		if ((p == src || p[-1] == '\n') && *p == '#') {

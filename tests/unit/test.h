@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static int	test_passed, test_failed;
 
@@ -34,6 +35,20 @@ static int	test_passed, test_failed;
 		    _b ? _b : "(null)");				\
 	}								\
 } while (0)
+
+/* The epoch time of a wall-clock time minutes east of UTC (WIB: 420). */
+static inline time_t
+test_wall(int y, int mo, int d, int h, int mi, int minutes)
+{
+	struct tm	 tm = { 0 };
+
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	return (timegm(&tm) - minutes * 60);
+}
 
 static inline int
 test_done(void)
