@@ -23,7 +23,7 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/handle-followup.c src/handle-notice.c src/html.c src/imap.c src/intake.c \
 	   src/jail.c \
 	   src/letter.c src/log.c src/mime.c src/mime-out.c src/notice.c src/ocr.c src/outbox.c src/parse.c src/parse-child.c src/pdf.c src/people.c \
-	   src/re.c src/reply.c src/reply-cut.c src/reply-subject.c src/reply-words.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-kw-doc.c src/rules-kw-step.c src/rules-lex.c \
+	   src/queue.c src/re.c src/reply.c src/reply-cut.c src/reply-subject.c src/reply-words.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-kw-doc.c src/rules-kw-step.c src/rules-lex.c \
 	   src/rules-parse.c src/screen.c src/smtp.c src/sniff.c src/sniff-name.c src/sniff-zip.c \
 	   src/spool.c src/step-decision.c src/step-document.c \
 	   src/step-notice.c src/step-quorum.c src/step-value.c src/store.c \
@@ -57,11 +57,12 @@ BASE_OBJS  = src/log.o src/xmalloc.o
 UTIL_OBJS  = src/util.o src/crypto.o $(BASE_OBJS)
 # The rules and the engine are one knot: the rules name the step kinds
 # (step-*.c), the steps decide (decide.c) by the rules, and a rule's
-# document kind is matched by document.c on what sniff.c saw.
+# document kind is matched by document.c on what sniff.c saw; the
+# calendar's zone is the clock's.
 RULES_OBJS = $(filter src/rules%.o src/step-%.o,$(OBJS)) src/decide.o \
-	     src/document.o $(filter src/sniff%.o,$(OBJS)) src/re.o $(UTIL_OBJS)
-STORE_OBJS = $(filter src/store%.o,$(OBJS)) src/caseref.o src/clock.o \
-	     $(RULES_OBJS)
+	     src/document.o $(filter src/sniff%.o,$(OBJS)) src/re.o src/clock.o \
+	     $(UTIL_OBJS)
+STORE_OBJS = $(filter src/store%.o,$(OBJS)) src/caseref.o $(RULES_OBJS)
 REPLY_OBJS = $(filter src/reply%.o,$(OBJS)) src/re.o src/html.o src/text.o \
 	     $(BASE_OBJS)
 # The parser process: parse.c runs parse-child.c under jail.c.

@@ -125,7 +125,7 @@ cmd_ingest(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 		alarm(INGEST_SEND);	/* a transfer ends within 1 s of it */
 		signal(SIGPIPE, SIG_IGN);
 		if (smtp_init() == 0) {
-			outbox_drain(ctx);
+			outbox_drain(ctx, letter_undelivered);
 			outbox_close(ctx);
 		}
 	}

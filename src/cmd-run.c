@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * `disposisi run [-v] -f FILE`: the daemon. SIGTERM or SIGINT finish the
- * message in hand and stop; SIGHUP reloads rules/ and mail-templates/
- * between two messages, refusing a set with a mistake - or one that
- * would leave an open case on a step that no longer exists.
+ * `disposisi run [-v] -f FILE`: the daemon, and its one loop (run_loop):
+ * connect to the mailbox when due, sync the mail (intake.c), run the
+ * timers (timer.c), drain the outbox (outbox.c), wait, then handle the
+ * signals. SIGTERM or SIGINT finish the message in hand and stop; SIGHUP
+ * reloads rules/ and mail-templates/ between two messages, refusing a
+ * set with a mistake - or one that would leave an open case on a step
+ * that no longer exists.
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +28,10 @@
  * ends the process as a kill -9 would, which exactly-once survives.
  */
 #define STOP_GRACE	4
+#define TIMER_TICK	60	/* seconds between looks at late steps */
+#define SESSION_YOUNG	10	/* seconds; a session lost younger backs off */
 
-/* quit stops the intake loop; term says it is for good, hup to reload. */
+/* quit ends a turn of the loop; term says it is for good, hup to reload. */
 static volatile sig_atomic_t	 quit, term, hup;
 static int			 wake_pipe[2] = { -1, -1 };
 
@@ -122,14 +128,202 @@ run_reload(struct ctx *ctx)
 }
 
 /*
+ * The mailbox session and its outages: while there is none, connecting
+ * waits for retry_at (clock_mono()), the backoff doubling from 1 s to
+ * imap_retry_max; one warning an outage.
+ */
+struct run_imap {
+	struct intake	*in;
+	time_t		 since;		/* clock_mono() the outage began, or 0 */
+	time_t		 retry_at;	/* no connect before */
+	int		 backoff;	/* seconds, the next wait */
+};
+
+/* The next connect waits the backoff, which doubles. */
+static void
+run_backoff(struct ctx *ctx, struct run_imap *ri)
+{
+	ri->retry_at = clock_mono() + ri->backoff;
+	ri->backoff = ri->backoff * 2 > ctx->conf->imap_retry_max ?
+	    ctx->conf->imap_retry_max : ri->backoff * 2;
+}
+
+/*
+ * The session broke: reconnect at once, unless it died young - a server
+ * that drops every fresh session is not hammered. Takes cause.
+ */
+static void
+run_lost(struct ctx *ctx, struct run_imap *ri, char *cause)
+{
+	log_warnx("IMAP %s: %s; reconnecting", ctx->conf->imap_host, cause);
+	free(cause);
+	if (intake_age(ri->in) < SESSION_YOUNG)
+		run_backoff(ctx, ri);
+	else {
+		ri->backoff = 1;
+		ri->retry_at = 0;
+	}
+	intake_close(ri->in);
+	ri->in = NULL;
+	ri->since = clock_mono();
+}
+
+/*
+ * A session to the mailbox, made when due; a long one is recycled first
+ * (libetpan leaks over days, a session may go stale). 0 with a session.
+ */
+static int
+run_connect(struct ctx *ctx, struct run_imap *ri)
+{
+	char	*cause;
+
+	if (ri->in != NULL && intake_age(ri->in) > ctx->conf->imap_session_max) {
+		log_debug("IMAP: recycling the session");
+		intake_close(ri->in);
+		ri->in = NULL;
+		ri->backoff = 1;
+	}
+	if (ri->in != NULL)
+		return (0);
+	if (clock_mono() < ri->retry_at)
+		return (-1);
+	if ((ri->in = intake_connect(ctx, &cause)) == NULL) {
+		if (ri->since == 0)	/* one line per outage, not per try */
+			log_warnx("IMAP %s: %s; retrying with backoff",
+			    ctx->conf->imap_host, cause);
+		else
+			log_debug("IMAP still down: %s", cause);
+		free(cause);
+		if (ri->since == 0)
+			ri->since = clock_mono();
+		run_backoff(ctx, ri);
+		return (-1);
+	}
+	if (ri->since != 0)
+		log_info("IMAP %s: connected again after %lld s",
+		    ctx->conf->imap_host, (long long)(clock_mono() - ri->since));
+	ri->since = 0;
+	return (0);
+}
+
+/* Empties the wake pipe so that poll() blocks again. */
+static void
+run_drain_wake(void)
+{
+	char	 buf[64];
+
+	while (read(wake_pipe[0], buf, sizeof buf) > 0)
+		;
+}
+
+/*
+ * Waits for the next thing to do: new mail (IDLE, or a sleep without
+ * it), a signal, the outbox's next retry or its idle session to close,
+ * the timers' next minute, the next connect while the mailbox is away.
+ */
+static void
+run_wait(struct ctx *ctx, struct run_imap *ri)
+{
+	struct pollfd	 pfd = { .fd = wake_pipe[0], .events = POLLIN };
+	char		*cause;
+	time_t		 left;
+	int		 max = TIMER_TICK;
+
+	if (ri->in != NULL && ctx->conf->imap_idle_timeout < max)
+		max = ctx->conf->imap_idle_timeout;
+	if (ri->in == NULL && (left = ri->retry_at - clock_mono()) < max)
+		max = left > 0 ? (int)left : 0;
+	max = outbox_wait_seconds(ctx, max);
+	if (ri->in == NULL)
+		poll(&pfd, 1, max * 1000);
+	else if (intake_wait(ctx, ri->in, max, &cause) == -1)
+		run_lost(ctx, ri, cause);
+	run_drain_wake();
+}
+
+/*
+ * After a signal: 1 to stop; else the reload SIGHUP asked for. The flags
+ * change only with the signals blocked: none is lost.
+ */
+static int
+run_signals(struct ctx *ctx, const sigset_t *sigs)
+{
+	sigset_t	 old;
+
+	sigprocmask(SIG_BLOCK, sigs, &old);
+	if (term) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return (1);
+	}
+	hup = quit = 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	outbox_close(ctx);	/* a transfer cut short; a fresh session */
+	run_reload(ctx);
+	return (0);
+}
+
+/*
+ * The daemon's loop, one turn at a time: the mailbox (connect when due,
+ * take new mail), the late steps, the outbox (a reminder the timers
+ * queued leaves in the same turn), the wait, the signals. The mailbox
+ * away does not stop the rest: timers keep their minute and mail still
+ * goes out.
+ */
+static void
+run_loop(struct ctx *ctx, const sigset_t *sigs)
+{
+	struct run_imap	 ri = { .backoff = 1 };
+	char		*cause;
+
+	for (;;) {
+		if (!quit && run_connect(ctx, &ri) == 0 &&
+		    intake_sync(ctx, ri.in, &cause) == INTAKE_LOST)
+			run_lost(ctx, &ri, cause);
+		if (!quit)
+			timer_run(ctx);
+		if (!quit)
+			outbox_drain(ctx, letter_undelivered);
+		if (!quit)
+			run_wait(ctx, &ri);
+		if (quit && run_signals(ctx, sigs))
+			break;
+	}
+	intake_close(ri.in);
+	outbox_close(ctx);
+}
+
+/* The handlers; sigs gets the signals that end a turn of the loop. */
+static void
+run_signal_setup(sigset_t *sigs)
+{
+	struct sigaction	 sa;
+
+	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		fatal("pipe2");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = on_late;
+	sigaction(SIGALRM, &sa, NULL);
+	sigemptyset(sigs);
+	sigaddset(sigs, SIGTERM);
+	sigaddset(sigs, SIGINT);
+	sigaddset(sigs, SIGHUP);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
  * main() has set up what the daemon needs (cmd_run_entry.needs): the
  * lock is ours, so the spool's leftovers are our own to clean.
  */
 static int
 cmd_run(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
-	struct sigaction	 sa;
-	sigset_t		 sigs, old;
+	sigset_t		 sigs;
 	char			*cause = NULL;
 
 	(void)self;
@@ -144,22 +338,7 @@ cmd_run(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 	}
 	/* People may have changed while the robot was stopped. */
 	people_reassign(ctx);
-	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
-		fatal("pipe2");
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	sa.sa_handler = on_late;
-	sigaction(SIGALRM, &sa, NULL);
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGHUP);
-	signal(SIGPIPE, SIG_IGN);
+	run_signal_setup(&sigs);
 	if (smtp_init() == -1)
 		fatalx("libcurl initialisation failed");
 	if (parse_selftest(ctx->conf, ctx->spool, &cause) == -1) {
@@ -173,19 +352,7 @@ cmd_run(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 	log_info("disposisi %s starting: %s@%s:%d, rules version %s",
 	    DISPOSISI_VERSION, ctx->conf->imap_user, ctx->conf->imap_host,
 	    ctx->conf->imap_port, ctx->rules->version);
-	for (;;) {
-		intake_run(ctx);
-		outbox_close(ctx);	/* a reload may name another server */
-		/* Flags change only with the signals blocked: none is lost. */
-		sigprocmask(SIG_BLOCK, &sigs, &old);
-		if (term) {
-			sigprocmask(SIG_SETMASK, &old, NULL);
-			break;
-		}
-		hup = quit = 0;
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		run_reload(ctx);
-	}
+	run_loop(ctx, &sigs);
 	log_info("disposisi stopping");
 	return (0);
 }

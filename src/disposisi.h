@@ -197,7 +197,16 @@ int		 imap_ensure_folder(struct imap *, const char *, char **);
 int		 imap_select(struct imap *, const char *, uint32_t *, char **);
 int		 imap_search_new(struct imap *, uint32_t, uint32_t **, size_t *,
 		     char **);
-int		 imap_fetch(struct imap *, uint32_t, const char *, size_t,
+/* What came of fetching one message; only FETCH_BROKEN ends the session. */
+enum fetch_result {
+	FETCH_OK,		/* in the file */
+	FETCH_TOO_LARGE,	/* over the limit: not fetched */
+	FETCH_GONE,		/* expunged by someone else meanwhile */
+	FETCH_REFUSED,		/* the server said NO: maybe for a moment */
+	FETCH_NOSPACE,		/* not stored here (a full disk): our fault */
+	FETCH_BROKEN		/* the session broke */
+};
+enum fetch_result imap_fetch(struct imap *, uint32_t, const char *, size_t,
 		     size_t *, char **);
 int		 imap_archive(struct imap *, const uint32_t *, size_t,
 		     const char *, char **);
@@ -941,11 +950,19 @@ time_t		 smtp_idle(const struct smtp *);
 int		 smtp_send(struct smtp *, const struct conf *, const char *,
 		     const char *, const char *, int *, char **);
 
-/* outbox.c */
+/* queue.c: a mail into the outbox, in the caller's transaction. */
 struct ctx;
-int		 outbox_enqueue(struct ctx *, int64_t, const char *,
+int		 queue_add(struct ctx *, int64_t, const char *,
 		     const struct mail_out *, char **);
-int		 outbox_drain(struct ctx *);
+
+/* outbox.c: the sender. */
+/*
+ * Writes the report of a row refused for good, in the transaction that
+ * marks it failed (the daemon's: letter_undelivered).
+ */
+typedef void	(*outbox_refused_fn)(struct ctx *, const struct outbox_row *,
+		     int, const char *);
+int		 outbox_drain(struct ctx *, outbox_refused_fn);
 void		 outbox_return_path(const struct conf *, int64_t, char *, size_t);
 /* The outbox row a VERP address robot+bounce-ID@ names, or 0. */
 int64_t		 outbox_bounced(const struct conf *, const char *);
@@ -1108,6 +1125,8 @@ struct letter {
 	size_t		 natt;
 	int		 first_dispatch;	/* Message-ID ref.token@ */
 };
+void		 letter_undelivered(struct ctx *, const struct outbox_row *, int,
+		     const char *);
 int		 letter_send(const struct letter *, const char *, const char *,
 		     const char *, const char *, char **);
 int		 letter_check(struct ctx *, const struct rules *, char **);
@@ -1198,8 +1217,19 @@ struct rules	*setup_rules(struct ctx *, char **);
 void		 setup_rules_use(struct ctx *, struct rules *);
 int		 setup_wake(const struct conf *);
 
-/* intake.c */
-int		 intake_run(struct ctx *);
+/* intake.c: the mailbox session and its sync step. */
+enum intake_status {
+	INTAKE_SYNCED,		/* every new message taken */
+	INTAKE_STALLED,		/* some wait in INBOX for the next sync */
+	INTAKE_LOST,		/* the session broke: close it, reconnect */
+	INTAKE_STOPPED		/* a signal came: the rest at the next sync */
+};
+struct intake;
+struct intake	*intake_connect(struct ctx *, char **);
+enum intake_status intake_sync(struct ctx *, struct intake *, char **);
+int		 intake_wait(struct ctx *, struct intake *, int, char **);
+time_t		 intake_age(const struct intake *);
+void		 intake_close(struct intake *);
 int		 intake_file(struct ctx *, const char *, uint32_t, uint32_t,
 		     const char *, const char *);
 

@@ -336,13 +336,11 @@ imap_sink_write(int type, struct mailimap_msg_att_body_section *sec,
 }
 
 /*
- * Fetches one message into path. Returns 0 when fetched, 1 when it is
- * larger than max (not fetched; *size_r says how large), 2 when the UID
- * no longer exists, 3 when the server refused (NO; the session is fine),
- * 4 when it could not be stored here (a full disk; the session is fine),
- * -1 when the session broke.
+ * Fetches one message into path; what came of it (enum fetch_result in
+ * disposisi.h). FETCH_TOO_LARGE leaves it unfetched, *size_r saying how
+ * large; every result but FETCH_BROKEN leaves the session usable.
  */
-int
+enum fetch_result
 imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
     size_t *size_r, char **cause)
 {
@@ -363,19 +361,19 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 	if (r != MAILIMAP_NO_ERROR) {
 		mailimap_set_free(set);
 		imap_cause(im, "UID FETCH (RFC822.SIZE)", r, cause);
-		return (imap_broken(r) ? -1 : 3);
+		return (imap_broken(r) ? FETCH_BROKEN : FETCH_REFUSED);
 	}
 	item = imap_att(res, MAILIMAP_MSG_ATT_RFC822_SIZE);
 	if (item == NULL) {
 		mailimap_fetch_list_free(res);
 		mailimap_set_free(set);
-		return (2);
+		return (FETCH_GONE);
 	}
 	*size_r = item->att_data.att_static->att_data.att_rfc822_size;
 	mailimap_fetch_list_free(res);
 	if (*size_r > max) {
 		mailimap_set_free(set);
-		return (1);
+		return (FETCH_TOO_LARGE);
 	}
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
@@ -387,7 +385,7 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		mailimap_fetch_type_free(ft);
 		mailimap_set_free(set);
-		return (4);
+		return (FETCH_NOSPACE);
 	}
 	mailimap_set_msg_body_handler(im->s, imap_sink_write, &sk);
 	res = NULL;
@@ -398,13 +396,13 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 	if (r != MAILIMAP_NO_ERROR) {
 		imap_cause(im, "UID FETCH (BODY.PEEK[])", r, cause);
 		close(sk.fd);
-		return (imap_broken(r) ? -1 : 3);
+		return (imap_broken(r) ? FETCH_BROKEN : FETCH_REFUSED);
 	}
 	item = imap_att(res, MAILIMAP_MSG_ATT_BODY_SECTION);
 	if (item == NULL) {
 		mailimap_fetch_list_free(res);
 		close(sk.fd);
-		return (2);
+		return (FETCH_GONE);
 	}
 	sec = item->att_data.att_static->att_data.att_body_section;
 	/* A literal the handler did not see (e.g. sent quoted) is in memory. */
@@ -417,9 +415,9 @@ imap_fetch(struct imap *im, uint32_t uid, const char *path, size_t max,
 	if (close(sk.fd) == -1 && sk.error == 0)
 		sk.error = errno;
 	if (sk.error == 0)
-		return (0);
+		return (FETCH_OK);
 	xasprintf(cause, "storing it in %s: %s", path, strerror(sk.error));
-	return (4);
+	return (FETCH_NOSPACE);
 }
 
 static int

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The intake loop: keep a session to the robot's mailbox, hand every new
- * message to the pipeline once, wait with IDLE, and come back after any
- * outage. Per batch of messages (see docs/design.md, "Exactly once" and
- * "The intake loop"):
+ * Mail in: the session to the robot's mailbox and the sync step that
+ * hands every new message to the pipeline once (intake_sync), or one
+ * message from `ingest` (intake_file). When to sync, wait, reconnect
+ * and back off is the daemon's loop, in cmd-run.c. Per batch of
+ * messages (see docs/design.md, "Exactly once" and "The intake loop"):
  *
  *	BEGIN; per message: fetch (BODY.PEEK[]) → spool raw/<sha256> → parse
  *	→ SAVEPOINT; inbound row, case changes, outbox rows, last_uid;
@@ -18,8 +19,6 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +28,6 @@
 #include "disposisi.h"
 
 #define FETCH_TRIES	3	/* fetches of one UID before it is set aside */
-#define SESSION_YOUNG	10	/* seconds; a session dying younger backs off */
-#define TIMER_TICK	60	/* seconds between looks at late steps */
 #define BATCH_MS	250	/* a batch holds the database this long at most */
 #define ARCHIVE_SET	100	/* UIDs per UID STORE / UID MOVE */
 
@@ -49,6 +46,12 @@ static struct {
 	double	 ms[T_N];
 } batch;
 
+/* The session to the mailbox, kept by the daemon's loop (cmd-run.c). */
+struct intake {
+	struct imap	*im;
+	uint32_t	 uidvalidity;	/* of the selected mailbox */
+};
+
 /* Moves go one UID at a time after a set broke the session. */
 static int	 intake_one_by_one;
 
@@ -60,16 +63,6 @@ intake_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (ts.tv_sec * 1e3 + ts.tv_nsec / 1e6);
-}
-
-/* Sleeps up to seconds unless a signal arrives. */
-static void
-intake_sleep(struct ctx *ctx, int seconds)
-{
-	struct pollfd	 pfd = { .fd = ctx->wake_fd, .events = POLLIN };
-
-	if (!*ctx->quit)
-		poll(&pfd, 1, seconds * 1000);
 }
 
 /*
@@ -230,69 +223,101 @@ intake_refused(uint64_t key)
 #define ARCHIVE_KEY(id)	((uint64_t)1 << 63 | (uint64_t)(id))
 
 /*
- * Handles one message. Returns -1 only when the IMAP session broke, 1 to
- * stop this sync and try again at the next (also when this machine
- * failed: the message stays in INBOX); every problem with the message
- * itself ends in Quarantine, recorded.
+ * A fetch that failed for the server's reasons (FETCH_REFUSED, or the
+ * session broke): maybe for a moment, so the rest waits for the next
+ * sync (or session). The same message failing FETCH_TRIES times in a
+ * row (Dovecot even drops the session over an unreadable file) is set
+ * aside, so the mail behind it is not held up for ever. Takes cause.
  */
-static int
-intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
-    uint32_t uid)
+static enum intake_status
+intake_unfetched(struct ctx *ctx, struct intake *in, uint32_t uid,
+    enum fetch_result fr, char *cause, char **lost)
 {
-	const char	*mbox = ctx->conf->imap_mailbox;
-	char		 sha[SHA256_HEX_LEN + 1];
-	char		*tmp, *path = NULL, *cause = NULL, *why;
-	size_t		 size;
-	double		 t0 = intake_ms();
-	int		 r;
+	enum intake_status	 st;
+	char			*why;
+	int			 r;
 
-	tmp = spool_tmp_path(ctx->spool);
-	r = imap_fetch(im, uid, tmp, ctx->conf->max_message_size, &size,
-	    &cause);
-	if (r == 4) {		/* not stored here: this machine's fault */
-		unlink(tmp);
-		free(tmp);
-		intake_stall(ctx, uid, cause);
-		free(cause);
-		return (1);
-	}
-	if ((r == 3 || r == -1) && intake_refused(uid) >= FETCH_TRIES) {
-		/*
-		 * The same message failed every time (Dovecot even drops the
-		 * session over an unreadable file): set it aside, so the
-		 * mail behind it is not held up for ever.
-		 */
+	if (intake_refused(uid) < FETCH_TRIES) {
+		if (fr == FETCH_REFUSED)
+			log_warnx("message %u: %s", uid, cause);
+		st = fr == FETCH_BROKEN ? INTAKE_LOST : INTAKE_STALLED;
+	} else {
 		xasprintf(&why, "could not be fetched in %d tries (last: %s);"
 		    " left for the admin", FETCH_TRIES, cause);
-		unlink(tmp);
-		free(tmp);
-		free(cause);
-		r = intake_reject(ctx, mbox, uidvalidity, uid, NULL, NULL,
-		    "unfetchable", why) == -1 ? 1 : r;
+		r = intake_reject(ctx, ctx->conf->imap_mailbox,
+		    in->uidvalidity, uid, NULL, NULL, "unfetchable", why);
 		free(why);
-		return (r == -1 ? -1 : r == 1);	/* -1: move it on a new session */
+		/* Set aside; a broken session moves it on a new one. */
+		st = r == -1 ? INTAKE_STALLED : fr == FETCH_BROKEN ?
+		    INTAKE_LOST : INTAKE_SYNCED;
 	}
-	if (r == 3 || r == -1) {
-		/* Maybe for a moment: reconnect (-1) or try at the next sync. */
-		log_warnx("message %u: %s", uid, cause);
-		unlink(tmp);
-		free(tmp);
+	if (st == INTAKE_LOST)
+		xasprintf(lost, "message %u: %s", uid, cause);
+	free(cause);
+	return (st);
+}
+
+/*
+ * What to do with a message that was not fetched (fr): the machine's
+ * fault stalls, the server's is intake_unfetched's, one gone is
+ * skipped, one too large quarantined. Takes cause.
+ */
+static enum intake_status
+intake_not_fetched(struct ctx *ctx, struct intake *in, uint32_t uid,
+    enum fetch_result fr, size_t size, char *cause, char **lost)
+{
+	char	*why;
+	int	 r;
+
+	switch (fr) {
+	case FETCH_NOSPACE:
+		intake_stall(ctx, uid, cause);
 		free(cause);
-		return (r == 3 ? 1 : -1);
-	}
-	if (r == 2) {		/* expunged by someone else meanwhile */
-		free(tmp);
-		return (0);
-	}
-	if (r == 1) {
-		free(tmp);
+		return (INTAKE_STALLED);
+	case FETCH_REFUSED:
+	case FETCH_BROKEN:
+		return (intake_unfetched(ctx, in, uid, fr, cause, lost));
+	case FETCH_TOO_LARGE:
 		xasprintf(&why, "message of %zu bytes exceeds max_message_size"
 		    " %zu; left untouched in the quarantine folder", size,
 		    ctx->conf->max_message_size);
-		r = intake_reject(ctx, mbox, uidvalidity, uid, NULL, NULL,
-		    "too-large", why);
+		r = intake_reject(ctx, ctx->conf->imap_mailbox,
+		    in->uidvalidity, uid, NULL, NULL, "too-large", why);
 		free(why);
-		return (r == -1);
+		free(cause);
+		return (r == -1 ? INTAKE_STALLED : INTAKE_SYNCED);
+	default:		/* FETCH_GONE: expunged by someone else */
+		free(cause);
+		return (INTAKE_SYNCED);
+	}
+}
+
+/*
+ * Takes one message: INTAKE_SYNCED to go on, INTAKE_STALLED to stop
+ * this sync and try again at the next (also when this machine failed:
+ * the message stays in INBOX), INTAKE_LOST (with *lost) when the
+ * session broke. Every problem with the message itself ends in
+ * Quarantine, recorded.
+ */
+static enum intake_status
+intake_message(struct ctx *ctx, struct intake *in, uint32_t uid,
+    char **lost)
+{
+	char		 sha[SHA256_HEX_LEN + 1];
+	char		*tmp, *path, *cause = NULL;
+	size_t		 size;
+	double		 t0 = intake_ms();
+	enum fetch_result fr;
+	int		 r;
+
+	tmp = spool_tmp_path(ctx->spool);
+	fr = imap_fetch(in->im, uid, tmp, ctx->conf->max_message_size, &size,
+	    &cause);
+	if (fr != FETCH_OK) {
+		unlink(tmp);
+		free(tmp);
+		return (intake_not_fetched(ctx, in, uid, fr, size, cause,
+		    lost));
 	}
 	path = spool_commit(ctx->spool, tmp, "raw", sha, &cause);
 	free(tmp);
@@ -300,11 +325,12 @@ intake_message(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 	if (path == NULL) {
 		intake_stall(ctx, uid, cause);
 		free(cause);
-		return (1);
+		return (INTAKE_STALLED);
 	}
-	r = intake_file(ctx, mbox, uidvalidity, uid, path, sha);
+	r = intake_file(ctx, ctx->conf->imap_mailbox, in->uidvalidity, uid,
+	    path, sha);
 	free(path);
-	return (r == -1);	/* not taken: at the next sync */
+	return (r == -1 ? INTAKE_STALLED : INTAKE_SYNCED);
 }
 
 /* Quarantines the message for why, or keeps it if that cannot be recorded. */
@@ -488,8 +514,10 @@ intake_archived(struct ctx *ctx, const int64_t *ids, size_t n)
  * time. Returns -1 when the session broke.
  */
 static int
-intake_archive(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
+intake_archive(struct ctx *ctx, struct intake *in)
 {
+	struct imap		*im = in->im;
+	uint32_t		 uidvalidity = in->uidvalidity;
 	struct inbound_row	*rows;
 	uint32_t		*uids;
 	int64_t			*ids;
@@ -546,6 +574,14 @@ intake_archive(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
 	return (r == -1 ? -1 : 0);
 }
 
+/* Says that moving handled mail broke the session. */
+static enum intake_status
+intake_archive_lost(char **lost)
+{
+	*lost = xstrdup("the session broke while moving handled mail");
+	return (INTAKE_LOST);
+}
+
 /*
  * Takes in a batch from uids: up to imap_batch_max messages, for up to
  * BATCH_MS, in one transaction, committed together and then moved
@@ -553,35 +589,34 @@ intake_archive(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
  * the commit that names them; the database syncs once at the commit. Any
  * message that stops the batch (this machine failed, the session broke)
  * ends it; those before it commit. *taken says how many were handled.
- * Returns 0 to go on, 1 to stop this sync, -1 when the session broke.
  */
-static int
-intake_batch(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
-    const uint32_t *uids, size_t n, size_t *taken)
+static enum intake_status
+intake_batch(struct ctx *ctx, struct intake *in, const uint32_t *uids,
+    size_t n, size_t *taken, char **lost)
 {
-	double	 t0, t1;
-	char	*cause;
-	size_t	 i;
-	int	 r = 0;
+	enum intake_status	 st = INTAKE_SYNCED;
+	double			 t0, t1;
+	char			*cause = NULL;
+	size_t			 i;
 
 	*taken = 0;
 	memset(batch.ms, 0, sizeof batch.ms);
-	if (store_begin_wait(ctx->store, ctx->term) == -1)
-		return (intake_stall(ctx, uids[0], "the database is not free") ==
-		    -1);
+	if (store_begin_wait(ctx->store, ctx->term) == -1) {
+		intake_stall(ctx, uids[0], "the database is not free");
+		return (INTAKE_STALLED);
+	}
 	batch.open = 1;
 	spool_defer(ctx->spool, 1);
 	t0 = intake_ms();
 	for (i = 0; i < n && i < (size_t)ctx->conf->imap_batch_max &&
-	    !*ctx->quit &&
-	    intake_ms() - t0 < BATCH_MS; i++)
-		if ((r = intake_message(ctx, im, uidvalidity, uids[i])) != 0)
+	    !*ctx->quit && intake_ms() - t0 < BATCH_MS; i++)
+		if ((st = intake_message(ctx, in, uids[i], lost)) !=
+		    INTAKE_SYNCED)
 			break;
 	batch.open = 0;
 	spool_defer(ctx->spool, 0);
 	*taken = i;
 	t1 = intake_ms();
-	cause = NULL;
 	if (spool_sync(ctx->spool, &cause) == -1 ||
 	    store_commit(ctx->store) == -1) {
 		/* Nothing of the batch is recorded: all of it comes again. */
@@ -590,13 +625,15 @@ intake_batch(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 		store_rollback(ctx->store);
 		intake_stall(ctx, uids[0], cause);
 		free(cause);
-		return (1);
+		free(*lost);	/* a broken session shows at the next sync */
+		*lost = NULL;
+		return (INTAKE_STALLED);
 	}
 	batch.ms[T_COMMIT] = intake_ms() - t1;
-	if (r != -1 && !*ctx->quit) {
+	if (st != INTAKE_LOST && !*ctx->quit) {
 		t1 = intake_ms();
-		if (intake_archive(ctx, im, uidvalidity) == -1)
-			r = -1;
+		if (intake_archive(ctx, in) == -1)
+			st = intake_archive_lost(lost);
 		batch.ms[T_ARCHIVE] = intake_ms() - t1;
 	}
 	log_debug("batch of %zu: %s %.1f, %s %.1f, %s %.1f, %s %.1f, %s %.1f ms",
@@ -604,158 +641,98 @@ intake_batch(struct ctx *ctx, struct imap *im, uint32_t uidvalidity,
 	    batch.ms[T_PARSE], intake_phases[T_HANDLE], batch.ms[T_HANDLE],
 	    intake_phases[T_COMMIT], batch.ms[T_COMMIT],
 	    intake_phases[T_ARCHIVE], batch.ms[T_ARCHIVE]);
-	return (r);
-}
-
-static int
-intake_sync(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
-{
-	uint32_t	 known_uv = 0, last = 0, *uids;
-	size_t		 n, i, taken;
-	char		*cause = NULL;
-	int		 r = 0;
-
-	if (intake_archive(ctx, im, uidvalidity) == -1)
-		return (-1);
-	if (store_mailbox_get(ctx->store, ctx->conf->imap_mailbox, &known_uv,
-	    &last) && known_uv != uidvalidity) {
-		log_warnx("%s: UIDVALIDITY changed (%u -> %u): rescanning;"
-		    " handled mail is recognised by content",
-		    ctx->conf->imap_mailbox, known_uv, uidvalidity);
-		last = 0;
-	}
-	if (imap_search_new(im, last, &uids, &n, &cause) == -1) {
-		log_warnx("%s", cause);
-		free(cause);
-		return (-1);
-	}
-	/* r == 1: keep the order, the rest at the next sync. */
-	for (i = 0; i < n && r == 0 && !*ctx->quit; i += taken)
-		r = intake_batch(ctx, im, uidvalidity, uids + i, n - i, &taken);
-	free(uids);
-	return (r == -1 ? -1 : 0);
-}
-
-/* Empties the signal pipe so poll() blocks again. */
-static void
-intake_drain_wake(struct ctx *ctx)
-{
-	char	 buf[64];
-
-	while (read(ctx->wake_fd, buf, sizeof buf) > 0)
-		;
+	return (st);
 }
 
 /*
- * Waits the current backoff (a signal cuts it short), then doubles it.
- * Timers keep their minute while the mailbox is away: late steps do not
- * wait for IMAP.
+ * One sync of the mailbox, the daemon's step for mail in: finish the
+ * moves of mail already handled, search above last_uid, take what is
+ * new in batches. INTAKE_SYNCED: all of it taken; INTAKE_STALLED: some
+ * waits in INBOX for the next sync (this machine failed, or the server
+ * refused a fetch for now); INTAKE_LOST: the session broke (*cause
+ * says how; the caller closes it); INTAKE_STOPPED: a signal came.
  */
-static void
-intake_backoff(struct ctx *ctx, int *backoff)
+enum intake_status
+intake_sync(struct ctx *ctx, struct intake *in, char **cause)
 {
-	int	 left, nap;
+	enum intake_status	 st = INTAKE_SYNCED;
+	uint32_t		 known_uv = 0, last = 0, *uids;
+	size_t			 n, i, taken;
 
-	for (left = *backoff; left > 0 && !*ctx->quit; left -= nap) {
-		nap = left < TIMER_TICK ? left : TIMER_TICK;
-		intake_sleep(ctx, nap);
-		if (left - nap > 0) {
-			timer_run(ctx);
-			outbox_idle(ctx);	/* no session kept past its limit */
-		}
+	*cause = NULL;
+	if (intake_archive(ctx, in) == -1)
+		return (intake_archive_lost(cause));
+	if (store_mailbox_get(ctx->store, ctx->conf->imap_mailbox, &known_uv,
+	    &last) && known_uv != in->uidvalidity) {
+		log_warnx("%s: UIDVALIDITY changed (%u -> %u): rescanning;"
+		    " handled mail is recognised by content",
+		    ctx->conf->imap_mailbox, known_uv, in->uidvalidity);
+		last = 0;
 	}
-	intake_drain_wake(ctx);
-	*backoff = *backoff * 2 > ctx->conf->imap_retry_max ?
-	    ctx->conf->imap_retry_max : *backoff * 2;
+	if (imap_search_new(in->im, last, &uids, &n, cause) == -1)
+		return (INTAKE_LOST);
+	/* Stalled: keep the order, the rest at the next sync. */
+	for (i = 0; i < n && st == INTAKE_SYNCED && !*ctx->quit; i += taken)
+		st = intake_batch(ctx, in, uids + i, n - i, &taken, cause);
+	free(uids);
+	return (st == INTAKE_SYNCED && *ctx->quit ? INTAKE_STOPPED : st);
 }
 
-/* Marks the mailbox as away, remembering since when. */
-static void
-intake_down(int *down, time_t *since)
+/*
+ * Opens the session: connect (TLS verified before LOGIN), make the
+ * folders mail is moved to, SELECT the mailbox. NULL with *cause when
+ * the server cannot be had.
+ */
+struct intake *
+intake_connect(struct ctx *ctx, char **cause)
 {
-	if (!*down)
-		*since = clock_mono();
-	*down = 1;
-}
+	const struct conf	*c = ctx->conf;
+	struct intake		*in;
+	struct imap		*im;
+	uint32_t		 uidvalidity;
 
-int
-intake_run(struct ctx *ctx)
-{
-	struct imap	*im;
-	uint32_t	 uidvalidity;
-	char		*cause = NULL;
-	int		 backoff = 1, down = 0, wait;
-	time_t		 since = 0;
-
-	while (!*ctx->quit) {
-		if ((im = imap_connect(ctx->conf, &cause)) == NULL) {
-			/* One line per outage, not per attempt. */
-			if (!down)
-				log_warnx("IMAP %s: %s; retrying with backoff",
-				    ctx->conf->imap_host, cause);
-			else
-				log_debug("IMAP still down: %s", cause);
-			free(cause);
-			cause = NULL;
-			intake_down(&down, &since);
-			timer_run(ctx);		/* the clock goes on */
-			outbox_drain(ctx);	/* SMTP may still work */
-			intake_backoff(ctx, &backoff);
-			continue;
-		}
-		if (down)
-			log_info("IMAP %s: connected again after %lld s",
-			    ctx->conf->imap_host, (long long)(clock_mono() - since));
-		down = 0;
-		if (imap_ensure_folder(im, ctx->conf->imap_processed,
-		    &cause) == -1 || imap_ensure_folder(im,
-		    ctx->conf->imap_quarantine, &cause) == -1 ||
-		    imap_ensure_folder(im, ctx->conf->imap_held, &cause) == -1 ||
-		    imap_select(im, ctx->conf->imap_mailbox, &uidvalidity,
-		    &cause) == -1) {
-			log_warnx("IMAP: %s", cause);
-			free(cause);
-			cause = NULL;
-			imap_close(im);
-			intake_down(&down, &since);
-			intake_backoff(ctx, &backoff);
-			continue;
-		}
-		log_debug("IMAP: %s selected, UIDVALIDITY %u",
-		    ctx->conf->imap_mailbox, uidvalidity);
-		while (!*ctx->quit) {
-			if (intake_sync(ctx, im, uidvalidity) == -1) {
-				intake_down(&down, &since);
-				break;
-			}
-			/* Long sessions leak in libetpan and may go stale. */
-			if (imap_age(im) > ctx->conf->imap_session_max) {
-				log_debug("IMAP: recycling the session");
-				break;
-			}
-			timer_run(ctx);
-			outbox_drain(ctx);
-			if (*ctx->quit)
-				break;
-			/* Timers are looked at every minute, even in IDLE. */
-			wait = outbox_wait_seconds(ctx,
-			    ctx->conf->imap_idle_timeout < TIMER_TICK ?
-			    ctx->conf->imap_idle_timeout : TIMER_TICK);
-			if (imap_wait(im, wait, ctx->wake_fd, &cause) == -1) {
-				log_warnx("IMAP: %s; reconnecting", cause);
-				free(cause);
-				cause = NULL;
-				intake_down(&down, &since);
-				break;
-			}
-			intake_drain_wake(ctx);
-		}
-		/* A server that drops every fresh session must not be hammered. */
-		if (down && imap_age(im) < SESSION_YOUNG)
-			intake_backoff(ctx, &backoff);
-		else
-			backoff = 1;
+	*cause = NULL;
+	if ((im = imap_connect(c, cause)) == NULL)
+		return (NULL);
+	if (imap_ensure_folder(im, c->imap_processed, cause) == -1 ||
+	    imap_ensure_folder(im, c->imap_quarantine, cause) == -1 ||
+	    imap_ensure_folder(im, c->imap_held, cause) == -1 ||
+	    imap_select(im, c->imap_mailbox, &uidvalidity, cause) == -1) {
 		imap_close(im);
+		return (NULL);
 	}
-	return (0);
+	log_debug("IMAP: %s selected, UIDVALIDITY %u", c->imap_mailbox,
+	    uidvalidity);
+	in = xcalloc(1, sizeof *in);
+	in->im = im;
+	in->uidvalidity = uidvalidity;
+	return (in);
+}
+
+/*
+ * Waits up to seconds for news in the mailbox (IDLE, or a sleep where
+ * the server has none) or a signal on the wake pipe; -1 with *cause
+ * when the session broke.
+ */
+int
+intake_wait(struct ctx *ctx, struct intake *in, int seconds, char **cause)
+{
+	*cause = NULL;
+	return (imap_wait(in->im, seconds, ctx->wake_fd, cause));
+}
+
+/* Seconds since the session logged in. */
+time_t
+intake_age(const struct intake *in)
+{
+	return (imap_age(in->im));
+}
+
+void
+intake_close(struct intake *in)
+{
+	if (in == NULL)
+		return;
+	imap_close(in->im);
+	free(in);
 }

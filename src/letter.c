@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The robot's mails: a template of mail-templates/ rendered with the
- * case's variables and queued in the outbox (inside the caller's
+ * case's variables and queued (queue.c, inside the caller's
  * transaction). Every template may use every variable (listed in
  * mail-templates/README); one that does not apply is empty.
  *
@@ -384,7 +384,7 @@ letter_send(const struct letter *lt, const char *tmpl, const char *to,
 	mo.text = body;
 	mo.att = lt->att;
 	mo.natt = lt->natt;
-	rv = outbox_enqueue(ctx, lt->c ? lt->c->id : 0, tmpl, &mo, cause);
+	rv = queue_add(ctx, lt->c ? lt->c->id : 0, tmpl, &mo, cause);
 	free(subject);
 	free(body);
 out:
@@ -393,6 +393,35 @@ out:
 	free(reply_to);
 	free(mid);
 	return (rv);
+}
+
+/*
+ * The report to the admin of a mail the server refused for good
+ * (gagal-kirim): the daemon hands it to outbox_drain(), which calls it
+ * in the transaction that marks the row failed, so each failed row is
+ * reported once. A failed report is not reported: no loop.
+ */
+void
+letter_undelivered(struct ctx *ctx, const struct outbox_row *r, int code,
+    const char *why)
+{
+	struct letter	 lt = { 0 };
+	char		 scode[16], *cause = NULL;
+
+	if (util_addr_eq(r->rcpt, ctx->conf->admin_address))
+		return;
+	snprintf(scode, sizeof scode, "%d", code);
+	lt.ctx = ctx;
+	lt.ref = r->case_ref ? r->case_ref : "-";
+	lt.rcpt = r->rcpt;
+	lt.code = scode;
+	lt.reason = why;
+	lt.message_id = r->message_id;
+	if (letter_send(&lt, "gagal-kirim", ctx->conf->admin_address, NULL,
+	    NULL, &cause) == -1) {
+		log_warnx("failure report: %s", cause);
+		free(cause);
+	}
 }
 
 /* The mails the engine itself sends, whatever the SOP. */

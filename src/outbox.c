@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The outbox: mail the robot has decided to send. outbox_enqueue() runs
- * inside the caller's transaction, so a mail exists exactly when the
- * state change that caused it exists. outbox_drain() sends due rows one
- * recipient at a time; a row is marked sent only after the server's 250,
- * so a crash in between sends it again - with the same Message-ID, which
- * the receiving server uses to drop the copy.
+ * The sender: mail queue.c put in the outbox goes out from here.
+ * outbox_drain() sends due rows one recipient at a time (smtp.c); a row
+ * is marked sent only after the server's 250, so a crash in between
+ * sends it again - with the same Message-ID, which the receiving server
+ * uses to drop the copy. A row refused for good is marked failed, and
+ * the caller's `refused` writes the report of it in that transaction:
+ * the sender knows nothing of letters, the queue nothing of sending.
  */
 
 #include <stdio.h>
@@ -16,48 +17,6 @@
 #include <unistd.h>
 
 #include "disposisi.h"
-
-int
-outbox_enqueue(struct ctx *ctx, int64_t case_id, const char *kind,
-    const struct mail_out *mo_in, char **cause)
-{
-	struct mail_out	 mo = *mo_in;
-	char		 sha[SHA256_HEX_LEN + 1], rnd[25];
-	char		*tmp, *path, *mid = NULL;
-	int64_t		 id;
-
-	if (mo.message_id == NULL) {
-		crypto_random_hex(rnd, sizeof rnd);
-		xasprintf(&mid, "%s.%s@%s", kind, rnd, conf_domain(ctx->conf));
-		mo.message_id = mid;
-	}
-	mo.from_addr = ctx->conf->robot_address;
-	mo.from_name = ctx->conf->robot_name;
-	tmp = spool_tmp_path(ctx->spool);
-	if (mime_build(&mo, tmp, cause) == -1) {
-		free(tmp);
-		free(mid);
-		return (-1);
-	}
-	path = spool_commit(ctx->spool, tmp, "out", sha, cause);
-	free(tmp);
-	if (path == NULL) {
-		free(mid);
-		return (-1);
-	}
-	id = store_outbox_add(ctx->store, case_id, kind, mo.to_addr,
-	    mo.message_id, path);
-	free(path);
-	if (id == -1) {
-		xasprintf(cause, "cannot queue mail to %s", mo.to_addr);
-		free(mid);
-		return (-1);
-	}
-	log_debug("outbox %lld: %s to %s queued", (long long)id, kind,
-	    mo.to_addr);
-	free(mid);
-	return (0);
-}
 
 /* Exponential backoff from smtp_retry_min, capped at smtp_retry_max. */
 static time_t
@@ -109,30 +68,6 @@ outbox_server(const struct conf *c, int rv, const char *cause)
 		    outbox_down.wait);
 }
 
-/* Tells the admin that a mail could not be delivered, once per mail. */
-static void
-outbox_report(struct ctx *ctx, const struct outbox_row *r, int code,
-    const char *why)
-{
-	struct letter	 lt = { 0 };
-	char		 scode[16], *cause = NULL;
-
-	if (util_addr_eq(r->rcpt, ctx->conf->admin_address))
-		return;		/* never report a failed report: no loop */
-	snprintf(scode, sizeof scode, "%d", code);
-	lt.ctx = ctx;
-	lt.ref = r->case_ref ? r->case_ref : "-";
-	lt.rcpt = r->rcpt;
-	lt.code = scode;
-	lt.reason = why;
-	lt.message_id = r->message_id;
-	if (letter_send(&lt, "gagal-kirim", ctx->conf->admin_address, NULL,
-	    NULL, &cause) == -1) {
-		log_warnx("failure report: %s", cause);
-		free(cause);
-	}
-}
-
 /*
  * The envelope sender of outbox row id: robot+bounce-ID@domain (VERP),
  * so that any bounce, DSN or not, names the mail it is about; the plain
@@ -173,10 +108,14 @@ outbox_clock(struct ctx *ctx, time_t now)
 		    (long)ctx->conf->smtp_retry_max);
 }
 
-/* Writes the result of one send into the open transaction. */
+/*
+ * Writes the result of one send into the open transaction; a mail
+ * refused for good gets its report (refused) in the same one, so it is
+ * reported exactly when it is marked failed.
+ */
 static int
 outbox_result(struct ctx *ctx, const struct outbox_row *row, int rv,
-    int code, const char *cause)
+    int code, const char *cause, outbox_refused_fn refused)
 {
 	switch (rv) {
 	case SMTP_OK:
@@ -191,7 +130,7 @@ outbox_result(struct ctx *ctx, const struct outbox_row *row, int rv,
 		if (store_outbox_result(ctx->store, row->id, "failed", code,
 		    cause, clock_now()) == -1)
 			return (-1);
-		outbox_report(ctx, row, code, cause);
+		refused(ctx, row, code, cause);
 		return (0);
 	}
 }
@@ -222,7 +161,7 @@ outbox_said(const struct outbox_row *row, int rv, const char *cause)
  */
 static int
 outbox_record(struct ctx *ctx, const struct outbox_row *row, int rv,
-    int code, const char *cause)
+    int code, const char *cause, outbox_refused_fn refused)
 {
 	time_t	 since = 0;
 	char	*err;
@@ -231,7 +170,7 @@ outbox_record(struct ctx *ctx, const struct outbox_row *row, int rv,
 	for (;;) {
 		if (store_begin_wait(ctx->store, ctx->term) == -1)
 			break;
-		if (outbox_result(ctx, row, rv, code, cause) == 0 &&
+		if (outbox_result(ctx, row, rv, code, cause, refused) == 0 &&
 		    store_commit(ctx->store) == 0) {
 			if (since != 0)
 				log_info("outbox: recorded again after %lld s",
@@ -259,13 +198,14 @@ outbox_record(struct ctx *ctx, const struct outbox_row *row, int rv,
 }
 
 /*
- * Sends every due row. Returns the number sent. The SMTP session stays
- * open for the next drain: a mail on it costs a transaction, not TCP,
- * STARTTLS and AUTH again; outbox_idle() closes it. A server that gave
- * no answer ends the drain: the other rows wait for its backoff.
+ * Sends every due row; refused writes the report of a mail refused for
+ * good. Returns the number sent. The SMTP session stays open for the
+ * next drain: a mail on it costs a transaction, not TCP, STARTTLS and
+ * AUTH again; outbox_idle() closes it. A server that gave no answer
+ * ends the drain: the other rows wait for its backoff.
  */
 int
-outbox_drain(struct ctx *ctx)
+outbox_drain(struct ctx *ctx, outbox_refused_fn refused)
 {
 	struct outbox_row	*rows;
 	size_t			 n, i;
@@ -290,7 +230,7 @@ outbox_drain(struct ctx *ctx)
 		outbox_server(ctx->conf, rv, cause);
 		/* Cut short: not delivered, the row stays as it was. */
 		if (rv == SMTP_STOPPED || outbox_record(ctx, &rows[i], rv,
-		    code, cause) == -1 || rv == SMTP_DOWN) {
+		    code, cause, refused) == -1 || rv == SMTP_DOWN) {
 			free(cause);
 			break;
 		}

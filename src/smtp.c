@@ -114,39 +114,14 @@ smtp_close(struct smtp *sm)
 	free(sm);
 }
 
-/*
- * Sends the file at path from the envelope sender env_from to rcpt.
- * Returns SMTP_OK, SMTP_TEMPFAIL or SMTP_PERMFAIL; *code gets the
- * server's reply code (0 if none) and *cause a description on failure.
- */
-int
-smtp_send(struct smtp *sm, const struct conf *c, const char *env_from,
-    const char *rcpt, const char *path, int *code, char **cause)
+/* The transaction's options on the kept handle (curl_easy_reset first). */
+static void
+smtp_options(struct smtp *sm, const struct conf *c, const char *url,
+    const char *from, struct curl_slist *rcpts, FILE *f, long size,
+    char *errbuf)
 {
-	CURL			*h = sm->h;
-	CURLcode		 rc;
-	struct curl_slist	*rcpts = NULL;
-	FILE			*f;
-	char			 errbuf[CURL_ERROR_SIZE] = "";
-	char			*url, *from, *to;
-	long			 reply = 0, fresh = 0;
-	long			 size;
-	int			 rv, kept;
+	CURL	*h = sm->h;
 
-	*code = 0;
-	if ((f = fopen(path, "rb")) == NULL) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return (SMTP_PERMFAIL);
-	}
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	rewind(f);
-	curl_easy_reset(h);	/* keeps the open connection */
-	xasprintf(&url, "%s://%s:%d", c->smtp_tls == TLS_IMPLICIT ? "smtps" :
-	    "smtp", c->smtp_host, c->smtp_port);
-	xasprintf(&from, "<%s>", env_from);
-	xasprintf(&to, "<%s>", rcpt);
-	rcpts = curl_slist_append(rcpts, to);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	if (c->smtp_tls == TLS_STARTTLS)
 		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
@@ -185,32 +160,76 @@ smtp_send(struct smtp *sm, const struct conf *c, const char *env_from,
 	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, smtp_progress);
 	curl_easy_setopt(h, CURLOPT_XFERINFODATA, sm);
 	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-	kept = sm->fd != CURL_SOCKET_BAD;
+}
+
+/*
+ * Runs the transaction. A kept connection the server closed while it
+ * idled (a restart, its timeout, a 421) fails before a byte of the mail
+ * was read: the server cannot have taken it, so it goes again, once, on
+ * a new connection. Any other failure (a connection that could not be
+ * made) is the outbox's to retry later, with backoff.
+ */
+static CURLcode
+smtp_perform(struct smtp *sm, FILE *f, const char *url, char *errbuf,
+    long *reply)
+{
+	CURLcode	 rc;
+	long		 fresh = 0;
+	int		 kept = sm->fd != CURL_SOCKET_BAD;
+
 	for (;;) {
-		rc = curl_easy_perform(h);
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
-		curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &fresh);
+		rc = curl_easy_perform(sm->h);
+		curl_easy_getinfo(sm->h, CURLINFO_RESPONSE_CODE, reply);
+		curl_easy_getinfo(sm->h, CURLINFO_NUM_CONNECTS, &fresh);
 		if (fresh > 0)
 			log_debug("SMTP: connected to %s", url);
-		/*
-		 * A kept connection the server closed while it idled (a
-		 * restart, its timeout, a 421) fails before a byte of the
-		 * mail was read: the server cannot have taken it, so it
-		 * goes again, once, on a new connection. Any other failure
-		 * (a connection that could not be made) is the outbox's to
-		 * retry later, with backoff.
-		 */
 		if (rc == CURLE_OK || !kept || fresh > 0 || ftell(f) != 0 ||
-		    (reply != 0 && reply != 421) ||
+		    (*reply != 0 && *reply != 421) ||
 		    rc == CURLE_ABORTED_BY_CALLBACK)
 			break;
 		log_debug("SMTP: the kept connection failed (%s, reply %ld);"
-		    " connecting again", curl_easy_strerror(rc), reply);
+		    " connecting again", curl_easy_strerror(rc), *reply);
 		kept = 0;
-		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(sm->h, CURLOPT_FRESH_CONNECT, 1L);
 		*errbuf = '\0';
 	}
 	sm->used = clock_mono();
+	return (rc);
+}
+
+/*
+ * Sends the file at path from the envelope sender env_from to rcpt.
+ * Returns SMTP_OK, SMTP_TEMPFAIL or SMTP_PERMFAIL; *code gets the
+ * server's reply code (0 if none) and *cause a description on failure.
+ */
+int
+smtp_send(struct smtp *sm, const struct conf *c, const char *env_from,
+    const char *rcpt, const char *path, int *code, char **cause)
+{
+	CURLcode		 rc;
+	struct curl_slist	*rcpts = NULL;
+	FILE			*f;
+	char			 errbuf[CURL_ERROR_SIZE] = "";
+	char			*url, *from, *to;
+	long			 reply = 0, size;
+	int			 rv;
+
+	*code = 0;
+	if ((f = fopen(path, "rb")) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (SMTP_PERMFAIL);
+	}
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	curl_easy_reset(sm->h);	/* keeps the open connection */
+	xasprintf(&url, "%s://%s:%d", c->smtp_tls == TLS_IMPLICIT ? "smtps" :
+	    "smtp", c->smtp_host, c->smtp_port);
+	xasprintf(&from, "<%s>", env_from);
+	xasprintf(&to, "<%s>", rcpt);
+	rcpts = curl_slist_append(rcpts, to);
+	smtp_options(sm, c, url, from, rcpts, f, size, errbuf);
+	rc = smtp_perform(sm, f, url, errbuf, &reply);
 	*code = (int)reply;
 	if (rc == CURLE_OK && reply / 100 == 2)
 		rv = SMTP_OK;

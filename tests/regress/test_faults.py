@@ -79,6 +79,11 @@ def test_smtp_permfail_reported(sb):
                == "failed", "tried again at once")
     check(r.scalar("SELECT count(*) FROM case_events WHERE event = 'kirim-ulang'") == 1,
           "the retry in the case's history")
+    # Each failure reported once (in the transaction that marks it), never twice.
+    reports = "SELECT count(*) FROM outbox WHERE kind = 'gagal-kirim'"
+    wait_until(lambda: r.scalar(reports) == 2, "the second failure reported")
+    time.sleep(1)
+    check(r.scalar(reports) == 2, "one report per failure: %d" % r.scalar(reports))
     a = subprocess.run([ROOT + "/disposisi", "audit", "-f", r.conf, "verify"],
                        capture_output=True, text=True)
     check(a.returncode == 0, "the admin's retry sealed too: %s" % (a.stdout + a.stderr))
