@@ -102,14 +102,13 @@ tests/unit/t_plan.i: $(SRCS) $(HDRS)
 deps:
 	sh contrib/deps.sh
 
-# No file in src/ over 900 lines, no function over 80. The files other
-# branches of issue 15 are splitting are only reported until they merge.
-STYLE_REPORT = $(wildcard src/store*.c src/intake.c src/imap.c src/outbox.c \
-	       src/letter.c src/smtp.c src/timer.c src/disposisi.c src/cmd-*.c \
-	       src/calendar.c src/clock.c src/caseref.c src/util.c \
-	       src/rules-cal.c src/disposisi.h)
+# No file in src/ over 900 lines, no function over 80; docs/design.md
+# names only files and functions that exist. disposisi.h (every module's
+# prototypes) is only reported until it is split.
+STYLE_REPORT = $(wildcard src/store*.c) src/disposisi.h
 style:
 	@sh tests/style/lengths.sh $(STYLE_REPORT:%=-r %) src/*.c src/*.h
+	@sh tests/style/design.sh
 
 # The size limits, unit tests, then the regress suite against real
 # Dovecot and Postfix.
