@@ -66,6 +66,11 @@ def test_doctor_running_robot_ignores_test_mail(sb):
     rc, out, err = doctor(r)
     check(rc == 0, "doctor beside a running robot:\n" + "\n".join(out) + err)
     r.stop()
+    # Whoever took it from the INBOX, the robot or doctor, filed it once;
+    # the robot, if it did, as its own mail, ignored.
+    check(sb.count("tte", "Processed") == 1, "the test mail filed in Processed")
+    kinds = r.sql("SELECT kind FROM inbound")
+    check(all(k == ("ignored",) for k in kinds), "the robot ignored it: %s" % kinds)
     check(r.scalar("SELECT count(*) FROM cases") == 0, "no case from the test mail")
     check(r.scalar("SELECT count(*) FROM outbox") == 0, "no answer to the test mail")
 
