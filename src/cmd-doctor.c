@@ -243,18 +243,16 @@ doctor_smtp_refused(struct doctor *d, int rv, int code, const char *cause)
 {
 	const struct conf	*c = d->ctx->conf;
 
-	if (strstr(cause, "MAIL failed") != NULL)
-		doctor_say(d, D_FAIL, "envelope sender", "the server refused"
-		    " MAIL FROM <%s>: %s: let %s send with its plus addresses"
-		    " as envelope sender (Postfix: smtpd_sender_login_maps;"
-		    " Zimbra: the recipient delimiter, below, makes tte+x@"
-		    " count as tte@)", d->addr, cause, c->smtp_user);
-	else if (strstr(cause, "RCPT failed") != NULL)
+	if (strstr(cause, "RCPT failed") != NULL)
 		doctor_say(d, D_FAIL, "plus-addressing", "the server refused"
 		    " <%s>: %s: set the recipient delimiter '+' on the mail"
 		    " server (Postfix: recipient_delimiter = +; Zimbra:"
 		    " zmprov mcf zimbraMtaRecipientDelimiter +)", d->addr,
 		    cause);
+	else if (strstr(cause, "MAIL failed") != NULL)
+		doctor_say(d, D_FAIL, "envelope sender", "the server refused"
+		    " MAIL FROM: %s: let %s send as %s", cause, c->smtp_user,
+		    c->robot_address);
 	else if (code == 535 || strstr(cause, "Login denied") != NULL)
 		doctor_say(d, D_FAIL, "SMTP login", "%s as %s: check"
 		    " smtp_user and the password in smtp_password_file",
@@ -271,15 +269,31 @@ doctor_smtp_refused(struct doctor *d, int rv, int code, const char *cause)
 		    " firewall is between" : "");
 }
 
-/* Sends the test mail; 0 when the server took it. */
+/* The envelope sender the outbox uses (robot+bounce-N@), refused. */
+static void
+doctor_sender_refused(struct doctor *d, const char *cause)
+{
+	doctor_say(d, D_FAIL, "envelope sender", "the server refused <%s>"
+	    " as envelope sender (%s) but took the robot's plain address:"
+	    " let %s send from its plus addresses, which the robot uses to"
+	    " match bounces (Postfix: smtpd_sender_login_maps; Zimbra:"
+	    " the recipient delimiter '+' makes tte+x@ count as tte@)",
+	    d->addr, cause, d->ctx->conf->smtp_user);
+}
+
+/*
+ * Sends the test mail; 0 when the server took it. A refusal at RCPT may
+ * be the sender's (Postfix delays its sender checks to RCPT): then the
+ * same mail from the robot's plain address tells the two apart.
+ */
 static int
 doctor_send(struct doctor *d)
 {
 	static volatile int	 never;
 	const struct conf	*c = d->ctx->conf;
 	struct smtp		*sm;
-	char			*path, *cause = NULL;
-	int			 rv, code;
+	char			*path, *cause = NULL, *cause2 = NULL;
+	int			 rv, code, sender_bad = 0;
 
 	if ((path = doctor_build(d)) == NULL)
 		return (-1);
@@ -287,18 +301,28 @@ doctor_send(struct doctor *d)
 		fatalx("curl_global_init failed");
 	sm = smtp_open(&never);
 	rv = smtp_send(sm, c, d->addr, d->addr, path, &code, &cause);
+	if (rv != SMTP_OK && c->reply_plus_address &&
+	    strstr(cause, "RCPT failed") != NULL &&
+	    (rv = smtp_send(sm, c, c->robot_address, d->addr, path, &code,
+	    &cause2)) == SMTP_OK) {
+		doctor_sender_refused(d, cause);
+		sender_bad = 1;
+	}
 	smtp_close(sm);
 	unlink(path);
 	free(path);
-	if (rv != SMTP_OK) {
-		doctor_smtp_refused(d, rv, code, cause);
-		free(cause);
+	if (rv != SMTP_OK)
+		doctor_smtp_refused(d, rv, code, cause2 ? cause2 : cause);
+	free(cause);
+	free(cause2);
+	if (rv != SMTP_OK)
 		return (-1);
-	}
 	doctor_say(d, D_OK, "SMTP login", "%s at %s:%d%s", c->smtp_user,
 	    c->smtp_host, c->smtp_port, c->smtp_tls == TLS_NONE ? "" :
 	    ", TLS verified with smtp_ca_file");
-	doctor_say(d, D_OK, "envelope sender", "<%s> accepted", d->addr);
+	if (!sender_bad)
+		doctor_say(d, D_OK, "envelope sender", "<%s> accepted",
+		    d->addr);
 	return (0);
 }
 

@@ -126,3 +126,19 @@ def test_doctor_holidays_missing(sb):
 def test_doctor_no_authentication_results(sb):
     r = Robot(sb, "dr_noar", extra="auth_serv_id = " + AUTHSERV)
     failed(r, "Authentication-Results", [AUTHSERV, "none"])
+
+
+def test_doctor_envelope_sender(sb):
+    """The submission server lets the robot send only as tte@, not as the
+    tte+bounce-N@ the outbox uses: Postfix refuses at RCPT, so doctor
+    tells it from a missing recipient delimiter by a second try."""
+    r = healthy(sb, "dr_sender")
+    sb.fault("sender-login", "strict")
+    out = failed(r, "envelope sender", ["tte+doctor-", "plus addresses"])
+    check(not any(l.startswith("FAIL plus-addressing") for l in out),
+          "not taken for plus addressing:\n" + "\n".join(out))
+
+
+def test_doctor_smtp_ca(sb):
+    r = healthy(sb, "dr_smtpca", extra="smtp_ca_file = /etc/ssl/certs/ca-certificates.crt")
+    failed(r, "CA", ["SMTP", "smtp_ca_file"])
