@@ -13,7 +13,7 @@ XCFLAGS	 = $(CFLAGS) $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 LDLIBS	+= $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS))) -lm
 
 SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/clock.c \
-	   src/cmd-audit.c src/cmd-cancel.c src/cmd-cases.c src/cmd-check.c src/cmd-explain.c src/cmd-export.c \
+	   src/cmd-audit.c src/cmd-cancel.c src/cmd-cases.c src/cmd-check.c src/cmd-doctor.c src/cmd-explain.c src/cmd-export.c \
 	   src/cmd-ingest.c \
 	   src/cmd-outbox.c src/cmd-purge.c src/cmd-reassign.c src/cmd-report.c src/cmd-resend.c src/cmd-run.c src/cmd-show.c \
 	   src/cmd-status.c \

@@ -425,6 +425,19 @@ auth_verdict(const struct conf *c, const struct msg *m, char **why)
 	return (auth_state_verdict(c, &st, from, why));
 }
 
+/* Did the trusted host write an Authentication-Results on m at all? */
+int
+auth_seen(const struct conf *c, const struct msg *m)
+{
+	struct auth_state	 st;
+	char			 from[AUTH_DOMAIN_MAX + 1], *why = NULL;
+	int			 rv;
+
+	rv = auth_read(c, m, &st, from, &why) == 0 && st.seen;
+	free(why);
+	return (rv);
+}
+
 /* Is the From domain the office's own (the robot's) domain? */
 static int
 auth_office(const struct conf *c, const struct msg *m)

@@ -27,6 +27,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_cancel_entry,
 	&cmd_cases_entry,
 	&cmd_check_entry,
+	&cmd_doctor_entry,
 	&cmd_explain_entry,
 	&cmd_export_entry,
 	&cmd_ingest_entry,
@@ -123,17 +124,16 @@ setup_rules_use(struct ctx *ctx, struct rules *r)
 }
 
 /*
- * Wakes the running daemon (its pid is in the database's lock file, which
- * it holds) so that what a command queued goes out now, not at the next
- * IDLE timeout. Returns 1 if a daemon was woken, 0 if none runs.
+ * The pid of the running daemon, from the database's lock file, which it
+ * holds; 0 when none runs.
  */
-int
-setup_wake(const struct conf *c)
+long
+setup_robot_pid(const struct conf *c)
 {
 	char	*lock, buf[32];
 	ssize_t	 n;
-	long	 pid;
-	int	 fd, rv = 0;
+	long	 pid = 0;
+	int	 fd;
 
 	xasprintf(&lock, "%s.lock", c->database);
 	if ((fd = open(lock, O_RDONLY | O_CLOEXEC)) != -1) {
@@ -142,13 +142,24 @@ setup_wake(const struct conf *c)
 		    (n = read(fd, buf, sizeof buf - 1)) > 0) {
 			buf[n] = '\0';
 			pid = strtol(buf, NULL, 10);
-			if (pid > 1 && kill((pid_t)pid, SIGUSR1) == 0)
-				rv = 1;
 		}
 		close(fd);
 	}
 	free(lock);
-	return (rv);
+	return (pid > 1 ? pid : 0);
+}
+
+/*
+ * Wakes the running daemon so that what a command queued goes out now,
+ * not at the next IDLE timeout. Returns 1 if a daemon was woken, 0 if
+ * none runs.
+ */
+int
+setup_wake(const struct conf *c)
+{
+	long	 pid = setup_robot_pid(c);
+
+	return (pid != 0 && kill((pid_t)pid, SIGUSR1) == 0);
 }
 
 /* The option of the commands that change a case: why, for its history. */

@@ -201,6 +201,9 @@ int		 imap_ensure_folder(struct imap *, const char *, char **);
 int		 imap_select(struct imap *, const char *, uint32_t *, char **);
 int		 imap_search_new(struct imap *, uint32_t, uint32_t **, size_t *,
 		     char **);
+int		 imap_search_header(struct imap *, const char *, const char *,
+		     uint32_t **, size_t *, char **);
+int		 imap_idles(const struct imap *);
 /* What came of fetching one message; only FETCH_BROKEN ends the session. */
 enum fetch_result {
 	FETCH_OK,		/* in the file */
@@ -281,6 +284,7 @@ struct mail_out {
 	const char	*in_reply_to;	/* without <> */
 	const struct attachment *att;
 	size_t		 natt;
+	const char	*doctor;	/* X-Disposisi-Doctor: doctor's test */
 };
 void		 mime_init(void);
 void		 mime_shutdown(void);
@@ -289,6 +293,7 @@ int		 mime_parse(int, struct spool *, const struct conf *,
 void		 mime_free(struct msg *);
 int		 mime_build(const struct mail_out *, const char *, char **);
 int		 mime_utf8_valid(const char *, size_t);
+time_t		 mime_header_date(const char *);
 
 /* pdf.c, ocr.c: in the parser child only (struct timespec: a deadline) */
 struct timespec;
@@ -337,6 +342,7 @@ enum auth_verdict {
 /* What the trusted MTA said for the From domain; *why: caller frees. */
 enum auth_verdict auth_verdict(const struct conf *, const struct msg *,
 		     char **);
+int		 auth_seen(const struct conf *, const struct msg *);
 /* 1 = may act, 0 = must not, with *why (caller frees) set. */
 int		 auth_check(const struct conf *, const struct msg *, char **);
 enum gate_verdict {
@@ -1198,7 +1204,7 @@ struct cmd_entry {
 };
 extern const struct cmd_entry cmd_audit_entry, cmd_cancel_entry,
 		    cmd_cases_entry,
-		    cmd_check_entry, cmd_explain_entry, cmd_export_entry,
+		    cmd_check_entry, cmd_doctor_entry, cmd_explain_entry, cmd_export_entry,
 		    cmd_ingest_entry,
 		    cmd_outbox_entry, cmd_purge_entry,
 		    cmd_reassign_entry, cmd_report_entry, cmd_resend_entry,
@@ -1220,6 +1226,7 @@ extern const char *const sql_undelivered;	/* cmd-status.c */
 struct rules	*setup_rules(struct ctx *, char **);
 void		 setup_rules_use(struct ctx *, struct rules *);
 int		 setup_wake(const struct conf *);
+long		 setup_robot_pid(const struct conf *);
 
 /* intake.c: the mailbox session and its sync step. */
 enum intake_status {

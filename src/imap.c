@@ -263,6 +263,33 @@ imap_search_new(struct imap *im, uint32_t last, uint32_t **uids, size_t *n,
 	return (0);
 }
 
+/* UIDs of the messages whose header name holds value (doctor's test mail). */
+int
+imap_search_header(struct imap *im, const char *name, const char *value,
+    uint32_t **uids, size_t *n, char **cause)
+{
+	struct mailimap_search_key *key;
+	clist		*res = NULL;
+	clistiter	*it;
+	int		 r;
+
+	*uids = NULL;
+	*n = 0;
+	key = mailimap_search_key_new_header(xstrdup(name), xstrdup(value));
+	r = mailimap_uid_search(im->s, NULL, key, &res);
+	mailimap_search_key_free(key);
+	if (r != MAILIMAP_NO_ERROR) {
+		imap_cause(im, "UID SEARCH HEADER", r, cause);
+		return (-1);
+	}
+	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
+		*uids = xreallocarray(*uids, *n + 1, sizeof **uids);
+		(*uids)[(*n)++] = *(uint32_t *)clist_content(it);
+	}
+	mailimap_search_result_free(res);
+	return (0);
+}
+
 /* Walks a FETCH answer for the first item of one type. */
 static struct mailimap_msg_att_item *
 imap_att(clist *res, int type)
@@ -514,6 +541,13 @@ fail:
 	imap_cause(im, what, r, cause);
 	mailimap_set_free(set);
 	return (imap_broken(r) ? -1 : 1);
+}
+
+/* Does the session wait with IDLE (offered, and not switched off)? */
+int
+imap_idles(const struct imap *im)
+{
+	return (im->use_idle);
 }
 
 /* Seconds since the session logged in: sessions are recycled. */

@@ -159,6 +159,9 @@ mime_out_headers(GMimeMessage *gm, const struct mail_out *mo)
 		free(hdr);
 	}
 	g_mime_object_set_header(o, "Auto-Submitted", "auto-generated", NULL);
+	if (mo->doctor != NULL)
+		g_mime_object_set_header(o, "X-Disposisi-Doctor", mo->doctor,
+		    NULL);
 	g_mime_object_set_header(o, "X-Auto-Response-Suppress", "All", NULL);
 	g_mime_object_set_header(o, "Content-Language", "id", NULL);
 }

@@ -635,6 +635,20 @@ mime_utf8_valid(const char *s, size_t n)
 	return (g_utf8_validate(s, (gssize)n, NULL));
 }
 
+/* The date in an RFC 5322 date-time, e.g. a Received line's; 0 if none. */
+time_t
+mime_header_date(const char *s)
+{
+	GDateTime	*dt;
+	time_t		 t;
+
+	if ((dt = g_mime_utils_header_decode_date(s)) == NULL)
+		return (0);
+	t = (time_t)g_date_time_to_unix(dt);
+	g_date_time_unref(dt);
+	return (t);
+}
+
 void
 mime_free(struct msg *m)
 {
