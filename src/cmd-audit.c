@@ -25,7 +25,7 @@ cmd_audit(const struct cmd_entry *self, int argc, char **argv)
 	const char	*file = NULL;
 	char		*where;
 	int64_t		 bad, sealed, unsealed, last;
-	int		 ch;
+	int		 ch, rv;
 
 	while ((ch = getopt(argc, argv, "f:")) != -1) {
 		if (ch != 'f')
@@ -39,8 +39,15 @@ cmd_audit(const struct cmd_entry *self, int argc, char **argv)
 		setup_done(&ctx);
 		return (1);
 	}
-	if ((bad = store_audit_verify(ctx.store, &sealed, &unsealed)) != 0) {
-		where = store_event_where(ctx.store, bad);
+	if ((bad = store_audit_verify(ctx.store, &sealed, &unsealed)) == -1) {
+		fprintf(stderr, "disposisi: audit: the trail cannot be read\n");
+		setup_done(&ctx);
+		return (1);
+	}
+	if (bad != 0) {
+		if ((rv = store_event_where(ctx.store, bad, &where)) != 1)
+			where = xstrdup(rv == 0 ? "no longer there" :
+			    "cannot be read");
 		fprintf(stderr, "disposisi: audit: event %lld (%s) does not fit"
 		    " the trail: it, or the one before it, was changed or"
 		    " removed\n", (long long)bad, where);
@@ -50,6 +57,11 @@ cmd_audit(const struct cmd_entry *self, int argc, char **argv)
 	}
 	switch (store_checkpoint_check(ctx.store, ctx.conf->seal_checkpoint,
 	    &last, &where)) {
+	case -1:
+		fprintf(stderr, "disposisi: audit: %s\n", where);
+		free(where);
+		setup_done(&ctx);
+		return (1);
 	case 2:
 		if (sealed == 0)
 			break;

@@ -115,7 +115,11 @@ cmd_ingest(const struct cmd_entry *self, int argc, char **argv)
 	if (path == NULL)
 		goto fail;
 	/* A number for the message, as IMAP's UID would be. */
-	store_mailbox_get(ctx.store, INGEST_MAILBOX, &uv, &last);
+	if (store_mailbox_get(ctx.store, INGEST_MAILBOX, &uv, &last) == -1) {
+		free(path);
+		xasprintf(&cause, "not taken; the MTA should try again");
+		goto fail;
+	}
 	if (intake_file(&ctx, INGEST_MAILBOX, 0, last + 1, path, sha) == -1) {
 		free(path);
 		xasprintf(&cause, "not taken; the MTA should try again");

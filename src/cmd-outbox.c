@@ -47,14 +47,14 @@ cmd_outbox(const struct cmd_entry *self, int argc, char **argv)
 		return (1);
 	}
 	if (id == -1) {
-		if (store_print(ctx.store, stdout, "SELECT o.id, c.ref AS"
+		if ((ch = store_print(ctx.store, stdout, "SELECT o.id, c.ref AS"
 		    " \"case\", o.kind, o.rcpt, o.status, o.attempts,"
 		    " o.smtp_code, o.last_error FROM outbox o LEFT JOIN cases"
 		    " c ON c.id = o.case_id WHERE o.status != 'sent' ORDER BY"
-		    " o.id", NULL) == 0)
+		    " o.id", NULL)) == 0)
 			printf("every mail is delivered\n");
 		setup_done(&ctx);
-		return (0);
+		return (ch == -1 ? 1 : 0);
 	}
 	/* The history and the queue change together, or neither does. */
 	if (store_begin(ctx.store) == -1)

@@ -58,35 +58,44 @@ static const char *const show_steps =
 	" 'on time' END AS verdict FROM step_times t JOIN cases c ON c.id ="
 	" t.case_id WHERE c.ref = upper(?) ORDER BY t.id";
 
-/* The case as JSON; also the heart of `disposisi export`. */
+/*
+ * The case as JSON; also the heart of `disposisi export`. -1 when a part
+ * could not be read.
+ */
 int
 show_json(struct store *st, const char *ref, FILE *f)
 {
+	int	 rv = 0;
+
 	fputs("{\"case\": ", f);
-	store_print_json(st, f, show_case, ref);
+	rv |= store_print_json(st, f, show_case, ref);
 	fputs(", \"timeline\": ", f);
-	store_print_json(st, f, show_timeline, ref);
+	rv |= store_print_json(st, f, show_timeline, ref);
 	fputs(", \"documents\": ", f);
-	store_print_json(st, f, show_documents, ref);
+	rv |= store_print_json(st, f, show_documents, ref);
 	fputs(", \"steps\": ", f);
-	store_print_json(st, f, show_steps, ref);
+	rv |= store_print_json(st, f, show_steps, ref);
 	fputs("}\n", f);
-	return (0);
+	return (rv < 0 ? -1 : 0);
 }
 
 static int
 show_text(struct store *st, const char *ref)
 {
-	store_print(st, stdout, show_case, ref);
+	int	 rv = 0, n;
+
+	rv |= store_print(st, stdout, show_case, ref);
 	printf("\nTimeline (WIB):\n");
-	store_print(st, stdout, show_timeline, ref);
+	rv |= store_print(st, stdout, show_timeline, ref);
 	printf("\nDocuments:\n");
-	if (store_print(st, stdout, show_documents, ref) == 0)
+	if ((n = store_print(st, stdout, show_documents, ref)) == 0)
 		printf("  (none)\n");
+	rv |= n;
 	printf("\nTime per step (office minutes against the standard):\n");
-	if (store_print(st, stdout, show_steps, ref) == 0)
+	if ((n = store_print(st, stdout, show_steps, ref)) == 0)
 		printf("  (no step finished yet)\n");
-	return (0);
+	rv |= n;
+	return (rv < 0 ? -1 : 0);
 }
 
 static int
@@ -120,15 +129,15 @@ cmd_show(const struct cmd_entry *self, int argc, char **argv)
 		conf_free(c);
 		return (1);
 	}
-	if (store_case_find(st, argv[optind], NULL, 0) == 0) {
+	if ((rv = (int)store_case_find(st, argv[optind], NULL, 0)) == 0) {
 		fprintf(stderr, "disposisi: no case %s\n", argv[optind]);
-		rv = -1;
-	} else
+		rv = 65;
+	} else if (rv != -1)
 		rv = json ? show_json(st, argv[optind], stdout) : show_text(st,
 		    argv[optind]);
 	store_close(st);
 	conf_free(c);
-	return (rv == -1 ? 65 : 0);
+	return (rv == -1 ? 1 : rv);
 }
 
 const struct cmd_entry cmd_show_entry = {

@@ -152,17 +152,20 @@ answer_confirm(struct flow *f, char **cause)
 
 /*
  * The answer to a confirmation: a Y carries out the answer it confirms,
- * as if that had come with the token; anything else leaves it undone.
+ * as if that had come with the token (1); anything else leaves it undone
+ * (0); -1 with *cause when the database cannot be read.
  */
 static int
-answer_confirmed(struct flow *f, struct confirm_row *cf)
+answer_confirmed(struct flow *f, struct confirm_row *cf, char **cause)
 {
 	struct reading	*rd = f->rd;
-	int		 yes = rd->reply.verdict == REPLY_YES;
+	int		 yes = rd->reply.verdict == REPLY_YES, rc;
 
-	f->dp = store_dispatch_get(f->ctx->store, cf->dispatch_id);
-	if (f->dp == NULL || !flow_case(f, f->dp->case_id))
-		return (0);
+	if ((rc = store_dispatch_get(f->ctx->store, cf->dispatch_id,
+	    &f->dp)) == -1)
+		return (flow_db_error(f, cause));
+	if (rc == 0 || (rc = flow_case(f, f->dp->case_id, cause)) != 1)
+		return (rc);
 	if (!yes) {
 		flow_note(f, NULL, "the answer to a confirmation is no Y: the"
 		    " answer by the case tag alone is not carried out");
@@ -220,27 +223,33 @@ handle_answer(struct flow *f, char **cause)
 
 	if (rd->keys_disagree)
 		return (answer_two_cases(f, cause));
-	if (rd->token != NULL && (cf = store_confirm_get(f->ctx->store,
-	    rd->token)) != NULL) {
-		rv = answer_confirmed(f, cf);
+	/* A read that fails is -1: never "unknown token" or "no case". */
+	if (rd->token != NULL && (rv = store_confirm_get(f->ctx->store,
+	    rd->token, &cf)) == 1) {
+		rv = answer_confirmed(f, cf, cause);
 		store_confirm_free(cf);
-		if (rv == 0)
-			return (0);
+		if (rv != 1)
+			return (rv);
 		id = f->dp->case_id;
-	} else if (rd->token != NULL) {
-		f->dp = store_dispatch_by_token(f->ctx->store, rd->token);
-		if (f->dp == NULL) {
+	} else if (rd->token != NULL && rv == 0) {
+		if ((rv = store_dispatch_by_token(f->ctx->store, rd->token,
+		    &f->dp)) == 0) {
 			flow_note(f, f->ctx->conf->imap_quarantine, "answer"
 			    " with an unknown token");
 			return (0);
 		}
-		id = f->dp->case_id;
+		id = rv == 1 ? f->dp->case_id : -1;
 	} else
-		id = store_case_find(f->ctx->store, rd->ref, NULL, 0);
-	if (f->c == NULL && !flow_case(f, id))
-		return (0);
-	if (f->dp == NULL && (f->dp = store_dispatch_pending(f->ctx->store,
-	    f->c->id, f->m->from_addr)) == NULL) {
+		id = rd->token != NULL ? -1 : store_case_find(f->ctx->store,
+		    rd->ref, NULL, 0);
+	if (id == -1)
+		return (flow_db_error(f, cause));
+	if (f->c == NULL && (rv = flow_case(f, id, cause)) != 1)
+		return (rv);
+	if (f->dp == NULL && store_dispatch_pending(f->ctx->store, f->c->id,
+	    f->m->from_addr, &f->dp) == -1)
+		return (flow_db_error(f, cause));
+	if (f->dp == NULL) {
 		/* The official has nothing to answer here: just history. */
 		if (store_event(f->ctx->store, f->c->id, f->m->from_addr,
 		    "surat", f->m->subject) == -1) {

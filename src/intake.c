@@ -343,7 +343,9 @@ intake_handle(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 		goto trouble;
 	if (workflow_handle(ctx, m, id, &d, &cause) == -1) {
 		intake_rollback(ctx);
-		if (intake_disk_low(ctx, m->path)) {
+		/* The machine's failure (a read too), not the message's. */
+		if (store_failed(ctx->store) ||
+		    intake_disk_low(ctx, m->path)) {
 			rv = intake_stall(ctx, uid, cause);
 			goto out;
 		}
@@ -392,8 +394,14 @@ intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 	int		 r;
 
 	held = store_inbound_released(ctx->store, mbox, uidvalidity, uid, sha);
-	if (held == 0 &&
-	    store_inbound_seen(ctx->store, mbox, uidvalidity, uid, sha)) {
+	if (held == -1 || (held == 0 && (r = store_inbound_seen(ctx->store,
+	    mbox, uidvalidity, uid, sha)) == -1)) {
+		why = store_error(ctx->store);
+		r = intake_stall(ctx, uid, why);
+		free(why);
+		return (r);
+	}
+	if (held == 0 && r != 0) {
 		log_info("message %u: handled before (same content), not again",
 		    uid);
 		return (intake_record(ctx, mbox, uidvalidity, uid, NULL, NULL,
@@ -617,13 +625,16 @@ intake_sync(struct ctx *ctx, struct imap *im, uint32_t uidvalidity)
 
 	if (intake_archive(ctx, im, uidvalidity) == -1)
 		return (-1);
-	if (store_mailbox_get(ctx->store, ctx->conf->imap_mailbox, &known_uv,
-	    &last) && known_uv != uidvalidity) {
+	if ((r = store_mailbox_get(ctx->store, ctx->conf->imap_mailbox,
+	    &known_uv, &last)) == -1)
+		return (0);	/* said; the next sync reads it again */
+	if (r == 1 && known_uv != uidvalidity) {
 		log_warnx("%s: UIDVALIDITY changed (%u -> %u): rescanning;"
 		    " handled mail is recognised by content",
 		    ctx->conf->imap_mailbox, known_uv, uidvalidity);
 		last = 0;
 	}
+	r = 0;
 	if (imap_search_new(im, last, &uids, &n, &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);

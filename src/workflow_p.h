@@ -60,7 +60,8 @@ int		 flow_enter(struct flow *, enum case_state, const struct step *,
 		    const char *, char **);
 int		 flow_decide(struct flow *, const struct event *, char **);
 /* Loads the case and its SOP; 0 with a note when it has none. */
-int		 flow_case(struct flow *, int64_t);
+int		 flow_case(struct flow *, int64_t, char **);
+int		 flow_db_error(struct flow *, char **);
 
 /* dispatch.c */
 /* Reloads f->docs, the case's documents. */
