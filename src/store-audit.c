@@ -82,7 +82,7 @@ store_event(struct store *st, int64_t case_id, const char *actor,
 		return (-1);
 	store_event_seal(st, n ? prev[0] : NULL, id, case_id, at, actor,
 	    event, detail, seal, sizeof seal);
-	store_rows_free(prev, n, sizeof *prev, store_clear_str);
+	store_strings_free(prev, n);
 	st->sealed = 1;
 	return (store_done(st, store_stmt(st, "UPDATE case_events SET seal = ?"
 	    " WHERE id = ?", "ti", seal, id)));
@@ -92,17 +92,12 @@ struct sealed_event {
 	int64_t		 id;
 	char		 seal[65];
 };
-
-static void
-store_sealed_fill(sqlite3_stmt *s, void *p)
-{
-	struct sealed_event	*e = p;
-	const unsigned char	*seal = sqlite3_column_text(s, 1);
-
-	e->id = sqlite3_column_int64(s, 0);
-	snprintf(e->seal, sizeof e->seal, "%s", seal ? (const char *)seal :
-	    "");
-}
+static const struct store_col sealed_cols[] = {
+	STORE_COL(COL_NUM, struct sealed_event, id),
+	STORE_COL(COL_CHARS, struct sealed_event, seal)
+};
+static const struct store_shape sealed_shape = STORE_SHAPE(
+    struct sealed_event, sealed_cols);
 
 /* The newest sealed event: its id (0: none) and seal; -1 on error. */
 int64_t
@@ -113,7 +108,7 @@ store_event_last(struct store *st, char *seal, size_t len)
 	int			 rc;
 
 	rc = store_row(st, store_stmt(st, "SELECT id, seal FROM case_events"
-	    " ORDER BY id DESC LIMIT 1", ""), &e, sizeof *e, store_sealed_fill);
+	    " ORDER BY id DESC LIMIT 1", ""), &e, &sealed_shape);
 	if (rc == 1) {
 		if (e->seal[0] != '\0') {
 			id = e->id;
@@ -178,7 +173,7 @@ store_checkpoint_check(struct store *st, const char *path, int64_t *idp,
 		return (-1);
 	}
 	fits = n == 1 && had[0] != NULL && crypto_token_eq(had[0], seal);
-	store_rows_free(had, n, sizeof *had, store_clear_str);
+	store_strings_free(had, n);
 	if (fits)
 		return (0);
 	if (n == 0)
@@ -231,16 +226,13 @@ struct event_where {
 	char	*ref, *event;
 	int64_t	 at;
 };
-
-static void
-store_where_fill(sqlite3_stmt *s, void *p)
-{
-	struct event_where	*e = p;
-
-	e->ref = store_col(s, 0);
-	e->at = sqlite3_column_int64(s, 1);
-	e->event = store_col(s, 2);
-}
+static const struct store_col where_cols[] = {
+	STORE_COL(COL_STR, struct event_where, ref),
+	STORE_COL(COL_NUM, struct event_where, at),
+	STORE_COL(COL_STR, struct event_where, event)
+};
+static const struct store_shape where_shape = STORE_SHAPE(
+    struct event_where, where_cols);
 
 /* An event in words for the admin: 1 (*w: case, time, kind), 0, -1. */
 int
@@ -252,14 +244,11 @@ store_event_where(struct store *st, int64_t id, char **w)
 
 	if ((rc = store_row(st, store_stmt(st, "SELECT coalesce(c.ref, '-'),"
 	    " e.at, e.event FROM case_events e LEFT JOIN cases c ON c.id ="
-	    " e.case_id WHERE e.id = ?", "i", id), &e, sizeof *e,
-	    store_where_fill)) != 1)
+	    " e.case_id WHERE e.id = ?", "i", id), &e, &where_shape)) != 1)
 		return (rc);
 	util_time_wib((time_t)e->at, at, sizeof at);
 	xasprintf(w, "%s, %s, %s", e->ref, at, e->event);
-	free(e->ref);
-	free(e->event);
-	free(e);
+	store_rows_free(e, 1, &where_shape);
 	return (1);
 }
 
@@ -269,17 +258,17 @@ struct trail_event {
 	char	*actor, *event, *detail, *seal;
 };
 
-static void
-store_trail_read(sqlite3_stmt *s, struct trail_event *e)
-{
-	e->id = sqlite3_column_int64(s, 0);
-	e->case_id = sqlite3_column_int64(s, 1);
-	e->at = sqlite3_column_int64(s, 2);
-	e->actor = store_col(s, 3);
-	e->event = store_col(s, 4);
-	e->detail = store_col(s, 5);
-	e->seal = store_col(s, 6);
-}
+static const struct store_col trail_cols[] = {
+	STORE_COL(COL_NUM, struct trail_event, id),
+	STORE_COL(COL_NUM, struct trail_event, case_id),
+	STORE_COL(COL_NUM, struct trail_event, at),
+	STORE_COL(COL_STR, struct trail_event, actor),
+	STORE_COL(COL_STR, struct trail_event, event),
+	STORE_COL(COL_STR, struct trail_event, detail),
+	STORE_COL(COL_STR, struct trail_event, seal)
+};
+static const struct store_shape trail_shape = STORE_SHAPE(struct trail_event,
+    trail_cols);
 
 /*
  * Checks the sealed trail from its first sealed event on. Returns 0 and
@@ -300,7 +289,7 @@ store_audit_verify(struct store *st, int64_t *sealed, int64_t *unsealed)
 	s = store_stmt(st, "SELECT id, coalesce(case_id, 0), at, actor,"
 	    " event, detail, seal FROM case_events ORDER BY id", "");
 	while (bad == 0 && (rc = store_step(st, s)) == STORE_ROW) {
-		store_trail_read(s, &e);
+		store_fill(s, &trail_shape, &e);
 		if (e.seal == NULL && *sealed == 0)
 			(*unsealed)++;		/* from before the seal */
 		else {
@@ -313,10 +302,7 @@ store_audit_verify(struct store *st, int64_t *sealed, int64_t *unsealed)
 			prev = e.seal;
 			e.seal = NULL;
 		}
-		free(e.actor);
-		free(e.event);
-		free(e.detail);
-		free(e.seal);
+		store_clear(&e, &trail_shape);
 	}
 	store_release(st, s);
 	free(prev);

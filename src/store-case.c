@@ -20,43 +20,30 @@
 	" applicant_name, subject, root_message_id, state, step_name, round," \
 	" rules_version, step_since"
 
-/* Only this program writes states: another is corruption. */
-void
-store_state(sqlite3_stmt *s, int i, const char *ref, enum case_state *to)
-{
-	const char	*state = (const char *)sqlite3_column_text(s, i);
-
-	if (state == NULL || case_state_parse(state, to) == -1)
-		fatalx("database: case %s has an unknown state %s", ref,
-		    state ? state : "NULL");
-}
-
-static void
-store_case_fill(sqlite3_stmt *s, void *p)
-{
-	struct case_row	*c = p;
-
-	c->id = sqlite3_column_int64(s, 0);
-	c->ref = store_col(s, 1);
-	c->sop = store_col(s, 2);
-	c->applicant = store_col(s, 3);
-	c->applicant_first = store_col(s, 4);
-	c->applicant_name = store_col(s, 5);
-	c->subject = store_col(s, 6);
-	c->root_message_id = store_col(s, 7);
-	store_state(s, 8, c->ref, &c->state);
-	c->step = store_col(s, 9);
-	c->round = sqlite3_column_int(s, 10);
-	c->rules_version = store_col(s, 11);
-	c->step_since = (time_t)sqlite3_column_int64(s, 12);
-}
+static const struct store_col case_cols[] = {
+	STORE_COL(COL_NUM, struct case_row, id),
+	STORE_COL(COL_STR, struct case_row, ref),
+	STORE_COL(COL_STR, struct case_row, sop),
+	STORE_COL(COL_STR, struct case_row, applicant),
+	STORE_COL(COL_STR, struct case_row, applicant_first),
+	STORE_COL(COL_STR, struct case_row, applicant_name),
+	STORE_COL(COL_STR, struct case_row, subject),
+	STORE_COL(COL_STR, struct case_row, root_message_id),
+	STORE_COL(COL_STATE, struct case_row, state),
+	STORE_COL(COL_STR, struct case_row, step),
+	STORE_COL(COL_NUM, struct case_row, round),
+	STORE_COL(COL_STR, struct case_row, rules_version),
+	STORE_COL(COL_NUM, struct case_row, step_since)
+};
+static const struct store_shape case_shape = STORE_SHAPE(struct case_row,
+    case_cols);
 
 /* The case of this id: 1 found (*c set), 0 none, -1 error. */
 int
 store_case_get(struct store *st, int64_t id, struct case_row **c)
 {
 	return (store_row(st, store_stmt(st, "SELECT " CASE_COLS " FROM"
-	    " cases WHERE id = ?", "i", id), c, sizeof **c, store_case_fill));
+	    " cases WHERE id = ?", "i", id), c, &case_shape));
 }
 
 /*
@@ -100,18 +87,7 @@ store_case_open(struct store *st, const char *sop, const char *prefix,
 void
 store_case_free(struct case_row *c)
 {
-	if (c == NULL)
-		return;
-	free(c->ref);
-	free(c->sop);
-	free(c->applicant);
-	free(c->applicant_first);
-	free(c->applicant_name);
-	free(c->subject);
-	free(c->root_message_id);
-	free(c->step);
-	free(c->rules_version);
-	free(c);
+	store_rows_free(c, 1, &case_shape);
 }
 
 /*
@@ -251,16 +227,13 @@ store_cases_since(struct store *st, const char *applicant, time_t since)
 struct position {
 	char	*sop, *step, *ref;
 };
-
-static void
-store_position_fill(sqlite3_stmt *s, void *p)
-{
-	struct position	*w = p;
-
-	w->sop = store_col(s, 0);
-	w->step = store_col(s, 1);
-	w->ref = store_col(s, 2);
-}
+static const struct store_col position_cols[] = {
+	STORE_COL(COL_STR, struct position, sop),
+	STORE_COL(COL_STR, struct position, step),
+	STORE_COL(COL_STR, struct position, ref)
+};
+static const struct store_shape position_shape = STORE_SHAPE(struct position,
+    position_cols);
 
 /*
  * Where open cases wait: one row per (SOP, step) with one case there, so
@@ -276,8 +249,7 @@ store_case_positions(struct store *st, char ***sops, char ***steps,
 	*sops = *steps = *refs = NULL;
 	if (store_rows(st, store_stmt(st, "SELECT sop, step_name, min(ref)"
 	    " FROM cases WHERE state IN (?, ?, ?) GROUP BY sop, step_name",
-	    "ttt", OPEN_STATES), &w, n, sizeof *w, store_position_fill,
-	    NULL) == -1)
+	    "ttt", OPEN_STATES), &w, n, &position_shape) == -1)
 		return (-1);
 	*sops = xcalloc(*n + 1, sizeof **sops);
 	*steps = xcalloc(*n + 1, sizeof **steps);
@@ -297,32 +269,17 @@ store_case_positions(struct store *st, char ***sops, char ***steps,
 	" d.step_name = c.step_name AND d.round = c.round AND" \
 	" d.answered_at IS NULL) FROM cases c"
 
-static void
-store_case_list_fill(sqlite3_stmt *s, void *p)
-{
-	struct case_list_row	*r = p;
-
-	r->ref = store_col(s, 0);
-	r->applicant = store_col(s, 1);
-	r->sop = store_col(s, 2);
-	r->step = store_col(s, 3);
-	r->state = store_col(s, 4);
-	r->since = (time_t)sqlite3_column_int64(s, 5);
-	r->waiting = store_col(s, 6);
-}
-
-static void
-store_case_list_clear(void *p)
-{
-	struct case_list_row	*r = p;
-
-	free(r->ref);
-	free(r->applicant);
-	free(r->sop);
-	free(r->step);
-	free(r->state);
-	free(r->waiting);
-}
+static const struct store_col case_list_cols[] = {
+	STORE_COL(COL_STR, struct case_list_row, ref),
+	STORE_COL(COL_STR, struct case_list_row, applicant),
+	STORE_COL(COL_STR, struct case_list_row, sop),
+	STORE_COL(COL_STR, struct case_list_row, step),
+	STORE_COL(COL_STR, struct case_list_row, state),
+	STORE_COL(COL_NUM, struct case_list_row, since),
+	STORE_COL(COL_STR, struct case_list_row, waiting)
+};
+static const struct store_shape case_list_shape = STORE_SHAPE(
+    struct case_list_row, case_list_cols);
 
 /*
  * The cases an admin lists: open (not closed), closed, or all; with who
@@ -342,27 +299,25 @@ store_case_list(struct store *st, int which, struct case_list_row **rows,
 	else
 		s = store_stmt(st, CASE_LIST " WHERE c.state IN (?, ?, ?) ORDER"
 		    " BY c.id", "ttt", OPEN_STATES);
-	return (store_rows(st, s, rows, n, sizeof **rows, store_case_list_fill,
-	    store_case_list_clear));
+	return (store_rows(st, s, rows, n, &case_list_shape));
 }
 
 void
 store_case_rows_free(struct case_list_row *rows, size_t n)
 {
-	store_rows_free(rows, n, sizeof *rows, store_case_list_clear);
+	store_rows_free(rows, n, &case_list_shape);
 }
 
-static void
-store_expiring_fill(sqlite3_stmt *s, void *p)
-{
-	struct waiting_row	*w = p;
-
-	w->case_id = sqlite3_column_int64(s, 0);
-	w->ref = store_col(s, 1);
-	w->sop = store_col(s, 2);
-	w->official = store_col(s, 3);
-	w->since = (time_t)sqlite3_column_int64(s, 4);
-}
+/* An expiring case as a waiting_row: the applicant is the "official". */
+static const struct store_col expiring_cols[] = {
+	STORE_COL(COL_NUM, struct waiting_row, case_id),
+	STORE_COL(COL_STR, struct waiting_row, ref),
+	STORE_COL(COL_STR, struct waiting_row, sop),
+	STORE_COL(COL_STR, struct waiting_row, official),
+	STORE_COL(COL_NUM, struct waiting_row, since)
+};
+static const struct store_shape expiring_shape = STORE_SHAPE(
+    struct waiting_row, expiring_cols);
 
 /*
  * Finished cases whose certificate ends before "until" and has not yet:
@@ -376,8 +331,7 @@ store_expiring(struct store *st, time_t now, time_t until,
 	return (store_rows(st, store_stmt(st, "SELECT id, ref, sop, applicant,"
 	    " expires_at FROM cases WHERE expires_at > ? AND expires_at <= ?"
 	    " AND state = ? ORDER BY id", "iit", (int64_t)now, (int64_t)until,
-	    case_state_name(CASE_DONE)), rows, n, sizeof **rows,
-	    store_expiring_fill, store_waiting_clear));
+	    case_state_name(CASE_DONE)), rows, n, &expiring_shape));
 }
 
 int
@@ -424,15 +378,12 @@ store_notices_unused(struct store *st, int64_t case_id, char ***events,
 struct notice_kept {
 	int64_t	 id, inbound;
 };
-
-static void
-store_notice_fill(sqlite3_stmt *s, void *p)
-{
-	struct notice_kept	*k = p;
-
-	k->id = sqlite3_column_int64(s, 0);
-	k->inbound = sqlite3_column_int64(s, 1);
-}
+static const struct store_col notice_cols[] = {
+	STORE_COL(COL_NUM, struct notice_kept, id),
+	STORE_COL(COL_NUM, struct notice_kept, inbound)
+};
+static const struct store_shape notice_shape = STORE_SHAPE(struct notice_kept,
+    notice_cols);
 
 /*
  * The oldest unused kept notice of the event settles step: marked used.
@@ -448,8 +399,8 @@ store_notice_use(struct store *st, int64_t case_id, const char *event,
 
 	if (store_row(st, store_stmt(st, "SELECT id, coalesce(inbound_id, 0)"
 	    " FROM case_notices WHERE case_id = ? AND event = ? AND used_at IS"
-	    " NULL ORDER BY id LIMIT 1", "it", case_id, event), &k, sizeof *k,
-	    store_notice_fill) != 1)
+	    " NULL ORDER BY id LIMIT 1", "it", case_id, event), &k,
+	    &notice_shape) != 1)
 		return (-1);
 	inbound = k->inbound;
 	if (store_done(st, store_stmt(st, "UPDATE case_notices SET used_at ="

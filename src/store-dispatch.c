@@ -31,21 +31,19 @@ store_dispatch_add(struct store *st, int64_t case_id, const char *step,
 #define DISPATCH_COLS "id, case_id, step_name, round, official, token," \
 	" message_id, answered_at IS NOT NULL, on_behalf"
 
-static void
-store_dispatch_fill(sqlite3_stmt *s, void *p)
-{
-	struct dispatch_row	*d = p;
-
-	d->id = sqlite3_column_int64(s, 0);
-	d->case_id = sqlite3_column_int64(s, 1);
-	d->step = store_col(s, 2);
-	d->round = sqlite3_column_int(s, 3);
-	d->official = store_col(s, 4);
-	d->token = store_col(s, 5);
-	d->message_id = store_col(s, 6);
-	d->answered = sqlite3_column_int(s, 7);
-	d->on_behalf = store_col(s, 8);
-}
+static const struct store_col dispatch_cols[] = {
+	STORE_COL(COL_NUM, struct dispatch_row, id),
+	STORE_COL(COL_NUM, struct dispatch_row, case_id),
+	STORE_COL(COL_STR, struct dispatch_row, step),
+	STORE_COL(COL_NUM, struct dispatch_row, round),
+	STORE_COL(COL_STR, struct dispatch_row, official),
+	STORE_COL(COL_STR, struct dispatch_row, token),
+	STORE_COL(COL_STR, struct dispatch_row, message_id),
+	STORE_COL(COL_BOOL, struct dispatch_row, answered),
+	STORE_COL(COL_STR, struct dispatch_row, on_behalf)
+};
+static const struct store_shape dispatch_shape = STORE_SHAPE(
+    struct dispatch_row, dispatch_cols);
 
 /* The disposition of a token: 1 found (*d set), 0 none, -1 error. */
 int
@@ -53,16 +51,16 @@ store_dispatch_by_token(struct store *st, const char *token,
     struct dispatch_row **d)
 {
 	return (store_row(st, store_stmt(st, "SELECT " DISPATCH_COLS " FROM"
-	    " dispatches WHERE token = ?", "t", token), d, sizeof **d,
-	    store_dispatch_fill));
+	    " dispatches WHERE token = ?", "t", token), d,
+	    &dispatch_shape));
 }
 
 int
 store_dispatch_get(struct store *st, int64_t id, struct dispatch_row **d)
 {
 	return (store_row(st, store_stmt(st, "SELECT " DISPATCH_COLS " FROM"
-	    " dispatches WHERE id = ?", "i", id), d, sizeof **d,
-	    store_dispatch_fill));
+	    " dispatches WHERE id = ?", "i", id), d,
+	    &dispatch_shape));
 }
 
 /* The unanswered dispatch of a case to one official: 1, 0 none, -1. */
@@ -73,20 +71,13 @@ store_dispatch_pending(struct store *st, int64_t case_id, const char *who,
 	return (store_row(st, store_stmt(st, "SELECT " DISPATCH_COLS " FROM"
 	    " dispatches WHERE case_id = ? AND official = ? AND answered_at IS"
 	    " NULL ORDER BY id DESC LIMIT 1", "it", case_id, who), d,
-	    sizeof **d, store_dispatch_fill));
+	    &dispatch_shape));
 }
 
 void
 store_dispatch_free(struct dispatch_row *d)
 {
-	if (d == NULL)
-		return;
-	free(d->step);
-	free(d->official);
-	free(d->on_behalf);
-	free(d->token);
-	free(d->message_id);
-	free(d);
+	store_rows_free(d, 1, &dispatch_shape);
 }
 
 int
@@ -153,16 +144,14 @@ store_confirm_add(struct store *st, const char *token, int64_t dispatch_id,
 	    (int64_t)clock_now())));
 }
 
-static void
-store_confirm_fill(sqlite3_stmt *s, void *p)
-{
-	struct confirm_row	*r = p;
-
-	r->dispatch_id = sqlite3_column_int64(s, 0);
-	r->verdict = store_col(s, 1);
-	r->reason = store_col(s, 2);
-	r->value = store_col(s, 3);
-}
+static const struct store_col confirm_cols[] = {
+	STORE_COL(COL_NUM, struct confirm_row, dispatch_id),
+	STORE_COL(COL_STR, struct confirm_row, verdict),
+	STORE_COL(COL_STR, struct confirm_row, reason),
+	STORE_COL(COL_STR, struct confirm_row, value)
+};
+static const struct store_shape confirm_shape = STORE_SHAPE(
+    struct confirm_row, confirm_cols);
 
 /* The answer waiting under a confirmation's token: 1, 0 none, -1. */
 int
@@ -170,53 +159,35 @@ store_confirm_get(struct store *st, const char *token, struct confirm_row **r)
 {
 	return (store_row(st, store_stmt(st, "SELECT dispatch_id, verdict,"
 	    " reason, value FROM confirmations WHERE token = ?", "t", token), r,
-	    sizeof **r, store_confirm_fill));
+	    &confirm_shape));
 }
 
 void
 store_confirm_free(struct confirm_row *r)
 {
-	if (r == NULL)
-		return;
-	free(r->verdict);
-	free(r->reason);
-	free(r->value);
-	free(r);
+	store_rows_free(r, 1, &confirm_shape);
 }
 
-static void
-store_waiting_fill(sqlite3_stmt *s, void *p)
-{
-	struct waiting_row	*w = p;
-
-	w->dispatch_id = sqlite3_column_int64(s, 0);
-	w->case_id = sqlite3_column_int64(s, 1);
-	w->ref = store_col(s, 2);
-	w->sop = store_col(s, 3);
-	w->step = store_col(s, 4);
-	w->round = sqlite3_column_int(s, 5);
-	w->official = store_col(s, 6);
-	w->token = store_col(s, 7);
-	w->since = (time_t)sqlite3_column_int64(s, 8);
-	w->reminded = sqlite3_column_int(s, 9) > 0;
-	w->escalated = sqlite3_column_int(s, 10) > 0;
-}
-
-void
-store_waiting_clear(void *p)
-{
-	struct waiting_row	*w = p;
-
-	free(w->ref);
-	free(w->sop);
-	free(w->step);
-	free(w->official);
-	free(w->token);
-}
+static const struct store_col waiting_cols[] = {
+	STORE_COL(COL_NUM, struct waiting_row, dispatch_id),
+	STORE_COL(COL_NUM, struct waiting_row, case_id),
+	STORE_COL(COL_STR, struct waiting_row, ref),
+	STORE_COL(COL_STR, struct waiting_row, sop),
+	STORE_COL(COL_STR, struct waiting_row, step),
+	STORE_COL(COL_NUM, struct waiting_row, round),
+	STORE_COL(COL_STR, struct waiting_row, official),
+	STORE_COL(COL_STR, struct waiting_row, token),
+	STORE_COL(COL_NUM, struct waiting_row, since),
+	STORE_COL(COL_BOOL, struct waiting_row, reminded),
+	STORE_COL(COL_BOOL, struct waiting_row, escalated)
+};
+static const struct store_shape waiting_shape = STORE_SHAPE(
+    struct waiting_row, waiting_cols);
 
 /*
  * Every dispatch still waiting in an open case, at the case's current
  * step and round: the timer's work, proportional to the open cases.
+ * Free with store_waiting_free (store_expiring's rows too).
  */
 int
 store_waiting(struct store *st, struct waiting_row **rows, size_t *n)
@@ -230,14 +201,13 @@ store_waiting(struct store *st, struct waiting_row **rows, size_t *n)
 	    " = 2) FROM dispatches d JOIN cases c ON c.id = d.case_id WHERE"
 	    " d.answered_at IS NULL AND c.state = ? AND c.step_name ="
 	    " d.step_name AND c.round = d.round ORDER BY d.id", "t",
-	    case_state_name(CASE_OPEN)), rows, n, sizeof **rows,
-	    store_waiting_fill, store_waiting_clear));
+	    case_state_name(CASE_OPEN)), rows, n, &waiting_shape));
 }
 
 void
 store_waiting_free(struct waiting_row *rows, size_t n)
 {
-	store_rows_free(rows, n, sizeof *rows, store_waiting_clear);
+	store_rows_free(rows, n, &waiting_shape);
 }
 
 /*

@@ -37,33 +37,18 @@ store_document_set_kind(struct store *st, int64_t case_id,
 	    kind, case_id, filename)));
 }
 
-static void
-store_doc_fill(sqlite3_stmt *s, void *p)
-{
-	struct doc_row	*d = p;
-	const char	*sha = (const char *)sqlite3_column_text(s, 2);
-
-	d->a.filename = store_col(s, 0);
-	d->a.content_type = store_col(s, 1);
-	snprintf(d->a.sha256, sizeof d->a.sha256, "%s", sha ? sha : "");
-	d->a.path = store_col(s, 3);
-	d->a.size = (size_t)sqlite3_column_int64(s, 4);
-	d->kind = store_col(s, 5);
-	d->step = store_col(s, 6);
-	d->round = sqlite3_column_int(s, 7);
-}
-
-static void
-store_doc_clear(void *p)
-{
-	struct doc_row	*d = p;
-
-	free(d->a.filename);
-	free(d->a.content_type);
-	free(d->a.path);
-	free(d->kind);
-	free(d->step);
-}
+static const struct store_col doc_cols[] = {
+	STORE_COL(COL_STR, struct doc_row, a.filename),
+	STORE_COL(COL_STR, struct doc_row, a.content_type),
+	STORE_COL(COL_CHARS, struct doc_row, a.sha256),
+	STORE_COL(COL_STR, struct doc_row, a.path),
+	STORE_COL(COL_NUM, struct doc_row, a.size),
+	STORE_COL(COL_STR, struct doc_row, kind),
+	STORE_COL(COL_STR, struct doc_row, step),
+	STORE_COL(COL_NUM, struct doc_row, round)
+};
+static const struct store_shape doc_shape = STORE_SHAPE(struct doc_row,
+    doc_cols);
 
 int
 store_documents(struct store *st, int64_t case_id, struct doc_row **docs,
@@ -71,35 +56,22 @@ store_documents(struct store *st, int64_t case_id, struct doc_row **docs,
 {
 	return (store_rows(st, store_stmt(st, "SELECT filename, content_type,"
 	    " sha256, path, size, kind, step, round FROM documents WHERE"
-	    " case_id = ? ORDER BY id", "i", case_id), docs, n, sizeof **docs,
-	    store_doc_fill, store_doc_clear));
+	    " case_id = ? ORDER BY id", "i", case_id), docs, n, &doc_shape));
 }
 
 void
 store_documents_free(struct doc_row *docs, size_t n)
 {
-	store_rows_free(docs, n, sizeof *docs, store_doc_clear);
+	store_rows_free(docs, n, &doc_shape);
 }
 
-static void
-store_file_fill(sqlite3_stmt *s, void *p)
-{
-	struct case_file	*f = p;
-
-	f->name = store_col(s, 0);
-	f->path = store_col(s, 1);
-	f->sha = store_col(s, 2);
-}
-
-static void
-store_file_clear(void *p)
-{
-	struct case_file	*f = p;
-
-	free(f->name);
-	free(f->path);
-	free(f->sha);
-}
+static const struct store_col file_cols[] = {
+	STORE_COL(COL_STR, struct case_file, name),
+	STORE_COL(COL_STR, struct case_file, path),
+	STORE_COL(COL_STR, struct case_file, sha)
+};
+static const struct store_shape file_shape = STORE_SHAPE(struct case_file,
+    file_cols);
 
 /*
  * Every file held for a case: documents, raw mail in (named by its
@@ -117,13 +89,13 @@ store_case_files(struct store *st, const char *ref, struct case_file **files,
 	    " i.sha256 IS NOT NULL UNION ALL SELECT 'surel-keluar/' || o.id ||"
 	    " '.eml', o.path, NULL FROM outbox o JOIN cases c ON c.id ="
 	    " o.case_id WHERE c.ref = upper(?1)", "t", ref), files, n,
-	    sizeof **files, store_file_fill, store_file_clear));
+	    &file_shape));
 }
 
 void
 store_case_files_free(struct case_file *files, size_t n)
 {
-	store_rows_free(files, n, sizeof *files, store_file_clear);
+	store_rows_free(files, n, &file_shape);
 }
 
 /* The file rows a case holds (alias c), as the purge counts them. */
@@ -136,26 +108,18 @@ store_case_files_free(struct case_file *files, size_t n)
 	", coalesce(c.purged_files, -1), (SELECT count(*) FROM outbox WHERE" \
 	" case_id = c.id AND status = 'queued')"
 
-static void
-store_retention_fill(sqlite3_stmt *s, void *p)
-{
-	struct retention_case	*r = p;
-
-	r->id = sqlite3_column_int64(s, 0);
-	r->ref = store_col(s, 1);
-	store_state(s, 2, r->ref, &r->state);
-	r->closed_at = (time_t)sqlite3_column_int64(s, 3);
-	r->expires_at = (time_t)sqlite3_column_int64(s, 4);
-	r->files = sqlite3_column_int64(s, 5);
-	r->purged = sqlite3_column_int64(s, 6);
-	r->queued = sqlite3_column_int64(s, 7);
-}
-
-static void
-store_retention_clear(void *p)
-{
-	free(((struct retention_case *)p)->ref);
-}
+static const struct store_col retention_cols[] = {
+	STORE_COL(COL_NUM, struct retention_case, id),
+	STORE_COL(COL_STR, struct retention_case, ref),
+	STORE_COL(COL_STATE, struct retention_case, state),
+	STORE_COL(COL_NUM, struct retention_case, closed_at),
+	STORE_COL(COL_NUM, struct retention_case, expires_at),
+	STORE_COL(COL_NUM, struct retention_case, files),
+	STORE_COL(COL_NUM, struct retention_case, purged),
+	STORE_COL(COL_NUM, struct retention_case, queued)
+};
+static const struct store_shape retention_shape = STORE_SHAPE(
+    struct retention_case, retention_cols);
 
 /* Every closed case, with the facts retention decides on. */
 int
@@ -164,8 +128,7 @@ store_retention_cases(struct store *st, struct retention_case **rows,
 {
 	return (store_rows(st, store_stmt(st, "SELECT " RETENTION_COLS " FROM"
 	    " cases c WHERE c.state IN (?, ?, ?) ORDER BY c.id", "ttt",
-	    CLOSED_STATES), rows, n, sizeof **rows, store_retention_fill,
-	    store_retention_clear));
+	    CLOSED_STATES), rows, n, &retention_shape));
 }
 
 /* The cases holding a document of these bytes (spool/doc/SHA-256). */
@@ -175,14 +138,14 @@ store_retention_holders(struct store *st, const char *sha,
 {
 	return (store_rows(st, store_stmt(st, "SELECT " RETENTION_COLS " FROM"
 	    " cases c WHERE c.id IN (SELECT case_id FROM documents WHERE"
-	    " sha256 = ?)", "t", sha), rows, n, sizeof **rows,
-	    store_retention_fill, store_retention_clear));
+	    " sha256 = ?)", "t", sha), rows, n,
+	    &retention_shape));
 }
 
 void
 store_retention_free(struct retention_case *rows, size_t n)
 {
-	store_rows_free(rows, n, sizeof *rows, store_retention_clear);
+	store_rows_free(rows, n, &retention_shape);
 }
 
 /*

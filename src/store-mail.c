@@ -16,17 +16,14 @@
 #include "store_p.h"
 
 struct mailbox_place {
-	int64_t		 uidvalidity, last_uid;
+	uint32_t	 uidvalidity, last_uid;
 };
-
-static void
-store_mailbox_fill(sqlite3_stmt *s, void *p)
-{
-	struct mailbox_place	*m = p;
-
-	m->uidvalidity = sqlite3_column_int64(s, 0);
-	m->last_uid = sqlite3_column_int64(s, 1);
-}
+static const struct store_col mailbox_cols[] = {
+	STORE_COL(COL_NUM, struct mailbox_place, uidvalidity),
+	STORE_COL(COL_NUM, struct mailbox_place, last_uid)
+};
+static const struct store_shape mailbox_shape = STORE_SHAPE(
+    struct mailbox_place, mailbox_cols);
 
 /* 1 and fills when the mailbox is known, 0 when not, -1 on error. */
 int
@@ -37,10 +34,10 @@ store_mailbox_get(struct store *st, const char *mbox, uint32_t *uidvalidity,
 	int			 rc;
 
 	if ((rc = store_row(st, store_stmt(st, "SELECT uidvalidity, last_uid"
-	    " FROM mailbox_state WHERE mailbox = ?", "t", mbox), &m, sizeof *m,
-	    store_mailbox_fill)) == 1) {
-		*uidvalidity = (uint32_t)m->uidvalidity;
-		*last_uid = (uint32_t)m->last_uid;
+	    " FROM mailbox_state WHERE mailbox = ?", "t", mbox), &m,
+	    &mailbox_shape)) == 1) {
+		*uidvalidity = m->uidvalidity;
+		*last_uid = m->last_uid;
 		free(m);
 	}
 	return (rc);
@@ -170,22 +167,14 @@ store_inbound_set(struct store *st, int64_t id, const char *kind,
 	    folder, note, case_ref, id)));
 }
 
-static void
-store_inbound_fill(sqlite3_stmt *s, void *p)
-{
-	struct inbound_row	*r = p;
-
-	r->id = sqlite3_column_int64(s, 0);
-	r->uidvalidity = (uint32_t)sqlite3_column_int64(s, 1);
-	r->uid = (uint32_t)sqlite3_column_int64(s, 2);
-	r->folder = store_col(s, 3);
-}
-
-static void
-store_inbound_clear(void *p)
-{
-	free(((struct inbound_row *)p)->folder);
-}
+static const struct store_col inbound_cols[] = {
+	STORE_COL(COL_NUM, struct inbound_row, id),
+	STORE_COL(COL_NUM, struct inbound_row, uidvalidity),
+	STORE_COL(COL_NUM, struct inbound_row, uid),
+	STORE_COL(COL_STR, struct inbound_row, folder)
+};
+static const struct store_shape inbound_shape = STORE_SHAPE(
+    struct inbound_row, inbound_cols);
 
 /* Messages committed but not yet flagged and moved in IMAP. */
 int
@@ -194,14 +183,13 @@ store_inbound_pending(struct store *st, const char *mbox,
 {
 	return (store_rows(st, store_stmt(st, "SELECT id, uidvalidity, uid,"
 	    " folder FROM inbound WHERE mailbox = ? AND imap_done = 0 ORDER BY"
-	    " id", "t", mbox), rows, n, sizeof **rows, store_inbound_fill,
-	    store_inbound_clear));
+	    " id", "t", mbox), rows, n, &inbound_shape));
 }
 
 void
 store_inbound_rows_free(struct inbound_row *rows, size_t n)
 {
-	store_rows_free(rows, n, sizeof *rows, store_inbound_clear);
+	store_rows_free(rows, n, &inbound_shape);
 }
 
 int
@@ -237,32 +225,18 @@ store_outbox_add(struct store *st, int64_t case_id, const char *kind,
 	" coalesce(o.case_id, 0), c.ref, o.attempts FROM outbox o LEFT JOIN" \
 	" cases c ON c.id = o.case_id"
 
-static void
-store_outbox_fill(sqlite3_stmt *s, void *p)
-{
-	struct outbox_row	*r = p;
-
-	r->id = sqlite3_column_int64(s, 0);
-	r->rcpt = store_col(s, 1);
-	r->path = store_col(s, 2);
-	r->message_id = store_col(s, 3);
-	r->kind = store_col(s, 4);
-	r->case_id = sqlite3_column_int64(s, 5);
-	r->case_ref = store_col(s, 6);
-	r->attempts = sqlite3_column_int(s, 7);
-}
-
-static void
-store_outbox_clear(void *p)
-{
-	struct outbox_row	*r = p;
-
-	free(r->rcpt);
-	free(r->path);
-	free(r->message_id);
-	free(r->case_ref);
-	free(r->kind);
-}
+static const struct store_col outbox_cols[] = {
+	STORE_COL(COL_NUM, struct outbox_row, id),
+	STORE_COL(COL_STR, struct outbox_row, rcpt),
+	STORE_COL(COL_STR, struct outbox_row, path),
+	STORE_COL(COL_STR, struct outbox_row, message_id),
+	STORE_COL(COL_STR, struct outbox_row, kind),
+	STORE_COL(COL_NUM, struct outbox_row, case_id),
+	STORE_COL(COL_STR, struct outbox_row, case_ref),
+	STORE_COL(COL_NUM, struct outbox_row, attempts)
+};
+static const struct store_shape outbox_shape = STORE_SHAPE(struct outbox_row,
+    outbox_cols);
 
 int
 store_outbox_due(struct store *st, time_t now, struct outbox_row **rows,
@@ -270,8 +244,7 @@ store_outbox_due(struct store *st, time_t now, struct outbox_row **rows,
 {
 	return (store_rows(st, store_stmt(st, "SELECT " OUTBOX_COLS " WHERE"
 	    " o.status = 'queued' AND o.next_attempt_at <= ? ORDER BY o.id"
-	    " LIMIT 100", "i", (int64_t)now), rows, n, sizeof **rows,
-	    store_outbox_fill, store_outbox_clear));
+	    " LIMIT 100", "i", (int64_t)now), rows, n, &outbox_shape));
 }
 
 /* One outbox row, for a bounce that names it: 1 found, 0 none, -1. */
@@ -279,13 +252,13 @@ int
 store_outbox_get(struct store *st, int64_t id, struct outbox_row **r)
 {
 	return (store_row(st, store_stmt(st, "SELECT " OUTBOX_COLS " WHERE"
-	    " o.id = ?", "i", id), r, sizeof **r, store_outbox_fill));
+	    " o.id = ?", "i", id), r, &outbox_shape));
 }
 
 void
 store_outbox_rows_free(struct outbox_row *rows, size_t n)
 {
-	store_rows_free(rows, n, sizeof *rows, store_outbox_clear);
+	store_rows_free(rows, n, &outbox_shape);
 }
 
 /* status: "sent", "failed", or "queued" again at next_at. */
@@ -370,21 +343,12 @@ struct retry {
 	int64_t	 case_id;
 	char	*what;
 };
-
-static void
-store_retry_fill(sqlite3_stmt *s, void *p)
-{
-	struct retry	*r = p;
-
-	r->case_id = sqlite3_column_int64(s, 0);
-	r->what = store_col(s, 1);
-}
-
-static void
-store_retry_clear(void *p)
-{
-	free(((struct retry *)p)->what);
-}
+static const struct store_col retry_cols[] = {
+	STORE_COL(COL_NUM, struct retry, case_id),
+	STORE_COL(COL_STR, struct retry, what)
+};
+static const struct store_shape retry_shape = STORE_SHAPE(struct retry,
+    retry_cols);
 
 /* Failed mail (one row, or all with id 0) queued again at once. */
 int
@@ -398,13 +362,12 @@ store_outbox_retry(struct store *st, int64_t id)
 	/* "+case_id": the unsent rows' index, not every row with a case. */
 	if (store_rows(st, store_stmt(st, "SELECT case_id, kind || ' to ' ||"
 	    " rcpt FROM outbox WHERE status != 'sent' AND +case_id IS NOT NULL"
-	    " AND (?1 = 0 OR id = ?1)", "i", id), &r, &n, sizeof *r,
-	    store_retry_fill, store_retry_clear) == -1)
+	    " AND (?1 = 0 OR id = ?1)", "i", id), &r, &n, &retry_shape) == -1)
 		return (-1);
 	for (i = 0; i < n && rv == 0; i++)
 		rv = store_event(st, r[i].case_id, "admin", "kirim-ulang",
 		    r[i].what);
-	store_rows_free(r, n, sizeof *r, store_retry_clear);
+	store_rows_free(r, n, &retry_shape);
 	if (rv == -1)
 		return (-1);
 	return (store_changes(st, store_stmt(st, "UPDATE outbox SET status ="

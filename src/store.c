@@ -308,20 +308,72 @@ store_col(sqlite3_stmt *s, int i)
 	return (t == NULL ? NULL : xstrdup((const char *)t));
 }
 
+/* Column i of s into the field c describes, in the element at row. */
+static void
+store_fill_col(sqlite3_stmt *s, int i, const struct store_col *c, char *row)
+{
+	const char	*t = (const char *)sqlite3_column_text(s, i);
+	int64_t		 v = sqlite3_column_int64(s, i);
+	int32_t		 v32 = (int32_t)(uint32_t)v;
+	int		 b = v > 0;
+	char		*p = row + c->off, *copy;
+
+	switch (c->kind) {
+	case COL_STR:
+		copy = t == NULL ? NULL : xstrdup(t);
+		memcpy(p, &copy, sizeof copy);
+		break;
+	case COL_NUM:
+		if (c->size == sizeof v)
+			memcpy(p, &v, sizeof v);
+		else
+			memcpy(p, &v32, sizeof v32);
+		break;
+	case COL_BOOL:
+		memcpy(p, &b, sizeof b);
+		break;
+	case COL_STATE:
+		/* Only this program writes states: another is corruption. */
+		if (t == NULL || case_state_parse(t, (enum case_state *)p) ==
+		    -1)
+			fatalx("database: case #%lld has an unknown state %s",
+			    (long long)sqlite3_column_int64(s, 0),
+			    t ? t : "NULL");
+		break;
+	case COL_CHARS:
+		snprintf(p, c->size, "%s", t ? t : "");
+		break;
+	}
+}
+
+/* The current row of s into the element at row (zeroed first). */
+void
+store_fill(sqlite3_stmt *s, const struct store_shape *sh, void *row)
+{
+	size_t	 i;
+
+	if ((size_t)sqlite3_column_count(s) != sh->ncols)
+		fatalx("database: %d columns for %zu fields: %s",
+		    sqlite3_column_count(s), sh->ncols, sqlite3_sql(s));
+	memset(row, 0, sh->size);
+	for (i = 0; i < sh->ncols; i++)
+		store_fill_col(s, (int)i, &sh->cols[i], row);
+}
+
 /*
- * One row of s (released) into a new element of size bytes, filled by
- * fill, at *(T **)out: 1 found, 0 none, -1 error.
+ * One row of s (released) into a new element at *(T **)out: 1 found, 0
+ * none, -1 error. Free with store_rows_free(p, 1, shape).
  */
 int
-store_row(struct store *st, sqlite3_stmt *s, void *out, size_t size,
-    store_fill_fn *fill)
+store_row(struct store *st, sqlite3_stmt *s, void *out,
+    const struct store_shape *sh)
 {
-	void	*p = NULL;
+	char	*p = NULL;
 	int	 rc;
 
 	if ((rc = store_step(st, s)) == STORE_ROW) {
-		p = xcalloc(1, size);
-		fill(s, p);
+		p = xmalloc(sh->size);
+		store_fill(s, sh, p);
 	}
 	store_release(st, s);
 	memcpy(out, &p, sizeof p);
@@ -329,29 +381,25 @@ store_row(struct store *st, sqlite3_stmt *s, void *out, size_t size,
 }
 
 /*
- * Every row of s (released) into an array of elements of size bytes at
- * *(T **)out, filled by fill: 0, or -1 with nothing left to free (the
- * rows read before the error are cleared by clear).
+ * Every row of s (released) into an array at *(T **)out: 0, or -1 with
+ * nothing left to free (the rows read before the error are freed).
  */
 int
 store_rows(struct store *st, sqlite3_stmt *s, void *out, size_t *n,
-    size_t size, store_fill_fn *fill, store_clear_fn *clear)
+    const struct store_shape *sh)
 {
-	char	*rows = NULL, *r;
+	char	*rows = NULL;
 	size_t	 cap = 0;
 	int	 rc;
 
 	*n = 0;
 	while ((rc = store_step(st, s)) == STORE_ROW) {
-		rows = store_grow(rows, *n, &cap, size);
-		r = rows + *n * size;
-		memset(r, 0, size);
-		fill(s, r);
-		(*n)++;
+		rows = store_grow(rows, *n, &cap, sh->size);
+		store_fill(s, sh, rows + (*n)++ * sh->size);
 	}
 	store_release(st, s);
 	if (rc == -1) {
-		store_rows_free(rows, *n, size, clear);
+		store_rows_free(rows, *n, sh);
 		rows = NULL;
 		*n = 0;
 	}
@@ -359,49 +407,63 @@ store_rows(struct store *st, sqlite3_stmt *s, void *out, size_t *n,
 	return (rc == -1 ? -1 : 0);
 }
 
-/* Frees an array store_rows() read: each element by clear, then it. */
+/* Frees the strings store_fill() put into the element at row. */
 void
-store_rows_free(void *rows, size_t n, size_t size, store_clear_fn *clear)
+store_clear(void *row, const struct store_shape *sh)
+{
+	char	*p;
+	size_t	 j;
+
+	for (j = 0; j < sh->ncols; j++) {
+		if (sh->cols[j].kind != COL_STR)
+			continue;
+		memcpy(&p, (char *)row + sh->cols[j].off, sizeof p);
+		free(p);
+	}
+}
+
+/* Frees n elements read by store_rows() (or one by store_row()). */
+void
+store_rows_free(void *rows, size_t n, const struct store_shape *sh)
 {
 	size_t	 i;
 
-	if (clear != NULL)
-		for (i = 0; i < n; i++)
-			clear((char *)rows + i * size);
+	for (i = 0; rows != NULL && i < n; i++)
+		store_clear((char *)rows + i * sh->size, sh);
 	free(rows);
 }
 
-static void
-store_fill_str(sqlite3_stmt *s, void *p)
-{
-	*(char **)p = store_col(s, 0);
-}
-
-void
-store_clear_str(void *p)
-{
-	free(*(char **)p);
-}
-
-static void
-store_fill_id(sqlite3_stmt *s, void *p)
-{
-	*(int64_t *)p = sqlite3_column_int64(s, 0);
-}
+static const struct store_col store_str_cols[] = {
+	{ COL_STR, 0, sizeof(char *) }
+};
+static const struct store_shape store_str_shape = {
+	sizeof(char *), store_str_cols, 1
+};
+static const struct store_col store_id_cols[] = {
+	{ COL_NUM, 0, sizeof(int64_t) }
+};
+static const struct store_shape store_id_shape = {
+	sizeof(int64_t), store_id_cols, 1
+};
 
 /* Column 0 of every row of s as a list of strings: 0 or -1. */
 int
 store_strings(struct store *st, sqlite3_stmt *s, char ***list, size_t *n)
 {
-	return (store_rows(st, s, list, n, sizeof **list, store_fill_str,
-	    store_clear_str));
+	return (store_rows(st, s, list, n, &store_str_shape));
+}
+
+void
+store_strings_free(char **list, size_t n)
+{
+	store_rows_free(list, n, &store_str_shape);
 }
 
 /* Column 0 of every row of s as a list of ids: 0 or -1. */
 int
 store_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, size_t *n)
 {
-	return (store_rows(st, s, ids, n, sizeof **ids, store_fill_id, NULL));
+	return (store_rows(st, s, ids, n, &store_id_shape));
 }
 
 struct store *

@@ -36,6 +36,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -67,10 +68,32 @@ struct store {
 #define STORE_DONE	0
 #define STORE_ROW	1
 
-/* Copies the current row of s into the zeroed element at row. */
-typedef void	 store_fill_fn(sqlite3_stmt *, void *);
-/* Frees what a fill put into one element (not the element). */
-typedef void	 store_clear_fn(void *);
+/*
+ * Where a row lands: column i of the statement goes into the field
+ * cols[i] names, as its kind says. One description per row type serves
+ * the reading (store_row, store_rows) and the freeing (store_rows_free),
+ * so no reader copies columns by hand.
+ */
+enum store_kind {
+	COL_STR,	/* char *, a copy (NULL for NULL) */
+	COL_NUM,	/* an integer field of 4 or 8 bytes (time_t too) */
+	COL_BOOL,	/* int: the column > 0 */
+	COL_STATE,	/* enum case_state, from its name */
+	COL_CHARS	/* char[N], the text cut to fit ("" for NULL) */
+};
+struct store_col {
+	enum store_kind	 kind;
+	size_t		 off, size;
+};
+struct store_shape {
+	size_t			 size;	/* of one element */
+	const struct store_col	*cols;
+	size_t			 ncols;
+};
+#define STORE_COL(kind, type, field) \
+	{ (kind), offsetof(type, field), sizeof(((type *)0)->field) }
+#define STORE_SHAPE(type, cols) \
+	{ sizeof(type), (cols), sizeof(cols) / sizeof((cols)[0]) }
 
 /*
  * The states of an open case and of a closed one, to bind to "state IN
@@ -93,23 +116,18 @@ int		 store_once(struct store *, sqlite3_stmt *);
 int64_t		 store_insert(struct store *, sqlite3_stmt *);
 int64_t		 store_int(struct store *, sqlite3_stmt *);
 char		*store_col(sqlite3_stmt *, int);
-int		 store_row(struct store *, sqlite3_stmt *, void *, size_t,
-		     store_fill_fn *);
+void		 store_fill(sqlite3_stmt *, const struct store_shape *, void *);
+void		 store_clear(void *, const struct store_shape *);
+int		 store_row(struct store *, sqlite3_stmt *, void *,
+		     const struct store_shape *);
 int		 store_rows(struct store *, sqlite3_stmt *, void *, size_t *,
-		     size_t, store_fill_fn *, store_clear_fn *);
-void		 store_rows_free(void *, size_t, size_t, store_clear_fn *);
+		     const struct store_shape *);
+void		 store_rows_free(void *, size_t, const struct store_shape *);
 int		 store_strings(struct store *, sqlite3_stmt *, char ***,
 		     size_t *);
+void		 store_strings_free(char **, size_t);
 int		 store_ids(struct store *, sqlite3_stmt *, int64_t **,
 		     size_t *);
-void		 store_clear_str(void *);
-
-/* store-case.c */
-void		 store_state(sqlite3_stmt *, int, const char *,
-		     enum case_state *);
-
-/* store-dispatch.c */
-void		 store_waiting_clear(void *);
 
 /* store-schema.c */
 int		 store_migrate(struct store *, const char *, char **);
