@@ -219,7 +219,7 @@ handle_answer(struct flow *f, char **cause)
 	struct event	 ev = { 0 };
 	struct confirm_row *cf;
 	int64_t		 id;
-	int		 rv;
+	int		 rv = 0;
 
 	if (rd->keys_disagree)
 		return (answer_two_cases(f, cause));

@@ -782,6 +782,32 @@ flow_refuse(struct flow *f, const char *why, char **cause)
 }
 
 /*
+ * A mail that acts, whose Message-ID was acted on before with other
+ * bytes (a second route's copy, or a replay): 1 (noted, not acted on
+ * again), 0, or -1 with *cause when the database cannot say.
+ */
+static int
+flow_replayed(struct flow *f, char **cause)
+{
+	enum msg_kind	 k = f->rd->kind;
+	int64_t		 first;
+
+	if (k != KIND_REPLY && k != KIND_FOLLOWUP && k != KIND_APPLICATION &&
+	    k != KIND_NOTICE)
+		return (0);
+	if ((first = store_inbound_by_mid(f->ctx->store, f->m->message_id,
+	    f->inbound)) == -1)
+		return (flow_db_error(f, cause));
+	if (first == 0)
+		return (0);
+	flow_note(f, f->ctx->conf->imap_quarantine, "Message-ID <%s> was"
+	    " handled before (message %lld) with other bytes: not acted on"
+	    " again", f->m->message_id, (long long)first);
+	f->d->kind = "invalid";
+	return (1);
+}
+
+/*
  * Handles one message inside the caller's transaction. Fills d (kind,
  * folder, note, case) and returns 0, or -1 with cause when the
  * transaction must be rolled back.
@@ -794,7 +820,6 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 	struct flow	 f = { 0 };
 	struct gate	 g;
 	char		*why;
-	int64_t		 first = 0;
 	int		 rv = 0;
 
 	classify_read(ctx, m, &rd);
@@ -826,22 +851,8 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 		free(why);
 		goto out;
 	}
-	if ((rd.kind == KIND_REPLY || rd.kind == KIND_FOLLOWUP ||
-	    rd.kind == KIND_APPLICATION || rd.kind == KIND_NOTICE) &&
-	    (first = store_inbound_by_mid(ctx->store, m->message_id,
-	    inbound)) == -1) {
-		*cause = store_error(ctx->store);
-		rv = -1;
-		goto out;
-	}
-	if ((rd.kind == KIND_REPLY || rd.kind == KIND_FOLLOWUP ||
-	    rd.kind == KIND_APPLICATION || rd.kind == KIND_NOTICE) &&
-	    first != 0) {
-		/* Acted on once already: a second route's copy, or a replay. */
-		flow_note(&f, ctx->conf->imap_quarantine, "Message-ID <%s> was"
-		    " handled before (message %lld) with other bytes: not"
-		    " acted on again", m->message_id, (long long)first);
-		d->kind = "invalid";
+	if ((rv = flow_replayed(&f, cause)) != 0) {
+		rv = rv == -1 ? -1 : 0;
 		goto out;
 	}
 	if (rd.dangerous != NULL) {
