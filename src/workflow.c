@@ -84,8 +84,7 @@ flow_may_ask(struct flow *f, const char *rcpt)
 	static const char *const asks[] = { "tidak-dipahami",
 	    "alasan-diperlukan", "nilai-diperlukan", "dokumen-diperlukan",
 	    "balas-disposisi" };
-
-	int	 limited;
+	int			 limited;
 
 	limited = flow_limited(f, asks, sizeof asks / sizeof asks[0], rcpt);
 	return (limited == -1 ? -1 : !limited);
@@ -732,6 +731,7 @@ flow_named_case(struct flow *f)
 {
 	struct dispatch_row	*dp = NULL;
 	struct confirm_row	*cf = NULL;
+	int64_t			 id;
 	int			 rc;
 
 	if (f->rd->token == NULL)
@@ -744,9 +744,9 @@ flow_named_case(struct flow *f)
 	store_confirm_free(cf);
 	if (rc != 1)
 		return (rc);
-	rc = dp->case_id;
+	id = dp->case_id;
 	store_dispatch_free(dp);
-	return (rc);
+	return (id);
 }
 
 /*
