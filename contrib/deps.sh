@@ -14,9 +14,11 @@ libtesseract-dev libleptonica-dev tesseract-ocr-ind tesseract-ocr-eng"
 # What the tests read the report with, what the bench times with and
 # compares with (GNU time, mbsync), and libFuzzer for make fuzz: clang only
 # recommends the runtime that holds it (deps.sh build skips them); the
-# pictures and PDFs the tests read are drawn with python3-pil and DejaVu.
+# pictures and PDFs the tests read are drawn with python3-pil and DejaVu;
+# make deb and check-deb build the package with debhelper and check it
+# with lintian.
 TESTPKGS="libxml2-utils chromium time isync clang libclang-rt-14-dev
-python3-pil fonts-dejavu-core"
+python3-pil fonts-dejavu-core debhelper lintian"
 
 [ "${1:-}" = build ] || PKGS="$PKGS $TESTPKGS"
 missing=

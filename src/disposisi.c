@@ -59,6 +59,9 @@ cmd_usage(const struct cmd_entry *e, int ok)
 {
 	fprintf(ok ? stdout : stderr, "usage: disposisi %s %s\n", e->name,
 	    e->usage);
+	if (e->needs & (CMD_CONF | CMD_CONF_OPT))
+		fprintf(ok ? stdout : stderr, "-f FILE: by default %s\n",
+		    CONF_PATH);
 	return (ok ? 0 : 64);
 }
 
@@ -206,9 +209,14 @@ cmd_parse(const struct cmd_entry *e, int argc, char **argv, struct args *a)
 	a->argc = argc - optind;
 	a->argv = argv + optind;
 	if (a->argc < e->args.lower || (e->args.upper != -1 &&
-	    a->argc > e->args.upper) || ((e->needs & CMD_CONF) &&
-	    !args_has(a, 'f')))
+	    a->argc > e->args.upper))
 		return (cmd_usage(e, 0));
+	/* Without -f, the installed config; explain only if there is one. */
+	if (!args_has(a, 'f') && ((e->needs & CMD_CONF) ||
+	    ((e->needs & CMD_CONF_OPT) && access(CONF_PATH, F_OK) == 0))) {
+		a->value['f'] = CONF_PATH;
+		a->count['f'] = 1;
+	}
 	return (-1);
 }
 

@@ -27,6 +27,10 @@
 #define DISPOSISI_VERSION	"0.1"
 #define EX_CONFIG_STATUS	78	/* sysexits.h EX_CONFIG */
 #define EX_TEMPFAIL_STATUS	75	/* sysexits.h EX_TEMPFAIL */
+/* The config when -f is not given; the Makefile sets it from SYSCONFDIR. */
+#ifndef CONF_PATH
+#define CONF_PATH	"/etc/disposisi/disposisi.conf"
+#endif
 #define IMAP_KEYWORD		"$Disposisi"
 #define TOKEN_LEN		20	/* hex digits of a reply token */
 
