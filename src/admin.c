@@ -24,9 +24,15 @@ admin_case(struct flow *f, struct ctx *ctx, const char *ref, char **cause)
 
 	memset(f, 0, sizeof *f);
 	f->ctx = ctx;
-	if (!case_ref_find(ref, up) || (id = store_case_find(ctx->store, up,
-	    NULL, 0)) == 0 || (f->c = store_case_get(ctx->store, id)) ==
-	    NULL) {
+	id = case_ref_find(ref, up) ? store_case_find(ctx->store, up, NULL,
+	    0) : 0;
+	if (id > 0 && store_case_get(ctx->store, id, &f->c) == -1)
+		id = -1;
+	if (id == -1) {
+		*cause = store_error(ctx->store);
+		return (-1);
+	}
+	if (f->c == NULL) {
 		xasprintf(cause, "no case %s", ref);
 		return (-1);
 	}

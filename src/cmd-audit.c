@@ -22,11 +22,18 @@ cmd_audit(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
 	char		*where;
 	int64_t		 bad, sealed, unsealed, last;
+	int		 rv;
 
 	if (strcmp(a->argv[0], "verify") != 0)
 		return (cmd_usage(self, 0));
-	if ((bad = store_audit_verify(ctx->store, &sealed, &unsealed)) != 0) {
-		where = store_event_where(ctx->store, bad);
+	if ((bad = store_audit_verify(ctx->store, &sealed, &unsealed)) == -1) {
+		fprintf(stderr, "disposisi: audit: the trail cannot be read\n");
+		return (1);
+	}
+	if (bad != 0) {
+		if ((rv = store_event_where(ctx->store, bad, &where)) != 1)
+			where = xstrdup(rv == 0 ? "no longer there" :
+			    "cannot be read");
 		fprintf(stderr, "disposisi: audit: event %lld (%s) does not fit"
 		    " the trail: it, or the one before it, was changed or"
 		    " removed\n", (long long)bad, where);
@@ -35,6 +42,10 @@ cmd_audit(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 	}
 	switch (store_checkpoint_check(ctx->store, ctx->conf->seal_checkpoint,
 	    &last, &where)) {
+	case -1:
+		fprintf(stderr, "disposisi: audit: %s\n", where);
+		free(where);
+		return (1);
 	case 2:
 		if (sealed == 0)
 			break;

@@ -55,7 +55,7 @@ export_said(struct ctx *ctx, int64_t id, const char *ref, const char *dir,
 	time_t	 purged = store_case_purged_at(ctx->store, id);
 
 	printf("%s: %zu file(s) and kasus.json in %s", ref, n - missing, dir);
-	if (purged != 0) {
+	if (purged > 0) {
 		clock_format(purged, CLOCK_DATE, at, sizeof at);
 		printf(" (the mail and documents were removed under retention"
 		    " on %s; kasus.json keeps the record and each document's"
@@ -97,12 +97,19 @@ export_case(struct ctx *ctx, int64_t id, const char *ref, const char *dir,
 		return (-1);
 	}
 	free(p);
-	show_case(ctx->store, ref, f, 1);
+	if (show_case(ctx->store, ref, f, 1) != 1) {
+		fclose(f);
+		*cause = store_error(ctx->store);
+		return (-1);
+	}
 	if (fclose(f) == EOF) {
 		xasprintf(cause, "kasus.json: %s", strerror(errno));
 		return (-1);
 	}
-	store_case_files(ctx->store, ref, &files, &n);
+	if (store_case_files(ctx->store, ref, &files, &n) == -1) {
+		*cause = store_error(ctx->store);
+		return (-1);
+	}
 	raw = util_path(ctx->conf->spool_dir, "raw");
 	for (i = 0; i < n && rv == 0; i++) {
 		p = files[i].path != NULL ? xstrdup(files[i].path) :
@@ -125,7 +132,11 @@ export_one(struct ctx *ctx, const char *ref, const char *dir, char **cause)
 	int64_t	 id;
 	int	 rv = 0;
 
-	if ((id = store_case_find(ctx->store, ref, NULL, 0)) == 0) {
+	if ((id = store_case_find(ctx->store, ref, NULL, 0)) == -1) {
+		*cause = store_error(ctx->store);
+		return (1);
+	}
+	if (id == 0) {
 		xasprintf(cause, "no case %s", ref);
 		return (65);
 	}
@@ -152,7 +163,10 @@ export_loose(struct ctx *ctx, const char *addr, const char *dir, char **cause)
 	size_t	 n, i, missing = 0;
 	int	 rv = 0;
 
-	store_inbound_loose(ctx->store, addr, &shas, &n);
+	if (store_inbound_loose(ctx->store, addr, &shas, &n) == -1) {
+		*cause = store_error(ctx->store);
+		return (1);
+	}
 	sub = util_path(dir, "surel-lain");
 	raw = util_path(ctx->conf->spool_dir, "raw");
 	if (n > 0 && mkdir(sub, 0700) == -1) {
@@ -188,8 +202,10 @@ export_person(struct ctx *ctx, const char *who, const char *dir,
 	int	 rv = 0;
 
 	addr = util_lower(who);
-	store_cases_of(ctx->store, addr, &refs, &n);
-	if (mkdir(dir, 0700) == -1) {
+	if (store_cases_of(ctx->store, addr, &refs, &n) == -1) {
+		*cause = store_error(ctx->store);
+		rv = 1;
+	} else if (mkdir(dir, 0700) == -1) {
 		xasprintf(cause, "%s: %s", dir, strerror(errno));
 		rv = EX_CANTCREAT_STATUS;
 	}

@@ -95,8 +95,9 @@ ingest_take(struct ctx *ctx, const char *mail, char **cause)
 	if (path == NULL)
 		return (-1);
 	/* A number for the message, as IMAP's UID would be. */
-	store_mailbox_get(ctx->store, INGEST_MAILBOX, &uv, &last);
-	rv = intake_file(ctx, INGEST_MAILBOX, 0, last + 1, path, sha);
+	if ((rv = store_mailbox_get(ctx->store, INGEST_MAILBOX, &uv,
+	    &last)) != -1)
+		rv = intake_file(ctx, INGEST_MAILBOX, 0, last + 1, path, sha);
 	free(path);
 	if (rv == -1)
 		xasprintf(cause, "not taken; the MTA should try again");

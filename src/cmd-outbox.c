@@ -36,10 +36,10 @@ cmd_outbox(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 		}
 	}
 	if (id == -1) {
-		if (store_print(ctx->store, stdout, sql_undelivered,
-		    NULL) == 0)
+		if ((n = store_print(ctx->store, stdout, sql_undelivered,
+		    NULL)) == 0)
 			printf("every mail is delivered\n");
-		return (0);
+		return (n == -1 ? 1 : 0);
 	}
 	/* The history and the queue change together, or neither does. */
 	if (store_begin(ctx->store) == -1)

@@ -410,9 +410,10 @@ report_write(FILE *f, struct ctx *ctx, const char *since, const char *label)
 	    " pelaksana; baris: langkah SOP. Setiap titik adalah langkah yang"
 	    " dilalui, dengan jawaban (Y/T) dan menit kerja/waktu baku; merah:"
 	    " melewati waktu baku; kuning: sedang menunggu.</p>\n", f);
-	store_table(ctx->store, "SELECT id, ref, coalesce(applicant_name,"
+	if (store_table(ctx->store, "SELECT id, ref, coalesce(applicant_name,"
 	    " applicant), state, step_name, sop FROM cases WHERE opened_at >="
-	    " ?1 ORDER BY opened_at, id", since, &cases);
+	    " ?1 ORDER BY opened_at, id", since, &cases) == -1)
+		return (-1);
 	for (r = 0; r < cases.nrows; r++) {
 		if ((sop = rules_sop(ctx->rules, TABLE_CELL(&cases, r, 5))) !=
 		    NULL)
@@ -423,7 +424,8 @@ report_write(FILE *f, struct ctx *ctx, const char *since, const char *label)
 		fputs("<p>Tidak ada perkara pada periode ini.</p>\n", f);
 	store_table_free(&cases);
 	fputs("</body></html>\n", f);
-	return (ferror(f) ? -1 : 0);
+	/* A table that could not be read is said; the report is not whole. */
+	return (ferror(f) || store_failed(ctx->store) ? -1 : 0);
 }
 
 /* YYYY-MM-DD as the epoch second of its office midnight, as text. */

@@ -72,43 +72,52 @@ static const struct show_part show_parts[] = {
 /*
  * Prints a view's parts, each query given arg: as text, under their
  * titles, a blank line between two; or as one JSON object of
- * "key": [rows].
+ * "key": [rows]. 0, or -1 when a part could not be read (said).
  */
-void
+int
 show_print(struct store *st, FILE *f, const struct show_part *p, size_t n,
     const char *arg, int json)
 {
 	size_t	 i;
+	int	 rows, rv = 0;
 
 	for (i = 0; i < n; i++) {
 		if (json) {
 			fprintf(f, "%s\"%s\": ", i ? ", " : "{", p[i].key);
-			store_print_json(st, f, *p[i].sql, arg);
+			rv |= store_print_json(st, f, *p[i].sql, arg);
 			continue;
 		}
 		if (p[i].title != NULL)
 			fprintf(f, "%s%s:\n", i ? "\n" : "", p[i].title);
-		if (store_print(st, f, *p[i].sql, arg) == 0 && p[i].none)
+		if ((rows = store_print(st, f, *p[i].sql, arg)) == 0 &&
+		    p[i].none)
 			fprintf(f, "  %s\n", p[i].none);
+		rv |= rows;
 	}
 	if (json)
 		fputs("}\n", f);
+	return (rv < 0 ? -1 : 0);
 }
 
 /*
  * Prints the case ref to f, as text or as JSON (the heart of `export`'s
- * kasus.json). Returns -1, saying so, if there is no such case.
+ * kasus.json). 1 printed; 0, saying so, when there is no such case; -1
+ * when it could not be read.
  */
 int
 show_case(struct store *st, const char *ref, FILE *f, int json)
 {
-	if (store_case_find(st, ref, NULL, 0) == 0) {
-		fprintf(stderr, "disposisi: no case %s\n", ref);
-		return (-1);
+	int64_t	 id;
+
+	if ((id = store_case_find(st, ref, NULL, 0)) <= 0) {
+		if (id == 0)
+			fprintf(stderr, "disposisi: no case %s\n", ref);
+		return ((int)id);
 	}
-	show_print(st, f, show_parts, sizeof show_parts / sizeof show_parts[0],
-	    ref, json);
-	return (0);
+	if (show_print(st, f, show_parts, sizeof show_parts /
+	    sizeof show_parts[0], ref, json) == -1)
+		return (-1);
+	return (1);
 }
 
 static const struct option show_opts[] = {
@@ -120,8 +129,13 @@ static int
 cmd_show(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
 	(void)self;
-	return (show_case(ctx->store, a->argv[0], stdout, args_has(a,
-	    'j')) == -1 ? 65 : 0);
+	switch (show_case(ctx->store, a->argv[0], stdout, args_has(a, 'j'))) {
+	case 1:
+		return (0);
+	case 0:
+		return (65);
+	}
+	return (1);
 }
 
 const struct cmd_entry cmd_show_entry = {

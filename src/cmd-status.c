@@ -57,11 +57,17 @@ cmd_status(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
 	(void)self;
 	if (a->argc == 0) {
-		show_print(ctx->store, stdout, status_parts, sizeof status_parts
-		    / sizeof status_parts[0], NULL, 0);
-		return (0);
+		return (show_print(ctx->store, stdout, status_parts,
+		    sizeof status_parts / sizeof status_parts[0], NULL,
+		    0) == -1 ? 1 : 0);
 	}
-	return (show_case(ctx->store, a->argv[0], stdout, 0) == -1 ? 65 : 0);
+	switch (show_case(ctx->store, a->argv[0], stdout, 0)) {
+	case 1:
+		return (0);
+	case 0:
+		return (65);
+	}
+	return (1);
 }
 
 const struct cmd_entry cmd_status_entry = {

@@ -702,7 +702,12 @@ struct tvar {
 int		 template_render(const char *, const char *, const struct tvar *,
 		     size_t, char **, char **, char **);
 
-/* store.c */
+/*
+ * store.c, store-*.c: the database. Readers tell "none" from "cannot
+ * read" (src/store_p.h): a pointer or value handed back through an
+ * argument: 1 found, 0 none, -1 error; rows: 0 or -1; one number: the
+ * number, 0 for none, -1 error.
+ */
 struct store;
 struct case_row {
 	int64_t		 id;
@@ -760,8 +765,8 @@ struct waiting_row {
 };
 struct outbox_row {
 	int64_t		 id;
-	int64_t		 case_id;	/* store_outbox_get only: */
-	char		*kind;		/*   the case and the template */
+	int64_t		 case_id;	/* 0: about no case */
+	char		*kind;		/* the template */
 	char		*rcpt;
 	char		*path;
 	char		*message_id;
@@ -779,7 +784,7 @@ void		 store_close(struct store *);
 int		 store_begin(struct store *);
 void		 store_set_key(struct store *, const unsigned char *, size_t);
 int64_t		 store_audit_verify(struct store *, int64_t *, int64_t *);
-char		*store_event_where(struct store *, int64_t);
+int		 store_event_where(struct store *, int64_t, char **);
 struct case_file {
 	char	*name;		/* where it goes in an export */
 	char	*path;		/* where it is, or NULL for raw mail: */
@@ -821,9 +826,9 @@ void		 store_inbound_rows_free(struct inbound_row *, size_t);
 struct case_row	*store_case_open(struct store *, const char *, const char *,
 		     const char *, const char *, const char *, const char *,
 		     const char *, const char *);
-struct case_row	*store_case_get(struct store *, int64_t);
+int		 store_case_get(struct store *, int64_t, struct case_row **);
 int64_t		 store_case_find(struct store *, const char *, char **, size_t);
-void		 store_cases_of(struct store *, const char *, char ***, size_t *);
+int		 store_cases_of(struct store *, const char *, char ***, size_t *);
 int		 store_case_ids_of(struct store *, const char *, int64_t **,
 		     size_t *);
 int		 store_notice_add(struct store *, int64_t, const char *,
@@ -834,7 +839,7 @@ int64_t		 store_notice_use(struct store *, int64_t, const char *,
 		     const char *);
 int		 store_dispatch_close_step(struct store *, int64_t,
 		     const char *, int, const char *, char ***, size_t *);
-void		 store_inbound_loose(struct store *, const char *, char ***,
+int		 store_inbound_loose(struct store *, const char *, char ***,
 		     size_t *);
 int64_t		 store_case_by_name(struct store *, const char *);
 void		 store_case_free(struct case_row *);
@@ -884,8 +889,10 @@ int		 store_confirm_docs(struct store *, const char *,
 /* case, step, round, role, official, on behalf of (or NULL), token */
 int64_t		 store_dispatch_add(struct store *, int64_t, const char *, int,
 		     const char *, const char *, const char *, const char *);
-struct dispatch_row *store_dispatch_by_token(struct store *, const char *);
-struct dispatch_row *store_dispatch_get(struct store *, int64_t);
+int		 store_dispatch_by_token(struct store *, const char *,
+		     struct dispatch_row **);
+int		 store_dispatch_get(struct store *, int64_t,
+		     struct dispatch_row **);
 struct confirm_row {			/* a tag-only answer, to confirm */
 	int64_t		 dispatch_id;
 	char		*verdict;	/* "Y" or "T" */
@@ -893,10 +900,11 @@ struct confirm_row {			/* a tag-only answer, to confirm */
 };
 int		 store_confirm_add(struct store *, const char *, int64_t,
 		     const char *, const char *, const char *, int64_t);
-struct confirm_row *store_confirm_get(struct store *, const char *);
+int		 store_confirm_get(struct store *, const char *,
+		     struct confirm_row **);
 void		 store_confirm_free(struct confirm_row *);
-struct dispatch_row *store_dispatch_pending(struct store *, int64_t,
-		     const char *);
+int		 store_dispatch_pending(struct store *, int64_t,
+		     const char *, struct dispatch_row **);
 /* Who answered Y at a step in a round; a list of strings to free. */
 int		 store_dispatch_yes(struct store *, int64_t, const char *, int,
 		     char ***, size_t *);
@@ -918,7 +926,8 @@ int		 store_outbox_count(struct store *, int64_t, const char *,
 		     const char *, time_t);
 int		 store_outbox_token_count(struct store *, int64_t,
 		     const char *, const char *);
-struct outbox_row *store_outbox_get(struct store *, int64_t);
+int		 store_outbox_get(struct store *, int64_t,
+		     struct outbox_row **);
 int		 store_event_count(struct store *, int64_t, const char *,
 		     const char *);
 int		 store_waiting(struct store *, struct waiting_row **, size_t *);
@@ -934,6 +943,7 @@ int		 store_reminder_add(struct store *, int64_t, const char *, int,
 int		 store_step_time(struct store *, int64_t, const char *, int,
 		     time_t, long, int);
 char		*store_error(struct store *);
+int		 store_failed(const struct store *);
 int		 store_print(struct store *, FILE *, const char *, const char *);
 int		 store_print_json(struct store *, FILE *, const char *,
 		     const char *);
@@ -1219,7 +1229,7 @@ struct show_part {
 	const char	*title;		/* text; NULL: none */
 	const char	*none;		/* text when no row, or NULL */
 };
-void		 show_print(struct store *, FILE *, const struct show_part *,
+int		 show_print(struct store *, FILE *, const struct show_part *,
 		     size_t, const char *, int);
 int		 show_case(struct store *, const char *, FILE *, int);
 extern const char *const sql_undelivered;	/* cmd-status.c */

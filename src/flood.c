@@ -18,38 +18,60 @@
 
 #define FLOOD_WINDOW	3600	/* seconds the limits count over */
 
-/* Which limit the message is past, in words (*everyone: an office-wide one). */
-static char *
-flood_over(struct flow *f, time_t since, int *everyone)
+/* A count as read: -1 (the database failed) is remembered in *err. */
+static long long
+flood_n(int64_t n, int *err)
+{
+	if (n == -1)
+		*err = 1;
+	return (n);
+}
+
+/*
+ * Which limit the message is past, in words (*everyone: an office-wide
+ * one): 1 with *why, 0 none, -1 when a count cannot be read.
+ */
+static int
+flood_over(struct flow *f, time_t since, int *everyone, char **whyp)
 {
 	const struct conf	*c = f->ctx->conf;
 	struct store		*st = f->ctx->store;
 	const char		*from = f->m->from_addr;
 	char			*why = NULL;
 	long long		 n;
+	int			 err = 0;
 
 	*everyone = 0;
 	if (f->rd->kind == KIND_APPLICATION && c->limit_sender_cases > 0 &&
-	    (n = store_cases_since(st, from, since)) >= c->limit_sender_cases)
+	    (n = flood_n(store_cases_since(st, from, since), &err)) >=
+	    c->limit_sender_cases)
 		xasprintf(&why, "%lld new cases from %s in the last hour"
 		    " (limit_sender_cases %d)", n, from, c->limit_sender_cases);
 	else if (f->rd->kind == KIND_APPLICATION && c->limit_cases > 0 &&
-	    (n = store_cases_since(st, NULL, since)) >= c->limit_cases) {
+	    (n = flood_n(store_cases_since(st, NULL, since), &err)) >=
+	    c->limit_cases) {
 		xasprintf(&why, "%lld new cases in the last hour, everyone's"
 		    " (limit_cases %d)", n, c->limit_cases);
 		*everyone = 1;
 	/* Officials answering a backlog are not a flood; the row is counted. */
 	} else if (f->rd->role == NULL && c->limit_sender_mails > 0 &&
-	    (n = store_inbound_since(st, from, since)) > c->limit_sender_mails)
+	    (n = flood_n(store_inbound_since(st, from, since), &err)) >
+	    c->limit_sender_mails)
 		xasprintf(&why, "%lld mails from %s in the last hour"
 		    " (limit_sender_mails %d)", n, from, c->limit_sender_mails);
 	else if (c->limit_mails > 0 &&
-	    (n = store_inbound_since(st, NULL, since)) > c->limit_mails) {
+	    (n = flood_n(store_inbound_since(st, NULL, since), &err)) >
+	    c->limit_mails) {
 		xasprintf(&why, "%lld mails in the last hour, everyone's"
 		    " (limit_mails %d)", n, c->limit_mails);
 		*everyone = 1;
 	}
-	return (why);
+	if (err) {
+		free(why);
+		return (-1);
+	}
+	*whyp = why;
+	return (why != NULL);
 }
 
 /*
@@ -64,24 +86,33 @@ flood_check(struct flow *f, char **cause)
 	struct letter		 lt = { 0 };
 	time_t			 since = clock_now() - FLOOD_WINDOW;
 	char			*why;
-	int			 everyone, rv = 1;
+	int64_t			 n;
+	int			 everyone, held, rv = 1;
 
 	if (f->rd->kind != KIND_APPLICATION && f->rd->kind != KIND_FOLLOWUP &&
 	    f->rd->kind != KIND_REPLY && f->rd->kind != KIND_NOTICE)
 		return (0);	/* answered by no one: nothing to amplify */
-	if (store_inbound_held(f->ctx->store, f->inbound)) {
+	if ((held = store_inbound_held(f->ctx->store, f->inbound)) == 1) {
 		log_info("message from %s: released from %s by the admin",
 		    f->m->from_addr, c->imap_held);
 		return (0);
 	}
-	if ((why = flood_over(f, since, &everyone)) == NULL)
+	if (held == -1 || (held = flood_over(f, since, &everyone, &why)) ==
+	    -1) {
+		*cause = store_error(f->ctx->store);
+		return (-1);
+	}
+	if (held == 0)
 		return (0);
 	f->d->kind = "held";
 	flow_note(f, c->imap_held, "held for the admin: %s; moving it back to"
 	    " %s releases it", why, c->imap_mailbox);
 	log_warnx("message from %s held: %s", f->m->from_addr, why);
-	if (store_held_since(f->ctx->store, everyone ? NULL : f->m->from_addr,
-	    since, f->inbound) == 0) {
+	if ((n = store_held_since(f->ctx->store, everyone ? NULL :
+	    f->m->from_addr, since, f->inbound)) == -1) {
+		*cause = store_error(f->ctx->store);
+		rv = -1;
+	} else if (n == 0) {
 		lt.ctx = f->ctx;
 		lt.m = f->m;
 		lt.reason = why;

@@ -100,6 +100,23 @@ answer_current(struct flow *f)
 	    f->c->round == f->dp->round);
 }
 
+/*
+ * Every question to an official counts: an auto-responder may trip any.
+ * 1 may ask, 0 not today, -1 error.
+ */
+static int
+answer_may_ask(struct flow *f, const char *rcpt)
+{
+	static const char *const asks[] = { "tidak-dipahami",
+	    "alasan-diperlukan", "nilai-diperlukan", "dokumen-diperlukan",
+	    "balas-disposisi", "pemantauan-dijawab",
+	    "pemantauan-dilaporkan" };
+	int			 limited;
+
+	limited = flow_limited(f, asks, sizeof asks / sizeof asks[0], rcpt);
+	return (limited == -1 ? -1 : !limited);
+}
+
 /* The answer's files wait with it (a document step's signed letter). */
 static int
 answer_keep_docs(struct flow *f, const char *token)
@@ -171,9 +188,9 @@ answer_confirm(struct flow *f, char **cause)
 /*
  * The confirmed answer's files: the original's, kept with it (a rules
  * edit may have dropped a kind: then of no kind), then any the
- * confirmation itself carries.
+ * confirmation itself carries. -1 when they cannot be read.
  */
-static void
+static int
 answer_kept_docs(struct flow *f, const char *token)
 {
 	struct reading		*rd = f->rd;
@@ -181,9 +198,11 @@ answer_kept_docs(struct flow *f, const char *token)
 	const struct doctype	*t;
 	size_t			 i, n = 0;
 
-	store_confirm_docs(f->ctx->store, token, &f->kept, &f->nkept);
+	if (store_confirm_docs(f->ctx->store, token, &f->kept,
+	    &f->nkept) == -1)
+		return (-1);
 	if (f->nkept == 0)
-		return;
+		return (0);
 	dcs = xcalloc(f->nkept + rd->ndocs, sizeof *dcs);
 	for (i = 0; i < f->nkept; i++, n++) {
 		t = f->kept[i].kind != NULL ? rules_doctype(f->ctx->rules,
@@ -197,22 +216,25 @@ answer_kept_docs(struct flow *f, const char *token)
 	free(rd->docs);
 	rd->docs = dcs;
 	rd->ndocs = n;
+	return (0);
 }
 
 /*
  * The answer to a confirmation: a Y carries out the answer it confirms,
- * with its files, as if that had come with the token; anything else
- * leaves it undone.
+ * with its files, as if that had come with the token (1); anything else
+ * leaves it undone (0); -1 with *cause when the database cannot be read.
  */
 static int
-answer_confirmed(struct flow *f, struct confirm_row *cf)
+answer_confirmed(struct flow *f, struct confirm_row *cf, char **cause)
 {
 	struct reading	*rd = f->rd;
-	int		 yes = rd->reply.verdict == REPLY_YES;
+	int		 yes = rd->reply.verdict == REPLY_YES, rc;
 
-	f->dp = store_dispatch_get(f->ctx->store, cf->dispatch_id);
-	if (f->dp == NULL || !flow_case(f, f->dp->case_id))
-		return (0);
+	if ((rc = store_dispatch_get(f->ctx->store, cf->dispatch_id,
+	    &f->dp)) == -1)
+		return (flow_db_error(f, cause));
+	if (rc == 0 || (rc = flow_case(f, f->dp->case_id, cause)) != 1)
+		return (rc);
 	if (!yes) {
 		flow_note(f, NULL, "the answer to a confirmation is no Y: the"
 		    " answer by the case tag alone is not carried out");
@@ -223,7 +245,8 @@ answer_confirmed(struct flow *f, struct confirm_row *cf)
 	    REPLY_NO;
 	rd->reply.reason = cf->reason ? xstrdup(cf->reason) : NULL;
 	rd->reply.value = cf->value ? xstrdup(cf->value) : NULL;
-	answer_kept_docs(f, rd->token);
+	if (answer_kept_docs(f, rd->token) == -1)
+		return (flow_db_error(f, cause));
 	return (1);
 }
 
@@ -267,31 +290,37 @@ handle_answer(struct flow *f, char **cause)
 	struct event	 ev = { 0 };
 	struct confirm_row *cf;
 	int64_t		 id;
-	int		 rv;
+	int		 rv = 0;
 
 	if (rd->keys_disagree)
 		return (answer_two_cases(f, cause));
-	if (rd->token != NULL && (cf = store_confirm_get(f->ctx->store,
-	    rd->token)) != NULL) {
-		rv = answer_confirmed(f, cf);
+	/* A read that fails is -1: never "unknown token" or "no case". */
+	if (rd->token != NULL && (rv = store_confirm_get(f->ctx->store,
+	    rd->token, &cf)) == 1) {
+		rv = answer_confirmed(f, cf, cause);
 		store_confirm_free(cf);
-		if (rv == 0)
-			return (0);
+		if (rv != 1)
+			return (rv);
 		id = f->dp->case_id;
-	} else if (rd->token != NULL) {
-		f->dp = store_dispatch_by_token(f->ctx->store, rd->token);
-		if (f->dp == NULL) {
+	} else if (rd->token != NULL && rv == 0) {
+		if ((rv = store_dispatch_by_token(f->ctx->store, rd->token,
+		    &f->dp)) == 0) {
 			flow_note(f, f->ctx->conf->imap_quarantine, "answer"
 			    " with an unknown token");
 			return (0);
 		}
-		id = f->dp->case_id;
+		id = rv == 1 ? f->dp->case_id : -1;
 	} else
-		id = store_case_find(f->ctx->store, rd->ref, NULL, 0);
-	if (f->c == NULL && !flow_case(f, id))
-		return (0);
-	if (f->dp == NULL && (f->dp = store_dispatch_pending(f->ctx->store,
-	    f->c->id, f->m->from_addr)) == NULL) {
+		id = rd->token != NULL ? -1 : store_case_find(f->ctx->store,
+		    rd->ref, NULL, 0);
+	if (id == -1)
+		return (flow_db_error(f, cause));
+	if (f->c == NULL && (rv = flow_case(f, id, cause)) != 1)
+		return (rv);
+	if (f->dp == NULL && store_dispatch_pending(f->ctx->store, f->c->id,
+	    f->m->from_addr, &f->dp) == -1)
+		return (flow_db_error(f, cause));
+	if (f->dp == NULL) {
 		/* The official has nothing to answer here: just history. */
 		if (store_event(f->ctx->store, f->c->id, f->m->from_addr,
 		    "surat", f->m->subject) == -1) {
@@ -322,7 +351,9 @@ handle_answer(struct flow *f, char **cause)
 		ev.may_ask = rd->reply.verdict != REPLY_UNCLEAR &&
 		    store_outbox_token_count(f->ctx->store, f->c->id,
 		    "sudah-diproses", f->dp->token) == 0;
-	else if (!(ev.may_ask = flow_may_ask(f, f->m->from_addr)))
+	else if ((ev.may_ask = answer_may_ask(f, f->m->from_addr)) == -1)
+		return (flow_db_error(f, cause));
+	else if (!ev.may_ask)
 		log_warnx("%s: not answering %s again today", f->c->ref,
 		    f->m->from_addr);
 	return (flow_decide(f, &ev, cause));

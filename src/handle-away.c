@@ -30,13 +30,19 @@ handle_away(struct flow *f, char **cause)
 	const struct delegate	*dg = NULL;
 	const char		*kind = "di-luar-kantor";
 	int64_t			 id;
+	int			 rc;
 
 	if (f->rd->token != NULL) {
-		f->dp = store_dispatch_by_token(f->ctx->store, f->rd->token);
-		id = f->dp != NULL ? f->dp->case_id : 0;
+		rc = store_dispatch_by_token(f->ctx->store, f->rd->token,
+		    &f->dp);
+		id = rc == 1 ? f->dp->case_id : rc;
 	} else
 		id = store_case_find(f->ctx->store, f->rd->ref, NULL, 0);
-	if (id == 0 || (f->c = store_case_get(f->ctx->store, id)) == NULL)
+	if (id > 0 && (rc = store_case_get(f->ctx->store, id, &f->c)) != 1)
+		id = rc;
+	if (id == -1)
+		return (flow_db_error(f, cause));
+	if (id == 0)
 		return (0);
 	f->d->case_ref = xstrdup(f->c->ref);
 	if ((f->sop = rules_sop(f->ctx->rules, f->c->sop)) == NULL)
@@ -47,8 +53,10 @@ handle_away(struct flow *f, char **cause)
 		return (-1);
 	}
 	store_dispatch_free(f->dp);
-	f->dp = store_dispatch_pending(f->ctx->store, f->c->id,
-	    f->m->from_addr);
+	f->dp = NULL;
+	if (store_dispatch_pending(f->ctx->store, f->c->id, f->m->from_addr,
+	    &f->dp) == -1)
+		return (flow_db_error(f, cause));
 	if (f->dp == NULL || f->c->state != CASE_OPEN || strcmp(f->dp->step,
 	    f->c->step) != 0 || f->dp->round != f->c->round ||
 	    (s = rules_step(f->sop, f->c->step)) == NULL || s->role == NULL) {
@@ -76,9 +84,9 @@ handle_away(struct flow *f, char **cause)
 	}
 	flow_note(f, NULL, "%s is away and no delegate is named for %s: the"
 	    " admin is told", f->m->from_addr, ro->name);
-	if (store_outbox_count(f->ctx->store, f->c->id, kind,
-	    f->ctx->conf->admin_address, 0) > 0)
-		return (0);
+	if ((rc = store_outbox_count(f->ctx->store, f->c->id, kind,
+	    f->ctx->conf->admin_address, 0)) != 0)
+		return (rc == -1 ? flow_db_error(f, cause) : 0);
 	lt.ctx = f->ctx;
 	lt.c = f->c;
 	lt.sop = f->sop;

@@ -32,21 +32,28 @@ handle_bounce(struct flow *f, char **cause)
 
 	for (i = 0; id == 0 && i < f->m->nrcpts; i++)
 		id = outbox_bounced(f->ctx->conf, f->m->rcpts[i]);
-	if (id == 0 || (o = store_outbox_get(f->ctx->store, id)) == NULL) {
+	if (id != 0 && (rv = store_outbox_get(f->ctx->store, id, &o)) == -1)
+		return (flow_db_error(f, cause));
+	if (o == NULL) {
 		flow_note(f, NULL, "a bounce that names no mail of the robot");
 		return (0);
 	}
+	rv = 0;
 	xasprintf(&detail, "mail %lld (%s) to %s", (long long)id, o->kind,
 	    o->rcpt);
-	if (o->case_id != 0 && (f->c = store_case_get(f->ctx->store,
-	    o->case_id)) != NULL) {
+	if (o->case_id != 0 && (rv = store_case_get(f->ctx->store,
+	    o->case_id, &f->c)) == 1) {
 		f->d->case_ref = xstrdup(f->c->ref);
 		ref = f->c->ref;
 	}
 	flow_note(f, NULL, "bounce of %s", detail);
 	log_warnx("%s: bounce of %s", ref ? ref : "-", detail);
-	if (store_event_count(f->ctx->store, o->case_id, "surel-pantul",
-	    detail) == 0) {
+	if (rv == -1 || (rv = store_event_count(f->ctx->store, o->case_id,
+	    "surel-pantul", detail)) == -1)
+		rv = flow_db_error(f, cause);
+	else if (rv > 0)
+		rv = 0;
+	else {
 		if (store_event(f->ctx->store, o->case_id, f->m->from_addr,
 		    "surel-pantul", detail) == -1) {
 			xasprintf(cause, "cannot record a bounce");

@@ -77,8 +77,9 @@ handle_followup(struct flow *f, char **cause)
 	struct case_row		*old_case;
 	int			 rv;
 
-	if (!flow_case(f, store_case_find(f->ctx->store, f->rd->ref, NULL, 0)))
-		return (0);
+	if ((rv = flow_case(f, store_case_find(f->ctx->store, f->rd->ref, NULL,
+	    0), cause)) != 1)
+		return (rv);
 	if (store_event(f->ctx->store, f->c->id, f->m->from_addr,
 	    "surat-susulan", f->m->subject) == -1) {
 		xasprintf(cause, "cannot record mail on %s", f->c->ref);

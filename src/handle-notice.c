@@ -25,11 +25,11 @@
 static int
 notice_usable(struct flow *f, int64_t id)
 {
-	struct case_row		*c = store_case_get(f->ctx->store, id);
+	struct case_row		*c;
 	const struct sop	*sop;
 	int			 ok;
 
-	if (c == NULL)
+	if (store_case_get(f->ctx->store, id, &c) != 1)
 		return (NOTICE_ERROR);
 	sop = rules_sop(f->ctx->rules, c->sop);
 	ok = sop != NULL && decide_notice_usable(sop, c->state, c->step,
@@ -96,10 +96,13 @@ notice_case_of(struct flow *f)
 		    f->rd->keys.nik, mac);
 		id = notice_case_among(f, mac, 1);
 	}
-	if (id == 0 && f->rd->keys.name != NULL &&
-	    (id = store_case_by_name(f->ctx->store, f->rd->keys.name)) != 0 &&
-	    (ok = notice_usable(f, id)) != 1)
-		id = ok == NOTICE_ERROR ? NOTICE_ERROR : 0;
+	if (id == 0 && f->rd->keys.name != NULL) {
+		id = store_case_by_name(f->ctx->store, f->rd->keys.name);
+		if (id == -1)
+			id = NOTICE_ERROR;
+		else if (id > 0 && (ok = notice_usable(f, id)) != 1)
+			id = ok == NOTICE_ERROR ? NOTICE_ERROR : 0;
+	}
 	return (id);
 }
 
@@ -114,6 +117,7 @@ handle_notice(struct flow *f, char **cause)
 	struct event	 ev = { 0 };
 	struct letter	 lt = { 0 };
 	int64_t		 id = notice_case_of(f);
+	int		 rv;
 
 	if (id == NOTICE_ERROR) {
 		xasprintf(cause, "cannot read the cases of AMS notice %s",
@@ -135,8 +139,8 @@ handle_notice(struct flow *f, char **cause)
 		return (letter_send(&lt, "pemberitahuan-ams",
 		    f->ctx->conf->admin_address, NULL, NULL, cause));
 	}
-	if (!flow_case(f, id))
-		return (0);
+	if ((rv = flow_case(f, id, cause)) != 1)
+		return (rv);
 	ev.type = EV_NOTICE;
 	ev.from = f->m->from_addr;
 	ev.notice = f->rd->notice;

@@ -28,9 +28,13 @@ handle_receipt(struct flow *f, char **cause)
 	int64_t			 id;
 	int			 rv = 0;
 
-	if (rd->ref[0] == '\0' || rd->keys_disagree ||
-	    (id = store_case_find(f->ctx->store, rd->ref, NULL, 0)) == 0 ||
-	    (f->c = store_case_get(f->ctx->store, id)) == NULL) {
+	id = rd->ref[0] == '\0' || rd->keys_disagree ? 0 :
+	    store_case_find(f->ctx->store, rd->ref, NULL, 0);
+	if (id > 0 && (rv = store_case_get(f->ctx->store, id, &f->c)) != 1)
+		id = rv;
+	if (id == -1)
+		return (flow_db_error(f, cause));
+	if (id == 0) {
 		flow_note(f, NULL, "a read receipt that names no case");
 		return (0);
 	}
@@ -38,15 +42,19 @@ handle_receipt(struct flow *f, char **cause)
 	xasprintf(&detail, "<%s> read by %s", mid != NULL ? mid :
 	    f->m->in_reply_to != NULL ? f->m->in_reply_to : "?",
 	    f->m->from_addr);
-	if (store_event_count(f->ctx->store, f->c->id, "dibaca",
-	    detail) == 0 && store_event(f->ctx->store, f->c->id,
+	if ((rv = store_event_count(f->ctx->store, f->c->id, "dibaca",
+	    detail)) == -1)
+		rv = flow_db_error(f, cause);
+	else if (rv == 0 && store_event(f->ctx->store, f->c->id,
 	    f->m->from_addr, "dibaca", detail) == -1) {
 		xasprintf(cause, "cannot record a read receipt on %s",
 		    f->c->ref);
 		rv = -1;
-	} else
+	} else {
+		rv = 0;
 		flow_note(f, NULL, "read receipt from %s recorded on %s",
 		    f->m->from_addr, f->c->ref);
+	}
 	free(detail);
 	return (rv);
 }

@@ -369,7 +369,9 @@ intake_handle(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 		goto trouble;
 	if (workflow_handle(ctx, m, id, &d, &cause) == -1) {
 		intake_rollback(ctx);
-		if (intake_disk_low(ctx, m->path)) {
+		/* The machine's failure (a read too), not the message's. */
+		if (store_failed(ctx->store) ||
+		    intake_disk_low(ctx, m->path)) {
 			rv = intake_stall(ctx, uid, cause);
 			goto out;
 		}
@@ -418,8 +420,14 @@ intake_file(struct ctx *ctx, const char *mbox, uint32_t uidvalidity,
 	int		 r;
 
 	held = store_inbound_released(ctx->store, mbox, uidvalidity, uid, sha);
-	if (held == 0 &&
-	    store_inbound_seen(ctx->store, mbox, uidvalidity, uid, sha)) {
+	if (held == -1 || (held == 0 && (r = store_inbound_seen(ctx->store,
+	    mbox, uidvalidity, uid, sha)) == -1)) {
+		why = store_error(ctx->store);
+		r = intake_stall(ctx, uid, why);
+		free(why);
+		return (r);
+	}
+	if (held == 0 && r != 0) {
 		log_info("message %u: handled before (same content), not again",
 		    uid);
 		return (intake_record(ctx, mbox, uidvalidity, uid, NULL, NULL,
@@ -658,12 +666,15 @@ intake_sync(struct ctx *ctx, struct intake *in, char **cause)
 	enum intake_status	 st = INTAKE_SYNCED;
 	uint32_t		 known_uv = 0, last = 0, *uids;
 	size_t			 n, i, taken;
+	int			 known;
 
 	*cause = NULL;
 	if (intake_archive(ctx, in) == -1)
 		return (intake_archive_lost(cause));
-	if (store_mailbox_get(ctx->store, ctx->conf->imap_mailbox, &known_uv,
-	    &last) && known_uv != in->uidvalidity) {
+	if ((known = store_mailbox_get(ctx->store, ctx->conf->imap_mailbox,
+	    &known_uv, &last)) == -1)
+		return (INTAKE_STALLED);	/* said; read again next sync */
+	if (known == 1 && known_uv != in->uidvalidity) {
 		log_warnx("%s: UIDVALIDITY changed (%u -> %u): rescanning;"
 		    " handled mail is recognised by content",
 		    ctx->conf->imap_mailbox, known_uv, in->uidvalidity);

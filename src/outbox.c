@@ -279,7 +279,7 @@ outbox_wait_seconds(struct ctx *ctx, int max)
 	if (ctx->smtp != NULL && ctx->conf->smtp_idle_max -
 	    smtp_idle(ctx->smtp) < max)
 		max = ctx->conf->smtp_idle_max - (int)smtp_idle(ctx->smtp);
-	if (!store_outbox_next_due(ctx->store, &when))
+	if (store_outbox_next_due(ctx->store, &when) != 1)
 		return (max);
 	if ((down = outbox_down.until - clock_mono()) > 0 && when < now + down)
 		when = now + down;

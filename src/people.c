@@ -42,7 +42,7 @@ people_reassign_one(struct ctx *ctx, const struct waiting_row *w,
 
 	f.ctx = ctx;
 	f.sop = sop;
-	if ((f.c = store_case_get(ctx->store, w->case_id)) == NULL ||
+	if (store_case_get(ctx->store, w->case_id, &f.c) != 1 ||
 	    store_dispatch_answer(ctx->store, w->dispatch_id, "-",
 	    "reassigned: no longer holds the role", 0) != 1 ||
 	    store_event(ctx->store, w->case_id, w->official, "dialihkan",

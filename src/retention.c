@@ -478,8 +478,9 @@ retention_daily(struct ctx *ctx)
 
 	if (ctx->conf->retention_days == 0)
 		return;
-	last = store_job_last(ctx->store, RETENTION_JOB);
-	if (last != 0 && last <= now && now - last < DAY)
+	/* Unknown (the read failed, said): not now, lest it run twice. */
+	if ((last = store_job_last(ctx->store, RETENTION_JOB)) == -1 ||
+	    (last != 0 && last <= now && now - last < DAY))
 		return;
 	retention_run(ctx, 0, NULL, &n);
 	if (ctx->term != NULL && *ctx->term) {

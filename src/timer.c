@@ -34,7 +34,7 @@ timer_letter(struct timer *t, const struct waiting_row *w,
     const struct sop *sop, const struct step *s, struct letter *lt,
     struct case_row **c, char *waited, size_t len, char **cause)
 {
-	if ((*c = store_case_get(t->ctx->store, w->case_id)) == NULL) {
+	if (store_case_get(t->ctx->store, w->case_id, c) != 1) {
 		xasprintf(cause, "%s: cannot read the case", w->ref);
 		return (-1);
 	}
@@ -182,7 +182,7 @@ timer_expiry(struct timer *t, const struct waiting_row *w, char **cause)
 	}
 	if (send == 0)
 		return (0);
-	if ((c = store_case_get(t->ctx->store, w->case_id)) == NULL) {
+	if (store_case_get(t->ctx->store, w->case_id, &c) != 1) {
 		xasprintf(cause, "%s: cannot read the case", w->ref);
 		return (-1);
 	}

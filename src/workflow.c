@@ -44,31 +44,25 @@ flow_note(struct flow *f, const char *folder, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Has rcpt had MAX_NAGS mails of these kinds about the case today? */
+/*
+ * Has rcpt had MAX_NAGS mails of these kinds about the case today? 1
+ * yes, 0 no, -1 when the count cannot be read.
+ */
 int
 flow_limited(struct flow *f, const char *const *kinds, size_t n,
     const char *rcpt)
 {
 	time_t	 since = clock_now() - 86400;
 	size_t	 i;
-	int	 sent = 0;
+	int	 sent = 0, k;
 
-	for (i = 0; i < n; i++)
-		sent += store_outbox_count(f->ctx->store, f->c ? f->c->id : 0,
-		    kinds[i], rcpt, since);
+	for (i = 0; i < n; i++) {
+		if ((k = store_outbox_count(f->ctx->store, f->c ? f->c->id : 0,
+		    kinds[i], rcpt, since)) == -1)
+			return (-1);
+		sent += k;
+	}
 	return (sent >= MAX_NAGS);
-}
-
-/* Every question to an official counts: an auto-responder may trip any. */
-int
-flow_may_ask(struct flow *f, const char *rcpt)
-{
-	static const char *const asks[] = { "tidak-dipahami",
-	    "alasan-diperlukan", "nilai-diperlukan", "dokumen-diperlukan",
-	    "balas-disposisi", "pemantauan-dijawab",
-	    "pemantauan-dilaporkan" };
-
-	return (!flow_limited(f, asks, sizeof asks / sizeof asks[0], rcpt));
 }
 
 /* Who said Y at the case's step in this round, read afresh. */
@@ -688,11 +682,29 @@ flow_decide(struct flow *f, const struct event *ev, char **cause)
 	return (0);
 }
 
-/* The case a mail names, and its SOP; 0 with a note when it has none. */
+/* A read that failed: -1 with the database's words, to roll back. */
 int
-flow_case(struct flow *f, int64_t id)
+flow_db_error(struct flow *f, char **cause)
 {
-	if (id == 0 || (f->c = store_case_get(f->ctx->store, id)) == NULL) {
+	*cause = store_error(f->ctx->store);
+	return (-1);
+}
+
+/*
+ * The case a mail names (id: 0 none, -1 its look-up failed), and its
+ * SOP: 1, 0 with a note when it has none, -1 with *cause when the
+ * database cannot be read.
+ */
+int
+flow_case(struct flow *f, int64_t id, char **cause)
+{
+	int	 rc = id == -1 ? -1 : 0;
+
+	if (id > 0)
+		rc = store_case_get(f->ctx->store, id, &f->c);
+	if (rc == -1)
+		return (flow_db_error(f, cause));
+	if (rc == 0) {
 		flow_note(f, f->ctx->conf->imap_quarantine, "mentions a case"
 		    " that does not exist");
 		return (0);
@@ -721,26 +733,30 @@ static int (*const handlers[])(struct flow *, char **) = {
 	[KIND_UNKNOWN] = NULL
 };
 
-/* The case a mail names by token (a dispatch's or a confirmation's) or tag. */
+/*
+ * The case a mail names by token (a dispatch's or a confirmation's) or
+ * tag: its id, 0 none, -1 error.
+ */
 static int64_t
 flow_named_case(struct flow *f)
 {
 	struct dispatch_row	*dp = NULL;
-	struct confirm_row	*cf;
-	int64_t			 id = 0;
+	struct confirm_row	*cf = NULL;
+	int64_t			 id;
+	int			 rc;
 
-	if (f->rd->token != NULL) {
-		if ((cf = store_confirm_get(f->ctx->store, f->rd->token)) !=
-		    NULL)
-			dp = store_dispatch_get(f->ctx->store, cf->dispatch_id);
-		else
-			dp = store_dispatch_by_token(f->ctx->store,
-			    f->rd->token);
-		store_confirm_free(cf);
-		id = dp != NULL ? dp->case_id : 0;
-		store_dispatch_free(dp);
-	} else if (f->rd->ref[0] != '\0')
-		id = store_case_find(f->ctx->store, f->rd->ref, NULL, 0);
+	if (f->rd->token == NULL)
+		return (f->rd->ref[0] == '\0' ? 0 : store_case_find(
+		    f->ctx->store, f->rd->ref, NULL, 0));
+	if ((rc = store_confirm_get(f->ctx->store, f->rd->token, &cf)) == 1)
+		rc = store_dispatch_get(f->ctx->store, cf->dispatch_id, &dp);
+	else if (rc == 0)
+		rc = store_dispatch_by_token(f->ctx->store, f->rd->token, &dp);
+	store_confirm_free(cf);
+	if (rc != 1)
+		return (rc);
+	id = dp->case_id;
+	store_dispatch_free(dp);
 	return (id);
 }
 
@@ -755,12 +771,15 @@ flow_refuse(struct flow *f, const char *why, char **cause)
 {
 	struct case_row	*c;
 	int64_t		 id;
+	int		 rc = 0;
 
 	flow_note(f, f->ctx->conf->imap_quarantine, "%s (%s)", why,
 	    f->rd->why);
 	f->d->kind = "invalid";
-	if ((id = flow_named_case(f)) == 0 ||
-	    (c = store_case_get(f->ctx->store, id)) == NULL)
+	if ((id = flow_named_case(f)) == -1 || (id > 0 && (rc =
+	    store_case_get(f->ctx->store, id, &c)) == -1))
+		return (flow_db_error(f, cause));
+	if (id == 0 || rc == 0)
 		return (0);
 	f->d->case_ref = xstrdup(c->ref);
 	store_case_free(c);
@@ -771,6 +790,32 @@ flow_refuse(struct flow *f, const char *why, char **cause)
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * A mail that acts, whose Message-ID was acted on before with other
+ * bytes (a second route's copy, or a replay): 1 (noted, not acted on
+ * again), 0, or -1 with *cause when the database cannot say.
+ */
+static int
+flow_replayed(struct flow *f, char **cause)
+{
+	enum msg_kind	 k = f->rd->kind;
+	int64_t		 first;
+
+	if (k != KIND_REPLY && k != KIND_FOLLOWUP && k != KIND_APPLICATION &&
+	    k != KIND_NOTICE)
+		return (0);
+	if ((first = store_inbound_by_mid(f->ctx->store, f->m->message_id,
+	    f->inbound)) == -1)
+		return (flow_db_error(f, cause));
+	if (first == 0)
+		return (0);
+	flow_note(f, f->ctx->conf->imap_quarantine, "Message-ID <%s> was"
+	    " handled before (message %lld) with other bytes: not acted on"
+	    " again", f->m->message_id, (long long)first);
+	f->d->kind = "invalid";
+	return (1);
 }
 
 /*
@@ -786,7 +831,6 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 	struct flow	 f = { 0 };
 	struct gate	 g;
 	char		*why;
-	int64_t		 first;
 	int		 rv = 0;
 
 	classify_read(ctx, m, &rd);
@@ -818,15 +862,8 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 		free(why);
 		goto out;
 	}
-	if ((rd.kind == KIND_REPLY || rd.kind == KIND_FOLLOWUP ||
-	    rd.kind == KIND_APPLICATION || rd.kind == KIND_NOTICE) &&
-	    (first = store_inbound_by_mid(ctx->store, m->message_id,
-	    inbound)) != 0) {
-		/* Acted on once already: a second route's copy, or a replay. */
-		flow_note(&f, ctx->conf->imap_quarantine, "Message-ID <%s> was"
-		    " handled before (message %lld) with other bytes: not"
-		    " acted on again", m->message_id, (long long)first);
-		d->kind = "invalid";
+	if ((rv = flow_replayed(&f, cause)) != 0) {
+		rv = rv == -1 ? -1 : 0;
 		goto out;
 	}
 	if (rd.dangerous != NULL) {
@@ -850,6 +887,11 @@ workflow_handle(struct ctx *ctx, const struct msg *m, int64_t inbound,
 	else
 		rv = handlers[rd.kind](&f, cause);
 out:
+	/* A read that failed unchecked must not leave its verdict behind. */
+	if (rv == 0 && store_failed(ctx->store)) {
+		*cause = store_error(ctx->store);
+		rv = -1;
+	}
 	free(g.why);
 	flow_free(&f);
 	classify_clear(&rd);

@@ -55,14 +55,14 @@ void		 flow_note(struct flow *, const char *, const char *, ...)
 int		 flood_check(struct flow *, char **);
 int		 flow_limited(struct flow *, const char *const *, size_t,
 		    const char *);
-int		 flow_may_ask(struct flow *, const char *);
 void		 flow_evdocs(struct flow *, struct event *);
 /* The one place a case changes state (compare-and-set, event, log). */
 int		 flow_enter(struct flow *, enum case_state, const struct step *,
 		    const char *, char **);
 int		 flow_decide(struct flow *, const struct event *, char **);
 /* Loads the case and its SOP; 0 with a note when it has none. */
-int		 flow_case(struct flow *, int64_t);
+int		 flow_case(struct flow *, int64_t, char **);
+int		 flow_db_error(struct flow *, char **);
 
 /* dispatch.c */
 /* Reloads f->docs, the case's documents. */

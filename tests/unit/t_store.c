@@ -2,7 +2,8 @@
 /*
  * store.c: case references per year (past 99,999 too), compare-and-set
  * transitions, a dispatch answered once, and the outbox state machine
- * (queued → retry → sent | failed).
+ * (queued → retry → sent | failed). Every reader under a failing disk
+ * (tests/fault/fault.c, linked in here): -1, never "none".
  */
 
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "disposisi.h"
 #include "test.h"
+#include "../fault/fault.c"
 
 /* Sets a year's last case number, as years of cases would have. */
 static int
@@ -32,6 +34,248 @@ seq_set(const char *path, int year, int last)
 	free(sql);
 	sqlite3_close(db);
 	return (rv);
+}
+
+/* Arms the fault: reads of the database holding what fail (""; all). */
+static void
+fault_arm(const char *ctl, const char *what)
+{
+	FILE	*f = fopen(ctl, "w");
+
+	if (f != NULL) {
+		fputs(what, f);
+		fclose(f);
+	}
+}
+
+/* What the readers find while the disk works. */
+struct seen {
+	int64_t		 case_id, dispatch_id, event_id;
+	const char	*ref;
+};
+
+static void
+free_list(char **l, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+/* The readers of cases and mail in; want -1 (failing) or not. */
+static void
+readers_cases(struct store *st, const struct seen *w, int fail)
+{
+	struct case_row		*c = NULL;
+	struct inbound_row	*in;
+	struct case_list_row	*cl;
+	struct waiting_row	*wr;
+	char			**l, **l2, **l3, subj[64];
+	int64_t			*ids;
+	size_t			 n;
+	uint32_t		 uv, last;
+
+	snprintf(subj, sizeof subj, "Re: [%s]", w->ref);
+	TEST_ASSERT((store_mailbox_get(st, "INBOX", &uv, &last) == -1) == fail);
+	TEST_ASSERT((store_inbound_seen(st, "INBOX", 7, 42, "x") == -1) ==
+	    fail);
+	TEST_ASSERT((store_inbound_released(st, "INBOX", 7, 1, "x") == -1) ==
+	    fail);
+	TEST_ASSERT((store_inbound_held(st, 1) == -1) == fail);
+	TEST_ASSERT((store_inbound_since(st, NULL, 0) == -1) == fail);
+	TEST_ASSERT((store_held_since(st, "a@x", 0, 0) == -1) == fail);
+	TEST_ASSERT((store_cases_since(st, NULL, 0) == -1) == fail);
+	TEST_ASSERT((store_inbound_by_mid(st, "m", 0) == -1) == fail);
+	TEST_ASSERT((store_inbound_pending(st, "INBOX", &in, &n) == -1) ==
+	    fail && (!fail || (in == NULL && n == 0)));
+	store_inbound_rows_free(in, n);
+	TEST_ASSERT((store_inbound_loose(st, "a@x", &l, &n) == -1) == fail);
+	free_list(l, n);
+	TEST_ASSERT(store_case_get(st, w->case_id, &c) == (fail ? -1 : 1) &&
+	    (c == NULL) == fail);
+	store_case_free(c);
+	TEST_ASSERT(store_case_find(st, subj, NULL, 0) == (fail ? -1 :
+	    w->case_id));
+	TEST_ASSERT((store_cases_of(st, "budi@x", &l, &n) == -1) == fail);
+	free_list(l, n);
+	TEST_ASSERT((store_case_ids_of(st, "budi@x", &ids, &n) == -1) == fail);
+	free(ids);
+	TEST_ASSERT((store_case_ids_by_nik_hmac(st, "m", &ids, &n) == -1) ==
+	    fail);
+	free(ids);
+	TEST_ASSERT((store_notices_unused(st, w->case_id, &l, &n) == -1) ==
+	    fail);
+	free_list(l, n);
+	TEST_ASSERT((store_case_by_name(st, "Budi") == -1) == fail);
+	TEST_ASSERT((store_case_positions(st, &l, &l2, &l3, &n) == -1) ==
+	    fail);
+	free_list(l, n);
+	free_list(l2, n);
+	free_list(l3, n);
+	TEST_ASSERT((store_expiring(st, 0, 1, &wr, &n) == -1) == fail);
+	store_waiting_free(wr, n);
+	TEST_ASSERT((store_case_list(st, 2, &cl, &n) == -1) == fail);
+	store_case_rows_free(cl, n);
+}
+
+/* The readers of dispositions, documents, mail out and the trail. */
+static void
+readers_rest(struct store *st, const struct seen *w, int fail)
+{
+	struct dispatch_row	*d = NULL;
+	struct confirm_row	*cf = NULL;
+	struct outbox_row	*o = NULL;
+	struct waiting_row	*wr;
+	struct doc_row		*docs;
+	struct case_file	*files;
+	struct retention_case	*rc;
+	struct table		 t;
+	char			**l, *where = NULL;
+	size_t			 n;
+	int64_t			 a, b;
+	time_t			 when;
+	FILE			*devnull = fopen("/dev/null", "w");
+
+	TEST_ASSERT(store_dispatch_by_token(st, "tokfault", &d) == (fail ? -1 :
+	    1));
+	store_dispatch_free(d);
+	d = NULL;
+	TEST_ASSERT(store_dispatch_get(st, w->dispatch_id, &d) == (fail ? -1 :
+	    1));
+	store_dispatch_free(d);
+	d = NULL;
+	TEST_ASSERT(store_dispatch_pending(st, w->case_id, "sekdis@x", &d) ==
+	    (fail ? -1 : 1));
+	store_dispatch_free(d);
+	TEST_ASSERT(store_confirm_get(st, "nope", &cf) == (fail ? -1 : 0));
+	TEST_ASSERT((store_dispatch_yes(st, w->case_id, "sekdis", 1, &l,
+	    &n) == -1) == fail);
+	free_list(l, n);
+	TEST_ASSERT((store_dispatch_count(st, w->case_id, "sekdis", 1,
+	    "sekdis@x") == -1) == fail);
+	TEST_ASSERT((store_documents(st, w->case_id, &docs, &n) == -1) ==
+	    fail);
+	store_documents_free(docs, n);
+	TEST_ASSERT((store_confirm_docs(st, "nope", &docs, &n) == -1) == fail &&
+	    n == 0);
+	store_documents_free(docs, n);
+	TEST_ASSERT((store_waiting(st, &wr, &n) == -1) == fail);
+	store_waiting_free(wr, n);
+	TEST_ASSERT(store_outbox_get(st, 1, &o) == (fail ? -1 : 1));
+	store_outbox_rows_free(o, o != NULL);
+	TEST_ASSERT((store_outbox_due(st, 0, &o, &n) == -1) == fail);
+	store_outbox_rows_free(o, n);
+	TEST_ASSERT((store_outbox_next_due(st, &when) == -1) == fail);
+	TEST_ASSERT((store_outbox_count(st, 0, "k", "a@x", 0) == -1) == fail);
+	TEST_ASSERT((store_outbox_token_count(st, w->case_id, "k", "t") ==
+	    -1) == fail);
+	TEST_ASSERT((store_event_count(st, w->case_id, "e", "d") == -1) ==
+	    fail);
+	TEST_ASSERT((store_case_files(st, w->ref, &files, &n) == -1) == fail);
+	store_case_files_free(files, n);
+	TEST_ASSERT((store_retention_cases(st, &rc, &n) == -1) == fail);
+	store_retention_free(rc, n);
+	TEST_ASSERT((store_retention_holders(st, "x", &rc, &n) == -1) == fail);
+	store_retention_free(rc, n);
+	TEST_ASSERT((store_case_purged_at(st, w->case_id) == -1) == fail);
+	TEST_ASSERT((store_job_last(st, "j") == -1) == fail);
+	TEST_ASSERT(store_audit_verify(st, &a, &b) == (fail ? -1 : 0));
+	TEST_ASSERT(store_event_where(st, w->event_id, &where) == (fail ? -1 :
+	    1));
+	free(where);
+	TEST_ASSERT((store_table(st, "SELECT ref FROM cases WHERE ref = ?1",
+	    w->ref, &t) == -1) == fail);
+	store_table_free(&t);
+	TEST_ASSERT(store_print(st, devnull, "SELECT count(*) AS n FROM cases",
+	    NULL) == (fail ? -1 : 1));
+	TEST_ASSERT(store_print_json(st, devnull, "SELECT count(*) AS n FROM"
+	    " cases", NULL) == (fail ? -1 : 1));
+	fclose(devnull);
+}
+
+/*
+ * Every reader, on a disk whose reads fail: -1 (or its error value),
+ * nothing to free; the same readers when the fault clears, their
+ * answers. Then a fault aimed at one row: a loop over rows meets it
+ * half-way and says -1, and a message's transaction is marked failed.
+ */
+static void
+test_faults(const char *dir)
+{
+	struct store		*st;
+	struct case_row		*c;
+	struct attachment	 a = { .content_type = "image/jpeg",
+	    .path = "p", .size = 1 };
+	struct doc_row		*docs;
+	struct dispatch_row	*d = NULL;
+	struct seen		 w;
+	char			*path, *ctl, *cause = NULL, name[32];
+	size_t			 n;
+	int			 i;
+
+	xasprintf(&path, "%s/f.db", dir);
+	xasprintf(&ctl, "%s/fault", dir);
+	setenv("DISPOSISI_FAULT", ctl, 1);
+	if ((st = store_open(path, &cause)) == NULL) {
+		TEST_ASSERT(st != NULL);
+		return;
+	}
+	store_begin(st);
+	c = store_case_open(st, "tte", "TTE", "budi@x", "Budi", "s", "m1",
+	    "sekdis", "v1");
+	store_case_enter(st, c, CASE_OPEN, "sekdis", 1, NULL);
+	w.case_id = c->id;
+	w.ref = c->ref;
+	w.dispatch_id = store_dispatch_add(st, c->id, "sekdis", 1, "sekdis",
+	    "sekdis@x", NULL, "tokfault");
+	store_outbox_add(st, c->id, "k", "a@x", "mid-1", "/p");
+	store_event(st, c->id, "robot", "e", "d");
+	w.event_id = 1;
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof name, i == 299 ? "POISON.jpg" :
+		    "scan-%03d.jpg", i);
+		a.filename = name;
+		store_document_add(st, c->id, &a, NULL, "sekdis", 1);
+	}
+	TEST_ASSERT(store_commit(st) == 0);
+
+	readers_cases(st, &w, 0);
+	readers_rest(st, &w, 0);
+	fault_arm(ctl, "");
+	readers_cases(st, &w, 1);
+	readers_rest(st, &w, 1);
+	unlink(ctl);
+	readers_cases(st, &w, 0);
+	readers_rest(st, &w, 0);
+
+	/* Aimed at the last document: the loop fails past its first rows. */
+	fault_arm(ctl, "POISON");
+	TEST_ASSERT(store_documents(st, c->id, &docs, &n) == -1 && docs ==
+	    NULL && n == 0);
+	TEST_ASSERT(store_dispatch_by_token(st, "tokfault", &d) == 1);
+	store_dispatch_free(d);
+	/* An answer's look-up failing inside the message's transaction. */
+	fault_arm(ctl, "tokfault");
+	TEST_ASSERT(store_begin(st) == 0 && !store_failed(st));
+	d = NULL;
+	TEST_ASSERT(store_dispatch_by_token(st, "tokfault", &d) == -1 &&
+	    d == NULL && store_failed(st));
+	store_rollback(st);
+	unlink(ctl);
+	TEST_ASSERT(store_begin(st) == 0 && store_dispatch_by_token(st,
+	    "tokfault", &d) == 1 && d->id == w.dispatch_id &&
+	    !store_failed(st));
+	store_dispatch_free(d);
+	store_rollback(st);
+	TEST_ASSERT(store_documents(st, c->id, &docs, &n) == 0 && n == 300);
+	store_documents_free(docs, n);
+	store_case_free(c);
+	store_close(st);
+	unsetenv("DISPOSISI_FAULT");
+	free(ctl);
+	free(path);
 }
 
 int
@@ -191,8 +435,10 @@ main(void)
 
 	/* Reopening keeps the schema and the data. */
 	st = store_open(path, &cause);
-	TEST_ASSERT(st != NULL && store_mailbox_get(st, "INBOX", &uv, &last));
+	TEST_ASSERT(st != NULL && store_mailbox_get(st, "INBOX", &uv,
+	    &last) == 1);
 	store_close(st);
 	free(path);
+	test_faults(dir);
 	return (test_done());
 }
