@@ -182,6 +182,27 @@ static const struct tcase cases[] = {
 	    { ID "; dkim=pass ) header.d=gmail.com" }, AUTH_NONE, 0 },
 	{ "empty header", GMAIL, 0, { "" }, AUTH_NONE, 0 },
 
+	/*
+	 * Zimbra's amavisd-new (zimbraAmavisEnableDKIMVerification): its
+	 * header as Amavis/DKIM.pm writes it, dkim only, folded, a comment
+	 * naming it, the key size, header.b when several signatures.
+	 */
+	{ "amavis, gmail dkim pass", GMAIL, 0,
+	    { ID " (amavisd-new);\r\n dkim=pass (2048-bit key)\r\n"
+	    " header.d=gmail.com" }, AUTH_PASS, 1 },
+	{ "amavis, two signatures", GMAIL, 0,
+	    { ID " (amavisd-new);\r\n dkim=pass (2048-bit key)\r\n"
+	    " header.d=gmail-esp.example header.b=\"AbCdEfGh\";\r\n"
+	    " dkim=pass (2048-bit key)\r\n header.d=gmail.com"
+	    " header.b=\"IjKlMnOp\"" }, AUTH_PASS, 1 },
+	{ "amavis, altered gmail mail", GMAIL, 0,
+	    { ID " (amavisd-new);\r\n dkim=fail (2048-bit key)\r\n"
+	    " reason=\"fail (message has been altered)\"\r\n"
+	    " header.d=gmail.com" }, AUTH_NONE, 0 },
+	{ "amavis, office mail signed by Zimbra's opendkim", OWN, 1,
+	    { ID " (amavisd-new);\r\n dkim=pass (2048-bit key)\r\n"
+	    " header.d=muaraenimkab.go.id" }, AUTH_PASS, 1 },
+
 	/* Several headers. */
 	{ "trusted among others", GMAIL, 0,
 	    { "evil.example; dkim=fail", ID "; dkim=pass header.d=gmail.com",
