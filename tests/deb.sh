@@ -3,8 +3,8 @@
 # make check-deb: installs the package built by make deb, checks what it
 # put where, runs the installed robot on the installed config, and removes
 # then purges it. As root, on a machine where disposisi is not installed
-# (CI's throwaway one): purge deletes /var/lib/disposisi.
-# TODO(doctor): `disposisi doctor` against the mail sandbox once it exists.
+# (CI's throwaway one): purge deletes /var/lib/disposisi. TEST_SLOT moves
+# the mail sandbox's ports and directory, as for the regress suite.
 set -eu
 deb=$(realpath "$1")
 tree=$(pwd)
@@ -58,6 +58,9 @@ ok "disposisi check on /etc/disposisi/disposisi.conf"
 out=$(cd / && disposisi explain "$tree/tests/corpus/ar-gmail-vacation.eml" 2>&1) ||
     fail "explain: $out"
 ok "disposisi explain with the installed config"
+# The installed config pointed at a mail sandbox: doctor passes as the
+# package's user (tests/deb-doctor.py starts and stops the sandbox).
+python3 "$tree/tests/deb-doctor.py" || fail "doctor against the sandbox"
 
 # An edited conffile survives a reinstall; remove keeps config and state.
 echo "# edited by the admin" >> /etc/disposisi/disposisi.conf
