@@ -174,6 +174,7 @@ int		 util_mkdirs(const char *, int, char **);
 void		 util_rmtree(const char *);
 char		*util_path(const char *, const char *);
 void		 util_json_str(FILE *, const char *);
+void		 util_json_key(const char *, const char *, int);
 
 /* crypto.c */
 #define SHA256_HEX_LEN	64
