@@ -18,18 +18,13 @@ cases_print(const struct case_list_row *r, long took, int standard, int late,
     int json)
 {
 	if (json) {
-		fputs("{\"case\": ", stdout);
-		util_json_str(stdout, r->ref);
-		fputs(", \"applicant\": ", stdout);
-		util_json_str(stdout, r->applicant);
-		fputs(", \"sop\": ", stdout);
-		util_json_str(stdout, r->sop);
-		fputs(", \"step\": ", stdout);
-		util_json_str(stdout, r->step);
-		fputs(", \"state\": ", stdout);
-		util_json_str(stdout, r->state);
-		fputs(", \"waiting_on\": ", stdout);
-		util_json_str(stdout, r->waiting);
+		putchar('{');
+		util_json_key("case", r->ref, 1);
+		util_json_key("applicant", r->applicant, 0);
+		util_json_key("sop", r->sop, 0);
+		util_json_key("step", r->step, 0);
+		util_json_key("state", r->state, 0);
+		util_json_key("waiting_on", r->waiting, 0);
 		printf(", \"office_minutes\": %ld, \"standard_minutes\": %d,"
 		    " \"late\": %s}\n", took, standard, late ? "true" : "false");
 		return;

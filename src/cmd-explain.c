@@ -23,13 +23,6 @@ struct explain {
 	int		 db;
 };
 
-static void
-explain_key(const char *key, const char *value, int first)
-{
-	printf("%s\"%s\": ", first ? "" : ", ", key);
-	util_json_str(stdout, value);
-}
-
 static const char *const explain_gates[] = {
 	[GATE_ACT] = "act", [GATE_CONFIRM] = "confirm",
 	[GATE_REFUSE] = "refuse", [GATE_SPAM] = "spam"
@@ -72,7 +65,7 @@ explain_read(const struct attachment *a)
 	const char	*p;
 	size_t		 chars = 0;
 
-	explain_key("text_from", a->text_from == TEXT_PDF ? "pdf" :
+	util_json_key("text_from", a->text_from == TEXT_PDF ? "pdf" :
 	    a->text_from == TEXT_OCR ? "ocr" : NULL, 0);
 	for (p = a->text; p != NULL && *p != '\0'; p++)
 		chars += ((unsigned char)*p & 0xc0) != 0x80;
@@ -85,7 +78,7 @@ explain_json_recog(const struct doc_class *dc, const struct doc_class *all)
 {
 	size_t	 i;
 
-	explain_key("evidence", document_evidence_name(dc->evidence), 0);
+	util_json_key("evidence", document_evidence_name(dc->evidence), 0);
 	fputs(", \"matched\": [", stdout);
 	for (i = 0; i < dc->nmatched; i++) {
 		printf("%s", i ? ", " : "");
@@ -97,14 +90,14 @@ explain_json_recog(const struct doc_class *dc, const struct doc_class *all)
 		util_json_str(stdout, i == 0 ? dc->kind : dc->more[i - 1]);
 	}
 	putchar(']');
-	explain_key("overruled", dc->overruled, 0);
+	util_json_key("overruled", dc->overruled, 0);
 	fputs(", \"ambiguous\": [", stdout);
 	for (i = 0; i < 2 && dc->ambiguous[i] != NULL; i++) {
 		printf("%s", i ? ", " : "");
 		util_json_str(stdout, dc->ambiguous[i]);
 	}
 	putchar(']');
-	explain_key("same_as", dc->same_as >= 0 ?
+	util_json_key("same_as", dc->same_as >= 0 ?
 	    all[dc->same_as].a->filename : NULL, 0);
 }
 
@@ -118,32 +111,32 @@ explain_json(const char *file, const struct msg *m, const struct reading *rd,
 	size_t			 i, n;
 
 	putchar('{');
-	explain_key("file", file, 1);
-	explain_key("message_id", m ? m->message_id : NULL, 0);
-	explain_key("from", m ? m->from_addr : NULL, 0);
-	explain_key("kind", explain_kind(rd, g), 0);
-	explain_key("case", rd && rd->ref[0] != '\0' ? rd->ref : NULL, 0);
-	explain_key("command", cmd, 0);
-	explain_key("note", cmd != NULL && *cmd == 'T' ? rd->reply.reason :
+	util_json_key("file", file, 1);
+	util_json_key("message_id", m ? m->message_id : NULL, 0);
+	util_json_key("from", m ? m->from_addr : NULL, 0);
+	util_json_key("kind", explain_kind(rd, g), 0);
+	util_json_key("case", rd && rd->ref[0] != '\0' ? rd->ref : NULL, 0);
+	util_json_key("command", cmd, 0);
+	util_json_key("note", cmd != NULL && *cmd == 'T' ? rd->reply.reason :
 	    NULL, 0);
-	explain_key("value", cmd != NULL && *cmd == 'Y' ? rd->reply.value :
+	util_json_key("value", cmd != NULL && *cmd == 'Y' ? rd->reply.value :
 	    NULL, 0);
-	explain_key("notice", rd && rd->notice ? rd->notice->event : NULL, 0);
+	util_json_key("notice", rd && rd->notice ? rd->notice->event : NULL, 0);
 	fputs(", \"documents\": [", stdout);
 	for (i = n = 0; rd != NULL && i < rd->ndocs; i++) {
 		dc = &rd->docs[i];
 		if (dc->verdict == DOC_SIGNATURE)
 			continue;	/* part of the mail, not of the case */
 		printf("%s{", n++ ? ", " : "");
-		explain_key("filename", dc->a->filename, 1);
-		explain_key("content_type", dc->a->content_type, 0);
+		util_json_key("filename", dc->a->filename, 1);
+		util_json_key("content_type", dc->a->content_type, 0);
 		snprintf(size, sizeof size, "%zu", dc->a->size);
 		printf(", \"size\": %s", size);
-		explain_key("sha256", dc->a->sha256, 0);
-		explain_key("kind", dc->kind, 0);
-		explain_key("type", dc->type, 0);
-		explain_key("verdict", document_verdict_name(dc->verdict), 0);
-		explain_key("why", dc->why, 0);
+		util_json_key("sha256", dc->a->sha256, 0);
+		util_json_key("kind", dc->kind, 0);
+		util_json_key("type", dc->type, 0);
+		util_json_key("verdict", document_verdict_name(dc->verdict), 0);
+		util_json_key("why", dc->why, 0);
 		explain_read(dc->a);
 		explain_json_recog(dc, rd->docs);
 		putchar('}');
@@ -154,20 +147,20 @@ explain_json(const char *file, const struct msg *m, const struct reading *rd,
 		util_json_str(stdout, rd->missing[i]);
 	}
 	putchar(']');
-	explain_key("rule", rd ? rd->rule : NULL, 0);
-	explain_key("reason", why, 0);
+	util_json_key("rule", rd ? rd->rule : NULL, 0);
+	util_json_key("reason", why, 0);
 	fputs(", \"gate\": {", stdout);
-	explain_key("verdict", explain_gates[g->verdict], 1);
-	explain_key("why", g->why, 0);
+	util_json_key("verdict", explain_gates[g->verdict], 1);
+	util_json_key("why", g->why, 0);
 	printf(", \"forged\": %zu}", g->forged);
 	if (d == NULL)
-		explain_key("not_applied", EXPLAIN_NO_DB, 0);
+		util_json_key("not_applied", EXPLAIN_NO_DB, 0);
 	if (d != NULL) {
 		fputs(", \"db\": {", stdout);
-		explain_key("kind", d->kind, 1);
-		explain_key("case", d->case_ref, 0);
-		explain_key("folder", d->folder, 0);
-		explain_key("note", d->note, 0);
+		util_json_key("kind", d->kind, 1);
+		util_json_key("case", d->case_ref, 0);
+		util_json_key("folder", d->folder, 0);
+		util_json_key("note", d->note, 0);
 		putchar('}');
 	}
 	fputs("}\n", stdout);

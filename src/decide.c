@@ -284,6 +284,15 @@ decide_settle(struct decide *d, const struct step *s)
 	return (0);
 }
 
+/* The case to state st at step "from", and the applicant's letter. */
+static void
+decide_leave(struct decide *d, const struct step *from, enum case_state st,
+    const char *letter)
+{
+	decide_state(d, st, from);
+	decide_fx(d, FX_APPLICANT, letter);
+}
+
 static void
 decide_enter_hops(struct decide *d, const struct step *s, int hops)
 {
@@ -293,8 +302,7 @@ decide_enter_hops(struct decide *d, const struct step *s, int hops)
 	if (hops > DECIDE_MAXHOPS)
 		fatalx("decide: steps skip in a circle at %s", s->where);
 	if (decide_missing(d, s) > 0) {
-		decide_state(d, CASE_WAIT_DOCS, s);
-		decide_fx(d, FX_APPLICANT, "kelengkapan-kurang");
+		decide_leave(d, s, CASE_WAIT_DOCS, "kelengkapan-kurang");
 		decide_note(d, s->where, "step %s needs documents the case"
 		    " lacks: the applicant is asked for them", s->name);
 		return;
@@ -330,16 +338,13 @@ decide_goto(struct decide *d, const struct step *from,
 		decide_enter(d, rules_step(d->sop, t->step));
 		break;
 	case TARGET_DONE:
-		decide_state(d, CASE_DONE, from);
-		decide_fx(d, FX_APPLICANT, "selesai");
+		decide_leave(d, from, CASE_DONE, "selesai");
 		break;
 	case TARGET_REJECT:
-		decide_state(d, CASE_REJECTED, from);
-		decide_fx(d, FX_APPLICANT, "ditolak");
+		decide_leave(d, from, CASE_REJECTED, "ditolak");
 		break;
 	case TARGET_APPLICANT:
-		decide_state(d, CASE_RETURNED, from);
-		decide_fx(d, FX_APPLICANT, "dikembalikan");
+		decide_leave(d, from, CASE_RETURNED, "dikembalikan");
 		break;
 	case TARGET_NONE:
 		fatalx("decide: step %s has no target", from->name);

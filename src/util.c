@@ -238,3 +238,11 @@ util_json_str(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+/* Writes an object's member "key": value to stdout, after a comma. */
+void
+util_json_key(const char *key, const char *value, int first)
+{
+	printf("%s\"%s\": ", first ? "" : ", ", key);
+	util_json_str(stdout, value);
+}

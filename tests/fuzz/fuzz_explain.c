@@ -13,6 +13,8 @@
  * Build and run: make fuzz, from the checkout.
  */
 
+#include <sys/stat.h>
+
 #include <sqlite3.h>
 
 #include "../../src/cmd-explain.c"
@@ -90,10 +92,10 @@ seed(struct explain *ex, const char *text)
 		abort();
 	fputs(text, f);
 	fclose(f);
-	if (parse_message(ex->ctx.conf, ex->ctx.spool, path, &m, &cause) != 0 ||
-	    store_begin(ex->ctx.store) == -1 ||
-	    workflow_handle(&ex->ctx, m, 0, &d, &cause) == -1 ||
-	    store_commit(ex->ctx.store) == -1) {
+	if (parse_message(ex->ctx->conf, ex->ctx->spool, path, &m, &cause) != 0 ||
+	    store_begin(ex->ctx->store) == -1 ||
+	    workflow_handle(ex->ctx, m, 0, &d, &cause) == -1 ||
+	    store_commit(ex->ctx->store) == -1) {
 		fprintf(stderr, "fuzz_explain: seed: %s\n", cause);
 		abort();
 	}
@@ -158,18 +160,18 @@ setup(struct explain *ex)
 	if (mkdir(dir, 0700) == -1)
 		abort();
 	atexit(cleanup);
-	if ((ex->ctx.conf = conf_load_lenient(NULL, &cause)) == NULL ||
-	    (ex->ctx.rules = rules_load(ex->ctx.conf->rules_dir,
+	if ((ex->ctx->conf = conf_load_lenient(NULL, &cause)) == NULL ||
+	    (ex->ctx->rules = rules_load(ex->ctx->conf->rules_dir,
 	    &cause)) == NULL)
 		goto fail;
 	db = util_path(dir, "disposisi.db");
-	if ((ex->ctx.store = store_open(db, &cause)) == NULL)
+	if ((ex->ctx->store = store_open(db, &cause)) == NULL)
 		goto fail;
 	memset(key, 7, sizeof key);
-	ex->ctx.conf->hmac_secret = key;
-	ex->ctx.conf->hmac_secret_len = sizeof key;
+	ex->ctx->conf->hmac_secret = key;
+	ex->ctx->conf->hmac_secret_len = sizeof key;
 	p = util_path(dir, "spool");
-	if ((ex->ctx.spool = spool_open(p, &cause)) == NULL)
+	if ((ex->ctx->spool = spool_open(p, &cause)) == NULL)
 		goto fail;
 	free(p);
 	parts = xstrdup("");
@@ -187,15 +189,15 @@ setup(struct explain *ex)
 		seed(ex, mail);
 		free(mail);
 	}
-	ex->ctx.conf->auth_serv_id = xstrdup("mx.muaraenimkab.go.id");
+	ex->ctx->conf->auth_serv_id = xstrdup("mx.muaraenimkab.go.id");
 	seed(ex, seed_answer);
-	free(ex->ctx.conf->auth_serv_id);
-	ex->ctx.conf->auth_serv_id = NULL;	/* the inputs: as shipped */
+	free(ex->ctx->conf->auth_serv_id);
+	ex->ctx->conf->auth_serv_id = NULL;	/* the inputs: as shipped */
 	seed_check(db);
 	free(db);
 	free(parts);
-	spool_close(ex->ctx.spool);
-	ex->ctx.spool = NULL;
+	spool_close(ex->ctx->spool);
+	ex->ctx->spool = NULL;
 	ex->db = 1;
 	return;
 fail:
@@ -206,8 +208,9 @@ fail:
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	static struct explain	 ex;
-	static char		 path[96];
+	static struct ctx	 ctx;
+	static struct explain	 ex = { .ctx = &ctx };
+	static char		 path[96], scratch[96];
 	char			*cause = NULL;
 	FILE			*f;
 
@@ -220,12 +223,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	fwrite(data, 1, len, f);
 	fclose(f);
 	/* What explain would send goes to a scratch spool, gone after. */
-	snprintf(ex.scratch, sizeof ex.scratch, "%s/scratch", dir);
-	if ((ex.ctx.spool = spool_open(ex.scratch, &cause)) == NULL)
+	snprintf(scratch, sizeof scratch, "%s/scratch", dir);
+	if ((ex.ctx->spool = spool_open(scratch, &cause)) == NULL)
 		abort();
 	ex.json = len & 1;
 	explain_file(&ex, path);
-	spool_close(ex.ctx.spool);
-	util_rmtree(ex.scratch);
+	spool_close(ex.ctx->spool);
+	util_rmtree(scratch);
 	return (0);
 }
