@@ -16,20 +16,21 @@
 
 #include "disposisi.h"
 
-#define LETTER_MAXVARS	64
-
+/* A letter's variables and the values it owns; both grow as needed. */
 struct vars {
-	struct tvar	 v[LETTER_MAXVARS];
-	size_t		 n;
-	char		*owned[LETTER_MAXVARS];
-	size_t		 nowned;
+	struct tvar	*v;
+	size_t		 n, cap;
+	char		**owned;
+	size_t		 nowned, capowned;
 };
 
 static void
 vars_add(struct vars *vs, const char *name, const char *value)
 {
-	if (vs->n == LETTER_MAXVARS)
-		fatalx("too many template variables");
+	if (vs->n == vs->cap) {
+		vs->cap = vs->cap ? vs->cap * 2 : 64;
+		vs->v = xreallocarray(vs->v, vs->cap, sizeof *vs->v);
+	}
 	vs->v[vs->n].name = name;
 	vs->v[vs->n++].value = value != NULL ? value : "";
 }
@@ -38,6 +39,11 @@ vars_add(struct vars *vs, const char *name, const char *value)
 static void
 vars_own(struct vars *vs, const char *name, char *value)
 {
+	if (vs->nowned == vs->capowned) {
+		vs->capowned = vs->capowned ? vs->capowned * 2 : 32;
+		vs->owned = xreallocarray(vs->owned, vs->capowned,
+		    sizeof *vs->owned);
+	}
 	vs->owned[vs->nowned++] = value;
 	vars_add(vs, name, value);
 }
@@ -56,6 +62,8 @@ vars_free(struct vars *vs)
 
 	for (i = 0; i < vs->nowned; i++)
 		free(vs->owned[i]);
+	free(vs->owned);
+	free(vs->v);
 }
 
 /* What the robot took a file for, in the rules' words. */
