@@ -5,6 +5,7 @@ by a phone (a JPEG of up to 12 megapixels, maybe turned) or scanned into
 an image-only PDF, and a PDF with a text layer. Needs python3-pil."""
 
 import io
+import os
 import random
 import sys
 
@@ -13,6 +14,9 @@ try:
 except ImportError:     # a python3 on PATH other than Debian's: its python3-pil
     sys.path.append("/usr/lib/python3/dist-packages")
     from PIL import Image, ImageDraw, ImageFont
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))), "applications"))
+import gen  # noqa: E402  (one PDF writer for all the tests' documents)
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 KTP = ["PROVINSI SUMATERA SELATAN", "KABUPATEN MUARA ENIM",
@@ -80,32 +84,9 @@ def image_pdf(lines=KTP, dpi=150):
 
 
 def text_pdf(pages):
-    """A PDF with a text layer: pages is a list of lists of lines, set in
-    Helvetica (a base font: nothing embedded)."""
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", None,
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    kids = []
-    for lines in pages:
-        ops = b"BT /F1 14 Tf 72 770 Td 18 TL " + b" ".join(
-            b"(" + l.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-            .encode("latin-1") + b") '" for l in lines) + b" ET"
-        objs.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(ops), ops))
-        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
-                    b" /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
-                    % len(objs))
-        kids.append(b"%d 0 R" % len(objs))
-    objs[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
-    out = bytearray(b"%PDF-1.4\n")
-    offs = []
-    for i, o in enumerate(objs, 1):
-        offs.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (i, o)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offs)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objs) + 1, xref)
-    return bytes(out)
+    """A PDF with a text layer: pages is a list of lists of lines
+    (tests/applications/gen.py's writer: Helvetica, nothing embedded)."""
+    return gen.pdf([("text", lines) for lines in pages])
 
 
 def mail(name, files, subject="Permohonan Sertifikat Elektronik"):

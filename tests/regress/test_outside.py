@@ -14,18 +14,14 @@ cases must close."""
 
 import os
 import re
-import sys
 import time
 
 from email import message_from_bytes, policy
 from email.utils import make_msgid
 
-import docgen  # noqa: F401  (puts Debian's python3-pil on the path)
-from lib import (ROOT, DOMAIN, ROBOT, Robot, ams_notice, body_text, check, outside,
+from docgen import gen      # the generated applications' documents (python3-pil)
+from lib import (DOMAIN, ROBOT, Robot, ams_notice, body_text, check, outside,
                  subject_has, wait_state, wait_until)
-
-sys.path.insert(0, os.path.join(ROOT, "tests", "applications"))
-import gen  # noqa: E402
 
 REPLIES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "replies")
 VERIFIERS = ["verifikator1", "verifikator2", "verifikator3"]
