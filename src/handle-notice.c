@@ -39,21 +39,17 @@ notice_usable(struct flow *f, int64_t id)
 }
 
 /*
- * Among the cases of an address, or of a NIK's keyed hash (hash set), the
- * one that can use the notice: 0 when none can, NOTICE_SEVERAL when
- * several could (none is guessed). An "anytime" notice (a revocation)
- * goes to the newest case.
+ * Among the cases found (ids, freed here), the one that can use the
+ * notice: 0 when none can, NOTICE_SEVERAL when several could (none is
+ * guessed). An "anytime" notice (a revocation) goes to the newest case.
  */
 static int64_t
-notice_case_among(struct flow *f, const char *key, int hash)
+notice_choose(struct flow *f, int64_t *ids, size_t n)
 {
-	int64_t	*ids, id = 0;
-	size_t	 n, i;
+	int64_t	 id = 0;
+	size_t	 i;
 	int	 ok;
 
-	if ((hash ? store_case_ids_by_nik_hmac(f->ctx->store, key, &ids, &n) :
-	    store_case_ids_of(f->ctx->store, key, &ids, &n)) == -1)
-		return (NOTICE_ERROR);
 	for (i = 0; i < n && id >= 0; i++) {
 		if (f->rd->notice->anytime) {
 			id = ids[i];
@@ -68,6 +64,33 @@ notice_case_among(struct flow *f, const char *key, int hash)
 	return (id);
 }
 
+/* The case of an address that can use the notice (notice_choose). */
+static int64_t
+notice_case_of_addr(struct flow *f, const char *addr)
+{
+	int64_t	*ids;
+	size_t	 n;
+
+	if (store_case_ids_of(f->ctx->store, addr, &ids, &n) == -1)
+		return (NOTICE_ERROR);
+	return (notice_choose(f, ids, n));
+}
+
+/* The same by a NIK, through its keyed hash: the NIK is never stored. */
+static int64_t
+notice_case_of_nik(struct flow *f, const char *nik)
+{
+	const struct conf	*cf = f->ctx->conf;
+	int64_t			*ids;
+	size_t			 n;
+	char			 mac[65];
+
+	document_nik_hmac(cf->hmac_secret, cf->hmac_secret_len, nik, mac);
+	if (store_case_ids_by_nik_hmac(f->ctx->store, mac, &ids, &n) == -1)
+		return (NOTICE_ERROR);
+	return (notice_choose(f, ids, n));
+}
+
 /*
  * The case of an AMS notice: by the applicant's address in it, else in
  * its recipients, else by its NIK through the keyed hash of the NIK read
@@ -79,23 +102,18 @@ static int64_t
 notice_case_of(struct flow *f)
 {
 	const struct msg	*m = f->m;
-	const struct conf	*cf = f->ctx->conf;
 	int64_t			 id = 0;
 	size_t			 i;
 	int			 ok;
-	char			 mac[65];
 
 	if (f->rd->keys.email != NULL)
-		id = notice_case_among(f, f->rd->keys.email, 0);
+		id = notice_case_of_addr(f, f->rd->keys.email);
 	for (i = 0; id == 0 && i < m->nrcpts; i++) {
-		if (!util_addr_eq(m->rcpts[i], cf->robot_address))
-			id = notice_case_among(f, m->rcpts[i], 0);
+		if (!util_addr_eq(m->rcpts[i], f->ctx->conf->robot_address))
+			id = notice_case_of_addr(f, m->rcpts[i]);
 	}
-	if (id == 0 && f->rd->keys.nik != NULL) {
-		document_nik_hmac(cf->hmac_secret, cf->hmac_secret_len,
-		    f->rd->keys.nik, mac);
-		id = notice_case_among(f, mac, 1);
-	}
+	if (id == 0 && f->rd->keys.nik != NULL)
+		id = notice_case_of_nik(f, f->rd->keys.nik);
 	if (id == 0 && f->rd->keys.name != NULL) {
 		id = store_case_by_name(f->ctx->store, f->rd->keys.name);
 		if (id == -1)
