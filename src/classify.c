@@ -279,15 +279,6 @@ classify_tokens(const struct ctx *ctx, const struct msg *m, int *several)
 	return (tok);
 }
 
-/* The dispatch token a mail answers (classify_tokens' first), or NULL. */
-char *
-classify_token(const struct ctx *ctx, const struct msg *m)
-{
-	int	 several;
-
-	return (classify_tokens(ctx, m, &several));
-}
-
 /*
  * Adds every reference s names ("[TTE-2026-00003] ... [TTE-2026-00007]"
  * holds two); one other than the first: the keys disagree, and the other

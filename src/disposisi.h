@@ -688,7 +688,6 @@ void		 classify_read(const struct ctx *, const struct msg *,
 void		 classify_clear(struct reading *);
 /* explain's word for a reading: submission, command, notice, ... */
 const char	*classify_kind_name(const struct reading *);
-char		*classify_token(const struct ctx *, const struct msg *);
 
 /* letter.c: the robot's mails, rendered and queued. */
 struct letter {

@@ -7,7 +7,7 @@
  *
  * Message-IDs and reply addresses carry what brings an answer back: the
  * case reference, and for mail to an official the dispatch token, last,
- * so classify_token() finds it in either.
+ * so classify_tokens() finds it in either.
  */
 
 #include <stdio.h>

@@ -5,31 +5,14 @@
 # written in the tree's style: its name at column 0, its body between a
 # `{` and a `}` each alone at column 0.
 #
-# usage: lengths.sh [-r FILE...] [SRC...]
-#   SRC    the files checked (default: src/*.c src/*.h)
-#   -r     files only reported on, not failed on (those another branch
-#          is splitting), listed before the files checked
+# usage: lengths.sh [SRC...]	(default: src/*.c src/*.h)
 MAXFILE=900
 MAXFUNC=80
-report=
-while [ "$1" = -r ]; do
-	report="$report $2"
-	shift 2
-done
 [ $# -eq 0 ] && set -- src/*.c src/*.h
-awk -v maxfile=$MAXFILE -v maxfunc=$MAXFUNC -v report="$report" '
-BEGIN {
-	n = split(report, r, " ")
-	for (i = 1; i <= n; i++)
-		soft[r[i]] = 1
-}
+awk -v maxfile=$MAXFILE -v maxfunc=$MAXFUNC '
 function over(what) {
-	if (FILENAME in soft)
-		print "report: " what
-	else {
-		print "FAIL: " what
-		bad = 1
-	}
+	print "FAIL: " what
+	bad = 1
 }
 FNR == 1 { name = ""; start = 0 }
 /^[A-Za-z_][A-Za-z0-9_]*\(/ { name = $0; sub(/\(.*/, "", name); start = FNR }
@@ -45,7 +28,6 @@ FNR == 1 { name = ""; start = 0 }
 END {
 	for (f in lines)
 		if (lines[f] > maxfile) {
-			FILENAME = f
 			over(f ": " lines[f] " lines (max " maxfile ")")
 		}
 	exit bad
