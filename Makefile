@@ -259,7 +259,7 @@ deb:
 	test "$$v" = "$(VERSION)" || { echo "deb: contrib/debian/changelog" \
 	    "says $$v, src/disposisi.h $(VERSION)"; exit 1; }
 	rm -rf build/deb && mkdir -p build/deb/disposisi-$(VERSION)
-	cp -a Makefile README.md src rules mail-templates man contrib \
+	cp -a Makefile README.md docs src rules mail-templates man contrib \
 	    build/deb/disposisi-$(VERSION)/
 	cp -a contrib/debian build/deb/disposisi-$(VERSION)/debian
 	cp contrib/disposisi.service build/deb/disposisi-$(VERSION)/debian/

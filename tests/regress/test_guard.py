@@ -21,7 +21,7 @@ LANDLOCK_SYSCALLS = (444, 445, 446)
 def test_parser_child_landlock_unprivileged(sb):
     """Run as an unprivileged user, as the unit runs it: the parser child
     is that same user, so file modes let it read a 0600 file of its own
-    under /etc (where the README keeps the mailbox password); Landlock
+    under /etc (where docs/admin.md keeps the mailbox password); Landlock
     alone stops the open, and the reason is kept with the message."""
     secret_dir = "/etc/disposisi-regress%s" % (SLOT or "")
     secret = os.path.join(secret_dir, "password")
