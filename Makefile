@@ -10,7 +10,7 @@ XCFLAGS	 = $(CFLAGS) $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	   -Isrc -DCONF_PATH='"$(SYSCONFDIR)/disposisi.conf"' \
 	   $(shell pkg-config --cflags $(PKGS))
 # libetpan's .pc carries a gcc-only -specs flag; clang (fuzz) refuses it.
-LDLIBS	+= $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS))) -lm
+LDLIBS	+= $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS))) -lm -pthread
 
 SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/clock.c \
 	   src/cmd-audit.c src/cmd-cancel.c src/cmd-cases.c src/cmd-check.c src/cmd-doctor.c src/cmd-explain.c src/cmd-export.c \
@@ -22,6 +22,7 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/handle-application.c src/handle-away.c src/handle-bounce.c \
 	   src/handle-receipt.c \
 	   src/handle-followup.c src/handle-notice.c src/html.c src/imap.c src/intake.c \
+	   src/intake-ahead.c \
 	   src/jail.c \
 	   src/letter.c src/log.c src/mime.c src/mime-out.c src/notice.c src/ocr.c src/outbox.c src/parse.c src/parse-child.c src/pdf.c src/people.c \
 	   src/queue.c src/re.c src/reply.c src/reply-cut.c src/reply-subject.c src/reply-words.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-kw-doc.c src/rules-kw-step.c src/rules-lex.c \

@@ -47,6 +47,7 @@ static const struct ckey conf_keys[] = {
 	{ "imap_allow_plaintext", C_BOOL, O(imap_allow_plaintext), 0, 0 },
 	{ "imap_batch_max",	C_INT,	O(imap_batch_max), 1, 1000 },
 	{ "imap_ca_file",	C_PATH,	O(imap_ca_file), 0, 0 },
+	{ "imap_fetch_ahead",	C_BOOL,	O(imap_fetch_ahead), 0, 0 },
 	{ "imap_held",		C_STR,	O(imap_held), 0, 0 },
 	{ "imap_host",		C_STR,	O(imap_host), 0, 0 },
 	{ "imap_idle",		C_BOOL,	O(imap_idle), 0, 0 },
@@ -365,6 +366,7 @@ conf_defaults(struct conf *c)
 	c->imap_quarantine = xstrdup("Quarantine");
 	c->imap_held = xstrdup("Held");
 	c->imap_idle = 1;
+	c->imap_fetch_ahead = 1;
 	c->imap_idle_timeout = 300;
 	c->imap_batch_max = 64;
 	c->imap_session_max = 4 * 3600;

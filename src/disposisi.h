@@ -71,6 +71,7 @@ struct conf {
 	char		*imap_quarantine;
 	char		*imap_held;		/* mail over a limit, for the admin */
 	int		 imap_idle;		/* use IDLE when offered */
+	int		 imap_fetch_ahead;	/* a second session for a backlog */
 	int		 imap_idle_timeout;	/* seconds, <= 600 */
 	int		 imap_session_max;	/* seconds before a fresh login */
 	int		 imap_retry_max;	/* seconds, reconnect backoff cap */
@@ -208,6 +209,8 @@ struct imap	*imap_connect(const struct conf *, char **);
 void		 imap_close(struct imap *);
 int		 imap_ensure_folder(struct imap *, const char *, char **);
 int		 imap_select(struct imap *, const char *, uint32_t *, char **);
+int		 imap_examine(struct imap *, const char *, uint32_t *, char **);
+void		 imap_cut(struct imap *);
 int		 imap_search_new(struct imap *, uint32_t, uint32_t **, size_t *,
 		     char **);
 int		 imap_search_header(struct imap *, const char *, const char *,
@@ -228,6 +231,14 @@ int		 imap_archive(struct imap *, const uint32_t *, size_t,
 		     const char *, char **);
 int		 imap_wait(struct imap *, int, int, char **);
 time_t		 imap_age(const struct imap *);
+
+/* intake-ahead.c */
+struct ahead;
+struct ahead	*ahead_start(const struct conf *, struct spool *, uint32_t,
+		     const uint32_t *, size_t);
+enum fetch_result ahead_take(struct ahead *, uint32_t, volatile int *,
+		     char **, size_t *);
+int		 ahead_stop(struct ahead *);
 
 /* mime.c */
 /*

@@ -202,18 +202,48 @@ imap_ensure_folder(struct imap *im, const char *name, char **cause)
 	return (0);
 }
 
-int
-imap_select(struct imap *im, const char *mbox, uint32_t *uidvalidity,
-    char **cause)
+/* SELECT, or its read-only twin EXAMINE for a session that changes nothing. */
+static int
+imap_open_mailbox(struct imap *im, const char *mbox, int readonly,
+    uint32_t *uidvalidity, char **cause)
 {
 	int	 r;
 
-	if ((r = mailimap_select(im->s, mbox)) != MAILIMAP_NO_ERROR) {
-		imap_cause(im, "SELECT", r, cause);
+	r = readonly ? mailimap_examine(im->s, mbox) :
+	    mailimap_select(im->s, mbox);
+	if (r != MAILIMAP_NO_ERROR) {
+		imap_cause(im, readonly ? "EXAMINE" : "SELECT", r, cause);
 		return (-1);
 	}
 	*uidvalidity = im->s->imap_selection_info->sel_uidvalidity;
 	return (0);
+}
+
+int
+imap_select(struct imap *im, const char *mbox, uint32_t *uidvalidity,
+    char **cause)
+{
+	return (imap_open_mailbox(im, mbox, 0, uidvalidity, cause));
+}
+
+int
+imap_examine(struct imap *im, const char *mbox, uint32_t *uidvalidity,
+    char **cause)
+{
+	return (imap_open_mailbox(im, mbox, 1, uidvalidity, cause));
+}
+
+/*
+ * Cuts the connection under a session another thread may be blocked in:
+ * its read or write fails at once. Only shutdown(2): the owner closes.
+ */
+void
+imap_cut(struct imap *im)
+{
+	int	 fd;
+
+	if (im->s != NULL && (fd = mailimap_idle_get_fd(im->s)) != -1)
+		shutdown(fd, SHUT_RDWR);
 }
 
 static int

@@ -30,6 +30,7 @@
 #define FETCH_TRIES	3	/* fetches of one UID before it is set aside */
 #define BATCH_MS	250	/* a batch holds the database this long at most */
 #define ARCHIVE_SET	100	/* UIDs per UID STORE / UID MOVE */
+#define AHEAD_MIN	32	/* new messages worth a second session */
 
 /*
  * The batch being handled: its messages share one transaction, each in a
@@ -50,6 +51,7 @@ static struct {
 struct intake {
 	struct imap	*im;
 	uint32_t	 uidvalidity;	/* of the selected mailbox */
+	struct ahead	*ahead;		/* a backlog's fetch-ahead, in a sync */
 };
 
 /* Moves go one UID at a time after a set broke the session. */
@@ -310,9 +312,12 @@ intake_message(struct ctx *ctx, struct intake *in, uint32_t uid,
 	enum fetch_result fr;
 	int		 r;
 
-	tmp = spool_tmp_path(ctx->spool);
-	fr = imap_fetch(in->im, uid, tmp, ctx->conf->max_message_size, &size,
-	    &cause);
+	if (ahead_take(in->ahead, uid, ctx->quit, &tmp, &size) != FETCH_OK) {
+		tmp = spool_tmp_path(ctx->spool);
+		fr = imap_fetch(in->im, uid, tmp, ctx->conf->max_message_size,
+		    &size, &cause);
+	} else
+		fr = FETCH_OK;
 	if (fr != FETCH_OK) {
 		unlink(tmp);
 		free(tmp);
@@ -682,9 +687,16 @@ intake_sync(struct ctx *ctx, struct intake *in, char **cause)
 	}
 	if (imap_search_new(in->im, last, &uids, &n, cause) == -1)
 		return (INTAKE_LOST);
+	if (n >= AHEAD_MIN && ctx->conf->imap_fetch_ahead)
+		in->ahead = ahead_start(ctx->conf, ctx->spool, in->uidvalidity,
+		    uids, n);
 	/* Stalled: keep the order, the rest at the next sync. */
 	for (i = 0; i < n && st == INTAKE_SYNCED && !*ctx->quit; i += taken)
 		st = intake_batch(ctx, in, uids + i, n - i, &taken, cause);
+	if (in->ahead != NULL)
+		log_debug("fetch-ahead: %d of %zu messages",
+		    ahead_stop(in->ahead), n);
+	in->ahead = NULL;
 	free(uids);
 	return (st == INTAKE_SYNCED && *ctx->quit ? INTAKE_STOPPED : st);
 }

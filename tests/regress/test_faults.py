@@ -634,3 +634,47 @@ def test_outage_database_locked_sigterm(sb):
     resume = all_delivered(sb, r, t0) if sb.wait_mail(
         "budi", subject_has("Tanda terima"), what="mail taken after the lock") else None
     figures("database locked", OUTAGE / 2, cpu, stop, resume)
+
+
+def _backlog_handled_once(sb, r, n):
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE imap_done = 1") == n,
+               "all %d messages archived" % n, timeout=240)
+    check(r.sql("SELECT count(*), count(DISTINCT sha256) FROM inbound") == [(n, n)],
+          "each message recorded once")
+    check(r.sql("SELECT count(DISTINCT root_message_id) FROM cases") == [(n,)],
+          "one case per application")
+    check(sb.count("tte") == 0 and sb.count("tte", "Processed") == n, "each archived once")
+    tmp = os.path.join(r.dir, "spool", "tmp")
+    left = [f for f in os.listdir(tmp) if os.path.isfile(os.path.join(tmp, f))]
+    check(not left, "no temp file left: %s" % left)
+
+
+def test_fetch_ahead_backlog(sb):
+    """A backlog is fetched ahead by a second, read-only session while the
+    robot handles the batch before: most messages come from it, each is
+    still handled once, and the temp files it wrote are all taken. Dovecot
+    restarted in the middle cuts both sessions: nothing is lost, the rest
+    is taken by the next sync (ahead again)."""
+    n = 240
+    users = ["budi", "siti", "andi", "pemohon"]
+    check(sb.seed([application("%s@%s" % (users[i % 4], DOMAIN),
+                               subject="Permohonan %d" % i).as_bytes()
+                   for i in range(n)]) == n, "backlog in INBOX")
+    r = Robot(sb, "ahead").start()
+    wait_until(lambda: (r.scalar("SELECT count(*) FROM inbound") or 0) >= n // 3,
+               "a third handled", every=0.01)
+    sb.fault("imap-restart")
+    _backlog_handled_once(sb, r, n)
+    got = [int(m.split()[0]) for m in r.logtext().split("fetch-ahead:")[1:]]
+    check(got and sum(got) >= n // 3,
+          "fetch-ahead gave %s messages of %d" % (got, n))
+
+
+def test_fetch_ahead_off(sb):
+    """imap_fetch_ahead = no: one session only, the same result."""
+    n = 40
+    check(sb.seed([application("budi@" + DOMAIN, subject="Permohonan %d" % i).as_bytes()
+                   for i in range(n)]) == n, "backlog in INBOX")
+    r = Robot(sb, "noahead", extra="imap_fetch_ahead = no\n").start()
+    _backlog_handled_once(sb, r, n)
+    check("fetch-ahead" not in r.logtext(), "no second session")
