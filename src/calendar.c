@@ -113,6 +113,37 @@ cal_next_open(const struct calendar *cal, time_t t)
 	return (0);
 }
 
+/*
+ * The moment minutes office minutes have passed since from: the inverse
+ * of cal_office_minutes, so the timer knows when a step falls due
+ * without counting every waiting step each pass. 0 if beyond reach.
+ */
+time_t
+cal_office_after(const struct calendar *cal, time_t from, long minutes)
+{
+	long		 day = cal_daynum(cal, from), i;
+	long long	 left = (long long)minutes * 60;
+	time_t		 a, b;
+	int		 open, close;
+
+	if (left <= 0)
+		return (from);
+	for (i = 0; i < CAL_MAX_DAYS; i++, day++) {
+		if (!cal_hours(cal, day, &open, &close))
+			continue;
+		a = cal_time(cal, day, open);
+		b = cal_time(cal, day, close);
+		if (a < from)
+			a = from;
+		if (b <= a)
+			continue;
+		if (b - a >= left)
+			return (a + (time_t)left);
+		left -= b - a;
+	}
+	return (0);
+}
+
 /* Office minutes between two times (0 if to is not after from). */
 long
 cal_office_minutes(const struct calendar *cal, time_t from, time_t to)

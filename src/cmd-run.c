@@ -114,6 +114,25 @@ run_check_positions(struct ctx *ctx, const struct rules *r, char **cause)
 	return (-1);
 }
 
+/*
+ * The rules in force are new (a reload), or may be (a start): waiting
+ * dispositions go to the people the rules name now, and when each falls
+ * due is reckoned again by the next timer pass (standard times, the
+ * thresholds or the calendar may have changed).
+ */
+static void
+run_rules_in_force(struct ctx *ctx)
+{
+	char	*why;
+
+	people_reassign(ctx);
+	if (store_due_reset(ctx->store) == -1) {
+		why = store_error(ctx->store);
+		log_warnx("timer: cannot reset the due times: %s", why);
+		free(why);
+	}
+}
+
 static void
 run_reload(struct ctx *ctx)
 {
@@ -130,7 +149,7 @@ run_reload(struct ctx *ctx)
 	}
 	setup_rules_use(ctx, r);
 	log_info("reloaded rules: version %s", r->version);
-	people_reassign(ctx);
+	run_rules_in_force(ctx);
 }
 
 /*
@@ -342,8 +361,8 @@ cmd_run(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 		free(cause);
 		return (EX_CONFIG_STATUS);
 	}
-	/* People may have changed while the robot was stopped. */
-	people_reassign(ctx);
+	/* The rules may have changed while the robot was stopped. */
+	run_rules_in_force(ctx);
 	run_signal_setup(&sigs);
 	if (smtp_init() == -1)
 		fatalx("libcurl initialisation failed");

@@ -185,6 +185,7 @@ const struct step_kind *rules_step_kind(const char *);
 int		 cal_is_open(const struct calendar *, time_t);
 time_t		 cal_next_open(const struct calendar *, time_t);
 long		 cal_office_minutes(const struct calendar *, time_t, time_t);
+time_t		 cal_office_after(const struct calendar *, time_t, long);
 const struct holiday *cal_holiday(const struct calendar *, time_t);
 int		 cal_date(const struct calendar *, time_t);
 

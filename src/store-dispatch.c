@@ -80,14 +80,18 @@ store_dispatch_free(struct dispatch_row *d)
 	store_rows_free(d, 1, &dispatch_shape);
 }
 
+/*
+ * The officials of a step's round whose verdict is verdict ("Y": who
+ * said yes, in the order they did; NULL: who has not answered).
+ */
 int
-store_dispatch_yes(struct store *st, int64_t case_id, const char *step,
-    int round, char ***who, size_t *n)
+store_dispatch_who(struct store *st, int64_t case_id, const char *step,
+    int round, const char *verdict, char ***who, size_t *n)
 {
 	return (store_strings(st, store_stmt(st, "SELECT official FROM"
 	    " dispatches WHERE case_id = ? AND step_name = ? AND round = ? AND"
-	    " verdict = 'Y' ORDER BY answered_at", "iti", case_id, step,
-	    (int64_t)round), who, n));
+	    " verdict IS ? ORDER BY answered_at, id", "itit", case_id, step,
+	    (int64_t)round, verdict), who, n));
 }
 
 /* Has this official had a dispatch of the step in this round? -1: error */
@@ -185,24 +189,68 @@ static const struct store_col waiting_cols[] = {
 static const struct store_shape waiting_shape = STORE_SHAPE(
     struct waiting_row, waiting_cols);
 
+/* A waiting dispatch, its case joined by j (see store_waiting_due). */
+#define WAITING_SELECT(j) "SELECT d.id, c.id, c.ref, c.sop, d.step_name,"	\
+	" d.round, d.official, d.token, d.sent_at, (SELECT count(*) FROM"	\
+	" reminders r WHERE r.case_id = c.id AND r.step = d.step_name AND"	\
+	" r.round = d.round AND r.level = 1 AND r.official = d.official),"	\
+	" (SELECT count(*) FROM reminders r WHERE r.case_id = c.id AND"	\
+	" r.step = d.step_name AND r.round = d.round AND r.level = 2) FROM"	\
+	" dispatches d " j " cases c ON c.id = d.case_id WHERE"		\
+	" d.answered_at IS NULL AND c.state = ? AND c.step_name ="		\
+	" d.step_name AND c.round = d.round"
+
 /*
  * Every dispatch still waiting in an open case, at the case's current
- * step and round: the timer's work, proportional to the open cases.
+ * step and round: proportional to the open cases (people.c, admin.c).
  * Free with store_waiting_free (store_expiring's rows too).
  */
 int
 store_waiting(struct store *st, struct waiting_row **rows, size_t *n)
 {
-	return (store_rows(st, store_stmt(st, "SELECT d.id, c.id, c.ref, c.sop,"
-	    " d.step_name, d.round, d.official, d.token, d.sent_at, (SELECT"
-	    " count(*) FROM reminders r WHERE r.case_id = c.id AND r.step ="
-	    " d.step_name AND r.round = d.round AND r.level = 1 AND r.official"
-	    " = d.official), (SELECT count(*) FROM reminders r WHERE r.case_id"
-	    " = c.id AND r.step = d.step_name AND r.round = d.round AND r.level"
-	    " = 2) FROM dispatches d JOIN cases c ON c.id = d.case_id WHERE"
-	    " d.answered_at IS NULL AND c.state = ? AND c.step_name ="
-	    " d.step_name AND c.round = d.round ORDER BY d.id", "t",
-	    case_state_name(CASE_OPEN)), rows, n, &waiting_shape));
+	return (store_rows(st, store_stmt(st, WAITING_SELECT("JOIN")
+	    " ORDER BY d.id",
+	    "t", case_state_name(CASE_OPEN)), rows, n, &waiting_shape));
+}
+
+/*
+ * The timer's work: the waiting dispatches due by now, or not yet
+ * reckoned (0), by dispatches_due. Due rows no longer waiting (the case
+ * moved on or closed) are set to STORE_DUE_NEVER first: read once.
+ */
+int
+store_waiting_due(struct store *st, time_t now, struct waiting_row **rows,
+    size_t *n)
+{
+	if (store_done(st, store_stmt(st, "UPDATE dispatches SET due_at = ?"
+	    " WHERE answered_at IS NULL AND due_at <= ? AND"
+	    " NOT EXISTS (SELECT 1 FROM cases c WHERE c.id ="
+	    " dispatches.case_id AND c.state = ? AND c.step_name ="
+	    " dispatches.step_name AND c.round = dispatches.round)", "iit",
+	    (int64_t)STORE_DUE_NEVER, (int64_t)now,
+	    case_state_name(CASE_OPEN))) == -1)
+		return (-1);
+	/* CROSS JOIN: from the due rows, never from every open case. */
+	return (store_rows(st, store_stmt(st, WAITING_SELECT("CROSS JOIN")
+	    " AND d.due_at <= ? ORDER BY +d.id", "ti",
+	    case_state_name(CASE_OPEN), (int64_t)now), rows, n,
+	    &waiting_shape));
+}
+
+/* When the timer next has work on a dispatch (STORE_DUE_NEVER: none). */
+int
+store_due_set(struct store *st, int64_t dispatch_id, time_t due)
+{
+	return (store_done(st, store_stmt(st, "UPDATE dispatches SET due_at = ?"
+	    " WHERE id = ?", "ii", (int64_t)due, dispatch_id)));
+}
+
+/* The rules or the calendar changed: every waiting row is reckoned again. */
+int
+store_due_reset(struct store *st)
+{
+	return (store_done(st, store_stmt(st, "UPDATE dispatches SET due_at = 0"
+	    " WHERE answered_at IS NULL AND due_at > 0", "")));
 }
 
 void

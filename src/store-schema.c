@@ -240,6 +240,21 @@ static const char store_schema_v11[] =
 	"  kind TEXT);"
 	"CREATE INDEX confirmation_docs_token ON confirmation_docs(token, id);";
 
+/*
+ * When the timer next has work on a waiting disposition (its reminder or
+ * the step's escalation), so that the pass after each batch reads only
+ * what is due: 0 is "not yet reckoned" (new, or reset by a reload: due
+ * at once); STORE_DUE_NEVER is nothing left to do. A change of the
+ * case's place resets its waiting rows, which the next pass reckons.
+ */
+static const char store_schema_v12[] =
+	"ALTER TABLE dispatches ADD COLUMN due_at INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX dispatches_due ON dispatches(due_at)"
+	"  WHERE answered_at IS NULL;"
+	"CREATE TRIGGER cases_due AFTER UPDATE OF state, step_name, round"
+	"  ON cases BEGIN UPDATE dispatches SET due_at = 0"
+	"  WHERE case_id = NEW.id AND answered_at IS NULL; END;";
+
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
 	NULL,
@@ -253,7 +268,8 @@ static const char *const store_migrations[] = {
 	store_schema_v8,
 	store_schema_v9,
 	store_schema_v10,
-	store_schema_v11
+	store_schema_v11,
+	store_schema_v12
 };
 #define STORE_VERSION	((int)(sizeof store_migrations / \
 			    sizeof store_migrations[0]) - 1)

@@ -212,9 +212,9 @@ int		 store_confirm_get(struct store *, const char *,
 void		 store_confirm_free(struct confirm_row *);
 int		 store_dispatch_pending(struct store *, int64_t,
 		     const char *, struct dispatch_row **);
-/* Who answered Y at a step in a round; a list of strings to free. */
-int		 store_dispatch_yes(struct store *, int64_t, const char *, int,
-		     char ***, size_t *);
+/* Who answered Y (or, NULL, not yet) at a step in a round; xfreelist. */
+int		 store_dispatch_who(struct store *, int64_t, const char *, int,
+		     const char *, char ***, size_t *);
 int		 store_dispatch_count(struct store *, int64_t, const char *,
 		     int, const char *);
 void		 store_dispatch_free(struct dispatch_row *);
@@ -238,6 +238,12 @@ int		 store_outbox_get(struct store *, int64_t,
 int		 store_event_count(struct store *, int64_t, const char *,
 		     const char *);
 int		 store_waiting(struct store *, struct waiting_row **, size_t *);
+/* The timer's "nothing left to do" (9999-12-31): never due. */
+#define STORE_DUE_NEVER	((time_t)253402300799LL)
+int		 store_waiting_due(struct store *, time_t, struct waiting_row **,
+		     size_t *);
+int		 store_due_set(struct store *, int64_t, time_t);
+int		 store_due_reset(struct store *);
 /* which: 0 open, 1 closed, 2 all. */
 int		 store_case_list(struct store *, int, struct case_list_row **,
 		     size_t *);

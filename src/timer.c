@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Late steps. Every minute (and after every batch of mail) the daemon
- * looks at the dispositions still waiting in open cases - work in
- * proportion to the open cases, not to all cases ever - and counts the
- * office minutes each has waited. At the SOP's first threshold (remind,
+ * looks at the dispositions waiting in open cases that are due: each
+ * carries the time its next threshold falls (dispatches.due_at, reckoned
+ * here from the calendar, reset by a reload or a move of its case), so a
+ * pass reads only those, not every open case. It counts the office
+ * minutes each has waited. At the SOP's first threshold (remind,
  * 100% of the step's standard time) the official is reminded; at the
  * second (escalate, 200%) the supervisor the rules name for the step's
  * role is told, or the admin when there is none. Only in office hours:
@@ -90,8 +92,8 @@ timer_escalate(struct timer *t, const struct waiting_row *w,
 	const struct role	*sup = s->role->supervisor;
 	struct letter		 lt;
 	struct case_row		*c;
-	char			 waited[32], *who = xstrdup(""), *x;
-	size_t			 i;
+	char			 waited[32], *who = xstrdup(""), *x, **names;
+	size_t			 i, n;
 	int			 rv;
 
 	if ((rv = store_reminder_add(t->ctx->store, w->case_id, w->step,
@@ -99,16 +101,17 @@ timer_escalate(struct timer *t, const struct waiting_row *w,
 		free(who);
 		return (rv == 0 ? 0 : -1);
 	}
-	for (i = 0; i < t->n; i++) {
-		if (t->rows[i].case_id != w->case_id ||
-		    t->rows[i].round != w->round)
-			continue;
-		xasprintf(&x, "%s%s%s", who, *who ? ", " : "",
-		    t->rows[i].official);
+	if (store_dispatch_who(t->ctx->store, w->case_id, w->step, w->round,
+	    NULL, &names, &n) == -1) {
+		free(who);
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		xasprintf(&x, "%s%s%s", who, *who ? ", " : "", names[i]);
 		free(who);
 		who = x;
-		t->rows[i].escalated = 1;
 	}
+	xfreelist(names, n);
 	if (timer_letter(t, w, sop, s, &lt, &c, waited, sizeof waited,
 	    cause) == -1) {
 		free(who);
@@ -136,6 +139,34 @@ timer_escalate(struct timer *t, const struct waiting_row *w,
 	return (rv);
 }
 
+/* When a threshold of pct% of the step's standard time is reached. */
+static time_t
+timer_at(const struct timer *t, const struct waiting_row *w,
+    const struct step *s, int pct)
+{
+	time_t	 at;
+
+	/* The least whole office minutes that timer_one counts as reached. */
+	at = cal_office_after(&t->ctx->rules->cal, w->since,
+	    ((long)s->minutes * pct + 99) / 100);
+	return (at == 0 ? STORE_DUE_NEVER : at);
+}
+
+/* When the timer next has work on w: its reminder, or the escalation. */
+static time_t
+timer_due(const struct timer *t, const struct waiting_row *w,
+    const struct sop *sop, const struct step *s)
+{
+	time_t	 due = STORE_DUE_NEVER, at;
+
+	if (!w->reminded && (at = timer_at(t, w, s, sop->remind_pct)) < due)
+		due = at;
+	if (!w->escalated && (at = timer_at(t, w, s, sop->escalate_pct)) < due)
+		due = at;
+	return (due);
+}
+
+/* A due disposition: reminded, escalated, then reckoned for next time. */
 static int
 timer_one(struct timer *t, struct waiting_row *w, char **cause)
 {
@@ -144,15 +175,23 @@ timer_one(struct timer *t, struct waiting_row *w, char **cause)
 	long			 waited;
 
 	if (s == NULL || s->role == NULL || s->minutes <= 0)
-		return (0);
+		return (store_due_set(t->ctx->store, w->dispatch_id,
+		    STORE_DUE_NEVER));
 	waited = cal_office_minutes(&t->ctx->rules->cal, w->since, t->now);
 	if (!w->reminded && waited * 100 >= (long)s->minutes *
-	    sop->remind_pct && timer_remind(t, w, sop, s, cause) == -1)
-		return (-1);
+	    sop->remind_pct) {
+		if (timer_remind(t, w, sop, s, cause) == -1)
+			return (-1);
+		w->reminded = 1;
+	}
 	if (!w->escalated && waited * 100 >= (long)s->minutes *
-	    sop->escalate_pct && timer_escalate(t, w, sop, s, cause) == -1)
-		return (-1);
-	return (0);
+	    sop->escalate_pct) {
+		if (timer_escalate(t, w, sop, s, cause) == -1)
+			return (-1);
+		w->escalated = 1;
+	}
+	return (store_due_set(t->ctx->store, w->dispatch_id, timer_due(t, w,
+	    sop, s)));
 }
 
 /*
@@ -247,7 +286,7 @@ timer_run(struct ctx *ctx)
 		log_warnx("timer: the database is busy; next minute");
 		return (-1);
 	}
-	if (store_waiting(ctx->store, &t.rows, &t.n) == -1)
+	if (store_waiting_due(ctx->store, t.now, &t.rows, &t.n) == -1)
 		goto fail;
 	for (i = 0; i < t.n; i++) {
 		if (timer_one(&t, &t.rows[i], &cause) == -1)
@@ -262,7 +301,7 @@ timer_run(struct ctx *ctx)
 		return (-1);
 	}
 	/* Said once committed: tests wait for it before reading the outbox. */
-	log_debug("timer: %zu disposition(s) waiting, %d mail(s) queued",
+	log_debug("timer: %zu disposition(s) due, %d mail(s) queued",
 	    t.n, t.sent);
 	return (t.sent);
 fail:

@@ -70,8 +70,8 @@ static int
 flow_yes(struct flow *f)
 {
 	xfreelist(f->yes, f->nyes);
-	return (store_dispatch_yes(f->ctx->store, f->c->id, f->c->step,
-	    f->c->round, &f->yes, &f->nyes));
+	return (store_dispatch_who(f->ctx->store, f->c->id, f->c->step,
+	    f->c->round, "Y", &f->yes, &f->nyes));
 }
 
 /* The case as decide() sees it. */

@@ -168,3 +168,58 @@ def test_quorum_reminds_the_silent(sb):
            for v in ("verifikator1", "verifikator2", "verifikator3")}
     check(got == {"verifikator1": 0, "verifikator2": 1, "verifikator3": 1},
           "only the silent members reminded: %s" % got)
+
+
+def test_timer_reads_only_due(sb):
+    """Each waiting disposition carries when its next threshold falls
+    (office minutes reckoned once), so a pass reads only what is due; a
+    change of the rules makes every one be reckoned again."""
+    rdir = tmp("r", "due-rules")
+    shutil.rmtree(rdir, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "rules"), rdir)
+    r = Robot(sb, "due")
+    with open(r.conf) as f:
+        text = f.read().replace(os.path.join(ROOT, "rules"), rdir)
+    with open(r.conf, "w") as f:
+        f.write(text)
+    t0 = wib(2026, 12, 7, 15, 50)        # Monday, ten minutes before closing
+    r.start(clock=t0)
+    sb.send(application("budi@" + DOMAIN))
+    sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), what="disposition")
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "sent")
+    r.stop()
+    r.run_at(t0 + 60, "a minute later")
+    sent, due = r.sql("SELECT sent_at, due_at FROM dispatches WHERE step_name = 'sekdis'")[0]
+    # 20 office minutes: 10 on Monday, 10 from Tuesday's 07:30.
+    check(due - sent == wib(2026, 12, 8, 7, 40) - t0,
+          "the reminder falls due Tuesday 07:40 (%d s after sending)" % (due - sent))
+    # A start reckons every waiting row (the rules may have changed while
+    # stopped); the pass after the next batch reads only the new case's.
+    starts = r.logtext().count(" starting: ")
+    r.start(clock=t0 + 120)
+
+    def this_run():
+        log = r.logtext()
+        return log.split(" starting: ")[-1] if log.count(" starting: ") > starts else ""
+    wait_until(lambda: "timer: " in this_run(), "the start's pass")
+    sb.send(application("siti@" + DOMAIN))
+    sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), n=2, what="second one")
+    wait_until(lambda: this_run().count("timer: ") >= 2, "a pass after the batch")
+    passes = this_run().split("timer: ")[1:]
+    check(passes[0].startswith("1 disposition(s) due"), "the start reckons: " + passes[0][:30])
+    check(passes[1].startswith("1 disposition(s) due"),
+          "the pass read the new disposition only: " + passes[1][:30])
+    r.stop()
+
+    # The standard time shortened while the robot was stopped: reckoned
+    # again at the start, the reminder goes at once.
+    with open(os.path.join(rdir, "sop-tte.conf")) as f:
+        sop = f.read()
+    with open(os.path.join(rdir, "sop-tte.conf"), "w") as f:
+        f.write(sop.replace("actor sekdis\n\t\ttime 20m", "actor sekdis\n\t\ttime 5m", 1))
+    r.run_at(t0 + 8 * 60, "after the change")
+    check(len(reminders(sb, "sekdis", "TTE-", "Pengingat")) == 2,
+          "both reminded at 5 office minutes under the new rules")
+    due2 = r.scalar("SELECT due_at FROM dispatches WHERE step_name = 'sekdis' ORDER BY id")
+    check(due2 == sent + 10 * 60, "then due at 200%% for the escalation: %d" % (due2 - sent))

@@ -58,6 +58,29 @@ main(void)
 	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 8, 0, 0),
 	    wib(2026, 12, 7, 0, 0)) == 0);
 
+	/* The inverse: when N office minutes will have passed. */
+	TEST_ASSERT(cal_office_after(cal, wib(2026, 12, 7, 9, 0), 25) ==
+	    wib(2026, 12, 7, 9, 25));
+	TEST_ASSERT(cal_office_after(cal, wib(2026, 12, 4, 16, 20), 25) ==
+	    wib(2026, 12, 7, 7, 45));
+	TEST_ASSERT(cal_office_after(cal, wib(2026, 12, 23, 15, 50), 40) ==
+	    wib(2026, 12, 28, 8, 0));
+	TEST_ASSERT(cal_office_after(cal, wib(2026, 12, 7, 17, 0), 1) ==
+	    wib(2026, 12, 8, 7, 31));
+	TEST_ASSERT(cal_office_after(cal, wib(2026, 12, 7, 9, 0), 0) ==
+	    wib(2026, 12, 7, 9, 0));
+	{
+		time_t	 from = wib(2026, 12, 3, 14, 7), t;
+		long	 m;
+
+		/* Round trips across a weekend and the Christmas holidays. */
+		for (m = 1; m < 4000; m += 37) {
+			t = cal_office_after(cal, from, m);
+			TEST_ASSERT(cal_office_minutes(cal, from, t) == m);
+			TEST_ASSERT(cal_office_minutes(cal, from, t - 60) == m - 1);
+		}
+	}
+
 	TEST_ASSERT(cal_next_open(cal, wib(2026, 12, 5, 10, 0)) ==
 	    wib(2026, 12, 7, 7, 30));
 	TEST_ASSERT(cal_next_open(cal, wib(2026, 12, 7, 9, 0)) ==
