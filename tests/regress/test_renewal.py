@@ -26,34 +26,42 @@ def test_expiry_and_renewal(sb):
     sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), what="disposition")
     r.stop()
     # The case ran its course (test_fullsop drives every step): finished,
-    # its certificate ending on a Friday a year on.
+    # its certificate ending on a Saturday a year on.
     end = datetime.date.today() + datetime.timedelta(days=365)
-    while end.weekday() != 4:
+    while end.weekday() != 5:
         end += datetime.timedelta(days=1)
     expires = at_ten(end)
     r.sql("UPDATE cases SET state = 'selesai', step_name = 'terbit', expires_at = ?", expires)
     ref = r.scalar("SELECT ref FROM cases")
 
     def reminders():
-        return [m for m in sb.messages("budi") if "berakhir dalam" in str(m["Subject"])]
+        return [m for m in sb.messages("budi") if "berakhir pada" in str(m["Subject"])]
 
     r.run_at(at_ten(end - datetime.timedelta(days=31)), "31 days before")
     check(reminders() == [], "nothing 31 days before")
     r.run_at(at_ten(end - datetime.timedelta(days=30)) + 300, "30 days before")
-    check(len(reminders()) == 1 and "30 hari" in str(reminders()[0]["Subject"]),
+    check(len(reminders()) == 1 and "berakhir 30 hari lagi" in body_text(reminders()[0]),
           "reminded 30 days before")
+    check(end.strftime("%d-%m-%Y") in str(reminders()[0]["Subject"]), "the end's date")
     r.run_at(at_ten(end - datetime.timedelta(days=29)), "29 days before")
     check(len(reminders()) == 1, "once")
-    # A week before, on a Saturday: the office is closed, nothing; Friday
-    # morning it goes.
-    r.run_at(at_ten(end - datetime.timedelta(days=6)), "a Saturday")
-    check(len(reminders()) == 1, "not on a Saturday")
-    r.run_at(at_ten(end - datetime.timedelta(days=7)) + 300, "7 days before")
+    # A week before is a Saturday: the office is closed, nothing; on
+    # Monday it goes, counting the days left that Monday.
+    r.run_at(at_ten(end - datetime.timedelta(days=7)) + 300, "a Saturday")
+    r.run_at(at_ten(end - datetime.timedelta(days=6)), "a Sunday")
+    check(len(reminders()) == 1, "not at the weekend")
+    monday = at_ten(end - datetime.timedelta(days=5)) - 149 * 60
+    r.run_at(monday, "Monday 07:31")
     rem = reminders()
-    check(len(rem) == 2 and "7 hari" in str(rem[-1]["Subject"]), "reminded 7 days before")
+    check(len(rem) == 2, "reminded on Monday")
+    text = body_text(rem[-1])
+    check("berakhir 5 hari lagi" in text and "7 hari" not in text,
+          "5 days left on Monday: %r" % text[:300])
+    check((end - datetime.timedelta(days=5)).strftime("%d-%m-%Y") in text,
+          "the date it counts from")
 
     # The applicant answers the reminder: a renewal case, linked.
-    r.start(clock=at_ten(end - datetime.timedelta(days=7)) + 600)
+    r.start(clock=monday + 600)
     sb.send(reply_to(rem[-1], "budi@" + DOMAIN, "Saya ingin memperbarui sertifikat."))
     ask = sb.wait_mail("budi", subject_has("belum lengkap"), what="renewal asks its document")[0]
     new = re.search(r"PBR-\d{4}-\d{5}", str(ask["Subject"])).group(0)
