@@ -117,6 +117,19 @@ open_words(struct flow *f, char **list, const char *kind, const char *file)
 	*list = s;
 }
 
+/* A sentence for the applicant's letter, after those before it. */
+static void
+open_tell(struct flow *f, const char *a, const char *ref, const char *b,
+    const char *list)
+{
+	char	*s;
+
+	xasprintf(&s, "%s%s%s%s%s%s.", f->tell ? f->tell : "", f->tell ? " " :
+	    "", a, ref, b, list);
+	free(f->tell);
+	f->tell = s;
+}
+
 /*
  * One kind carried: the renewed case's newest file of it joins the new
  * case by reference to the same spool file (retention keeps a file while
@@ -182,15 +195,14 @@ open_carry(struct flow *f, const struct case_row *old, char **cause)
 	store_documents_free(docs, n);
 	if (rv == -1)
 		xasprintf(cause, "cannot carry the documents of %s", old->ref);
-	else if (carried != NULL || gone != NULL)
-		xasprintf(&f->tell, "%s%s%s%s%s%s%s%s%s", carried ? "Berkas"
-		    " berikut kami ambil dari perkara " : "", carried ?
-		    old->ref : "", carried ? ", sehingga tidak perlu Saudara"
-		    " kirim lagi: " : "", carried ? carried : "", carried ?
-		    "." : "", carried && gone ? " " : "", gone ? "Berkas"
-		    " perkara tersebut telah dihapus sesuai masa retensi data"
-		    " pribadi, sehingga berkas berikut tidak dapat kami ambil"
-		    " darinya: " : "", gone ? gone : "", gone ? "." : "");
+	if (rv == 0 && carried != NULL)
+		open_tell(f, "Berkas berikut kami ambil dari perkara ", old->ref,
+		    ", sehingga tidak perlu Saudara kirim lagi: ", carried);
+	if (rv == 0 && gone != NULL)
+		open_tell(f, purged ? "Berkas perkara " : "Perkara ", old->ref,
+		    purged ? " telah dihapus sesuai masa retensi data pribadi,"
+		    " sehingga berkas berikut tidak dapat kami ambil darinya: " :
+		    " tidak lagi menyimpan berkas berikut: ", gone);
 	free(carried);
 	free(gone);
 	return (rv);

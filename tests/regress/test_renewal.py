@@ -154,7 +154,8 @@ def test_renewal_after_retention(sb):
     new = re.search(r"PBR-\d{4}-\d{5}", str(ask["Subject"])).group(0)
     text = body_text(ask)
     check("fotokopi KTP" in text.split("Berkas yang telah kami terima")[0] and
-          "dihapus sesuai masa retensi" in text, "asked, and told why: %r" % text)
+          "Berkas perkara %s telah dihapus sesuai masa retensi" % ref in text,
+          "asked, and told why: %r" % text)
     check(r.sql("SELECT event FROM case_events e JOIN cases c ON c.id = e.case_id WHERE"
                 " c.ref = ? AND event LIKE 'berkas-%'", new) == [("berkas-tidak-dibawa",)],
           "recorded as not carried")
