@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: ISC
 """Expiry and renewal: a finished case's applicant is reminded 30 and 7
-days before the certificate ends, each once and in office hours; the
-answer to the reminder opens a renewal case (the second SOP, rules only)
-linked to the old one, which asks for its document and goes to the
-verifiers; an AMS revocation is relayed whatever the case's state."""
+days before the certificate ends, each once and in office hours, with the
+days left on the day the mail goes (a reminder due on a Saturday says 5
+on Monday); the answer to the reminder opens a renewal case (the second
+SOP, rules only) linked to the old one, which carries the old case's KTP,
+asks for its own letter and goes to the verifiers with both; an AMS
+revocation is relayed whatever the case's state; a renewal is renewed
+again. When retention removed the old case's files, the renewal asks for
+the KTP and says why."""
 
 import calendar
 import datetime
