@@ -111,6 +111,7 @@ deps:
 style:
 	@sh tests/style/lengths.sh src/*.c src/*.h
 	@sh tests/style/design.sh
+	@sh tests/style/keywords.sh
 
 # The size limits, unit tests, then the regress suite against real
 # Dovecot and Postfix.

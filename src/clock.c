@@ -165,6 +165,22 @@ clock_add_months(time_t t, int months)
 }
 
 /*
+ * Office dates from the one of t to the one of until, as people count
+ * days left: Monday to the Saturday after is 5, 23.59 to 00.01 is 1.
+ */
+int
+clock_days(time_t t, time_t until)
+{
+	struct tm	 a, b;
+
+	clock_local(t, &a);
+	clock_local(until, &b);
+	a.tm_hour = b.tm_hour = 12;
+	a.tm_min = b.tm_min = a.tm_sec = b.tm_sec = 0;
+	return ((int)((timegm(&b) - timegm(&a)) / 86400));
+}
+
+/*
  * t in office time as people read it: "31-12-2026 23.30 WIB", or with
  * CLOCK_DATE the date alone, "31-12-2026". The one format of letters,
  * the admin's views (SQL's local_time()) and messages.

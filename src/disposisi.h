@@ -160,6 +160,7 @@ int		 clock_zone_parse(const char *, int *);
 void		 clock_local(time_t, struct tm *);
 time_t		 clock_unlocal(struct tm *);
 time_t		 clock_add_months(time_t, int);
+int		 clock_days(time_t, time_t);
 #define CLOCK_TIME	0
 #define CLOCK_DATE	1
 void		 clock_format(time_t, int, char *, size_t);
@@ -717,6 +718,7 @@ struct letter {
 	const char	*answered;	/* quorum: who said Y */
 	const char	*official;	/* whose step it is */
 	const char	*expires;	/* the certificate's end, in words */
+	const char	*left;		/* how soon it ends, in words */
 	const char	*waited;	/* office minutes a step has waited */
 	time_t		 since;		/* waiting since, or 0 */
 	const char	*behalf;	/* a Plt.: the holder's title */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "disposisi.h"
 #include "workflow_p.h"
@@ -65,6 +66,148 @@ application_asks_for(struct flow *f)
 	return (0);
 }
 
+static int
+open_listed(const char *const *list, size_t n, const char *kind)
+{
+	while (n-- > 0) {
+		if (list[n] != NULL && strcmp(list[n], kind) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * The kinds a renewal takes from the case it renews: what its steps send
+ * or need, but not what it requires of the application itself (a new
+ * letter) nor what this mail brings again.
+ */
+static size_t
+open_carry_kinds(struct flow *f, const char **kinds, size_t max)
+{
+	const struct sop	*sop = f->sop;
+	const struct step	*s;
+	const char		*k;
+	size_t			 i, j, n = 0;
+
+	for (i = 0; i < sop->nsteps; i++) {
+		s = &sop->steps[i];
+		for (j = 0; j < s->nsend + s->nneeds && n < max; j++) {
+			k = j < s->nsend ? s->send[j] : s->needs[j - s->nsend];
+			if (!open_listed((const char *const *)sop->requires,
+			    sop->nrequires, k) && !open_listed(f->evdocs,
+			    f->nevdocs, k) && !open_listed(kinds, n, k))
+				kinds[n++] = k;
+		}
+	}
+	return (n);
+}
+
+/* "fotokopi KTP (ktp.jpg)" added to a list of words for the applicant. */
+static void
+open_words(struct flow *f, char **list, const char *kind, const char *file)
+{
+	const struct doctype	*t = rules_doctype(f->ctx->rules, kind);
+	char			*s, *name = file ? util_inert(file) : NULL;
+
+	xasprintf(&s, "%s%s%s%s%s%s", *list ? *list : "", *list ? ", " : "",
+	    t ? t->words : kind, name ? " (" : "", name ? name : "",
+	    name ? ")" : "");
+	free(name);
+	free(*list);
+	*list = s;
+}
+
+/* A sentence for the applicant's letter, after those before it. */
+static void
+open_tell(struct flow *f, const char *a, const char *ref, const char *b,
+    const char *list)
+{
+	char	*s;
+
+	xasprintf(&s, "%s%s%s%s%s%s.", f->tell ? f->tell : "", f->tell ? " " :
+	    "", a, ref, b, list);
+	free(f->tell);
+	f->tell = s;
+}
+
+/*
+ * One kind carried: the renewed case's newest file of it joins the new
+ * case by reference to the same spool file (retention keeps a file while
+ * any case holding it is kept). Removed under retention, or missing, it
+ * cannot be: recorded, and the step's "needs" asks the applicant.
+ */
+static int
+open_carry_one(struct flow *f, const struct case_row *old,
+    const struct doc_row *docs, size_t n, int purged, const char *kind,
+    char **carried, char **gone)
+{
+	const struct doc_row	*d = NULL;
+	char			*name, *detail;
+	int			 ok, rv;
+
+	while (n-- > 0 && d == NULL) {
+		if (docs[n].kind != NULL && strcmp(docs[n].kind, kind) == 0)
+			d = &docs[n];
+	}
+	if (d == NULL)
+		return (0);
+	ok = !purged && access(d->a.path, R_OK) == 0;
+	name = document_history_name(d->a.filename);
+	xasprintf(&detail, "%s: %s (%s %s)", name, kind, ok ? "from" :
+	    "not carried: its file is gone from", old->ref);
+	free(name);
+	rv = ok ? store_document_add(f->ctx->store, f->c->id, &d->a, kind,
+	    f->c->step, f->c->round) : 0;
+	if (rv == 0)
+		rv = store_event(f->ctx->store, f->c->id, f->m->from_addr, ok ?
+		    "berkas-dibawa" : "berkas-tidak-dibawa", detail);
+	free(detail);
+	open_words(f, ok ? carried : gone, kind, ok ? d->a.filename : NULL);
+	return (rv);
+}
+
+/*
+ * A renewal carries from the case it renews the documents its steps
+ * send or need and the applicant does not send again (the KTP: the same
+ * person); the applicant's mail says which, or that retention removed
+ * them.
+ */
+static int
+open_carry(struct flow *f, const struct case_row *old, char **cause)
+{
+	const char	*kinds[MAX_DOCS];
+	struct doc_row	*docs = NULL;
+	char		*carried = NULL, *gone = NULL;
+	size_t		 nk, n = 0, i;
+	time_t		 purged;
+	int		 rv = 0;
+
+	if ((nk = open_carry_kinds(f, kinds, MAX_DOCS)) == 0)
+		return (0);
+	if ((purged = store_case_purged_at(f->ctx->store, old->id)) == -1 ||
+	    store_documents(f->ctx->store, old->id, &docs, &n) == -1) {
+		xasprintf(cause, "cannot read the documents of %s", old->ref);
+		return (-1);
+	}
+	for (i = 0; i < nk && rv == 0; i++)
+		rv = open_carry_one(f, old, docs, n, purged != 0, kinds[i],
+		    &carried, &gone);
+	store_documents_free(docs, n);
+	if (rv == -1)
+		xasprintf(cause, "cannot carry the documents of %s", old->ref);
+	if (rv == 0 && carried != NULL)
+		open_tell(f, "Berkas berikut kami ambil dari perkara ", old->ref,
+		    ", sehingga tidak perlu Saudara kirim lagi: ", carried);
+	if (rv == 0 && gone != NULL)
+		open_tell(f, purged ? "Berkas perkara " : "Perkara ", old->ref,
+		    purged ? " telah dihapus sesuai masa retensi data pribadi,"
+		    " sehingga berkas berikut tidak dapat kami ambil darinya: " :
+		    " tidak lagi menyimpan berkas berikut: ", gone);
+	free(carried);
+	free(gone);
+	return (rv);
+}
+
 /*
  * Opens a case of sop for the mail's sender and lets the engine take the
  * application; a renewal names the finished case it renews (then the
@@ -97,6 +240,8 @@ handle_open(struct flow *f, const struct sop *sop, const struct case_row *old,
 	f->sop = sop;
 	free(f->d->case_ref);
 	f->d->case_ref = xstrdup(c->ref);
+	if (old != NULL && open_carry(f, old, cause) == -1)
+		return (-1);
 	ev.type = EV_APPLICATION;
 	ev.from = m->from_addr;
 	return (flow_decide(f, &ev, cause));

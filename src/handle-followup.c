@@ -16,14 +16,18 @@
 #include "disposisi.h"
 #include "workflow_p.h"
 
-/* The SOP that renews the certificates of the case's SOP, if any. */
+/*
+ * The SOP that renews the certificates of the case's SOP, if any; a
+ * renewed certificate is renewed again the same way, years later.
+ */
 static const struct sop *
 followup_renewal(struct flow *f)
 {
-	size_t	 i;
+	const struct sop	*of = f->sop->renews ? f->sop->renews : f->sop;
+	size_t			 i;
 
 	for (i = 0; i < f->ctx->rules->nsops; i++) {
-		if (f->ctx->rules->sops[i].renews == f->sop)
+		if (f->ctx->rules->sops[i].renews == of)
 			return (&f->ctx->rules->sops[i]);
 	}
 	return (NULL);

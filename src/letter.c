@@ -335,6 +335,7 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	vars_add(vs, "isi_pemberitahuan", lt->notice && m ? m->text : NULL);
 	vars_add(vs, "alamat_pejabat", lt->official);
 	vars_add(vs, "berlaku_sampai", lt->expires);
+	vars_add(vs, "sisa_hari", lt->left);
 	vars_add(vs, "lama_menunggu", lt->waited);
 	vars_own(vs, "sejak", letter_time(lt->since));
 	vars_add(vs, "atas_nama", lt->behalf);

@@ -195,6 +195,24 @@ timer_one(struct timer *t, struct waiting_row *w, char **cause)
 }
 
 /*
+ * How soon a certificate ends, counted on the day the letter is made:
+ * the timer queues it only in office hours, so a reminder due on a
+ * Saturday says on Monday what is left then. The letter also says the
+ * date it counts from, should the mail wait in the outbox.
+ */
+static void
+timer_days_left(time_t now, time_t end, char *buf, size_t len)
+{
+	int	 d = clock_days(now, end);
+
+	if (d > 1)
+		snprintf(buf, len, "berakhir %d hari lagi", d);
+	else
+		snprintf(buf, len, "%s", d == 1 ? "berakhir besok" : d == 0 ?
+		    "berakhir hari ini" : "telah berakhir");
+}
+
+/*
  * A certificate nears its end: the applicant is reminded the SOP's days
  * before (30 and 7), each once. After a long stop only the most urgent
  * one due is sent; the earlier ones are recorded as passed.
@@ -205,7 +223,7 @@ timer_expiry(struct timer *t, const struct waiting_row *w, char **cause)
 	const struct sop	*sop = rules_sop(t->ctx->rules, w->sop);
 	struct letter		 lt = { 0 };
 	struct case_row		*c;
-	char			 days[16], until[32];
+	char			 left[32], until[32];
 	int			 d, send = 0, rv;
 	size_t			 i;
 
@@ -225,18 +243,18 @@ timer_expiry(struct timer *t, const struct waiting_row *w, char **cause)
 		xasprintf(cause, "%s: cannot read the case", w->ref);
 		return (-1);
 	}
-	snprintf(days, sizeof days, "%d", send);
+	timer_days_left(t->now, w->since, left, sizeof left);
 	clock_format(w->since, CLOCK_DATE, until, sizeof until);
 	lt.ctx = t->ctx;
 	lt.c = c;
 	lt.sop = sop;
-	lt.waited = days;
+	lt.left = left;
 	lt.expires = until;
 	rv = letter_send(&lt, "pengingat-pembaharuan", c->applicant,
 	    c->applicant_name, NULL, cause);
 	if (rv == 0) {
-		log_info("%s: %s reminded: the certificate ends in %s days",
-		    w->ref, c->applicant, days);
+		log_info("%s: %s reminded (%d days before): the certificate"
+		    " ends on %s", w->ref, c->applicant, send, until);
 		t->sent++;
 	}
 	store_case_free(c);

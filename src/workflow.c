@@ -28,6 +28,7 @@ flow_free(struct flow *f)
 	store_documents_free(f->kept, f->nkept);
 	xfreelist(f->yes, f->nyes);
 	xfreelist(f->notices, f->nnotices);
+	free(f->tell);
 }
 
 void
@@ -121,9 +122,7 @@ flow_view(struct flow *f, struct case_view *v)
 void
 flow_evdocs(struct flow *f, struct event *ev)
 {
-	size_t	 i;
-
-	size_t	 j;
+	size_t	 i, j;
 
 	f->nevdocs = 0;
 	for (i = 0; i < f->rd->ndocs && f->nevdocs < MAX_DOCS; i++) {
@@ -418,6 +417,7 @@ flow_mail(struct flow *f, const struct decide *d, const struct effect *fx,
 	case FX_APPLICANT:
 		if (flow_case_list(f, &lt, list, kinds, cause) == -1)
 			return (-1);
+		lt.note = f->tell;
 		lt.in_reply_to = f->c->root_message_id;
 		rv = letter_send(&lt, fx->tmpl, f->c->applicant,
 		    f->c->applicant_name, NULL, cause);

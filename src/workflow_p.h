@@ -44,6 +44,7 @@ struct flow {
 	size_t			 nevdocs;
 	const struct step	*next;	/* where the effects take the case */
 	char			 expires[64];
+	char			*tell;	/* a sentence for the applicant's mail */
 };
 
 

@@ -193,6 +193,19 @@ main(void)
 	TEST_STREQ(clock_zone_name(), "WIB");
 	for (i = 0; i < sizeof zones / sizeof zones[0]; i++)
 		check_zone(&zones[i], t);
+	/* Days left count office dates, whatever the hour or zone. */
+	clock_zone_set(7 * 60);
+	TEST_ASSERT(clock_days(test_wall(2026, 12, 7, 7, 30, 420),
+	    test_wall(2026, 12, 12, 10, 0, 420)) == 5);
+	TEST_ASSERT(clock_days(test_wall(2026, 12, 31, 23, 59, 420),
+	    test_wall(2027, 1, 1, 0, 1, 420)) == 1);
+	TEST_ASSERT(clock_days(test_wall(2026, 12, 7, 8, 0, 420),
+	    test_wall(2026, 12, 7, 10, 0, 420)) == 0);
+	TEST_ASSERT(clock_days(test_wall(2026, 12, 7, 8, 0, 420),
+	    test_wall(2026, 12, 6, 10, 0, 420)) == -1);
+	clock_zone_set(9 * 60);
+	TEST_ASSERT(clock_days(test_wall(2026, 12, 31, 23, 30, 420),
+	    test_wall(2027, 1, 1, 10, 0, 420)) == 0);
 	/* A zone with no Indonesian name is named by its offset. */
 	clock_zone_set(5 * 60 + 30);
 	TEST_STREQ(clock_zone_name(), "UTC+05:30");
