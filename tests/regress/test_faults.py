@@ -655,7 +655,7 @@ def test_fetch_ahead_backlog(sb):
     still handled once, and the temp files it wrote are all taken. Dovecot
     restarted in the middle cuts both sessions: nothing is lost, the rest
     is taken by the next sync (ahead again)."""
-    n = 240
+    n = 120
     users = ["budi", "siti", "andi", "pemohon"]
     check(sb.seed([application("%s@%s" % (users[i % 4], DOMAIN),
                                subject="Permohonan %d" % i).as_bytes()
