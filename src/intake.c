@@ -683,8 +683,11 @@ intake_sync(struct ctx *ctx, struct intake *in, char **cause)
 	if (imap_search_new(in->im, last, &uids, &n, cause) == -1)
 		return (INTAKE_LOST);
 	/* Stalled: keep the order, the rest at the next sync. */
-	for (i = 0; i < n && st == INTAKE_SYNCED && !*ctx->quit; i += taken)
+	for (i = 0; i < n && st == INTAKE_SYNCED && !*ctx->quit; i += taken) {
 		st = intake_batch(ctx, in, uids + i, n - i, &taken, cause);
+		if (ctx->alive != NULL)	/* a backlog is no hang */
+			ctx->alive();
+	}
 	free(uids);
 	return (st == INTAKE_SYNCED && *ctx->quit ? INTAKE_STOPPED : st);
 }

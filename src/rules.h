@@ -187,5 +187,6 @@ time_t		 cal_next_open(const struct calendar *, time_t);
 long		 cal_office_minutes(const struct calendar *, time_t, time_t);
 const struct holiday *cal_holiday(const struct calendar *, time_t);
 int		 cal_date(const struct calendar *, time_t);
+int		 cal_holidays_gap(const struct calendar *, time_t, time_t);
 
 #endif

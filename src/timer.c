@@ -136,6 +136,18 @@ timer_escalate(struct timer *t, const struct waiting_row *w,
 	return (rv);
 }
 
+/*
+ * Whether a step that has waited this many office minutes is at pct% of
+ * its standard time; never for a step without an actor or a standard.
+ */
+int
+timer_past(const struct step *s, long waited, int pct)
+{
+	if (s == NULL || s->role == NULL || s->minutes <= 0)
+		return (0);
+	return (waited * 100 >= (long)s->minutes * pct);
+}
+
 static int
 timer_one(struct timer *t, struct waiting_row *w, char **cause)
 {
@@ -143,14 +155,14 @@ timer_one(struct timer *t, struct waiting_row *w, char **cause)
 	const struct step	*s = sop ? rules_step(sop, w->step) : NULL;
 	long			 waited;
 
-	if (s == NULL || s->role == NULL || s->minutes <= 0)
+	if (s == NULL)
 		return (0);
 	waited = cal_office_minutes(&t->ctx->rules->cal, w->since, t->now);
-	if (!w->reminded && waited * 100 >= (long)s->minutes *
-	    sop->remind_pct && timer_remind(t, w, sop, s, cause) == -1)
+	if (!w->reminded && timer_past(s, waited, sop->remind_pct) &&
+	    timer_remind(t, w, sop, s, cause) == -1)
 		return (-1);
-	if (!w->escalated && waited * 100 >= (long)s->minutes *
-	    sop->escalate_pct && timer_escalate(t, w, sop, s, cause) == -1)
+	if (!w->escalated && timer_past(s, waited, sop->escalate_pct) &&
+	    timer_escalate(t, w, sop, s, cause) == -1)
 		return (-1);
 	return (0);
 }

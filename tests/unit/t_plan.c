@@ -46,6 +46,9 @@ static const struct {
 	{ "ORDER BY i.id DESC LIMIT 20", "inbound",
 	    "status: the newest 20 mails, read backwards by rowid and stopped"
 	    " after 20 rows" },
+	{ "NOT INDEXED WHERE status = 'sent' ORDER BY id DESC", "outbox",
+	    "status, metrics: the newest mail sent, read backwards by rowid"
+	    " and stopped at the first sent one, past the unsent at most" },
 };
 
 /*
