@@ -234,13 +234,13 @@ run_notify(const struct ctx *ctx, const struct run_imap *ri)
 {
 	static int	 ready, was = -1;
 
+	if (!ready || was != (ri->in != NULL)) {
+		was = ri->in != NULL;
+		sd_notifyf(0, "%sSTATUS=%s %s", ready ? "" : "READY=1\n",
+		    was ? "reading" : "cannot reach", ctx->conf->imap_host);
+		ready = 1;
+	}
 	run_alive();
-	if (ready && was == (ri->in != NULL))
-		return;
-	was = ri->in != NULL;
-	sd_notifyf(0, "%sSTATUS=%s %s", ready ? "" : "READY=1\n",
-	    was ? "reading" : "cannot reach", ctx->conf->imap_host);
-	ready = 1;
 }
 
 /* Empties the wake pipe so that poll() blocks again. */

@@ -1,0 +1,226 @@
+# SPDX-License-Identifier: ISC
+"""Monitoring, with the clock set: `disposisi status` says first what
+needs a person and exits 1 while anything does (mail that could not be
+delivered, mail quarantined within a day, the mailbox not read for a
+quarter of an hour, a step past its escalation, a year without
+holidays), 0 when nothing does; --json has the same for scripts; the
+daemon's metrics file parses as Prometheus' text format and holds no
+address or name; under systemd the daemon says READY=1, pings the
+watchdog while it waits in IDLE, and STOPPING=1."""
+
+import calendar
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import time
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from lib import (tmp, DOMAIN, ROBOT, ROOT, Robot, application, check, subject_has,
+                 wait_until)
+
+
+def wib(y, mo, d, h, mi):
+    return calendar.timegm((y, mo, d, h, mi, 0)) - 7 * 3600
+
+
+# Monday 7 December 2026, 09:00 WIB: rules/ holds holidays through 2027.
+T0 = wib(2026, 12, 7, 9, 0)
+
+
+def status(r, when, *args):
+    """`disposisi status` as if it were when: (exit status, stdout)."""
+    env = dict(os.environ, DISPOSISI_CLOCK_OFFSET=str(int(when - time.time())))
+    p = subprocess.run([os.path.join(ROOT, "disposisi"), "status", "-f", r.conf] + list(args),
+                       capture_output=True, text=True, timeout=60, env=env)
+    return p.returncode, p.stdout
+
+
+def attention(out):
+    """The kinds of the lines under "Needs a person:", in order."""
+    head = out.split("\n\n")[0].splitlines()
+    check(head[0].startswith("Needs a person:"), "the attention list comes first:\n" + out)
+    return [l.strip().split(":")[0] for l in head[1:]]
+
+
+# The text exposition format, strictly: HELP and TYPE once per family,
+# before its samples, which stand together; names, labels and escapes as
+# https://prometheus.io/docs/instrumenting/exposition_formats/ gives them.
+NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
+LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"'
+SAMPLE = re.compile(r"(%s)(\{(?:%s)(?:,%s)*\})? (-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?"
+                    r"|[+-]Inf|NaN)$" % (NAME, LABEL, LABEL))
+COMMENT = re.compile(r"# (HELP|TYPE) (%s) (.*)$" % NAME)
+
+
+def parse_metrics(text):
+    """{(name, labels): value}; fails on anything the format refuses."""
+    check(text.endswith("\n"), "the file ends with a newline")
+    types, helps, done, samples, current = {}, {}, set(), {}, None
+    for n, line in enumerate(text[:-1].split("\n"), 1):
+        m = COMMENT.match(line)
+        if m:
+            kind, name, rest = m.groups()
+            table = types if kind == "TYPE" else helps
+            check(name not in table and name not in done,
+                  "line %d: %s %s once, before its samples" % (n, kind, name))
+            if kind == "TYPE":
+                check(rest in ("counter", "gauge", "histogram", "summary", "untyped"),
+                      "line %d: type %s" % (n, rest))
+            table[name] = rest
+            continue
+        m = SAMPLE.match(line)
+        check(m is not None, "line %d is a sample: %r" % (n, line))
+        name = m.group(1)
+        check(name in types, "line %d: %s has a TYPE before it" % (n, name))
+        if name != current:
+            check(name not in done, "line %d: the samples of %s stand together" % (n, name))
+            if current is not None:
+                done.add(current)
+            current = name
+        key = (name, m.group(2) or "")
+        check(key not in samples, "line %d: %s once" % (n, key))
+        samples[key] = float(m.group(3))
+    return samples
+
+
+def metric(samples, name, labels=""):
+    check((name, labels) in samples, "metric %s%s in %s" % (name, labels, sorted(samples)))
+    return samples[(name, labels)]
+
+
+def outsider():
+    m = EmailMessage()
+    m["From"] = "spam@example.org"
+    m["To"] = ROBOT
+    m["Subject"] = "Invoice 2231"
+    m["Date"] = formatdate(localtime=True)
+    m["Message-ID"] = make_msgid(domain="example.org")
+    m.set_content("See attached")
+    return m
+
+
+def test_monitor_status_and_metrics(sb):
+    r = Robot(sb, "monitor", extra="metrics_file = metrics.prom")
+    prom = os.path.join(r.dir, "metrics.prom")
+    r.start(clock=T0)
+    sb.send(application("budi@" + DOMAIN))
+    sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), what="disposition")
+    wait_until(lambda: os.path.exists(prom), "the metrics file written")
+    rc, out = status(r, T0 + 60)
+    check(rc == 0 and attention(out) == [] and out.startswith("Needs a person: nothing"),
+          "nothing needs a person, exit 0 (%d):\n%s" % (rc, out))
+    check("Open cases:" in out and "Last 20 messages" in out, "the sections follow:\n" + out)
+
+    # Mail the server refuses for good, and mail quarantined.
+    sb.deliver(application("permfail@" + DOMAIN).as_bytes())
+    sb.wait_mail("admin", subject_has("gagal terkirim"), what="the refusal reported")
+    sb.send(outsider(), sender="spam@example.org", rcpts=[ROBOT])
+    wait_until(lambda: r.scalar("SELECT count(*) FROM inbound WHERE folder = 'Quarantine'")
+               == 1, "the outsider's mail quarantined")
+    rc, out = status(r, T0 + 120)
+    check(rc == 1 and attention(out) == ["undelivered", "quarantine"],
+          "undelivered and quarantined mail need a person, exit 1 (%d):\n%s" % (rc, out))
+    rc, js = status(r, T0 + 120, "--json")
+    doc = json.loads(js)
+    check(rc == 1 and [a["what"] for a in doc["attention"]] == ["undelivered", "quarantine"],
+          "--json: the same list (%d): %s" % (rc, js))
+    h = doc["health"]
+    check(h["mail_failed"] == 1 and h["quarantined_24h"] == 1 and h["last_imap_sync"] >= T0 - 2
+          and h["last_smtp_sent"] >= T0 - 2, "--json: the figures: %s" % h)
+    check({"sop": "tte", "step": "sekdis", "cases": 2} in h["open_cases"],
+          "--json: open cases by step: %s" % h["open_cases"])
+    check(set(doc["views"]) == {"open", "undelivered", "held", "refused", "last"},
+          "--json: the text's sections too: %s" % sorted(doc["views"]))
+
+    # A restart writes the metrics at once (then once a minute).
+    r.stop()
+    os.unlink(prom)
+    r.start(clock=T0 + 180)
+    wait_until(lambda: os.path.exists(prom), "the metrics written at start")
+    with open(prom) as f:
+        text = f.read()
+    samples = parse_metrics(text)
+    check(metric(samples, "disposisi_cases_open", '{sop="tte",step="sekdis"}') == 2,
+          "two cases at sekdis")
+    check(metric(samples, "disposisi_mail_failed") == 1, "one failed")
+    check(metric(samples, "disposisi_quarantined_24h") == 1, "one quarantined")
+    check(metric(samples, "disposisi_mail_received_total") == 3, "three mails in")
+    check(metric(samples, "disposisi_mail_sent_total") ==
+          r.scalar("SELECT count(*) FROM outbox WHERE status = 'sent'"), "the mail sent")
+    check(metric(samples, "disposisi_last_imap_sync_timestamp_seconds") >= T0 + 179,
+          "the last sync: this run's")
+    check(metric(samples, "disposisi_last_smtp_success_timestamp_seconds") >= T0 - 2,
+          "the last mail sent")
+    check(metric(samples, "disposisi_attention") == 2, "two things need a person")
+    check("@" not in text and "Budi" not in text and "budi" not in text and
+          "TTE-" not in text, "no address, name or case in the metrics:\n" + text)
+    check(stat.S_IMODE(os.stat(prom).st_mode) == 0o644, "readable by node-exporter")
+    r.stop()
+
+    # Two days later, the daemon stopped: the mailbox unread, both cases
+    # past their escalation (200% of 20 office minutes); the quarantine
+    # is older than a day.
+    rc, out = status(r, wib(2026, 12, 9, 9, 0))
+    kinds = attention(out)
+    check(rc == 1 and kinds == ["escalation", "escalation", "undelivered", "imap"],
+          "escalations and the mailbox unread (%d):\n%s" % (rc, out))
+    check("last read" in out and "office minutes" in out, "said in words:\n" + out)
+
+    # The rules without 2027's holidays, a month before 2027.
+    rdir = tmp("r", "monitor-rules")
+    shutil.rmtree(rdir, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "rules"), rdir)
+    os.unlink(os.path.join(rdir, "libur-2027.conf"))
+    with open(r.conf) as f:
+        text = f.read().replace(os.path.join(ROOT, "rules"), rdir)
+    with open(r.conf, "w") as f:
+        f.write(text)
+    rc, out = status(r, wib(2026, 12, 9, 9, 0))
+    check(rc == 1 and "holidays" in attention(out) and "libur-2027.conf" in out,
+          "the missing year named (%d):\n%s" % (rc, out))
+
+
+def test_monitor_watchdog(sb):
+    """systemd's protocol over a datagram socket, as sd_notify(3) speaks
+    it: READY=1 once the loop runs, WATCHDOG=1 at least every half of
+    WatchdogSec while the daemon waits in IDLE, STOPPING=1 at the end."""
+    path = tmp("notify", "sock")
+    if os.path.exists(path):
+        os.unlink(path)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(path)
+    s.settimeout(30)
+    r = Robot(sb, "watchdog")
+    r.start(env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "4000000"})
+    got = []
+    try:
+        first = s.recv(4096).decode()
+        while first == "WATCHDOG=1":        # a batch of mail proves alive too
+            first = s.recv(4096).decode()
+        check("READY=1" in first and "STATUS=reading localhost" in first,
+              "READY=1 with a status: %r" % first)
+        t = time.monotonic()
+        while time.monotonic() - t < 9:
+            got.append((time.monotonic(), s.recv(4096).decode()))
+        pings = [at for at, m in got if m == "WATCHDOG=1"]
+        check(len(pings) >= 4, "pings while idle: %s" % got)
+        gaps = [b - a for a, b in zip(pings, pings[1:])]
+        check(max(gaps) < 2.6, "a ping at least every 2 s (WatchdogSec/2): %s" % gaps)
+        check("no IDLE" not in r.logtext(), "the daemon waits in IDLE, not polling")
+        r.proc.send_signal(signal.SIGTERM)
+        while True:
+            m = s.recv(4096).decode()
+            if m != "WATCHDOG=1":
+                break
+        check(m == "STOPPING=1", "STOPPING=1 at the end: %r" % m)
+        check(r.proc.wait(timeout=30) == 0, "clean exit")
+    finally:
+        s.close()
+        os.unlink(path)
+
