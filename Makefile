@@ -13,9 +13,9 @@ XCFLAGS	 = $(CFLAGS) $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 LDLIBS	+= $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS))) -lm
 
 SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/clock.c \
-	   src/cmd-audit.c src/cmd-cancel.c src/cmd-cases.c src/cmd-check.c src/cmd-doctor.c src/cmd-explain.c src/cmd-export.c \
+	   src/cmd-audit.c src/cmd-backup.c src/cmd-cancel.c src/cmd-cases.c src/cmd-check.c src/cmd-doctor.c src/cmd-explain.c src/cmd-export.c \
 	   src/cmd-ingest.c \
-	   src/cmd-outbox.c src/cmd-purge.c src/cmd-reassign.c src/cmd-report.c src/cmd-resend.c src/cmd-run.c src/cmd-show.c \
+	   src/cmd-outbox.c src/cmd-purge.c src/cmd-reassign.c src/cmd-report.c src/cmd-resend.c src/cmd-restore.c src/cmd-run.c src/cmd-show.c \
 	   src/cmd-status.c \
 	   src/cmd-version.c src/conf.c src/crypto.c src/decide.c src/dispatch.c \
 	   src/disposisi.c src/document.c src/flood.c src/handle-answer.c \
@@ -29,7 +29,7 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/spool.c src/step-decision.c src/step-document.c \
 	   src/step-notice.c src/step-quorum.c src/step-value.c src/store.c \
 	   src/store-audit.c src/store-case.c src/store-dispatch.c \
-	   src/store-doc.c src/store-health.c src/store-mail.c src/store-print.c src/store-schema.c \
+	   src/store-backup.c src/store-doc.c src/store-health.c src/store-mail.c src/store-print.c src/store-schema.c \
 	   src/template.c src/text.c src/timer.c src/util.c src/workflow.c src/xmalloc.c
 OBJS	 = $(SRCS:.c=.o)
 HDRS	 = src/disposisi.h src/rules.h src/store.h src/cmd.h src/log.h src/xmalloc.h \

@@ -285,4 +285,10 @@ int		 store_open_steps(struct store *, struct open_step_row **,
 void		 store_open_steps_free(struct open_step_row *, size_t);
 int		 store_imap_ok(struct store *, time_t);
 
+/* store-backup.c: a copy of the database, and the spool files it names. */
+int		 store_backup(struct store *, const char *, char **);
+int		 store_backup_restore(const char *, const char *, char **);
+int		 store_backup_files(const char *, char ***, size_t *, char **);
+void		 store_backup_files_free(char **, size_t);
+
 #endif
