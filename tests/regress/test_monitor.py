@@ -6,7 +6,10 @@ quarter of an hour, a step past its escalation, a year without
 holidays), 0 when nothing does; --json has the same for scripts; the
 daemon's metrics file parses as Prometheus' text format and holds no
 address or name; under systemd the daemon says READY=1, pings the
-watchdog while it waits in IDLE, and STOPPING=1."""
+watchdog while it waits in IDLE, and STOPPING=1. A backup taken while
+the daemon works restores whole: the trail verifies, a case shows its
+history and documents, and the daemon carries on from the backup's
+moment, each new answer handled once."""
 
 import calendar
 import json
@@ -15,14 +18,15 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import stat
 import subprocess
 import time
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from lib import (tmp, DOMAIN, ROBOT, ROOT, Robot, application, check, subject_has,
-                 wait_until)
+from lib import (tmp, DOMAIN, ROBOT, ROOT, Robot, answer, application, check, disposition,
+                 state, subject_has, wait_state, wait_until)
 
 
 def wib(y, mo, d, h, mi):
@@ -224,3 +228,95 @@ def test_monitor_watchdog(sb):
         s.close()
         os.unlink(path)
 
+
+
+def tool(r, *args):
+    p = subprocess.run([os.path.join(ROOT, "disposisi"), args[0], "-f", r.conf] + list(args[1:]),
+                       capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout + p.stderr
+
+
+def test_monitor_backup_restore(sb):
+    r = Robot(sb, "backup", extra="backup_keep = 2")
+    bdir = os.path.join(r.dir, "backups")
+    r.start()
+    sb.send(application("budi@" + DOMAIN))
+    d1 = sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), what="row 2")[0]
+    ref = re.search(r"TTE-\d{4}-\d{5}", str(d1["Subject"])).group(0)
+    # The backup while the daemon takes in more mail.
+    for who in ("siti", "andi"):
+        sb.send(application(who + "@" + DOMAIN, name=who.title()))
+    # Two older backups and a file none of them names: backup_keep = 2
+    # keeps the newer old one and today's, and the files they name.
+    for d in (bdir, os.path.join(bdir, "spool"), os.path.join(bdir, "spool", "doc")):
+        os.mkdir(d, 0o700)
+    for old in ("disposisi-2020-01-01.db", "disposisi-2020-01-02.db"):
+        src, dst = sqlite3.connect(r.db), sqlite3.connect(os.path.join(bdir, old))
+        src.backup(dst)
+        src.close()
+        dst.close()
+    stray = os.path.join(bdir, "spool", "doc", "0" * 64)
+    with open(stray, "w") as f:
+        f.write("a purged case's scan")
+    rc, out = tool(r, "backup", bdir)
+    check(rc == 0 and "checked" in out, "backup while the daemon runs (%d): %s" % (rc, out))
+    check(not os.path.exists(os.path.join(bdir, "disposisi-2020-01-01.db")) and
+          os.path.exists(os.path.join(bdir, "disposisi-2020-01-02.db")) and
+          not os.path.exists(stray), "the oldest backup and the stray file removed: %s"
+          % os.listdir(bdir))
+    os.unlink(os.path.join(bdir, "disposisi-2020-01-02.db"))
+    dbs = [f for f in os.listdir(bdir) if f.endswith(".db")]
+    check(len(dbs) == 1 and re.match(r"disposisi-\d{4}-\d{2}-\d{2}\.db$", dbs[0]),
+          "one copy named by the date: %s" % dbs)
+    backup = os.path.join(bdir, dbs[0])
+    check(stat.S_IMODE(os.stat(backup).st_mode) == 0o600 and
+          stat.S_IMODE(os.stat(bdir).st_mode) == 0o700, "private")
+    docs = r.sql("SELECT d.sha256 FROM documents d JOIN cases c ON c.id = d.case_id"
+                 " WHERE c.ref = ?", ref)
+    check(docs and all(os.path.exists(os.path.join(bdir, "spool", "doc", h)) for (h,) in docs),
+          "the case's documents are in the backup's spool")
+    # After the backup: more mail handled, the case moves on.
+    sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), n=3, what="all three at row 2")
+    answer(sb, d1, "sekdis", "Y")
+    disposition(sb, "kadis", ref)
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "outbox drained")
+    check(r.stop() == 0, "clean stop")
+    events = r.scalar("SELECT max(id) FROM case_events")
+
+    # The state lost but for the config and the trail's checkpoint.
+    for f in os.listdir(r.dir):
+        if f.startswith("disposisi.db") and not f.endswith(".seal") or f in ("spool",
+                                                                            "hmac.key"):
+            p = os.path.join(r.dir, f)
+            shutil.rmtree(p) if os.path.isdir(p) else os.unlink(p)
+    rc, out = tool(r, "restore", backup)
+    check(rc == 0 and "restored" in out, "restore (%d): %s" % (rc, out))
+    check("checkpoint was ahead" in out and os.path.exists(r.db + ".seal.before-restore"),
+          "the checkpoint ahead of the backup is said and kept aside: %s" % out)
+    check(r.scalar("SELECT max(id) FROM case_events") < events, "the trail is the backup's")
+    rc, out = tool(r, "audit", "verify")
+    check(rc == 0 and "whole" in out, "audit verify passes (%d): %s" % (rc, out))
+    rc, out = tool(r, "show", ref)
+    check(rc == 0 and "sekdis" in out and "Documents:" in out and docs[0][0] in out,
+          "show: the history and documents (%d): %s" % (rc, out))
+    check(all(os.path.exists(os.path.join(r.dir, "spool", "doc", h)) for (h,) in docs),
+          "the documents are back in the spool")
+    check(state(r, ref) == ("proses", "sekdis"), "the case at the backup's moment")
+
+    # The daemon carries on: the Secretary answers again, once handled.
+    r.start()
+    answer(sb, d1, "sekdis", "Y")
+    wait_state(r, ref, ("proses", "kadis"))
+    disposition(sb, "kadis", ref, n=2)
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
+               "outbox drained")
+    time.sleep(3)
+    mine = [m for m in sb.messages("kadis") if ref in str(m["Subject"])]
+    check(len(mine) == 2, "one disposition before the restore, one after: %d" % len(mine))
+    check(r.scalar("SELECT count(*) FROM dispatches d JOIN cases c ON c.id = d.case_id"
+                   " WHERE c.ref = ? AND d.step_name = 'kadis'", ref) == 1,
+          "one dispatch at kadis in the restored database")
+    rc, out = tool(r, "audit", "verify")
+    check(rc == 0, "the trail verifies on (%d): %s" % (rc, out))
+    check(r.stop() == 0, "clean stop")
