@@ -263,6 +263,10 @@ deb:
 	    build/deb/disposisi-$(VERSION)/
 	cp -a contrib/debian build/deb/disposisi-$(VERSION)/debian
 	cp contrib/disposisi.service build/deb/disposisi-$(VERSION)/debian/
+	cp contrib/disposisi-backup.service \
+	    build/deb/disposisi-$(VERSION)/debian/disposisi.disposisi-backup.service
+	cp contrib/disposisi-backup.timer \
+	    build/deb/disposisi-$(VERSION)/debian/disposisi.disposisi-backup.timer
 	cd build/deb/disposisi-$(VERSION) && $(MAKE) clean >/dev/null && \
 	    DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b -j2
 	mv build/deb/disposisi_$(VERSION)_*.deb build/
