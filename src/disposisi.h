@@ -3,7 +3,8 @@
  * disposisi: shared types and the API of each module, grouped by file.
  * No third-party header is included here: each library has one home
  * (imap.c libetpan, mime.c GMime, store.c SQLite, re.c PCRE2, smtp.c
- * libcurl, crypto.c OpenSSL) and the rest see opaque structs.
+ * libcurl, crypto.c OpenSSL, cmd-run.c libsystemd) and the rest see
+ * opaque structs.
  *
  * Three families have their own header, included below at their place
  * (each needs the types before it), so every file includes this one alone:
