@@ -30,26 +30,6 @@
 
 static const char *const backup_kinds[] = { "raw", "doc", "out" };
 
-/* Copies one file, durably, 0600; 1 copied, 0 no source, -1 error. */
-static int
-backup_copy(const char *from, const char *to, char **cause)
-{
-	char	*data;
-	size_t	 len;
-	int	 rv;
-
-	if ((data = util_read_file(from, SIZE_MAX, &len, cause)) == NULL) {
-		if (errno != ENOENT)
-			return (-1);
-		free(*cause);
-		*cause = NULL;
-		return (0);
-	}
-	rv = util_write_file(to, data, len, 0600, cause);
-	free(data);
-	return (rv == -1 ? -1 : 1);
-}
-
 /*
  * The spool files the database at db names, from the spool from into
  * the spool to, where to lacks them. copied and missing (gone from
@@ -77,7 +57,7 @@ backup_spool(const char *db, const char *from, const char *to,
 		dst = util_path(to, names[i]);
 		if (access(dst, F_OK) != 0) {
 			src = util_path(from, names[i]);
-			if ((rv = backup_copy(src, dst, cause)) == 1)
+			if ((rv = util_copy_file(src, dst, 0600, cause)) == 1)
 				(*copied)++;
 			else if (rv == 0)
 				(*missing)++;

@@ -173,6 +173,7 @@ char		*util_inert(const char *);
 int		 util_addr_eq(const char *, const char *);
 char		*util_read_file(const char *, size_t, size_t *, char **);
 int		 util_write_file(const char *, const void *, size_t, int, char **);
+int		 util_copy_file(const char *, const char *, int, char **);
 int		 util_mkdirs(const char *, int, char **);
 void		 util_rmtree(const char *);
 char		*util_path(const char *, const char *);
