@@ -560,6 +560,7 @@ struct health {
 };
 #define HEALTH_QUARANTINE_AGE	(24 * 3600)	/* quarantine looked at */
 #define HEALTH_IMAP_STALE	(15 * 60)	/* mailbox unread, seconds */
+#define HEALTH_OUTBOX_STALE	(60 * 60)	/* mail waiting to go out */
 int		 health_read(struct ctx *, struct health *);
 void		 health_free(struct health *);
 void		 health_json(const struct health *, FILE *);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * What needs a person, for `disposisi status` (its exit status and first
- * lines) and the metrics file (metrics.c): mail given up on, mail
- * quarantined within a day, the mailbox not read for a quarter of an
+ * lines) and the metrics file (metrics.c): mail given up on, mail that
+ * has waited an hour to go out, mail quarantined within a day, the mailbox not read for a quarter of an
  * hour, a step past its SOP's escalation, a year of the next twelve
  * months without holidays in the rules. The figures come from the
  * database (store-health.c) and the rules; the clock is clock_now().
@@ -90,6 +90,13 @@ health_mail(struct ctx *ctx, struct health *h)
 		health_say(h, "undelivered", "%lld mail(s) could not be"
 		    " delivered: `disposisi outbox` says why, --retry sends"
 		    " again", (long long)h->c.failed);
+	if (h->c.queued_since != 0 && h->now - h->c.queued_since >
+	    HEALTH_OUTBOX_STALE) {
+		clock_format(h->c.queued_since, CLOCK_TIME, when, sizeof when);
+		health_say(h, "unsent", "mail has waited to go out since %s:"
+		    " is %s up? (`disposisi outbox`, the log)", when,
+		    ctx->conf->smtp_host);
+	}
 	if (h->c.quarantined > 0)
 		health_say(h, "quarantine", "%lld message(s) quarantined in"
 		    " the last 24 hours: see the %s folder and the notes"
@@ -163,12 +170,14 @@ health_json(const struct health *h, FILE *f)
 	}
 	fprintf(f, "], \"health\": {\"now\": %lld, \"mail_received\": %lld,"
 	    " \"mail_queued\": %lld, \"mail_unsent\": %lld, \"mail_failed\":"
-	    " %lld, \"quarantined_24h\": %lld, \"last_imap_sync\": %lld,"
+	    " %lld, \"mail_queued_since\": %lld, \"quarantined_24h\": %lld,"
+	    " \"last_imap_sync\": %lld,"
 	    " \"last_smtp_sent\": %lld, \"oldest_wait_office_minutes\": %ld,"
 	    " \"steps_past_escalation\": %d, \"holidays_missing_year\": %d,"
 	    " \"open_cases\": [", (long long)h->now, (long long)h->c.received,
 	    (long long)h->c.queued, (long long)h->c.unsent,
-	    (long long)h->c.failed, (long long)h->c.quarantined,
+	    (long long)h->c.failed, (long long)h->c.queued_since,
+	    (long long)h->c.quarantined,
 	    (long long)h->c.imap_ok, (long long)h->c.smtp_ok, h->oldest,
 	    h->overdue, h->holidays_gap);
 	for (i = 0; i < h->nsteps; i++) {

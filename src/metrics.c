@@ -65,6 +65,9 @@ metrics_print(FILE *f, const struct health *h)
 	    " admin retries them.", h->c.failed);
 	metrics_one(f, "mail_unsent", "gauge", "Mails not yet sent, failed"
 	    " ones included.", h->c.unsent);
+	metrics_one(f, "oldest_queued_timestamp_seconds", "gauge", "When the"
+	    " oldest mail waiting to go out was queued (0: none).",
+	    h->c.queued_since);
 	metrics_one(f, "quarantined_24h", "gauge", "Messages quarantined in"
 	    " the last 24 hours.", h->c.quarantined);
 	metrics_one(f, "oldest_wait_office_minutes", "gauge", "Office minutes"

@@ -44,6 +44,8 @@ store_health_counts(struct store *st, const char *quarantine, time_t since,
 	    " WHERE status IN ('queued', 'failed')", ""));
 	hc->failed = store_int(st, store_stmt(st, "SELECT count(*) FROM outbox"
 	    " WHERE status = 'failed'", ""));
+	hc->queued_since = (time_t)store_int(st, store_stmt(st, "SELECT"
+	    " min(created_at) FROM outbox WHERE status = 'queued'", ""));
 	hc->quarantined = store_int(st, store_stmt(st, "SELECT count(*) FROM"
 	    " inbound WHERE received_at >= ? AND folder = ?", "it",
 	    (int64_t)since, quarantine));
@@ -53,7 +55,8 @@ store_health_counts(struct store *st, const char *quarantine, time_t since,
 	    " LIMIT 1", ""));
 	hc->imap_ok = store_job_last(st, HEALTH_IMAP_JOB);
 	if (hc->received == -1 || hc->queued == -1 || hc->unsent == -1 ||
-	    hc->failed == -1 || hc->quarantined == -1 || hc->smtp_ok == -1 ||
+	    hc->failed == -1 || hc->queued_since == -1 ||
+	    hc->quarantined == -1 || hc->smtp_ok == -1 ||
 	    hc->imap_ok == -1)
 		return (-1);
 	return (0);

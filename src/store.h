@@ -269,6 +269,7 @@ struct health_counts {
 	int64_t		 queued;	/* mail queued out, ever */
 	int64_t		 unsent;	/* queued or failed now */
 	int64_t		 failed;	/* given up on, until retried */
+	time_t		 queued_since;	/* the oldest mail waiting, or 0 */
 	int64_t		 quarantined;	/* since the time asked */
 	time_t		 imap_ok;	/* the daemon's last sync, or 0 */
 	time_t		 smtp_ok;	/* the last mail sent, or 0 */

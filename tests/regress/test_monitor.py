@@ -2,8 +2,8 @@
 """Monitoring, with the clock set: `disposisi status` says first what
 needs a person and exits 1 while anything does (mail that could not be
 delivered, mail quarantined within a day, the mailbox not read for a
-quarter of an hour, a step past its escalation, a year without
-holidays), 0 when nothing does; --json has the same for scripts; the
+quarter of an hour, mail waiting an hour to go out, a step past its
+escalation, a year without holidays), 0 when nothing does; --json has the same for scripts; the
 daemon's metrics file parses as Prometheus' text format and holds no
 address or name; under systemd the daemon says READY=1, pings the
 watchdog while it waits in IDLE, and STOPPING=1. A backup taken while
@@ -98,6 +98,13 @@ def metric(samples, name, labels=""):
     return samples[(name, labels)]
 
 
+def free_port():
+    """A loopback port nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def outsider():
     m = EmailMessage()
     m["From"] = "spam@example.org"
@@ -167,12 +174,26 @@ def test_monitor_status_and_metrics(sb):
     check(stat.S_IMODE(os.stat(prom).st_mode) == 0o644, "readable by node-exporter")
     r.stop()
 
-    # Two days later, the daemon stopped: the mailbox unread, both cases
-    # past their escalation (200% of 20 office minutes); the quarantine
-    # is older than a day.
+    # The submission server out of reach: a third case's mail waits.
+    with open(r.conf, "a") as f:
+        f.write("smtp_port = %d\n" % free_port())
+    r.start(clock=T0 + 240)
+    sb.send(application("andi@" + DOMAIN, name="Andi"))
+    wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status = 'queued'") == 2,
+               "the receipt and the disposition wait")
+    r.stop()
+    rc, out = status(r, T0 + 30 * 60)
+    check("unsent" not in attention(out), "not within the hour:\n" + out)
+    rc, out = status(r, T0 + 2 * 3600)
+    check(rc == 1 and "unsent" in attention(out) and "localhost up?" in out,
+          "mail waiting over an hour named (%d):\n%s" % (rc, out))
+
+    # Two days later, the daemon stopped: the mailbox unread, the three
+    # cases past their escalation (200% of 20 office minutes); the
+    # quarantine is older than a day.
     rc, out = status(r, wib(2026, 12, 9, 9, 0))
     kinds = attention(out)
-    check(rc == 1 and kinds == ["escalation", "escalation", "undelivered", "imap"],
+    check(rc == 1 and kinds == ["escalation"] * 3 + ["undelivered", "unsent", "imap"],
           "escalations and the mailbox unread (%d):\n%s" % (rc, out))
     check("last read" in out and "office minutes" in out, "said in words:\n" + out)
 
