@@ -2,10 +2,12 @@
 /*
  * What needs a person, for `disposisi status` (its exit status and first
  * lines) and the metrics file (metrics.c): mail given up on, mail that
- * has waited an hour to go out, mail quarantined within a day, the mailbox not read for a quarter of an
- * hour, a step past its SOP's escalation, a year of the next twelve
- * months without holidays in the rules. The figures come from the
- * database (store-health.c) and the rules; the clock is clock_now().
+ * has waited an hour to go out, mail quarantined within a day, the
+ * mailbox not read for a quarter of an hour, a step past its SOP's
+ * escalation, a year of the next twelve months without holidays in the
+ * rules, an audit checkpoint the trail does not reach. The figures come
+ * from the database (store-health.c) and the rules; the clock is
+ * clock_now().
  */
 
 #include <stdarg.h>
@@ -119,6 +121,25 @@ health_mail(struct ctx *ctx, struct health *h)
 		    ctx->conf->rules_dir, h->holidays_gap);
 }
 
+/*
+ * The audit trail's checkpoint names an event the database does not hold
+ * as sealed: events were cut off its end, or a backup was put back by
+ * hand (disposisi(8), RESTORE).
+ */
+static int
+health_audit(struct ctx *ctx, struct health *h)
+{
+	char	*why = NULL;
+	int64_t	 id;
+	int	 rv;
+
+	if ((rv = store_checkpoint_check(ctx->store, ctx->conf->seal_checkpoint,
+	    &id, &why)) == 1)
+		health_say(h, "audit", "%s (`disposisi audit verify`)", why);
+	free(why);
+	return (rv == -1 ? -1 : 0);
+}
+
 /* Reads the figures and makes the attention list: 0, or -1 (said). */
 int
 health_read(struct ctx *ctx, struct health *h)
@@ -128,7 +149,7 @@ health_read(struct ctx *ctx, struct health *h)
 	if (store_health_counts(ctx->store, ctx->conf->imap_quarantine,
 	    h->now - HEALTH_QUARANTINE_AGE, &h->c) == -1 ||
 	    store_open_steps(ctx->store, &h->steps, &h->nsteps) == -1 ||
-	    health_waiting(ctx, h) == -1) {
+	    health_waiting(ctx, h) == -1 || health_audit(ctx, h) == -1) {
 		health_free(h);
 		return (-1);
 	}
