@@ -13,10 +13,12 @@
  * `disposisi restore` (cmd-restore.c) puts a backup back.
  */
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,9 +221,9 @@ static int
 cmd_backup(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
 	const char	*dir = a->argv[0];
-	char		*path = NULL, *key, *cause = NULL;
+	char		*path = NULL, *key, *lock, *cause = NULL;
 	size_t		 copied, missing, files;
-	int		 removed = -1;
+	int		 removed = -1, fd;
 
 	(void)self;
 	umask(077);
@@ -230,6 +232,16 @@ cmd_backup(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 		free(cause);
 		return (EX_CANTCREAT_STATUS);
 	}
+	/* One backup at a time: another's pruning would take our files. */
+	lock = util_path(dir, ".lock");
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
+	    flock(fd, LOCK_EX) == -1) {
+		fprintf(stderr, "disposisi: backup: %s: %s\n", lock,
+		    strerror(errno));
+		free(lock);
+		return (EX_CANTCREAT_STATUS);
+	}
+	free(lock);
 	/* Without its key, a restored trail would not verify. */
 	key = util_path(dir, "hmac.key");
 	if (util_write_file(key, ctx->conf->hmac_secret,
@@ -238,6 +250,7 @@ cmd_backup(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 		removed = backup_prune(dir, ctx->conf->backup_keep, &files,
 		    &cause);
 	free(key);
+	close(fd);	/* the lock with it */
 	if (removed == -1) {
 		fprintf(stderr, "disposisi: backup: %s\n", cause);
 		free(cause);

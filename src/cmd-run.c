@@ -3,7 +3,8 @@
  * `disposisi run [-v] -f FILE`: the daemon, and its one loop (run_loop):
  * connect to the mailbox when due, sync the mail (intake.c), run the
  * timers (timer.c), drain the outbox (outbox.c), wait, then handle the
- * signals. SIGTERM or SIGINT finish the message in hand and stop; SIGHUP
+ * signals, and tell systemd it lives (sd_notify: READY, WATCHDOG, STATUS,
+ * STOPPING). SIGTERM or SIGINT finish the message in hand and stop; SIGHUP
  * reloads rules/ and mail-templates/ between two messages, refusing a
  * set with a mistake - or one that would leave an open case on a step
  * that no longer exists.
@@ -49,7 +50,6 @@ run_alive(void)
 	if (watchdog_s > 0)
 		sd_notify(0, "WATCHDOG=1");
 }
-
 
 static void
 on_late(int sig)
@@ -228,7 +228,7 @@ run_connect(struct ctx *ctx, struct run_imap *ri)
 	return (0);
 }
 
-/* READY=1 after the first turn, then STATUS= when the mailbox's changes. */
+/* READY=1 after the first turn; STATUS= when the mailbox comes or goes. */
 static void
 run_notify(const struct ctx *ctx, const struct run_imap *ri)
 {
