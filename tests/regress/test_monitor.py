@@ -302,6 +302,9 @@ def test_monitor_backup_restore(sb):
     disposition(sb, "kadis", ref)
     wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
                "outbox drained")
+    rc, out = tool(r, "restore", backup)
+    check(rc != 0 and "another disposisi runs" in out, "no restore under a running daemon: %s"
+          % out)
     check(r.stop() == 0, "clean stop")
     events = r.scalar("SELECT max(id) FROM case_events")
 
