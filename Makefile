@@ -1,7 +1,7 @@
 # disposisi — see README.md. `make`, `make check`, `make check-asan`,
 # `make torture`, `make demo`, `make deps` (as root, Debian 12).
 
-PKGS	 = libetpan gmime-3.0 libcurl sqlite3 libpcre2-8 libcrypto libpsl libseccomp \
+PKGS	 = libetpan gmime-3.0 libcurl sqlite3 libpcre2-8 libcrypto libpsl libseccomp libsystemd \
 	   poppler-glib cairo tesseract lept
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -13,24 +13,24 @@ XCFLAGS	 = $(CFLAGS) $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 LDLIBS	+= $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS))) -lm -pthread
 
 SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/clock.c \
-	   src/cmd-audit.c src/cmd-cancel.c src/cmd-cases.c src/cmd-check.c src/cmd-doctor.c src/cmd-explain.c src/cmd-export.c \
+	   src/cmd-audit.c src/cmd-backup.c src/cmd-cancel.c src/cmd-cases.c src/cmd-check.c src/cmd-doctor.c src/cmd-explain.c src/cmd-export.c \
 	   src/cmd-ingest.c \
-	   src/cmd-outbox.c src/cmd-purge.c src/cmd-reassign.c src/cmd-report.c src/cmd-resend.c src/cmd-run.c src/cmd-show.c \
+	   src/cmd-outbox.c src/cmd-purge.c src/cmd-reassign.c src/cmd-report.c src/cmd-resend.c src/cmd-restore.c src/cmd-run.c src/cmd-show.c \
 	   src/cmd-status.c \
 	   src/cmd-version.c src/conf.c src/crypto.c src/decide.c src/dispatch.c \
 	   src/disposisi.c src/document.c src/flood.c src/handle-answer.c \
 	   src/handle-application.c src/handle-away.c src/handle-bounce.c \
-	   src/handle-receipt.c \
+	   src/handle-receipt.c src/health.c \
 	   src/handle-followup.c src/handle-notice.c src/html.c src/imap.c src/intake.c \
 	   src/intake-ahead.c \
 	   src/jail.c \
-	   src/letter.c src/log.c src/mime.c src/mime-out.c src/notice.c src/ocr.c src/outbox.c src/parse.c src/parse-child.c src/pdf.c src/people.c \
+	   src/letter.c src/log.c src/metrics.c src/mime.c src/mime-out.c src/notice.c src/ocr.c src/outbox.c src/parse.c src/parse-child.c src/pdf.c src/people.c \
 	   src/queue.c src/re.c src/reply.c src/reply-cut.c src/reply-subject.c src/reply-words.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-kw-doc.c src/rules-kw-step.c src/rules-lex.c \
 	   src/rules-parse.c src/screen.c src/smtp.c src/sniff.c src/sniff-name.c src/sniff-zip.c \
 	   src/spool.c src/step-decision.c src/step-document.c \
 	   src/step-notice.c src/step-quorum.c src/step-value.c src/store.c \
 	   src/store-audit.c src/store-case.c src/store-dispatch.c \
-	   src/store-doc.c src/store-mail.c src/store-print.c src/store-schema.c \
+	   src/store-backup.c src/store-doc.c src/store-health.c src/store-mail.c src/store-print.c src/store-schema.c \
 	   src/template.c src/text.c src/timer.c src/util.c src/workflow.c src/xmalloc.c
 OBJS	 = $(SRCS:.c=.o)
 HDRS	 = src/disposisi.h src/rules.h src/store.h src/cmd.h src/log.h src/xmalloc.h \
@@ -265,6 +265,10 @@ deb:
 	    build/deb/disposisi-$(VERSION)/
 	cp -a contrib/debian build/deb/disposisi-$(VERSION)/debian
 	cp contrib/disposisi.service build/deb/disposisi-$(VERSION)/debian/
+	cp contrib/disposisi-backup.service \
+	    build/deb/disposisi-$(VERSION)/debian/disposisi.disposisi-backup.service
+	cp contrib/disposisi-backup.timer \
+	    build/deb/disposisi-$(VERSION)/debian/disposisi.disposisi-backup.timer
 	cd build/deb/disposisi-$(VERSION) && $(MAKE) clean >/dev/null && \
 	    DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b -j2
 	mv build/deb/disposisi_$(VERSION)_*.deb build/

@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 PKGS="make gcc pkg-config git ca-certificates python3 libetpan-dev
 libgmime-3.0-dev libsqlite3-dev libpcre2-dev libssl-dev libcurl4-gnutls-dev
 libpsl-dev publicsuffix libseccomp-dev libpoppler-glib-dev libcairo2-dev
-libtesseract-dev libleptonica-dev tesseract-ocr-ind tesseract-ocr-eng"
+libtesseract-dev libleptonica-dev tesseract-ocr-ind tesseract-ocr-eng
+libsystemd-dev"
 # What the tests read the report with, what the bench times with and
 # compares with (GNU time, mbsync), and libFuzzer for make fuzz: clang only
 # recommends the runtime that holds it (deps.sh build skips them); the

@@ -72,6 +72,28 @@ cal_holiday(const struct calendar *cal, time_t t)
 	return (cal_holiday_on(cal, cal_daynum(cal, t)));
 }
 
+/*
+ * The first year from the office date of from to that of to that has
+ * no holiday in the rules - a year nobody gave its holidays yet, whose
+ * standard times would count them as working days - or 0 when none.
+ */
+int
+cal_holidays_gap(const struct calendar *cal, time_t from, time_t to)
+{
+	int	 y;
+	size_t	 i;
+
+	for (y = cal_date(cal, from) / 10000; y <= cal_date(cal, to) / 10000;
+	    y++) {
+		for (i = 0; i < cal->nholidays; i++)
+			if (cal->holidays[i].date / 10000 == y)
+				break;
+		if (i == cal->nholidays)
+			return (y);
+	}
+	return (0);
+}
+
 /* The office's open and close minute on day day; 0 when closed. */
 static int
 cal_hours(const struct calendar *cal, long day, int *open, int *close)

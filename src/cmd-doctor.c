@@ -61,25 +61,20 @@ doctor_holidays(struct doctor *d)
 {
 	const struct calendar	*cal = &d->ctx->rules->cal;
 	time_t			 now = clock_now();
-	int			 y, y0 = cal_date(cal, now) / 10000;
-	int			 y1 = cal_date(cal, clock_add_months(now, 12)) /
-				    10000;
-	size_t			 i, n;
+	time_t			 until = clock_add_months(now, 12);
+	int			 y;
 
-	for (y = y0; y <= y1; y++) {
-		for (i = n = 0; i < cal->nholidays; i++)
-			n += cal->holidays[i].date / 10000 == y;
-		if (n == 0) {
-			doctor_say(d, D_FAIL, "holidays", "none for %d, and"
-			    " the next 12 months reach into it: add %s/"
-			    "libur-%d.conf with the national holidays and"
-			    " cuti bersama of the SKB 3 Menteri, then run"
-			    " disposisi check", y, d->ctx->conf->rules_dir, y);
-			return;
-		}
+	if ((y = cal_holidays_gap(cal, now, until)) != 0) {
+		doctor_say(d, D_FAIL, "holidays", "none for %d, and the next"
+		    " 12 months reach into it: add %s/libur-%d.conf with the"
+		    " national holidays and cuti bersama of the SKB 3"
+		    " Menteri, then run disposisi check", y,
+		    d->ctx->conf->rules_dir, y);
+		return;
 	}
 	doctor_say(d, D_OK, "holidays", "the rules hold holidays for every"
-	    " year through %d (the next 12 months)", y1);
+	    " year through %d (the next 12 months)", cal_date(cal, until) /
+	    10000);
 }
 
 /* One path that must not be readable by others; 0 when it is fine. */

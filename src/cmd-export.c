@@ -27,23 +27,14 @@ static int
 export_file(const char *dir, const char *name, const char *from,
     size_t *missing, char **cause)
 {
-	char	*data, *to;
-	size_t	 len;
+	char	*to;
 	int	 rv;
 
-	if ((data = util_read_file(from, SIZE_MAX, &len, cause)) == NULL) {
-		if (errno != ENOENT)
-			return (-1);
-		free(*cause);
-		*cause = NULL;
-		(*missing)++;
-		return (0);
-	}
 	to = util_path(dir, name);
-	rv = util_write_file(to, data, len, 0600, cause);
+	if ((rv = util_copy_file(from, to, 0600, cause)) == 0)
+		(*missing)++;
 	free(to);
-	free(data);
-	return (rv);
+	return (rv == -1 ? -1 : 0);
 }
 
 /* Says what the export holds; a purged case has its record only. */

@@ -3,7 +3,8 @@
  * `disposisi run [-v] -f FILE`: the daemon, and its one loop (run_loop):
  * connect to the mailbox when due, sync the mail (intake.c), run the
  * timers (timer.c), drain the outbox (outbox.c), wait, then handle the
- * signals. SIGTERM or SIGINT finish the message in hand and stop; SIGHUP
+ * signals, and tell systemd it lives (sd_notify: READY, WATCHDOG, STATUS,
+ * STOPPING). SIGTERM or SIGINT finish the message in hand and stop; SIGHUP
  * reloads rules/ and mail-templates/ between two messages, refusing a
  * set with a mistake - or one that would leave an open case on a step
  * that no longer exists.
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <systemd/sd-daemon.h>
 
 #include "disposisi.h"
 
@@ -34,6 +37,19 @@
 /* quit ends a turn of the loop; term says it is for good, hup to reload. */
 static volatile sig_atomic_t	 quit, term, hup;
 static int			 wake_pipe[2] = { -1, -1 };
+static int			 watchdog_s;	/* systemd's ping, or 0 */
+
+/*
+ * systemd (Type=notify): the daemon proves alive each turn of its loop
+ * and each batch of mail taken in (ctx->alive), at least twice within
+ * WatchdogSec; without systemd (no NOTIFY_SOCKET) these cost nothing.
+ */
+static void
+run_alive(void)
+{
+	if (watchdog_s > 0)
+		sd_notify(0, "WATCHDOG=1");
+}
 
 static void
 on_late(int sig)
@@ -231,6 +247,21 @@ run_connect(struct ctx *ctx, struct run_imap *ri)
 	return (0);
 }
 
+/* READY=1 after the first turn; STATUS= when the mailbox comes or goes. */
+static void
+run_notify(const struct ctx *ctx, const struct run_imap *ri)
+{
+	static int	 ready, was = -1;
+
+	if (!ready || was != (ri->in != NULL)) {
+		was = ri->in != NULL;
+		sd_notifyf(0, "%sSTATUS=%s %s", ready ? "" : "READY=1\n",
+		    was ? "reading" : "cannot reach", ctx->conf->imap_host);
+		ready = 1;
+	}
+	run_alive();
+}
+
 /* Empties the wake pipe so that poll() blocks again. */
 static void
 run_drain_wake(void)
@@ -259,6 +290,8 @@ run_wait(struct ctx *ctx, struct run_imap *ri)
 	if (ri->in == NULL && (left = ri->retry_at - clock_mono()) < max)
 		max = left > 0 ? (int)left : 0;
 	max = outbox_wait_seconds(ctx, max);
+	if (watchdog_s > 0 && watchdog_s / 2 < max)
+		max = watchdog_s / 2 > 0 ? watchdog_s / 2 : 1;
 	if (ri->in == NULL)
 		poll(&pfd, 1, max * 1000);
 	else if (intake_wait(ctx, ri->in, max, &cause) == -1)
@@ -297,22 +330,27 @@ run_signals(struct ctx *ctx, const sigset_t *sigs)
 static void
 run_loop(struct ctx *ctx, const sigset_t *sigs)
 {
-	struct run_imap	 ri = { .backoff = 1 };
-	char		*cause;
+	struct run_imap		 ri = { .backoff = 1 };
+	enum intake_status	 st;
+	char			*cause;
 
 	for (;;) {
+		st = INTAKE_STALLED;
 		if (!quit && run_connect(ctx, &ri) == 0 &&
-		    intake_sync(ctx, ri.in, &cause) == INTAKE_LOST)
+		    (st = intake_sync(ctx, ri.in, &cause)) == INTAKE_LOST)
 			run_lost(ctx, &ri, cause);
 		if (!quit)
 			timer_run(ctx);
 		if (!quit)
 			outbox_drain(ctx, letter_undelivered);
+		metrics_turn(ctx, st == INTAKE_SYNCED);
+		run_notify(ctx, &ri);
 		if (!quit)
 			run_wait(ctx, &ri);
 		if (quit && run_signals(ctx, sigs))
 			break;
 	}
+	sd_notify(0, "STOPPING=1");
 	intake_close(ri.in);
 	outbox_close(ctx);
 }
@@ -339,6 +377,17 @@ run_signal_setup(sigset_t *sigs)
 	sigaddset(sigs, SIGINT);
 	sigaddset(sigs, SIGHUP);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/* systemd's WatchdogSec in whole seconds (at least 1), or 0 for none. */
+static int
+run_watchdog(void)
+{
+	uint64_t	 usec;
+
+	if (sd_watchdog_enabled(0, &usec) <= 0)
+		return (0);
+	return (usec < 1000000 ? 1 : (int)(usec / 1000000));
 }
 
 /*
@@ -374,6 +423,8 @@ cmd_run(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 	ctx->quit = (volatile int *)&quit;
 	ctx->term = (volatile int *)&term;
 	ctx->wake_fd = wake_pipe[0];
+	watchdog_s = run_watchdog();
+	ctx->alive = run_alive;
 	log_info("disposisi %s starting: %s@%s:%d, rules version %s",
 	    DISPOSISI_VERSION, ctx->conf->imap_user, ctx->conf->imap_host,
 	    ctx->conf->imap_port, ctx->rules->version);

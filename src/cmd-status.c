@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * `disposisi status -f FILE [REF]`: what the robot did and why, for the
- * admin, without an SQL client; with REF, the case as `show` prints it.
+ * `disposisi status -f FILE [--json] [REF]`: what needs a person first
+ * (health.c; the exit status says whether anything does), then what the
+ * robot did and why, for the admin, without an SQL client; with REF, the
+ * case as `show` prints it.
  * Read-only; safe while the daemon runs (WAL readers do not block the
  * writer). Times are the office's (local_time(), clock.c).
  */
@@ -52,28 +54,64 @@ static const struct show_part status_parts[] = {
 	{ &status_last, "last", "Last 20 messages received", "(none)" }
 };
 
+/*
+ * What needs a person, one line each, before the sections; or the JSON
+ * object of them all. 0 when nothing does, 1 when something does, 74
+ * when the database cannot be read.
+ */
+static int
+status_all(struct ctx *ctx, int json)
+{
+	struct health	 h;
+	size_t		 i;
+	int		 rv;
+
+	if (health_read(ctx, &h) == -1)
+		return (74);
+	if (json) {
+		fputc('{', stdout);
+		health_json(&h, stdout);
+		fputs(", \"views\": ", stdout);
+	} else if (h.nitems == 0)
+		printf("Needs a person: nothing\n\n");
+	else {
+		printf("Needs a person:\n");
+		for (i = 0; i < h.nitems; i++)
+			printf("  %s: %s\n", h.items[i].what, h.items[i].text);
+		putchar('\n');
+	}
+	rv = show_print(ctx->store, stdout, status_parts, sizeof status_parts /
+	    sizeof status_parts[0], NULL, json) == -1 ? 74 : h.nitems > 0;
+	if (json)
+		fputs("}\n", stdout);
+	health_free(&h);
+	return (rv);
+}
+
+static const struct option status_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
 static int
 cmd_status(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 {
 	(void)self;
-	if (a->argc == 0) {
-		return (show_print(ctx->store, stdout, status_parts,
-		    sizeof status_parts / sizeof status_parts[0], NULL,
-		    0) == -1 ? 1 : 0);
-	}
-	switch (show_case(ctx->store, a->argv[0], stdout, 0)) {
+	if (a->argc == 0)
+		return (status_all(ctx, args_has(a, 'j')));
+	switch (show_case(ctx->store, a->argv[0], stdout, args_has(a, 'j'))) {
 	case 1:
 		return (0);
 	case 0:
 		return (65);
 	}
-	return (1);
+	return (74);
 }
 
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
-	.usage = "-f FILE [REF]",
-	.args = { "f:", 0, 1, NULL },
+	.usage = "-f FILE [--json] [REF]",
+	.args = { "f:", 0, 1, status_opts },
 	.needs = CMD_CONF | CMD_RULES | CMD_DB,
 	.exec = cmd_status
 };

@@ -51,12 +51,14 @@ struct cmd_entry {
 	int		(*exec)(const struct cmd_entry *, struct ctx *,
 			    struct args *);
 };
-extern const struct cmd_entry cmd_audit_entry, cmd_cancel_entry,
+extern const struct cmd_entry cmd_audit_entry, cmd_backup_entry,
+		    cmd_cancel_entry,
 		    cmd_cases_entry,
 		    cmd_check_entry, cmd_doctor_entry, cmd_explain_entry, cmd_export_entry,
 		    cmd_ingest_entry,
 		    cmd_outbox_entry, cmd_purge_entry,
 		    cmd_reassign_entry, cmd_report_entry, cmd_resend_entry,
+		    cmd_restore_entry,
 		    cmd_run_entry,
 		    cmd_show_entry, cmd_status_entry, cmd_version_entry;
 int		 cmd_usage(const struct cmd_entry *, int);
@@ -72,6 +74,8 @@ int		 show_print(struct store *, FILE *, const struct show_part *,
 		     size_t, const char *, int);
 int		 show_case(struct store *, const char *, FILE *, int);
 extern const char *const sql_undelivered;	/* cmd-status.c */
+int		 backup_spool(const char *, const char *, const char *,
+		     size_t *, size_t *, char **);	/* cmd-backup.c */
 struct rules	*setup_rules(struct ctx *, char **);
 void		 setup_rules_use(struct ctx *, struct rules *);
 int		 setup_wake(const struct conf *);

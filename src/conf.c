@@ -39,6 +39,7 @@ static const struct ckey conf_keys[] = {
 	{ "auth_received",	C_STR,	O(auth_received), 0, 0 },
 	{ "auth_require_internal", C_BOOL, O(auth_require_internal), 0, 0 },
 	{ "auth_serv_id",	C_STR,	O(auth_serv_id), 0, 0 },
+	{ "backup_keep",	C_INT,	O(backup_keep), 1, 3650 },
 	{ "database",		C_PATH,	O(database), 0, 0 },
 	{ "header_max_line",	C_INT,	O(header_max_line), 78, 1024 * 1024 },
 	{ "header_max_size",	C_INT,	O(header_max_size), 1024,
@@ -75,6 +76,7 @@ static const struct ckey conf_keys[] = {
 	    1024L * 1024 * 1024 },
 	{ "max_message_size",	C_INT,	O(max_message_size), 1024,
 	    1024L * 1024 * 1024 },
+	{ "metrics_file",	C_PATH,	O(metrics_file), 0, 0 },
 	{ "mime_max_depth",	C_INT,	O(mime_max_depth), 1, 100 },
 	{ "mime_max_parts",	C_INT,	O(mime_max_parts), 1, 10000 },
 	{ "parse_memory_max",	C_INT,	O(parse_memory_max), 64, 65536 },
@@ -392,6 +394,7 @@ conf_defaults(struct conf *c)
 	c->parse_timeout = 60;
 	c->parse_memory_max = 1024;
 	c->retention_days = 730;	/* see disposisi.conf(5) */
+	c->backup_keep = 14;
 	c->auth_received = xstrdup("Authenticated sender:");
 	c->spam_headers = xstrdup("X-Spam-Flag X-Spam-Status");
 	/* An hour's mail; see disposisi.conf(5). */

@@ -24,6 +24,7 @@
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_audit_entry,
+	&cmd_backup_entry,
 	&cmd_cancel_entry,
 	&cmd_cases_entry,
 	&cmd_check_entry,
@@ -36,6 +37,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_reassign_entry,
 	&cmd_report_entry,
 	&cmd_resend_entry,
+	&cmd_restore_entry,
 	&cmd_run_entry,
 	&cmd_show_entry,
 	&cmd_status_entry,

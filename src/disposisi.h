@@ -3,7 +3,8 @@
  * disposisi: shared types and the API of each module, grouped by file.
  * No third-party header is included here: each library has one home
  * (imap.c libetpan, mime.c GMime, store.c SQLite, re.c PCRE2, smtp.c
- * libcurl, crypto.c OpenSSL) and the rest see opaque structs.
+ * libcurl, crypto.c OpenSSL, cmd-run.c libsystemd) and the rest see
+ * opaque structs.
  *
  * Three families have their own header, included below at their place
  * (each needs the types before it), so every file includes this one alone:
@@ -126,6 +127,8 @@ struct conf {
 	int		 limit_cases;		/* new cases an hour, everyone's */
 	int		 limit_mails;		/* mails an hour, everyone's */
 	int		 retention_days;	/* files kept after close; 0: ever */
+	char		*metrics_file;		/* node-exporter's, or NULL */
+	int		 backup_keep;		/* backups kept by backup */
 	int		 log_level;
 	int		 log_syslog;
 };
@@ -172,6 +175,7 @@ char		*util_inert(const char *);
 int		 util_addr_eq(const char *, const char *);
 char		*util_read_file(const char *, size_t, size_t *, char **);
 int		 util_write_file(const char *, const void *, size_t, int, char **);
+int		 util_copy_file(const char *, const char *, int, char **);
 int		 util_mkdirs(const char *, int, char **);
 void		 util_rmtree(const char *);
 char		*util_path(const char *, const char *);
@@ -386,6 +390,7 @@ void		 auth_gate(const struct conf *, const struct msg *,
 /* timer.c: reminders and escalations, checked every minute. */
 struct ctx;
 int		 timer_run(struct ctx *);
+int		 timer_past(const struct step *, long, int);
 
 /* decide.c: the engine, (SOP, case, event, now) -> effects, no I/O. */
 enum case_state {
@@ -548,6 +553,33 @@ int		 template_render(const char *, const char *, const struct tvar *,
 		     size_t, char **, char **, char **);
 
 #include "store.h"
+
+/* health.c: what needs a person, for status and the metrics. */
+struct health_item {
+	const char	*what;		/* its kind: a JSON key, stable */
+	char		*text;		/* one line, for the admin */
+};
+struct health {
+	time_t			 now;
+	struct health_counts	 c;
+	struct open_step_row	*steps;	/* the open cases by SOP, step */
+	size_t			 nsteps;
+	long			 oldest; /* office minutes, longest wait */
+	int			 overdue; /* steps past their escalation */
+	int			 holidays_gap; /* a year without, or 0 */
+	struct health_item	*items;	/* the attention list */
+	size_t			 nitems;
+};
+#define HEALTH_QUARANTINE_AGE	(24 * 3600)	/* quarantine looked at */
+#define HEALTH_IMAP_STALE	(15 * 60)	/* mailbox unread, seconds */
+#define HEALTH_OUTBOX_STALE	(60 * 60)	/* mail waiting to go out */
+int		 health_read(struct ctx *, struct health *);
+void		 health_free(struct health *);
+void		 health_json(const struct health *, FILE *);
+/* metrics.c: the node-exporter textfile; the daemon's turn. */
+int		 metrics_write(const struct ctx *, const struct health *,
+		     char **);
+void		 metrics_turn(struct ctx *, int);
 
 /* smtp.c */
 #define SMTP_OK		0
@@ -791,6 +823,7 @@ struct ctx {
 	volatile int	*term;		/* stop for good (NULL: never) */
 	int		 wake_fd;	/* self-pipe read end, signals */
 	struct smtp	*smtp;		/* kept between drains, or NULL */
+	void		(*alive)(void);	/* the daemon proves alive, or NULL */
 };
 
 #endif

@@ -691,8 +691,11 @@ intake_sync(struct ctx *ctx, struct intake *in, char **cause)
 		in->ahead = ahead_start(ctx->conf, ctx->spool, in->uidvalidity,
 		    uids, n);
 	/* Stalled: keep the order, the rest at the next sync. */
-	for (i = 0; i < n && st == INTAKE_SYNCED && !*ctx->quit; i += taken)
+	for (i = 0; i < n && st == INTAKE_SYNCED && !*ctx->quit; i += taken) {
 		st = intake_batch(ctx, in, uids + i, n - i, &taken, cause);
+		if (ctx->alive != NULL)	/* a backlog is no hang */
+			ctx->alive();
+	}
 	if (in->ahead != NULL)
 		log_debug("fetch-ahead: %d of %zu messages",
 		    ahead_stop(in->ahead), n);

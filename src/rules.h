@@ -188,5 +188,6 @@ long		 cal_office_minutes(const struct calendar *, time_t, time_t);
 time_t		 cal_office_after(const struct calendar *, time_t, long);
 const struct holiday *cal_holiday(const struct calendar *, time_t);
 int		 cal_date(const struct calendar *, time_t);
+int		 cal_holidays_gap(const struct calendar *, time_t, time_t);
 
 #endif

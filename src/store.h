@@ -269,4 +269,33 @@ int		 store_table(struct store *, const char *, const char *,
 		     struct table *);
 void		 store_table_free(struct table *);
 
+/* store-health.c: the figures of status and the metrics (health.c). */
+struct health_counts {
+	int64_t		 received;	/* mail taken in, ever */
+	int64_t		 queued;	/* mail queued out, ever */
+	int64_t		 unsent;	/* queued or failed now */
+	int64_t		 failed;	/* given up on, until retried */
+	time_t		 queued_since;	/* the oldest mail waiting, or 0 */
+	int64_t		 quarantined;	/* since the time asked */
+	time_t		 imap_ok;	/* the daemon's last sync, or 0 */
+	time_t		 smtp_ok;	/* the last mail sent, or 0 */
+};
+struct open_step_row {
+	char		*sop;
+	char		*step;
+	int64_t		 n;
+};
+int		 store_health_counts(struct store *, const char *, time_t,
+		     struct health_counts *);
+int		 store_open_steps(struct store *, struct open_step_row **,
+		     size_t *);
+void		 store_open_steps_free(struct open_step_row *, size_t);
+int		 store_imap_ok(struct store *, time_t);
+
+/* store-backup.c: a copy of the database, and the spool files it names. */
+int		 store_backup(struct store *, const char *, char **);
+int		 store_backup_restore(const char *, const char *, char **);
+int		 store_backup_files(const char *, char ***, size_t *, char **);
+void		 store_backup_files_free(char **, size_t);
+
 #endif

@@ -139,6 +139,18 @@ timer_escalate(struct timer *t, const struct waiting_row *w,
 	return (rv);
 }
 
+/*
+ * Whether a step that has waited this many office minutes is at pct% of
+ * its standard time; never for a step without an actor or a standard.
+ */
+int
+timer_past(const struct step *s, long waited, int pct)
+{
+	if (s == NULL || s->role == NULL || s->minutes <= 0)
+		return (0);
+	return (waited * 100 >= (long)s->minutes * pct);
+}
+
 /* When a threshold of pct% of the step's standard time is reached. */
 static time_t
 timer_at(const struct timer *t, const struct waiting_row *w,
@@ -178,14 +190,12 @@ timer_one(struct timer *t, struct waiting_row *w, char **cause)
 		return (store_due_set(t->ctx->store, w->dispatch_id,
 		    STORE_DUE_NEVER));
 	waited = cal_office_minutes(&t->ctx->rules->cal, w->since, t->now);
-	if (!w->reminded && waited * 100 >= (long)s->minutes *
-	    sop->remind_pct) {
+	if (!w->reminded && timer_past(s, waited, sop->remind_pct)) {
 		if (timer_remind(t, w, sop, s, cause) == -1)
 			return (-1);
 		w->reminded = 1;
 	}
-	if (!w->escalated && waited * 100 >= (long)s->minutes *
-	    sop->escalate_pct) {
+	if (!w->escalated && timer_past(s, waited, sop->escalate_pct)) {
 		if (timer_escalate(t, w, sop, s, cause) == -1)
 			return (-1);
 		w->escalated = 1;

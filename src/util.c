@@ -154,6 +154,29 @@ util_write_file(const char *path, const void *data, size_t len, int mode,
 	return (0);
 }
 
+/*
+ * Copies a file durably (util_write_file) with mode: 1 copied, 0 when
+ * there is no file at from, -1 with *cause.
+ */
+int
+util_copy_file(const char *from, const char *to, int mode, char **cause)
+{
+	char	*data;
+	size_t	 len;
+	int	 rv;
+
+	if ((data = util_read_file(from, SIZE_MAX, &len, cause)) == NULL) {
+		if (errno != ENOENT)
+			return (-1);
+		free(*cause);
+		*cause = NULL;
+		return (0);
+	}
+	rv = util_write_file(to, data, len, mode, cause);
+	free(data);
+	return (rv == -1 ? -1 : 1);
+}
+
 static void
 util_rmtree_at(const char *dir, int depth)
 {

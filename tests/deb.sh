@@ -41,7 +41,15 @@ unit=/lib/systemd/system/disposisi.service
 grep -q '^ExecStart=/usr/sbin/disposisi run$' $unit || fail "unit: $(grep Exec $unit)"
 [ -L /etc/systemd/system/multi-user.target.wants/disposisi.service ] ||
     fail "the unit is not enabled"
+grep -q '^Type=notify$' $unit && grep -q '^WatchdogSec=' $unit ||
+    fail "unit: not Type=notify with a watchdog"
+[ -f /lib/systemd/system/disposisi-backup.service ] &&
+    [ -L /etc/systemd/system/timers.target.wants/disposisi-backup.timer ] ||
+    fail "the daily backup's service and enabled timer"
+[ "$(stat -c '%a %U' /var/backups/disposisi)" = "700 disposisi" ] ||
+    fail "/var/backups/disposisi: $(stat -c '%a %U' /var/backups/disposisi)"
 ok "binary, man pages, conffiles, user, /var/lib/disposisi 0700, unit enabled"
+ok "the unit watched (notify, watchdog); the backup timer enabled, its directory 0700"
 
 # The installed robot on the installed config (-f not given), as its user:
 # the example names a password file the admin has yet to write.

@@ -2,7 +2,8 @@
 /*
  * Office time with the shipped calendar (WIB, Monday-Thursday
  * 07:30-16:00, Friday 07:30-16:30) and holidays (24-25 December 2026):
- * which moments are open, and how many office minutes lie between two.
+ * which moments are open, how many office minutes lie between two, and
+ * which year a span reaches has no holidays.
  */
 
 #include <stdio.h>
@@ -87,6 +88,21 @@ main(void)
 	    wib(2026, 12, 7, 9, 0));
 	TEST_ASSERT(cal_next_open(cal, wib(2026, 12, 23, 17, 0)) ==
 	    wib(2026, 12, 28, 7, 30));
+
+	/*
+	 * The shipped rules hold 2026 and 2027: a gap only where the span
+	 * reaches 2028, the year on its office date (WIB, not UTC).
+	 */
+	TEST_ASSERT(cal_holidays_gap(cal, wib(2026, 12, 7, 9, 0),
+	    wib(2027, 12, 7, 9, 0)) == 0);
+	TEST_ASSERT(cal_holidays_gap(cal, wib(2027, 2, 1, 9, 0),
+	    wib(2028, 2, 1, 9, 0)) == 2028);
+	TEST_ASSERT(cal_holidays_gap(cal, wib(2027, 1, 1, 0, 0),
+	    wib(2027, 12, 31, 23, 59)) == 0);
+	TEST_ASSERT(cal_holidays_gap(cal, wib(2027, 1, 1, 0, 0),
+	    wib(2028, 1, 1, 0, 0)) == 2028);
+	TEST_ASSERT(cal_holidays_gap(cal, wib(2025, 6, 1, 9, 0),
+	    wib(2026, 6, 1, 9, 0)) == 2025);
 
 	/* The shipped supervisors and thresholds. */
 	TEST_ASSERT(rules_role(r, "sekdis")->supervisor == rules_role(r,

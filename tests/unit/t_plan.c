@@ -46,6 +46,17 @@ static const struct {
 	{ "ORDER BY i.id DESC LIMIT 20", "inbound",
 	    "status: the newest 20 mails, read backwards by rowid and stopped"
 	    " after 20 rows" },
+	{ "SELECT NULL, path FROM documents UNION", "documents",
+	    "backup: every spool file a backup's database names" },
+	{ "SELECT NULL, path FROM documents UNION", "confirmation_docs",
+	    "backup: every spool file a backup's database names" },
+	{ "SELECT NULL, path FROM documents UNION", "outbox",
+	    "backup: every spool file a backup's database names" },
+	{ "SELECT NULL, path FROM documents UNION", "inbound",
+	    "backup: every spool file a backup's database names" },
+	{ "NOT INDEXED WHERE status = 'sent' ORDER BY id DESC", "outbox",
+	    "status, metrics: the newest mail sent, read backwards by rowid"
+	    " and stopped at the first sent one, past the unsent at most" },
 };
 
 /*
