@@ -97,7 +97,7 @@ export_case(struct ctx *ctx, int64_t id, const char *ref, const char *dir,
 		return (-1);
 	}
 	free(p);
-	if (show_case(ctx->store, ref, f, 1) != 1) {
+	if (show_case(ctx, ref, f, SHOW_JSON) != 1) {
 		fclose(f);
 		*cause = store_error(ctx->store);
 		return (-1);

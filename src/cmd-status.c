@@ -61,7 +61,7 @@ cmd_status(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 		    sizeof status_parts / sizeof status_parts[0], NULL,
 		    0) == -1 ? 1 : 0);
 	}
-	switch (show_case(ctx->store, a->argv[0], stdout, 0)) {
+	switch (show_case(ctx, a->argv[0], stdout, 0)) {
 	case 1:
 		return (0);
 	case 0:
