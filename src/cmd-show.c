@@ -4,9 +4,8 @@
  * it, like `systemctl status`: a header (applicant, state in words,
  * where it waits and for how many office minutes against the standard,
  * the documents held), then one line per happening - mail in, answers,
- * events, mail out - "time  who  what", in the order they were written.
- * Within one second that is a mail's handling: the mail, the answer, the
- * events, the mail sent; each kind in its rows' order. Identifiers,
+ * events, mail out - "time  who  what", in the order they were written,
+ * even within one second (the rows' "seq", store-schema.c). Identifiers,
  * hashes and full details only with -v, or --json, which keeps every
  * row under stable keys (and is `export`'s kasus.json). Read-only: safe
  * while the robot runs. `status REF` prints through show_case(); times
@@ -22,33 +21,34 @@
 #include "re.h"
 
 /*
- * Every happening of the case, in the order it was written: by second,
- * then cause before effect (the mail, its answer, the events, the mail
- * sent), then by row.
+ * Every happening of the case, in the order it was written: by the
+ * number each row took (store-schema.c, "seq"); rows from before that
+ * number by second, then cause before effect (the mail, its answer, the
+ * events, the mail sent), then by row.
  */
 static const char *const show_timeline =
 	"SELECT local_time(t) AS time, what, who, detail, message_id, source,"
 	" kind, reason FROM ("
-	" SELECT i.received_at AS t, 0 AS r, i.id AS o, 'mail in (' ||"
-	"  i.kind || ')' AS what, i.sender AS who, coalesce(i.note,"
+	" SELECT i.received_at AS t, i.seq AS s, 0 AS r, i.id AS o, 'mail in"
+	"  (' || i.kind || ')' AS what, i.sender AS who, coalesce(i.note,"
 	"  i.subject) AS detail, i.message_id, 'in' AS source, i.kind,"
 	"  (SELECT d.reason FROM dispatches d WHERE d.case_id = c.id AND"
 	"  d.inbound_id = i.id AND d.reason IS NOT NULL) AS reason FROM"
 	"  inbound i JOIN cases c ON c.id = i.case_id WHERE c.ref = upper(?1)"
-	" UNION ALL SELECT d.answered_at, 1, d.id, 'answer ' || coalesce("
-	"  d.verdict, '') || ' at ' || d.step_name, d.official ||"
+	" UNION ALL SELECT d.answered_at, d.answered_seq, 1, d.id, 'answer ' ||"
+	"  coalesce(d.verdict, '') || ' at ' || d.step_name, d.official ||"
 	"  coalesce(' a.n. ' || d.on_behalf, ''), d.reason, NULL, 'answer',"
 	"  d.verdict, CASE WHEN d.inbound_id IS NULL THEN d.step_name END"
 	"  FROM dispatches d JOIN cases c ON c.id = d.case_id WHERE c.ref ="
 	"  upper(?1) AND d.answered_at IS NOT NULL"
-	" UNION ALL SELECT e.at, 2, e.id, e.event, e.actor, e.detail, NULL,"
-	"  'event', e.event, e.seal FROM case_events e JOIN cases c ON c.id ="
-	"  e.case_id WHERE c.ref = upper(?1)"
-	" UNION ALL SELECT o.created_at, 3, o.id, 'mail out (' || o.kind ||"
-	"  ', ' || o.status || ')', o.rcpt, o.last_error, o.message_id, 'out',"
-	"  o.kind, o.status FROM outbox o JOIN cases c ON c.id = o.case_id"
-	"  WHERE c.ref = upper(?1)"
-	") ORDER BY t, r, o";
+	" UNION ALL SELECT e.at, e.seq, 2, e.id, e.event, e.actor, e.detail,"
+	"  NULL, 'event', e.event, e.seal FROM case_events e JOIN cases c ON"
+	"  c.id = e.case_id WHERE c.ref = upper(?1)"
+	" UNION ALL SELECT o.created_at, o.seq, 3, o.id, 'mail out (' ||"
+	"  o.kind || ', ' || o.status || ')', o.rcpt, o.last_error,"
+	"  o.message_id, 'out', o.kind, o.status FROM outbox o JOIN cases c"
+	"  ON c.id = o.case_id WHERE c.ref = upper(?1)"
+	") ORDER BY s IS NOT NULL, s, t, r, o";
 enum { TL_TIME, TL_WHAT, TL_WHO, TL_DETAIL, TL_MID, TL_SOURCE, TL_KIND,
 	TL_REASON };
 
