@@ -71,6 +71,12 @@ static const char *const show_documents =
 	" AS came_at FROM documents d JOIN cases c ON c.id = d.case_id WHERE"
 	" c.ref = upper(?) ORDER BY d.id";
 
+/* The documents by kind, each kind where its first came. */
+static const char *const show_kinds =
+	"SELECT coalesce(d.kind, '?'), group_concat(d.filename, ', ') FROM"
+	" documents d JOIN cases c ON c.id = d.case_id WHERE c.ref = upper(?)"
+	" GROUP BY d.kind ORDER BY min(d.id)";
+
 /* Who the case waits on at its step now. */
 static const char *const show_waiting =
 	"SELECT d.official FROM dispatches d JOIN cases c ON c.id = d.case_id"
@@ -92,21 +98,20 @@ static const char *const show_steps =
 /* The case as JSON: every row of every part, keyed as they always were. */
 static const struct show_part show_parts[] = {
 	{ &show_head, "case", NULL, NULL },
-	{ &show_timeline, "timeline", "Timeline", NULL },
-	{ &show_documents, "documents", "Documents", "(none)" },
-	{ &show_dispatches, "dispositions", "Dispositions", "(none)" },
-	{ &show_steps, "steps", "Time per step (office minutes against the"
-	    " standard)", "(no step finished yet)" }
+	{ &show_timeline, "timeline", NULL, NULL },
+	{ &show_documents, "documents", NULL, NULL },
+	{ &show_dispatches, "dispositions", NULL, NULL },
+	{ &show_steps, "steps", NULL, NULL }
 };
 
-/* A case's states in words, by case_state order. */
+/* A case's states in words. */
 static const char *const show_states[] = {
-	"waiting for the applicant's missing documents",
-	"open",
-	"returned to the applicant",
-	"finished",
-	"rejected",
-	"cancelled"
+	[CASE_WAIT_DOCS] = "waiting for the applicant's missing documents",
+	[CASE_OPEN] = "open",
+	[CASE_RETURNED] = "returned to the applicant",
+	[CASE_DONE] = "finished",
+	[CASE_REJECTED] = "rejected",
+	[CASE_CANCELLED] = "cancelled"
 };
 
 /*
@@ -116,6 +121,8 @@ static const char *const show_states[] = {
  * only with -v. Events that repeat their mail's line (the application,
  * the applicant's follow-up) print none (SHOW_QUIET).
  */
+#define SHOW_DISPOSITION "disposition at %s to"
+#define SHOW_ENTERED	"now at step "
 #define SHOW_ROBOT	0x1
 #define SHOW_TO		0x2
 #define SHOW_DETAIL	0x4
@@ -132,7 +139,7 @@ static const struct {
 	{ "dibaca", 0, "read the mail" },
 	{ "dibatalkan", SHOW_DETAIL, "cancelled the case" },
 	{ "dikirim-ulang", SHOW_DETAIL, "sent the disposition again" },
-	{ "disposisi", SHOW_ROBOT | SHOW_TO, "disposition at %s to" },
+	{ "disposisi", SHOW_ROBOT | SHOW_TO, SHOW_DISPOSITION },
 	{ "ditolak-masuk", SHOW_DETAIL, "mail refused" },
 	{ "ekspor-data", SHOW_DETAIL, "exported the case's data" },
 	{ "eskalasi", SHOW_ROBOT | SHOW_TO, "escalation (%s late) to" },
@@ -159,7 +166,8 @@ struct show {
 	struct table	 head;
 	FILE		*f;
 	int		 verbose;
-	char		*last_who, *last_verb, *last_time;	/* merging */
+	char		*last_who, *last_verb, *last_time;	/* joining */
+	int		 last_obj;	/* the verb took an object */
 	size_t		 last_width;	/* of the line's what */
 };
 #define SHOW_HEAD(sh, c)	TABLE_CELL(&(sh)->head, 0, (c))
@@ -183,10 +191,11 @@ show_is_ams(const struct rules *r, const char *addr)
 /*
  * Who, as an admin reads it: "robot", "pemohon", "AMS", "admin", the
  * title of an official's role (a group's member by mailbox and role:
- * "andi (verifikator)"), or the address of anyone else.
+ * "andi (verifikator)", brief: "andi", as the object of a line whose
+ * step names the role), or the address of anyone else.
  */
 static char *
-show_who(struct show *sh, const char *addr)
+show_who(struct show *sh, const char *addr, int brief)
 {
 	const struct role	*role;
 	const char		*a = SHOW_HEAD(sh, HD_APPLICANT);
@@ -205,7 +214,8 @@ show_who(struct show *sh, const char *addr)
 		if (role->naddrs < 2)
 			return (xstrdup(role->title));
 		at = (int)(strchr(addr, '@') - addr);
-		xasprintf(&w, "%.*s (%s)", at, addr, role->name);
+		xasprintf(&w, brief ? "%.*s" : "%.*s (%s)", at, addr,
+		    role->name);
 		return (w);
 	}
 	if (show_is_ams(sh->ctx->rules, addr))
@@ -248,7 +258,7 @@ show_state_words(const char *detail)
 	if (step == NULL || case_state_parse(st, &to) == -1)
 		w = xstrdup(detail);
 	else if (to == CASE_OPEN)
-		xasprintf(&w, "now at step %s", step);
+		xasprintf(&w, SHOW_ENTERED "%s", step);
 	else if (case_state_closed(to))
 		xasprintf(&w, "case closed: %s (%s) at step %s",
 		    show_states[to], st, step);
@@ -277,16 +287,16 @@ show_event(struct show *sh, char **cell, char **who, char **verb,
 			break;
 	}
 	if (i == sizeof show_events / sizeof show_events[0]) {
-		*who = show_who(sh, cell[TL_WHO]);
+		*who = show_who(sh, cell[TL_WHO], 0);
 		xasprintf(verb, "%s%s%s", ev, d ? ": " : "", d ? d : "");
 		return (1);
 	}
 	if ((fl = show_events[i].flags) & SHOW_QUIET)
 		return (0);
 	*who = fl & SHOW_ROBOT ? xstrdup("robot") : show_who(sh,
-	    cell[TL_WHO]);
+	    cell[TL_WHO], 0);
 	if (fl & SHOW_TO)
-		*obj = show_who(sh, cell[TL_WHO]);
+		*obj = show_who(sh, cell[TL_WHO], 1);
 	if (strstr(show_events[i].words, "%s") != NULL)
 		xasprintf(verb, show_events[i].words, d ? d : "?");
 	else if ((fl & SHOW_DETAIL) && d != NULL)
@@ -313,7 +323,7 @@ show_row(struct show *sh, char **cell, char **who, char **verb, char **obj)
 			return (0);
 		*who = xstrdup("robot");
 		*verb = xstrdup("mailed");
-		note = show_who(sh, cell[TL_WHO]);
+		note = show_who(sh, cell[TL_WHO], 1);
 		if (r != NULL && strcmp(r, "sent") == 0)
 			xasprintf(obj, "%s to %s", cell[TL_KIND], note);
 		else
@@ -328,13 +338,13 @@ show_row(struct show *sh, char **cell, char **who, char **verb, char **obj)
 		if (r == NULL || cell[TL_KIND] == NULL ||
 		    strcmp(cell[TL_KIND], "-") == 0)
 			return (0);
-		*who = show_who(sh, cell[TL_WHO]);
+		*who = show_who(sh, cell[TL_WHO], 0);
 		xasprintf(verb, "%s at step %s%s%s", cell[TL_KIND], r,
 		    cell[TL_DETAIL] ? ": " : "", cell[TL_DETAIL] ?
 		    cell[TL_DETAIL] : "");
 		return (1);
 	}
-	*who = show_who(sh, cell[TL_WHO]);
+	*who = show_who(sh, cell[TL_WHO], 0);
 	note = show_note(cell[TL_DETAIL] ? cell[TL_DETAIL] : cell[TL_WHAT]);
 	if (r != NULL)
 		xasprintf(verb, "%s: \"%s\"", note, r);
@@ -362,51 +372,73 @@ show_verbose(struct show *sh, char **cell)
 }
 
 /*
- * Prints one line, or adds its object to the line before: the same
- * minute, the same who and verb ("disposition at periksa-berkas to"
- * three verifiers) read as one, while it fits SHOW_WHAT_MAX.
+ * What the line before takes of this one, or NULL: more objects of the
+ * same verb in the same minute ("disposition at periksa-berkas to" three
+ * verifiers), or the dispositions of the step it just entered; while the
+ * line fits SHOW_WHAT_MAX.
  */
+static char *
+show_join(struct show *sh, const char *time, const char *who,
+    const char *verb, const char *obj)
+{
+	char	*j = NULL, *step;
+
+	if (obj == NULL || sh->last_verb == NULL || sh->verbose ||
+	    strcmp(time, sh->last_time) != 0 || strcmp(who, sh->last_who) != 0)
+		return (NULL);
+	if (sh->last_obj && strcmp(verb, sh->last_verb) == 0)
+		xasprintf(&j, ", %s", obj);
+	else if (!sh->last_obj && strncmp(sh->last_verb, SHOW_ENTERED,
+	    strlen(SHOW_ENTERED)) == 0) {
+		xasprintf(&step, SHOW_DISPOSITION, sh->last_verb +
+		    strlen(SHOW_ENTERED));
+		if (strcmp(step, verb) == 0)
+			xasprintf(&j, ", disposition to %s", obj);
+		free(step);
+	}
+	if (j != NULL && sh->last_width + table_width(j) > SHOW_WHAT_MAX) {
+		free(j);
+		j = NULL;
+	}
+	return (j);
+}
+
+/* Prints one line, or joins it to the line before (show_join). */
 static void
 show_line(struct show *sh, const char *time, char *who, char *verb,
     char *obj)
 {
 	char	*what;
 
-	if (obj != NULL && sh->last_verb != NULL && !sh->verbose &&
-	    strcmp(time, sh->last_time) == 0 && strcmp(who, sh->last_who) ==
-	    0 && strcmp(verb, sh->last_verb) == 0 && sh->last_width + 2 +
-	    table_width(obj) <= SHOW_WHAT_MAX) {
-		fputs(", ", sh->f);
-		table_cell(sh->f, obj, 0, 0);
-		sh->last_width += 2 + table_width(obj);
+	if ((what = show_join(sh, time, who, verb, obj)) != NULL) {
+		table_cell(sh->f, what, 0, 0);
+		sh->last_width += table_width(what);
+		free(what);
 		free(who);
-		free(verb);
 		free(obj);
-		return;
+	} else {
+		if (sh->last_time != NULL)
+			fputc('\n', sh->f);
+		fputs(time, sh->f);
+		fputs("  ", sh->f);
+		table_cell(sh->f, who, SHOW_WHO_MAX, 1);
+		fputs("  ", sh->f);
+		if (obj != NULL)
+			xasprintf(&what, "%s %s", verb, obj);
+		else
+			what = xstrdup(verb);
+		table_cell(sh->f, what, sh->verbose ? 0 : SHOW_WHAT_MAX, 0);
+		sh->last_width = table_width(what);
+		free(what);
+		free(obj);
+		free(sh->last_time);
+		free(sh->last_who);
+		sh->last_time = xstrdup(time);
+		sh->last_who = who;
 	}
-	if (sh->last_time != NULL)
-		fputc('\n', sh->f);
-	fputs(time, sh->f);
-	fputs("  ", sh->f);
-	table_cell(sh->f, who, SHOW_WHO_MAX, 1);
-	fputs("  ", sh->f);
-	if (obj != NULL)
-		xasprintf(&what, "%s %s", verb, obj);
-	else
-		what = xstrdup(verb);
-	table_cell(sh->f, what, sh->verbose ? 0 : SHOW_WHAT_MAX, 0);
-	sh->last_width = table_width(what);
-	free(what);
-	free(obj);
-	free(sh->last_time);
-	free(sh->last_who);
 	free(sh->last_verb);
-	sh->last_time = xstrdup(time);
-	sh->last_who = who;
-	/* Only a line with an object takes more objects. */
-	sh->last_verb = obj != NULL ? verb : NULL;
-	if (obj == NULL)
-		free(verb);
+	sh->last_verb = verb;
+	sh->last_obj = obj != NULL;
 }
 
 /* The timeline, a line per happening. 0, or -1. */
@@ -445,7 +477,7 @@ show_wait(struct show *sh, const char *ref, enum case_state state)
 	struct table		 w;
 	size_t			 i;
 	long			 took;
-	char			*who;
+	char			*who, *label;
 
 	if (case_state_closed(state))
 		return (0);
@@ -456,10 +488,11 @@ show_wait(struct show *sh, const char *ref, enum case_state state)
 		fputs(state == CASE_OPEN ? "nobody (the robot's turn)" :
 		    "pemohon", sh->f);
 	for (i = 0; state == CASE_OPEN && i < w.nrows; i++) {
-		who = show_who(sh, TABLE_CELL(&w, i, 0));
-		fprintf(sh->f, "%s", i ? ", " : "");
+		label = show_who(sh, TABLE_CELL(&w, i, 0), 0);
+		xasprintf(&who, "%s%s <%s>", i ? ", " : "", label,
+		    TABLE_CELL(&w, i, 0));
 		table_cell(sh->f, who, 0, 0);
-		fprintf(sh->f, " <%s>", TABLE_CELL(&w, i, 0));
+		free(label);
 		free(who);
 	}
 	store_table_free(&w);
@@ -484,31 +517,18 @@ static int
 show_docs(struct show *sh, const char *ref)
 {
 	struct table	 d;
-	size_t		 i, j;
-	const char	*kind;
+	size_t		 i;
 
-	if (store_table(sh->ctx->store, show_documents, ref, &d) == -1)
+	if (store_table(sh->ctx->store, show_kinds, ref, &d) == -1)
 		return (-1);
 	fputs("Documents:", sh->f);
 	if (d.nrows == 0)
 		fputs("  (none)", sh->f);
 	for (i = 0; i < d.nrows; i++) {
-		kind = TABLE_CELL(&d, i, 1) ? TABLE_CELL(&d, i, 1) : "?";
-		for (j = 0; j < i; j++) {
-			if (strcmp(TABLE_CELL(&d, j, 1) ? TABLE_CELL(&d, j, 1) :
-			    "?", kind) == 0)
-				break;
-		}
-		if (j < i)
-			continue;	/* printed with its kind's first */
-		fprintf(sh->f, "\n            %s: ", kind);
-		for (j = i; j < d.nrows; j++) {
-			if (strcmp(TABLE_CELL(&d, j, 1) ? TABLE_CELL(&d, j, 1) :
-			    "?", kind) != 0)
-				continue;
-			fputs(j > i ? ", " : "", sh->f);
-			table_cell(sh->f, TABLE_CELL(&d, j, 0), 0, 0);
-		}
+		fputs("\n            ", sh->f);
+		table_cell(sh->f, TABLE_CELL(&d, i, 0), 0, 0);
+		fputs(": ", sh->f);
+		table_cell(sh->f, TABLE_CELL(&d, i, 1), 0, 0);
 	}
 	fputc('\n', sh->f);
 	store_table_free(&d);
@@ -532,19 +552,23 @@ show_header(struct show *sh, const char *ref)
 {
 	enum case_state	 st;
 	const char	*name = SHOW_HEAD(sh, HD_NAME);
+	const char	*a = SHOW_HEAD(sh, HD_APPLICANT);
+	const char	*first = SHOW_HEAD(sh, HD_FIRST);
+	char		*who;
 
 	if (case_state_parse(SHOW_HEAD(sh, HD_STATE), &st) == -1)
 		st = CASE_OPEN;
 	fprintf(sh->f, "%s  (SOP %s, rules %s)\n", SHOW_HEAD(sh, HD_REF),
 	    SHOW_HEAD(sh, HD_SOP), SHOW_HEAD(sh, HD_RULES) ?
 	    SHOW_HEAD(sh, HD_RULES) : "-");
+	if (first != NULL && strcasecmp(first, a) != 0)
+		xasprintf(&who, "%s <%s>, first wrote from <%s>", name ? name :
+		    "(name unknown)", a, first);
+	else
+		xasprintf(&who, "%s <%s>", name ? name : "(name unknown)", a);
 	fputs("Applicant:  ", sh->f);
-	table_cell(sh->f, name ? name : "(name unknown)", 0, 0);
-	fprintf(sh->f, " <%s>", SHOW_HEAD(sh, HD_APPLICANT));
-	if (SHOW_HEAD(sh, HD_FIRST) && strcasecmp(SHOW_HEAD(sh, HD_FIRST),
-	    SHOW_HEAD(sh, HD_APPLICANT)) != 0)
-		fprintf(sh->f, ", first wrote from <%s>", SHOW_HEAD(sh,
-		    HD_FIRST));
+	table_cell(sh->f, who, 0, 0);
+	free(who);
 	fprintf(sh->f, "\nState:      %s (%s) at step %s", show_states[st],
 	    SHOW_HEAD(sh, HD_STATE), SHOW_HEAD(sh, HD_STEP));
 	if (SHOW_HEAD(sh, HD_REASON) != NULL && (st == CASE_REJECTED ||
