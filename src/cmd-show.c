@@ -247,8 +247,9 @@ show_state_words(const char *detail)
 	const char	*arrow = detail ? strstr(detail, " -> ") : NULL;
 	char		*st, *step, *w;
 
-	if (arrow == NULL || (st = xstrdup(arrow + 4)) == NULL)
+	if (arrow == NULL)
 		return (xstrdup(detail ? detail : "state changed"));
+	st = xstrdup(arrow + 4);
 	step = strstr(st, " at ");
 	if (step != NULL) {
 		*step = '\0';
