@@ -28,29 +28,31 @@
  */
 static const char *const show_timeline =
 	"SELECT local_time(t) AS time, what, who, detail, message_id, source,"
-	" kind, reason FROM ("
+	" kind, reason, step, status, seal, inbound FROM ("
 	" SELECT i.received_at AS t, i.seq AS s, 0 AS r, i.id AS o, 'mail in"
 	"  (' || i.kind || ')' AS what, i.sender AS who, coalesce(i.note,"
 	"  i.subject) AS detail, i.message_id, 'in' AS source, i.kind,"
 	"  (SELECT d.reason FROM dispatches d WHERE d.case_id = c.id AND"
-	"  d.inbound_id = i.id AND d.reason IS NOT NULL) AS reason FROM"
-	"  inbound i JOIN cases c ON c.id = i.case_id WHERE c.ref = upper(?1)"
+	"  d.inbound_id = i.id AND d.reason IS NOT NULL) AS reason, NULL AS"
+	"  step, NULL AS status, NULL AS seal, i.id AS inbound FROM inbound i"
+	"  JOIN cases c ON c.id = i.case_id WHERE c.ref = upper(?1)"
 	" UNION ALL SELECT d.answered_at, d.answered_seq, 1, d.id, 'answer ' ||"
 	"  coalesce(d.verdict, '') || ' at ' || d.step_name, d.official ||"
 	"  coalesce(' a.n. ' || d.on_behalf, ''), d.reason, NULL, 'answer',"
-	"  d.verdict, CASE WHEN d.inbound_id IS NULL THEN d.step_name END"
-	"  FROM dispatches d JOIN cases c ON c.id = d.case_id WHERE c.ref ="
+	"  d.verdict, d.reason, d.step_name, NULL, NULL, d.inbound_id FROM"
+	"  dispatches d JOIN cases c ON c.id = d.case_id WHERE c.ref ="
 	"  upper(?1) AND d.answered_at IS NOT NULL"
 	" UNION ALL SELECT e.at, e.seq, 2, e.id, e.event, e.actor, e.detail,"
-	"  NULL, 'event', e.event, e.seal FROM case_events e JOIN cases c ON"
-	"  c.id = e.case_id WHERE c.ref = upper(?1)"
+	"  NULL, 'event', e.event, NULL, NULL, NULL, e.seal, NULL FROM"
+	"  case_events e JOIN cases c ON c.id = e.case_id WHERE c.ref ="
+	"  upper(?1)"
 	" UNION ALL SELECT o.created_at, o.seq, 3, o.id, 'mail out (' ||"
 	"  o.kind || ', ' || o.status || ')', o.rcpt, o.last_error,"
-	"  o.message_id, 'out', o.kind, o.status FROM outbox o JOIN cases c"
-	"  ON c.id = o.case_id WHERE c.ref = upper(?1)"
+	"  o.message_id, 'out', o.kind, NULL, NULL, o.status, NULL, NULL FROM"
+	"  outbox o JOIN cases c ON c.id = o.case_id WHERE c.ref = upper(?1)"
 	") ORDER BY s IS NOT NULL, s, t, r, o";
 enum { TL_TIME, TL_WHAT, TL_WHO, TL_DETAIL, TL_MID, TL_SOURCE, TL_KIND,
-	TL_REASON };
+	TL_REASON, TL_STEP, TL_STATUS, TL_SEAL, TL_INBOUND };
 
 static const char *const show_head =
 	"SELECT ref AS \"case\", sop, state, step_name AS step, round,"
@@ -311,7 +313,7 @@ show_event(struct show *sh, char **cell, char **who, char **verb,
 static int
 show_row(struct show *sh, char **cell, char **who, char **verb, char **obj)
 {
-	const char	*src = cell[TL_SOURCE], *r = cell[TL_REASON];
+	const char	*src = cell[TL_SOURCE], *r = cell[TL_STATUS];
 	char		*note;
 
 	*who = *verb = *obj = NULL;
@@ -336,18 +338,18 @@ show_row(struct show *sh, char **cell, char **who, char **verb, char **obj)
 	}
 	if (strcmp(src, "answer") == 0) {
 		/* An answer by mail is the mail's line; a step left, none. */
-		if (r == NULL || cell[TL_KIND] == NULL ||
+		if (cell[TL_INBOUND] != NULL || cell[TL_KIND] == NULL ||
 		    strcmp(cell[TL_KIND], "-") == 0)
 			return (0);
 		*who = show_who(sh, cell[TL_WHO], 0);
-		xasprintf(verb, "%s at step %s%s%s", cell[TL_KIND], r,
-		    cell[TL_DETAIL] ? ": " : "", cell[TL_DETAIL] ?
-		    cell[TL_DETAIL] : "");
+		xasprintf(verb, "%s at step %s%s%s", cell[TL_KIND],
+		    cell[TL_STEP], cell[TL_REASON] ? ": " : "",
+		    cell[TL_REASON] ? cell[TL_REASON] : "");
 		return (1);
 	}
 	*who = show_who(sh, cell[TL_WHO], 0);
 	note = show_note(cell[TL_DETAIL] ? cell[TL_DETAIL] : cell[TL_WHAT]);
-	if (r != NULL)
+	if ((r = cell[TL_REASON]) != NULL)
 		xasprintf(verb, "%s: \"%s\"", note, r);
 	else
 		*verb = xstrdup(note);
@@ -367,8 +369,8 @@ show_verbose(struct show *sh, char **cell)
 		fprintf(sh->f, "%25sevent %s%s%s\n", "", cell[TL_KIND],
 		    cell[TL_DETAIL] ? ": " : "", cell[TL_DETAIL] ?
 		    cell[TL_DETAIL] : "");
-		if (cell[TL_REASON] != NULL)
-			fprintf(sh->f, "%25sseal %s\n", "", cell[TL_REASON]);
+		if (cell[TL_SEAL] != NULL)
+			fprintf(sh->f, "%25sseal %s\n", "", cell[TL_SEAL]);
 	}
 }
 

@@ -119,6 +119,11 @@ def test_show_readable(sb):
           "--json keeps everything: %d of %d rows" % (len(shown["timeline"]), rows))
     check([e["time"] for e in shown["timeline"]] == sorted(e["time"] for e in shown["timeline"]),
           "--json in time order")
+    check(all(re.match(r"[0-9a-f]{64}$", e["seal"]) for e in shown["timeline"]
+              if e["source"] == "event") and
+          all(e["status"] == "sent" for e in shown["timeline"] if e["source"] == "out") and
+          any(e["source"] == "answer" and e["inbound"] and e["step"] == "sekdis"
+              for e in shown["timeline"]), "--json: seals, mail states, answers and their mail")
 
     # cases: the 60-character address cut, every column where its head is.
     cases = tool(r, "cases", "--all")
