@@ -320,9 +320,9 @@ show_row(struct show *sh, char **cell, char **who, char **verb, char **obj)
 	if (strcmp(src, "event") == 0)
 		return (show_event(sh, cell, who, verb, obj));
 	if (strcmp(src, "out") == 0) {
-		/* A disposition sent is its event's line. */
-		if (strcmp(cell[TL_KIND], "disposisi") == 0 && r != NULL &&
-		    strcmp(r, "sent") == 0)
+		/* A disposition sent is its event's line, but for -v. */
+		if (!sh->verbose && strcmp(cell[TL_KIND], "disposisi") == 0 &&
+		    r != NULL && strcmp(r, "sent") == 0)
 			return (0);
 		*who = xstrdup("robot");
 		*verb = xstrdup("mailed");
