@@ -27,6 +27,7 @@ static const char *const cases_cols[] = {
 struct cases_time {
 	long	 took;
 	int	 standard, late;
+	int	 counted;	/* an official's turn: the minutes count */
 };
 
 /* Appends ", what" (or what, to nothing) to *out. */
@@ -132,7 +133,7 @@ cases_row(struct table *tab, const struct rules *rules,
 	else
 		row[4] = cases_waiting(rules, r);
 	row[5] = xstrdup(closed ? "-" : at);
-	if (closed || t->standard == 0)
+	if (!t->counted || t->standard == 0)
 		row[6] = xstrdup("-");
 	else
 		xasprintf(&row[6], "%ld/%d%s", t->took, t->standard, t->late ?
@@ -169,7 +170,7 @@ cmd_cases(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 	const struct sop	*sop;
 	const struct step	*s;
 	size_t			 n, i;
-	int			 which, json = args_has(a, 'j'), open;
+	int			 which, json = args_has(a, 'j');
 
 	if ((which = cases_which(a)) == -1)
 		return (cmd_usage(self, 0));
@@ -182,10 +183,11 @@ cmd_cases(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 		sop = rules_sop(ctx->rules, rows[i].sop);
 		s = sop ? rules_step(sop, rows[i].step) : NULL;
 		t.standard = s ? s->minutes : 0;
-		open = strcmp(rows[i].state, case_state_name(CASE_OPEN)) == 0;
-		t.took = open ? cal_office_minutes(&ctx->rules->cal,
+		t.counted = strcmp(rows[i].state, case_state_name(CASE_OPEN)) ==
+		    0;
+		t.took = t.counted ? cal_office_minutes(&ctx->rules->cal,
 		    rows[i].since, clock_now()) : 0;
-		t.late = open && t.standard > 0 && t.took > t.standard;
+		t.late = t.counted && t.standard > 0 && t.took > t.standard;
 		if (which == CASES_LATE && !t.late)
 			continue;
 		if (json)

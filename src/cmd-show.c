@@ -119,8 +119,8 @@ static const char *const show_states[] = {
 /*
  * What each event says in a line: the actor acted, or the robot did
  * (SHOW_ROBOT) to the actor (SHOW_TO, an object lines may share); %s
- * takes the detail, or it follows after ": " (SHOW_DETAIL), or shows
- * only with -v. Events that repeat their mail's line (the application,
+ * takes the detail (SHOW_WHOM: said as who), or it follows after ": "
+ * (SHOW_DETAIL), or shows only with -v. Events that repeat their mail's line (the application,
  * the applicant's follow-up) print none (SHOW_QUIET).
  */
 #define SHOW_DISPOSITION "disposition at %s to"
@@ -129,6 +129,7 @@ static const char *const show_states[] = {
 #define SHOW_TO		0x2
 #define SHOW_DETAIL	0x4
 #define SHOW_QUIET	0x8
+#define SHOW_WHOM	0x10	/* the detail is an address: said as who */
 static const struct {
 	const char	*event;
 	int		 flags;
@@ -144,7 +145,8 @@ static const struct {
 	{ "disposisi", SHOW_ROBOT | SHOW_TO, SHOW_DISPOSITION },
 	{ "ditolak-masuk", SHOW_DETAIL, "mail refused" },
 	{ "ekspor-data", SHOW_DETAIL, "exported the case's data" },
-	{ "eskalasi", SHOW_ROBOT | SHOW_TO, "escalation (%s late) to" },
+	{ "eskalasi", SHOW_ROBOT | SHOW_TO | SHOW_WHOM, "escalation (%s late)"
+	    " to" },
 	{ "hapus-data", SHOW_ROBOT | SHOW_DETAIL, "files removed under"
 	    " retention" },
 	{ "jawaban-ditolak", SHOW_DETAIL, "answer refused" },
@@ -277,6 +279,7 @@ show_event(struct show *sh, char **cell, char **who, char **verb,
     char **obj)
 {
 	const char	*ev = cell[TL_KIND], *d = cell[TL_DETAIL];
+	char		*whom = NULL;
 	size_t		 i;
 	int		 fl;
 
@@ -300,13 +303,32 @@ show_event(struct show *sh, char **cell, char **who, char **verb,
 	    cell[TL_WHO], 0);
 	if (fl & SHOW_TO)
 		*obj = show_who(sh, cell[TL_WHO], 1);
+	if ((fl & SHOW_WHOM) && d != NULL)
+		d = whom = show_who(sh, d, 0);
 	if (strstr(show_events[i].words, "%s") != NULL)
 		xasprintf(verb, show_events[i].words, d ? d : "?");
 	else if ((fl & SHOW_DETAIL) && d != NULL)
 		xasprintf(verb, "%s: %s", show_events[i].words, d);
 	else
 		*verb = xstrdup(show_events[i].words);
+	free(whom);
 	return (1);
+}
+
+/* A kind of mail whose sending an event records (its line says it). */
+static int
+show_told(const char *kind)
+{
+	static const char *const told[] = {
+		"disposisi", "pengingat", "eskalasi"
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof told / sizeof told[0]; i++) {
+		if (strcmp(kind, told[i]) == 0)
+			return (1);
+	}
+	return (0);
 }
 
 /* One row of the timeline as who, what, and an object to merge. */
@@ -320,9 +342,9 @@ show_row(struct show *sh, char **cell, char **who, char **verb, char **obj)
 	if (strcmp(src, "event") == 0)
 		return (show_event(sh, cell, who, verb, obj));
 	if (strcmp(src, "out") == 0) {
-		/* A disposition sent is its event's line, but for -v. */
-		if (!sh->verbose && strcmp(cell[TL_KIND], "disposisi") == 0 &&
-		    r != NULL && strcmp(r, "sent") == 0)
+		/* A mail its event says, sent, is that line, but for -v. */
+		if (!sh->verbose && r != NULL && strcmp(r, "sent") == 0 &&
+		    show_told(cell[TL_KIND]))
 			return (0);
 		*who = xstrdup("robot");
 		*verb = xstrdup("mailed");
