@@ -182,19 +182,22 @@ clock_days(time_t t, time_t until)
 
 /*
  * t in office time as people read it: "31-12-2026 23.30 WIB", or with
- * CLOCK_DATE the date alone, "31-12-2026". The one format of letters,
- * the admin's views (SQL's local_time()) and messages.
+ * CLOCK_DATE the date alone, "31-12-2026": the format of letters. With
+ * CLOCK_ISO, the admin's: "2026-12-31 23:30 WIB", "2026-12-31", which
+ * sorts as it reads (every view, by SQL's local_time()).
  */
 void
 clock_format(time_t t, int what, char *buf, size_t len)
 {
+	static const char *const fmt[] = {
+		"%d-%m-%Y %H.%M", "%d-%m-%Y", "%Y-%m-%d %H:%M", "%Y-%m-%d"
+	};
 	struct tm	 tm;
 	char		 day[32];
 
 	clock_local(t, &tm);
-	strftime(day, sizeof day, what == CLOCK_DATE ? "%d-%m-%Y" :
-	    "%d-%m-%Y %H.%M", &tm);
-	if (what == CLOCK_DATE)
+	strftime(day, sizeof day, fmt[what & (CLOCK_DATE | CLOCK_ISO)], &tm);
+	if (what & CLOCK_DATE)
 		snprintf(buf, len, "%s", day);
 	else
 		snprintf(buf, len, "%s %s", day, clock_zone_name());

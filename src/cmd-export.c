@@ -47,7 +47,7 @@ export_said(struct ctx *ctx, int64_t id, const char *ref, const char *dir,
 
 	printf("%s: %zu file(s) and kasus.json in %s", ref, n - missing, dir);
 	if (purged > 0) {
-		clock_format(purged, CLOCK_DATE, at, sizeof at);
+		clock_format(purged, CLOCK_DATE | CLOCK_ISO, at, sizeof at);
 		printf(" (the mail and documents were removed under retention"
 		    " on %s; kasus.json keeps the record and each document's"
 		    " SHA-256)\n", at);
@@ -88,7 +88,7 @@ export_case(struct ctx *ctx, int64_t id, const char *ref, const char *dir,
 		return (-1);
 	}
 	free(p);
-	if (show_case(ctx->store, ref, f, 1) != 1) {
+	if (show_case(ctx, ref, f, SHOW_JSON) != 1) {
 		fclose(f);
 		*cause = store_error(ctx->store);
 		return (-1);

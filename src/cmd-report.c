@@ -393,7 +393,7 @@ report_write(FILE *f, struct ctx *ctx, const char *since, const char *label)
 	const struct sop *sop;
 	size_t		 i, r;
 
-	clock_format(clock_now(), CLOCK_TIME, now, sizeof now);
+	clock_format(clock_now(), CLOCK_ISO, now, sizeof now);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"
 	    "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"id\">"
 	    "<head><meta charset=\"UTF-8\"/><title>Laporan disposisi"

@@ -99,7 +99,8 @@ cmd_status(const struct cmd_entry *self, struct ctx *ctx, struct args *a)
 	(void)self;
 	if (a->argc == 0)
 		return (status_all(ctx, args_has(a, 'j')));
-	switch (show_case(ctx->store, a->argv[0], stdout, args_has(a, 'j'))) {
+	switch (show_case(ctx, a->argv[0], stdout, args_has(a, 'j') ?
+	    SHOW_JSON : 0)) {
 	case 1:
 		return (0);
 	case 0:

@@ -72,7 +72,9 @@ struct show_part {
 };
 int		 show_print(struct store *, FILE *, const struct show_part *,
 		     size_t, const char *, int);
-int		 show_case(struct store *, const char *, FILE *, int);
+#define SHOW_JSON	0x1
+#define SHOW_VERBOSE	0x2
+int		 show_case(struct ctx *, const char *, FILE *, int);
 extern const char *const sql_undelivered;	/* cmd-status.c */
 int		 backup_spool(const char *, const char *, const char *,
 		     size_t *, size_t *, char **);	/* cmd-backup.c */

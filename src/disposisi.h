@@ -166,6 +166,7 @@ time_t		 clock_add_months(time_t, int);
 int		 clock_days(time_t, time_t);
 #define CLOCK_TIME	0
 #define CLOCK_DATE	1
+#define CLOCK_ISO	2	/* the admin's: 2026-12-31 23:30 WIB */
 void		 clock_format(time_t, int, char *, size_t);
 
 /* util.c */

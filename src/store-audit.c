@@ -246,7 +246,7 @@ store_event_where(struct store *st, int64_t id, char **w)
 	    " e.at, e.event FROM case_events e LEFT JOIN cases c ON c.id ="
 	    " e.case_id WHERE e.id = ?", "i", id), &e, &where_shape)) != 1)
 		return (rc);
-	clock_format((time_t)e->at, CLOCK_TIME, at, sizeof at);
+	clock_format((time_t)e->at, CLOCK_ISO, at, sizeof at);
 	xasprintf(w, "%s, %s, %s", e->ref, at, e->event);
 	store_rows_free(e, 1, &where_shape);
 	return (1);

@@ -271,7 +271,7 @@ store_case_positions(struct store *st, char ***sops, char ***steps,
 	" coalesce(c.step_since, c.updated_at), (SELECT group_concat(" \
 	"d.official, ', ') FROM dispatches d WHERE d.case_id = c.id AND" \
 	" d.step_name = c.step_name AND d.round = c.round AND" \
-	" d.answered_at IS NULL) FROM cases c"
+	" d.answered_at IS NULL), c.closed_at FROM cases c"
 
 static const struct store_col case_list_cols[] = {
 	STORE_COL(COL_STR, struct case_list_row, ref),
@@ -280,7 +280,8 @@ static const struct store_col case_list_cols[] = {
 	STORE_COL(COL_STR, struct case_list_row, step),
 	STORE_COL(COL_STR, struct case_list_row, state),
 	STORE_COL(COL_NUM, struct case_list_row, since),
-	STORE_COL(COL_STR, struct case_list_row, waiting)
+	STORE_COL(COL_STR, struct case_list_row, waiting),
+	STORE_COL(COL_NUM, struct case_list_row, closed)
 };
 static const struct store_shape case_list_shape = STORE_SHAPE(
     struct case_list_row, case_list_cols);

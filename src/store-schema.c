@@ -255,6 +255,40 @@ static const char store_schema_v12[] =
 	"  ON cases BEGIN UPDATE dispatches SET due_at = 0"
 	"  WHERE case_id = NEW.id AND answered_at IS NULL; END;";
 
+/*
+ * The order things happened in, across the tables: every mail in, answer,
+ * event and mail out takes the next number of one counter, in the
+ * transaction that writes it, so `show` reads a case's story in true
+ * order even within one second. Triggers number them, so no writer can
+ * forget; rows from before keep NULL and their times.
+ */
+static const char store_schema_v13[] =
+	"CREATE TABLE seq (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  n INTEGER NOT NULL);"
+	"INSERT INTO seq VALUES (1, 0);"
+	"ALTER TABLE inbound ADD COLUMN seq INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN seq INTEGER;"
+	"ALTER TABLE case_events ADD COLUMN seq INTEGER;"
+	"ALTER TABLE dispatches ADD COLUMN answered_seq INTEGER;"
+	"CREATE TRIGGER inbound_seq AFTER INSERT ON inbound BEGIN"
+	"  UPDATE seq SET n = n + 1 WHERE id = 1;"
+	"  UPDATE inbound SET seq = (SELECT n FROM seq WHERE id = 1)"
+	"  WHERE id = NEW.id; END;"
+	"CREATE TRIGGER outbox_seq AFTER INSERT ON outbox BEGIN"
+	"  UPDATE seq SET n = n + 1 WHERE id = 1;"
+	"  UPDATE outbox SET seq = (SELECT n FROM seq WHERE id = 1)"
+	"  WHERE id = NEW.id; END;"
+	"CREATE TRIGGER case_events_seq AFTER INSERT ON case_events BEGIN"
+	"  UPDATE seq SET n = n + 1 WHERE id = 1;"
+	"  UPDATE case_events SET seq = (SELECT n FROM seq WHERE id = 1)"
+	"  WHERE id = NEW.id; END;"
+	"CREATE TRIGGER dispatches_seq AFTER UPDATE OF answered_at ON"
+	"  dispatches WHEN OLD.answered_at IS NULL AND NEW.answered_at IS NOT"
+	"  NULL BEGIN"
+	"  UPDATE seq SET n = n + 1 WHERE id = 1;"
+	"  UPDATE dispatches SET answered_seq = (SELECT n FROM seq WHERE"
+	"  id = 1) WHERE id = NEW.id; END;";
+
 /* Schema migrations: PRAGMA user_version counts those applied. */
 static const char *const store_migrations[] = {
 	NULL,
@@ -269,7 +303,8 @@ static const char *const store_migrations[] = {
 	store_schema_v9,
 	store_schema_v10,
 	store_schema_v11,
-	store_schema_v12
+	store_schema_v12,
+	store_schema_v13
 };
 #define STORE_VERSION	((int)(sizeof store_migrations / \
 			    sizeof store_migrations[0]) - 1)

@@ -468,7 +468,7 @@ store_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, size_t *n)
 
 /*
  * local_time(t) and local_date(t) in SQL: an epoch time in the office's
- * zone as clock_format() writes it, for the admin's views; the offset
+ * zone as clock_format() writes it for the admin (CLOCK_ISO); the offset
  * never stands in SQL. NULL stays NULL.
  */
 static void
@@ -482,7 +482,7 @@ store_fn_local(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		return;
 	}
 	clock_format((time_t)sqlite3_value_int64(argv[0]),
-	    sqlite3_user_data(cx) != NULL ? CLOCK_DATE : CLOCK_TIME, buf,
+	    CLOCK_ISO | (sqlite3_user_data(cx) != NULL ? CLOCK_DATE : 0), buf,
 	    sizeof buf);
 	sqlite3_result_text(cx, buf, -1, SQLITE_TRANSIENT);
 }

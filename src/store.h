@@ -56,6 +56,7 @@ struct case_list_row {
 	char		*state;
 	time_t		 since;		/* at its step since */
 	char		*waiting;	/* unanswered officials, or NULL */
+	time_t		 closed;	/* when it closed, or 0 */
 };
 struct waiting_row {
 	int64_t		 dispatch_id;
@@ -262,12 +263,17 @@ int		 store_print_json(struct store *, FILE *, const char *,
 		     const char *);
 struct table {
 	char		**cells;	/* row by row; NULL for SQL NULL */
+	char		**names;	/* the columns' names, or NULL */
 	size_t		 nrows, ncols;
 };
 #define TABLE_CELL(t, r, c)	((t)->cells[(r) * (t)->ncols + (c)])
 int		 store_table(struct store *, const char *, const char *,
 		     struct table *);
 void		 store_table_free(struct table *);
+void		 store_table_add(struct table *, char **);
+void		 table_print(FILE *, const struct table *);
+size_t		 table_width(const char *);
+void		 table_cell(FILE *, const char *, size_t, int);
 
 /* store-health.c: the figures of status and the metrics (health.c). */
 struct health_counts {

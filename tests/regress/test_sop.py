@@ -63,7 +63,8 @@ def test_sop_slice(sb):
     from lib import ROOT
     out = subprocess.run([ROOT + "/disposisi", "status", "-f", r.conf, ref.lower()],
                          capture_output=True, text=True).stdout
-    check("ditolak" in out and "KTP tidak terbaca" in out and "kadis@" in out,
+    check("rejected (ditolak)" in out and "KTP tidak terbaca" in out and
+          "Kepala Dinas Kominfo" in out,
           "status shows the decision: %s" % out)
     out = subprocess.run([ROOT + "/disposisi", "status", "-f", r.conf],
                          capture_output=True, text=True).stdout

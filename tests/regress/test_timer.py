@@ -77,6 +77,13 @@ def test_reminders_and_escalation(sb):
     r.run_at(wib(2026, 12, 8, 9, 0), "later that morning")
     check(len(reminders(sb, "kadis", ref, "Eskalasi")) == 1, "one escalation, once")
     check(r.scalar("SELECT count(*) FROM reminders") == 2, "two recorded, for one case")
+    import subprocess
+    show = subprocess.run([os.path.join(ROOT, "disposisi"), "show", "-f", r.conf, ref],
+                          capture_output=True, text=True).stdout
+    check(re.search(r"robot +reminder at sekdis to Sekretaris Dinas Kominfo\n.*robot +"
+                    r"escalation \(Sekretaris Dinas Kominfo late\) to Kepala Dinas Kominfo\n",
+                    show, re.S) and "mailed pengingat" not in show,
+          "show: the reminder, then the escalation, each one line: %s" % show)
 
     # Answering the reminder works; the step's time is recorded.
     r.start(clock=wib(2026, 12, 8, 9, 5))

@@ -278,6 +278,58 @@ test_faults(const char *dir)
 	free(path);
 }
 
+/*
+ * A table as an admin reads it: every column under its name whatever the
+ * cells - a 60-character address cut at 40 with an ellipsis, a name in
+ * UTF-8 counted by characters, an escape sequence (a hostile subject)
+ * shown as '?', NULL as "-" - and the last column whole.
+ */
+static void
+test_table(void)
+{
+	static const char *const names[] = {
+		"case", "applicant", "full_name", "note"
+	};
+	static const char *const cells[] = {
+		"TTE-2026-00001",
+		"dra.siti.rahmawati.kasubbag.umum.kepegawaian.dinas@gmail.com",
+		"Rahmawati Nurhaliza \xe1\xb9\xa0",
+		"the last column is never cut, whatever its length, as nothing"
+		" follows it",
+		"TTE-2026-00002", "budi@x.go.id", "Budi\x1b[2J", NULL
+	};
+	static const char want[] =
+	    "  CASE            APPLICANT                                 "
+	    "FULL NAME              NOTE\n"
+	    "  TTE-2026-00001  dra.siti.rahmawati.kasubbag.umum.kepega"
+	    "\xe2\x80\xa6  Rahmawati Nurhaliza \xe1\xb9\xa0  the last column"
+	    " is never cut, whatever its length, as nothing follows it\n"
+	    "  TTE-2026-00002  budi@x.go.id                              "
+	    "Budi?[2J               -\n";
+	struct table	 t = { .ncols = 4 };
+	char		*row[4], *out = NULL;
+	size_t		 len, r, i;
+	FILE		*f;
+
+	t.names = xcalloc(t.ncols, sizeof *t.names);
+	for (i = 0; i < t.ncols; i++)
+		t.names[i] = xstrdup(names[i]);
+	for (r = 0; r < 2; r++) {
+		for (i = 0; i < t.ncols; i++)
+			row[i] = cells[r * 4 + i] ? xstrdup(cells[r * 4 + i]) :
+			    NULL;
+		store_table_add(&t, row);
+	}
+	if ((f = open_memstream(&out, &len)) == NULL)
+		return;
+	table_print(f, &t);
+	fclose(f);
+	TEST_STREQ(out, want);
+	TEST_ASSERT(table_width("Rahmawati Nurhaliza \xe1\xb9\xa0") == 21);
+	free(out);
+	store_table_free(&t);
+}
+
 int
 main(void)
 {
@@ -440,5 +492,6 @@ main(void)
 	store_close(st);
 	free(path);
 	test_faults(dir);
+	test_table();
 	return (test_done());
 }
