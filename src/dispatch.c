@@ -182,12 +182,6 @@ dispatch_to(struct flow *f, const struct step *s, const char *to,
 	return (0);
 }
 
-int
-dispatch_step(struct flow *f, const struct step *s, char **cause)
-{
-	return (dispatch_to(f, s, NULL, 0, NULL, cause));
-}
-
 /* The step's mail once more to one official, with the token they have. */
 int
 dispatch_again(struct flow *f, const struct step *s, const char *official,

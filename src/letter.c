@@ -346,7 +346,40 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 }
 
 /*
- * Renders tmpl and queues it to one recipient. With a token, replies
+ * A mail the rules switch off (rules/mails.conf) is not queued but
+ * recorded on its case, in the caller's transaction, so "show" says why
+ * it never left. 1 off, 0 to be sent, -1 error.
+ */
+static int
+letter_off(const struct letter *lt, const char *tmpl, const char *to,
+    char **cause)
+{
+	const char	*where;
+	char		*detail;
+	int		 rv = 0;
+
+	if (lt->ctx->rules == NULL || (where = rules_mail_off(lt->ctx->rules,
+	    tmpl, to)) == NULL)
+		return (0);
+	log_debug("%s: %s to %s not sent: off by %s", lt->c ? lt->c->ref :
+	    "-", tmpl, to, where);
+	if (lt->c == NULL)
+		return (1);
+	xasprintf(&detail, "%s: off by %s", tmpl, where);
+	if (store_event(lt->ctx->store, lt->c->id, to, "tidak-dikirim",
+	    detail) == -1) {
+		xasprintf(cause, "%s: cannot record mail %s not sent",
+		    lt->c->ref, tmpl);
+		rv = -1;
+	} else
+		rv = 1;
+	free(detail);
+	return (rv);
+}
+
+/*
+ * Renders tmpl and queues it to one recipient, unless the rules switch
+ * it off (letter_off). With a token, replies
  * come back to robot+ref.token@ and the Message-ID ends in the token;
  * otherwise the Message-ID names the case (an answer to it is about the
  * case) or, without a case, only the kind.
@@ -363,6 +396,9 @@ letter_send(const struct letter *lt, const char *tmpl, const char *to,
 	char		*subject, *body, rnd[13];
 	int		 rv = -1;
 
+	if ((rv = letter_off(lt, tmpl, to, cause)) != 0)
+		return (rv == 1 ? 0 : -1);
+	rv = -1;
 	crypto_random_hex(rnd, sizeof rnd);
 	if (lt->c != NULL)
 		ref = util_lower(lt->c->ref);
@@ -432,21 +468,6 @@ letter_undelivered(struct ctx *ctx, const struct outbox_row *r, int code,
 	}
 }
 
-/* The mails the engine itself sends, whatever the SOP. */
-static const char *const letter_templates[] = {
-	"alasan-diperlukan", "berkas-diterima", "bukan-pejabat", "dibatalkan",
-	"di-luar-kantor", "dikembalikan", "ditolak", "dokumen-diperlukan",
-	"eskalasi", "eskalasi-pemantauan", "gagal-kirim", "kelengkapan-kurang",
-	"kemajuan", "konfirmasi-jawaban", "lampiran-kurang",
-	"laporan-pemantauan", "nilai-diperlukan", "pemantauan-dijawab",
-	"pemantauan-dilaporkan", "pemberitahuan-ams", "pengingat",
-	"pengingat-pembaharuan", "pengingat-pemantauan", "rujukan-ganda",
-	"selesai", "sudah-diproses", "surel-ditahan", "surel-pantul",
-	"tanda-terima",
-	"tautan-pribadi-ditahan", "tembusan", "tercatat", "tidak-dipahami",
-	"tidak-perlu-dijawab"
-};
-
 static int
 letter_check_one(const struct letter *lt, const char *tmpl, char **cause)
 {
@@ -477,9 +498,9 @@ letter_check(struct ctx *ctx, const struct rules *r, char **cause)
 	size_t		 i, j;
 
 	lt.ctx = ctx;
-	for (i = 0; i < sizeof letter_templates / sizeof letter_templates[0];
-	    i++) {
-		if (letter_check_one(&lt, letter_templates[i], cause) == -1)
+	for (i = 0; i < rules_mail_nkinds; i++) {
+		if (letter_check_one(&lt, rules_mail_kinds[i].tmpl, cause) ==
+		    -1)
 			return (-1);
 	}
 	for (i = 0; i < r->nnotices; i++) {

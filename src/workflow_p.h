@@ -44,6 +44,8 @@ struct flow {
 	size_t			 nevdocs;
 	const struct step	*next;	/* where the effects take the case */
 	char			 expires[64];
+	char			 proved[512];	/* the next disposition says a
+						   proved step needs no answer */
 };
 
 
@@ -69,7 +71,6 @@ int		 flow_db_error(struct flow *, char **);
 int		 dispatch_docs(struct flow *, char **);
 int		 dispatch_to(struct flow *, const struct step *, const char *,
 		    int, const char *, char **);
-int		 dispatch_step(struct flow *, const struct step *, char **);
 int		 dispatch_again(struct flow *, const struct step *, const char *,
 		    const char *, char **);
 int		 dispatch_as(struct flow *, const struct step *, const char *,

@@ -243,5 +243,8 @@ def test_outside_world(sb):
     inbound = r.scalar("SELECT count(*) FROM inbound")
     sent = r.scalar("SELECT count(*) FROM outbox")
     by = r.sql("SELECT rcpt, count(*) FROM outbox GROUP BY rcpt ORDER BY 2 DESC")
+    kinds = r.sql("SELECT rcpt, kind, count(*) FROM outbox GROUP BY rcpt, kind"
+                  " ORDER BY 1, 3 DESC")
     print("    outside world: 2 cases, %d mails in, %d out, %.1f s; out by recipient: %s"
           % (inbound, sent, time.time() - t0, by))
+    print("    by recipient and template: %s" % kinds)
