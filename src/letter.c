@@ -268,6 +268,68 @@ letter_refs(const struct letter *lt)
 	return (s);
 }
 
+/* An official's title: a Plt.'s by the delegate line, else the role's. */
+static const char *
+letter_title_of(const struct rules *r, const char *addr,
+    const struct role **role)
+{
+	size_t	 i;
+
+	*role = NULL;
+	for (i = 0; i < r->ndelegates; i++) {
+		if (util_addr_eq(r->delegates[i].addr, addr))
+			return (r->delegates[i].note);
+	}
+	if ((*role = rules_role_by_addr(r, addr)) != NULL)
+		return ((*role)->title);
+	return ("pejabat yang tidak lagi tercatat pada aturan");
+}
+
+/*
+ * Officials by title, never by address (issue 16): "a, b" addresses as
+ * "Verifikator (2 dari 3 anggota), Sekretaris Dinas", a group's members
+ * counted under its title, in the order first met.
+ */
+static char *
+letter_titles(const struct rules *r, const char *list)
+{
+	const struct role *role, *roles[16];
+	const char	*titles[16], *title;
+	size_t		 counts[16], n = 0, i;
+	char		*copy, *p, *addr, *s = xstrdup(""), *t, grp[64];
+
+	if (r == NULL || list == NULL)
+		return (s);
+	p = copy = xstrdup(list);
+	while ((addr = strsep(&p, ", ")) != NULL) {
+		if (*addr == '\0')
+			continue;
+		title = letter_title_of(r, addr, &role);
+		for (i = 0; i < n && strcmp(titles[i], title) != 0; i++)
+			;
+		if (i == n && n == sizeof titles / sizeof titles[0])
+			continue;
+		if (i == n) {
+			titles[n] = title;
+			roles[n] = role;
+			counts[n++] = 0;
+		}
+		counts[i]++;
+	}
+	free(copy);
+	for (i = 0; i < n; i++) {
+		grp[0] = '\0';
+		if (roles[i] != NULL && roles[i]->naddrs > 1)
+			snprintf(grp, sizeof grp, " (%zu dari %zu anggota)",
+			    counts[i], roles[i]->naddrs);
+		xasprintf(&t, "%s%s%s%s", s, i > 0 ? ", " : "", titles[i],
+		    grp);
+		free(s);
+		s = t;
+	}
+	return (s);
+}
+
 /* A time in the office's zone, or "" for none. */
 static char *
 letter_time(time_t t)
@@ -330,10 +392,12 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	vars_own(vs, "jenis_berkas", letter_kind_names(lt));
 	vars_add(vs, "catatan_lampiran", lt->att_note);
 	vars_add(vs, "dokumen", lt->doc_words);
-	vars_add(vs, "sudah_menjawab", lt->answered);
+	vars_own(vs, "sudah_menjawab", letter_titles(lt->ctx->rules,
+	    lt->answered));
 	vars_add(vs, "pemberitahuan", lt->notice ? lt->notice->words : NULL);
 	vars_add(vs, "isi_pemberitahuan", lt->notice && m ? m->text : NULL);
 	vars_add(vs, "alamat_pejabat", lt->official);
+	vars_own(vs, "jabatan", letter_titles(lt->ctx->rules, lt->official));
 	vars_add(vs, "berlaku_sampai", lt->expires);
 	vars_add(vs, "lama_menunggu", lt->waited);
 	vars_own(vs, "sejak", letter_time(lt->since));

@@ -286,7 +286,7 @@ flow_docs(struct flow *f, const char *kind, char **cause)
 }
 
 /* A letter about the case with what every mail of this message shares. */
-static void
+void
 flow_letter(struct flow *f, const struct decide *d, struct letter *lt,
     const struct attachment **list)
 {
@@ -517,80 +517,6 @@ flow_settle(struct flow *f, const struct effect *fx, char **cause)
 	return (rv);
 }
 
-/*
- * Does the official get a disposition later in this decision (the proof
- * took the case on to a step of theirs)? Then that mail says the proved
- * step needs no answer, and a second one at the same moment is noise.
- */
-static int
-flow_dispatched_later(struct flow *f, const struct decide *d,
-    const struct effect *from, const char *official)
-{
-	const struct effect	*fx;
-
-	for (fx = from + 1; fx < d->fx + d->nfx; fx++) {
-		if (fx->type == FX_DISPATCH && fx->step->role != NULL &&
-		    rules_role_has(fx->step->role, official) &&
-		    rules_delegate(f->ctx->rules, fx->step->role,
-		    cal_date(&f->ctx->rules->cal, clock_now()), 0) == NULL)
-			return (1);
-	}
-	return (0);
-}
-
-/*
- * A notice proves the step's work done: its waiting dispositions close
- * with the notice as evidence, and each official is told no Y is needed
- * - in the next step's disposition when they get one now.
- */
-static int
-flow_proved(struct flow *f, const struct decide *d, const struct effect *fx,
-    char **cause)
-{
-	const struct attachment	*list[MAX_DOCS];
-	struct letter		 lt;
-	char			**who, *why, *detail;
-	size_t			 n = 0, i;
-	int			 rv;
-
-	xasprintf(&why, "proved done by AMS notice %s", fx->arg);
-	xasprintf(&detail, "%s: %s", fx->step->name, fx->arg);
-	rv = store_dispatch_close_step(f->ctx->store, f->c->id, f->c->step,
-	    f->c->round, why, &who, &n);
-	if (rv == 0)
-		rv = store_event(f->ctx->store, f->c->id, "AMS", "terbukti",
-		    detail);
-	log_info("%s: step %s", f->c->ref, detail);
-	flow_letter(f, d, &lt, list);
-	lt.notice = rules_notice(f->ctx->rules, fx->arg);
-	for (i = 0; rv == 0 && i < n; i++) {
-		if (flow_dispatched_later(f, d, fx, who[i])) {
-			snprintf(f->proved, sizeof f->proved, "Langkah %s"
-			    " telah dinyatakan selesai berdasarkan"
-			    " pemberitahuan AMS BSrE \"%s\", sehingga"
-			    " disposisi langkah %s yang Bapak/Ibu terima"
-			    " sebelumnya tidak perlu dijawab lagi.",
-			    fx->step->number, lt.notice ? lt.notice->words :
-			    fx->arg, fx->step->number);
-			rv = store_event(f->ctx->store, f->c->id, who[i],
-			    "tidak-dikirim", "tidak-perlu-dijawab: said in the"
-			    " next step's disposition");
-			continue;
-		}
-		lt.official = who[i];
-		lt.to_title = fx->step->role ? fx->step->role->title : NULL;
-		rv = letter_send(&lt, fx->tmpl, who[i], lt.to_title, NULL,
-		    cause);
-	}
-	if (rv == -1 && *cause == NULL)
-		xasprintf(cause, "%s: cannot close step %s", f->c->ref,
-		    fx->step->name);
-	xfreelist(who, n);
-	free(why);
-	free(detail);
-	return (rv);
-}
-
 /* Records the official's answer on the dispatch, exactly once. */
 static int
 flow_answer(struct flow *f, char **cause)
@@ -687,7 +613,7 @@ flow_apply(struct flow *f, const struct decide *d, char **cause)
 				return (-1);
 			break;
 		case FX_PROVED:
-			if (flow_proved(f, d, fx, cause) == -1)
+			if (dispatch_proved(f, d, fx, cause) == -1)
 				return (-1);
 			break;
 		}

@@ -58,6 +58,8 @@ int		 flood_check(struct flow *, char **);
 int		 flow_limited(struct flow *, const char *const *, size_t,
 		    const char *);
 void		 flow_evdocs(struct flow *, struct event *);
+void		 flow_letter(struct flow *, const struct decide *, struct letter *,
+		    const struct attachment **);
 /* The one place a case changes state (compare-and-set, event, log). */
 int		 flow_enter(struct flow *, enum case_state, const struct step *,
 		    const char *, char **);
@@ -69,6 +71,8 @@ int		 flow_db_error(struct flow *, char **);
 /* dispatch.c */
 /* Reloads f->docs, the case's documents. */
 int		 dispatch_docs(struct flow *, char **);
+int		 dispatch_proved(struct flow *, const struct decide *,
+		    const struct effect *, char **);
 int		 dispatch_to(struct flow *, const struct step *, const char *,
 		    int, const char *, char **);
 int		 dispatch_again(struct flow *, const struct step *, const char *,
