@@ -245,12 +245,14 @@ dispatch_proved(struct flow *f, const struct decide *d, const struct effect *fx,
 {
 	const struct attachment	*list[MAX_DOCS];
 	struct letter		 lt;
-	char			**who, *why, *detail;
+	char			**who, *why, *detail, *folded;
 	size_t			 n = 0, i;
 	int			 rv;
 
 	xasprintf(&why, "proved done by AMS notice %s", fx->arg);
 	xasprintf(&detail, "%s: %s", fx->step->name, fx->arg);
+	xasprintf(&folded, "%s, step %s round %d: said in the next step's"
+	    " disposition", fx->tmpl, fx->step->name, f->c->round);
 	rv = store_dispatch_close_step(f->ctx->store, f->c->id, f->c->step,
 	    f->c->round, why, &who, &n);
 	if (rv == 0)
@@ -269,8 +271,7 @@ dispatch_proved(struct flow *f, const struct decide *d, const struct effect *fx,
 			    fx->step->number, lt.notice ? lt.notice->words :
 			    fx->arg, fx->step->number);
 			rv = store_event(f->ctx->store, f->c->id, who[i],
-			    "tidak-dikirim", "tidak-perlu-dijawab: said in the"
-			    " next step's disposition");
+			    "tidak-dikirim", folded);
 			continue;
 		}
 		lt.official = who[i];
@@ -284,5 +285,6 @@ dispatch_proved(struct flow *f, const struct decide *d, const struct effect *fx,
 	xfreelist(who, n);
 	free(why);
 	free(detail);
+	free(folded);
 	return (rv);
 }

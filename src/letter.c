@@ -429,7 +429,12 @@ letter_off(const struct letter *lt, const char *tmpl, const char *to,
 	    "-", tmpl, to, where);
 	if (lt->c == NULL)
 		return (1);
-	xasprintf(&detail, "%s: off by %s", tmpl, where);
+	/* The step and round make each mail's record its own. */
+	if (lt->step != NULL)
+		xasprintf(&detail, "%s, step %s round %d: off by %s", tmpl,
+		    lt->step->name, lt->c->round, where);
+	else
+		xasprintf(&detail, "%s: off by %s", tmpl, where);
 	if (store_event(lt->ctx->store, lt->c->id, to, "tidak-dikirim",
 	    detail) == -1) {
 		xasprintf(cause, "%s: cannot record mail %s not sent",
@@ -460,9 +465,12 @@ letter_send(const struct letter *lt, const char *tmpl, const char *to,
 	char		*subject, *body, rnd[13];
 	int		 rv = -1;
 
-	if ((rv = letter_off(lt, tmpl, to, cause)) != 0)
-		return (rv == 1 ? 0 : -1);
-	rv = -1;
+	switch (letter_off(lt, tmpl, to, cause)) {
+	case 1:
+		return (0);
+	case -1:
+		return (-1);
+	}
 	crypto_random_hex(rnd, sizeof rnd);
 	if (lt->c != NULL)
 		ref = util_lower(lt->c->ref);

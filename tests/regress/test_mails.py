@@ -55,7 +55,7 @@ def test_mails_switched_by_rules(sb):
           "the Head got no receipt: %s" % [str(m["Subject"]) for m in sb.messages("kadis")])
     where = "%s/mails.conf:3" % rules
     check(r.sql("SELECT actor, detail FROM case_events WHERE event = 'tidak-dikirim'") ==
-          [("kadis@" + DOMAIN, "tercatat: off by " + where)],
+          [("kadis@" + DOMAIN, "tercatat, step kadis round 2: off by " + where)],
           "recorded: %s" % r.sql("SELECT actor, detail FROM case_events WHERE"
                                  " event = 'tidak-dikirim'"))
     check(r.sql("SELECT rcpt, kind FROM outbox WHERE kind IN ('tercatat', 'kemajuan')"
@@ -63,7 +63,8 @@ def test_mails_switched_by_rules(sb):
           [("sekdis@" + DOMAIN, "tercatat"), (BUDI, "kemajuan"), (BUDI, "kemajuan")],
           "exactly the mails switched on were queued")
     rc, out = run("show", "-f", r.conf, ref)
-    check(rc == 0 and "tidak-dikirim" in out and "tercatat: off by " + where in out,
+    check(rc == 0 and "tidak-dikirim" in out and "tercatat, step kadis round 2: off by " +
+          where in out,
           "show says why the Head's receipt never left: %s" % out)
 
     # A mail the workflow needs cannot be switched off: check names the

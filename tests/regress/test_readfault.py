@@ -70,5 +70,5 @@ def test_read_fault_answer_waits(sb):
     wait_until(lambda: r.scalar("SELECT count(*) FROM outbox WHERE status != 'sent'") == 0,
                "outbox drained")
     check(r.scalar("SELECT count(*) FROM case_events WHERE event = 'tidak-dikirim' AND"
-                   " detail LIKE 'tercatat: off by %'") == 1,
+                   " detail LIKE 'tercatat, step %: off by %'") == 1,
           "the answer's receipt (off by rules/mails.conf) recorded once")

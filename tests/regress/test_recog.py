@@ -54,7 +54,7 @@ def test_head_signs_request_under_sop_name(sb):
     wait_until(lambda: r.sql("SELECT state FROM cases WHERE ref = ?", ref) == [("selesai",)],
                "the case moves on from step 8")
     check(r.scalar("SELECT count(*) FROM case_events WHERE event = 'tidak-dikirim' AND"
-                   " actor = ? AND detail LIKE 'tercatat: off by %'", "kadis@" + DOMAIN) == 1,
+                   " actor = ? AND detail LIKE 'tercatat, step %: off by %'", "kadis@" + DOMAIN) == 1,
           "the Y taken (its receipt off by rules/mails.conf)")
     check(not any("Mohon lampirkan" in str(x["Subject"]) for x in sb.messages("kadis")),
           "the Head is not asked for the letter again")

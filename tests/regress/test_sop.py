@@ -39,7 +39,8 @@ def test_sop_slice(sb):
     notsent = "SELECT actor, substr(detail, 1, instr(detail, ' by ')) FROM case_events" \
               " WHERE event = 'tidak-dikirim' AND detail LIKE '%mails.conf:%' ORDER BY actor"
     wait_until(lambda: len(r.sql(notsent)) == 2, "progress note and receipt recorded")
-    check(r.sql(notsent) == [(BUDI, "kemajuan: off "), ("sekdis@" + DOMAIN, "tercatat: off ")],
+    check(r.sql(notsent) == [(BUDI, "kemajuan, step sekdis round 1: off "),
+                             ("sekdis@" + DOMAIN, "tercatat, step sekdis round 1: off ")],
           "recorded: %s" % r.sql(notsent))
     check(r.scalar("SELECT count(*) FROM outbox WHERE kind IN ('kemajuan', 'tercatat')") == 0,
           "and not queued")
