@@ -25,7 +25,7 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/intake-ahead.c \
 	   src/jail.c \
 	   src/letter.c src/log.c src/metrics.c src/mime.c src/mime-out.c src/notice.c src/ocr.c src/outbox.c src/parse.c src/parse-child.c src/pdf.c src/people.c \
-	   src/queue.c src/re.c src/reply.c src/reply-cut.c src/reply-subject.c src/reply-words.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-kw-doc.c src/rules-kw-step.c src/rules-lex.c \
+	   src/queue.c src/re.c src/reply.c src/reply-cut.c src/reply-subject.c src/reply-words.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-kw-doc.c src/rules-kw-mail.c src/rules-kw-step.c src/rules-lex.c \
 	   src/rules-parse.c src/screen.c src/smtp.c src/sniff.c src/sniff-name.c src/sniff-zip.c \
 	   src/spool.c src/step-decision.c src/step-document.c \
 	   src/step-notice.c src/step-quorum.c src/step-value.c src/store.c \

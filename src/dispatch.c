@@ -3,7 +3,8 @@
  * A step's mail to its actors: every holder of the step's role (or the
  * Plt. acting today, or the standby Plh. for an absent one), each with a
  * token of their own that binds the answer to this case, step, round and
- * person, and the documents the step sends.
+ * person, and the documents the step sends; and the officials of a step
+ * a notice proves done, told that their disposition needs no answer.
  */
 
 #include <ctype.h>
@@ -182,12 +183,6 @@ dispatch_to(struct flow *f, const struct step *s, const char *to,
 	return (0);
 }
 
-int
-dispatch_step(struct flow *f, const struct step *s, char **cause)
-{
-	return (dispatch_to(f, s, NULL, 0, NULL, cause));
-}
-
 /* The step's mail once more to one official, with the token they have. */
 int
 dispatch_again(struct flow *f, const struct step *s, const char *official,
@@ -216,4 +211,80 @@ dispatch_as(struct flow *f, const struct step *s, const char *holder,
 	if (dispatch_letter(f, s, &dm, cause) == -1)
 		return (-1);
 	return (dispatch_one(f, s, &dm.lt, holder, dg, note, cause));
+}
+
+/*
+ * Does the official get a disposition later in this decision (the proof
+ * took the case on to a step of theirs)? Then that mail says the proved
+ * step needs no answer, and a second one at the same moment is noise.
+ */
+static int
+dispatch_later(struct flow *f, const struct decide *d,
+    const struct effect *from, const char *official)
+{
+	const struct effect	*fx;
+
+	for (fx = from + 1; fx < d->fx + d->nfx; fx++) {
+		if (fx->type == FX_DISPATCH && fx->step->role != NULL &&
+		    rules_role_has(fx->step->role, official) &&
+		    rules_delegate(f->ctx->rules, fx->step->role,
+		    cal_date(&f->ctx->rules->cal, clock_now()), 0) == NULL)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * A notice proves the step's work done: its waiting dispositions close
+ * with the notice as evidence, and each official is told no Y is needed
+ * - in the next step's disposition when they get one now.
+ */
+int
+dispatch_proved(struct flow *f, const struct decide *d, const struct effect *fx,
+    char **cause)
+{
+	const struct attachment	*list[MAX_DOCS];
+	struct letter		 lt;
+	char			**who, *why, *detail, *folded;
+	size_t			 n = 0, i;
+	int			 rv;
+
+	xasprintf(&why, "proved done by AMS notice %s", fx->arg);
+	xasprintf(&detail, "%s: %s", fx->step->name, fx->arg);
+	xasprintf(&folded, "%s, step %s round %d: said in the next step's"
+	    " disposition", fx->tmpl, fx->step->name, f->c->round);
+	rv = store_dispatch_close_step(f->ctx->store, f->c->id, f->c->step,
+	    f->c->round, why, &who, &n);
+	if (rv == 0)
+		rv = store_event(f->ctx->store, f->c->id, "AMS", "terbukti",
+		    detail);
+	log_info("%s: step %s", f->c->ref, detail);
+	flow_letter(f, d, &lt, list);
+	lt.notice = rules_notice(f->ctx->rules, fx->arg);
+	for (i = 0; rv == 0 && i < n; i++) {
+		if (dispatch_later(f, d, fx, who[i])) {
+			snprintf(f->proved, sizeof f->proved, "Langkah %s"
+			    " telah dinyatakan selesai berdasarkan"
+			    " pemberitahuan AMS BSrE \"%s\", sehingga"
+			    " disposisi langkah %s yang Bapak/Ibu terima"
+			    " sebelumnya tidak perlu dijawab lagi.",
+			    fx->step->number, lt.notice ? lt.notice->words :
+			    fx->arg, fx->step->number);
+			rv = store_event(f->ctx->store, f->c->id, who[i],
+			    "tidak-dikirim", folded);
+			continue;
+		}
+		lt.official = who[i];
+		lt.to_title = fx->step->role ? fx->step->role->title : NULL;
+		rv = letter_send(&lt, fx->tmpl, who[i], lt.to_title, NULL,
+		    cause);
+	}
+	if (rv == -1 && *cause == NULL)
+		xasprintf(cause, "%s: cannot close step %s", f->c->ref,
+		    fx->step->name);
+	xfreelist(who, n);
+	free(why);
+	free(detail);
+	free(folded);
+	return (rv);
 }

@@ -268,6 +268,68 @@ letter_refs(const struct letter *lt)
 	return (s);
 }
 
+/* An official's title: a Plt.'s by the delegate line, else the role's. */
+static const char *
+letter_title_of(const struct rules *r, const char *addr,
+    const struct role **role)
+{
+	size_t	 i;
+
+	*role = NULL;
+	for (i = 0; i < r->ndelegates; i++) {
+		if (util_addr_eq(r->delegates[i].addr, addr))
+			return (r->delegates[i].note);
+	}
+	if ((*role = rules_role_by_addr(r, addr)) != NULL)
+		return ((*role)->title);
+	return ("pejabat yang tidak lagi tercatat pada aturan");
+}
+
+/*
+ * Officials by title, never by address (issue 16): "a, b" addresses as
+ * "Verifikator (2 dari 3 anggota), Sekretaris Dinas", a group's members
+ * counted under its title, in the order first met.
+ */
+static char *
+letter_titles(const struct rules *r, const char *list)
+{
+	const struct role *role, *roles[16];
+	const char	*titles[16], *title;
+	size_t		 counts[16], n = 0, i;
+	char		*copy, *p, *addr, *s = xstrdup(""), *t, grp[64];
+
+	if (r == NULL || list == NULL)
+		return (s);
+	p = copy = xstrdup(list);
+	while ((addr = strsep(&p, ", ")) != NULL) {
+		if (*addr == '\0')
+			continue;
+		title = letter_title_of(r, addr, &role);
+		for (i = 0; i < n && strcmp(titles[i], title) != 0; i++)
+			;
+		if (i == n && n == sizeof titles / sizeof titles[0])
+			continue;
+		if (i == n) {
+			titles[n] = title;
+			roles[n] = role;
+			counts[n++] = 0;
+		}
+		counts[i]++;
+	}
+	free(copy);
+	for (i = 0; i < n; i++) {
+		grp[0] = '\0';
+		if (roles[i] != NULL && roles[i]->naddrs > 1)
+			snprintf(grp, sizeof grp, " (%zu dari %zu anggota)",
+			    counts[i], roles[i]->naddrs);
+		xasprintf(&t, "%s%s%s%s", s, i > 0 ? ", " : "", titles[i],
+		    grp);
+		free(s);
+		s = t;
+	}
+	return (s);
+}
+
 /* A time in the office's zone, or "" for none. */
 static char *
 letter_time(time_t t)
@@ -330,10 +392,12 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	vars_own(vs, "jenis_berkas", letter_kind_names(lt));
 	vars_add(vs, "catatan_lampiran", lt->att_note);
 	vars_add(vs, "dokumen", lt->doc_words);
-	vars_add(vs, "sudah_menjawab", lt->answered);
+	vars_own(vs, "sudah_menjawab", letter_titles(lt->ctx->rules,
+	    lt->answered));
 	vars_add(vs, "pemberitahuan", lt->notice ? lt->notice->words : NULL);
 	vars_add(vs, "isi_pemberitahuan", lt->notice && m ? m->text : NULL);
 	vars_add(vs, "alamat_pejabat", lt->official);
+	vars_own(vs, "jabatan", letter_titles(lt->ctx->rules, lt->official));
 	vars_add(vs, "berlaku_sampai", lt->expires);
 	vars_add(vs, "sisa_hari", lt->left);
 	vars_add(vs, "lama_menunggu", lt->waited);
@@ -347,7 +411,45 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 }
 
 /*
- * Renders tmpl and queues it to one recipient. With a token, replies
+ * A mail the rules switch off (rules/mails.conf) is not queued but
+ * recorded on its case, in the caller's transaction, so "show" says why
+ * it never left. 1 off, 0 to be sent, -1 error.
+ */
+static int
+letter_off(const struct letter *lt, const char *tmpl, const char *to,
+    char **cause)
+{
+	const char	*where;
+	char		*detail;
+	int		 rv = 0;
+
+	if (lt->ctx->rules == NULL || (where = rules_mail_off(lt->ctx->rules,
+	    tmpl, to)) == NULL)
+		return (0);
+	log_debug("%s: %s to %s not sent: off by %s", lt->c ? lt->c->ref :
+	    "-", tmpl, to, where);
+	if (lt->c == NULL)
+		return (1);
+	/* The step and round make each mail's record its own. */
+	if (lt->step != NULL)
+		xasprintf(&detail, "%s, step %s round %d: off by %s", tmpl,
+		    lt->step->name, lt->c->round, where);
+	else
+		xasprintf(&detail, "%s: off by %s", tmpl, where);
+	if (store_event(lt->ctx->store, lt->c->id, to, "tidak-dikirim",
+	    detail) == -1) {
+		xasprintf(cause, "%s: cannot record mail %s not sent",
+		    lt->c->ref, tmpl);
+		rv = -1;
+	} else
+		rv = 1;
+	free(detail);
+	return (rv);
+}
+
+/*
+ * Renders tmpl and queues it to one recipient, unless the rules switch
+ * it off (letter_off). With a token, replies
  * come back to robot+ref.token@ and the Message-ID ends in the token;
  * otherwise the Message-ID names the case (an answer to it is about the
  * case) or, without a case, only the kind.
@@ -364,6 +466,12 @@ letter_send(const struct letter *lt, const char *tmpl, const char *to,
 	char		*subject, *body, rnd[13];
 	int		 rv = -1;
 
+	switch (letter_off(lt, tmpl, to, cause)) {
+	case 1:
+		return (0);
+	case -1:
+		return (-1);
+	}
 	crypto_random_hex(rnd, sizeof rnd);
 	if (lt->c != NULL)
 		ref = util_lower(lt->c->ref);
@@ -433,21 +541,6 @@ letter_undelivered(struct ctx *ctx, const struct outbox_row *r, int code,
 	}
 }
 
-/* The mails the engine itself sends, whatever the SOP. */
-static const char *const letter_templates[] = {
-	"alasan-diperlukan", "berkas-diterima", "bukan-pejabat", "dibatalkan",
-	"di-luar-kantor", "dikembalikan", "ditolak", "dokumen-diperlukan",
-	"eskalasi", "eskalasi-pemantauan", "gagal-kirim", "kelengkapan-kurang",
-	"kemajuan", "konfirmasi-jawaban", "lampiran-kurang",
-	"laporan-pemantauan", "nilai-diperlukan", "pemantauan-dijawab",
-	"pemantauan-dilaporkan", "pemberitahuan-ams", "pengingat",
-	"pengingat-pembaharuan", "pengingat-pemantauan", "rujukan-ganda",
-	"selesai", "sudah-diproses", "surel-ditahan", "surel-pantul",
-	"tanda-terima",
-	"tautan-pribadi-ditahan", "tembusan", "tercatat", "tidak-dipahami",
-	"tidak-perlu-dijawab"
-};
-
 static int
 letter_check_one(const struct letter *lt, const char *tmpl, char **cause)
 {
@@ -478,9 +571,9 @@ letter_check(struct ctx *ctx, const struct rules *r, char **cause)
 	size_t		 i, j;
 
 	lt.ctx = ctx;
-	for (i = 0; i < sizeof letter_templates / sizeof letter_templates[0];
-	    i++) {
-		if (letter_check_one(&lt, letter_templates[i], cause) == -1)
+	for (i = 0; i < rules_mail_nkinds; i++) {
+		if (letter_check_one(&lt, rules_mail_kinds[i].tmpl, cause) ==
+		    -1)
 			return (-1);
 	}
 	for (i = 0; i < r->nnotices; i++) {

@@ -58,6 +58,7 @@ static const struct keyword top_kw[] = {
 	{ "document",		kw_document,			1 },
 	{ "holiday",		rules_cal_holiday,		1 },
 	{ "include",		rules_include,			1 },
+	{ "mail",		rules_kw_mail,			1 },
 	{ "notice",		kw_notice,			1 },
 	{ "role",		kw_role,			1 },
 	{ "shared-mailbox",	rules_kw_shared_mailbox,	1 },

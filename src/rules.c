@@ -318,6 +318,7 @@ resolve(struct parse *ps)
 			resolve_ref(ps, &ps->refs[i]);
 	}
 	rules_cal_resolve(ps);
+	rules_kw_mail_resolve(ps);
 	for (i = 0; i < r->nsops; i++) {
 		check_reach(ps, i);
 		for (j = 0; j < r->sops[i].nsteps; j++) {
@@ -530,6 +531,7 @@ rules_free(struct rules *r)
 	}
 	free(r->delegates);
 	xfreelist(r->shared, r->nshared);
+	rules_kw_mail_free(r);
 	for (i = 0; i < r->nroles; i++) {
 		free(r->roles[i].name);
 		free(r->roles[i].title);

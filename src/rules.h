@@ -137,6 +137,31 @@ struct sop {
 	size_t		 nsteps;
 	char		*where;
 };
+/*
+ * Which mails go out (rules-kw-mail.c): the engine's mails by who gets
+ * them, each switchable unless it carries or protects the workflow.
+ */
+enum mail_to {
+	MAIL_TO_APPLICANT,
+	MAIL_TO_OFFICIAL,		/* an official, by role */
+	MAIL_TO_SENDER,			/* whoever wrote: an official or not */
+	MAIL_TO_ADMIN
+};
+struct mail_kind {
+	const char	*tmpl;
+	enum mail_to	 to;
+	const char	*fixed;		/* why it cannot be off; NULL: may */
+};
+extern const struct mail_kind rules_mail_kinds[];
+extern const size_t rules_mail_nkinds;
+/* mail TEMPLATE on|off [ROLE ...] */
+struct mail_rule {
+	char		*tmpl;
+	int		 on;
+	const struct role **roles;	/* none: every recipient */
+	size_t		 nroles;
+	char		*where;
+};
 struct rules {
 	struct role	*roles;
 	size_t		 nroles;
@@ -151,6 +176,8 @@ struct rules {
 	size_t		 ndelegates;
 	char		**shared;	/* shared-mailbox: nobody's own */
 	size_t		 nshared;
+	struct mail_rule *mails;
+	size_t		 nmails;
 	char		 version[13];	/* SHA-256 of the files read, cut */
 };
 /*
@@ -170,6 +197,12 @@ const struct notice *rules_notice(const struct rules *, const char *);
 const struct doctype *rules_doctype(const struct rules *, const char *);
 const struct sop *rules_sop(const struct rules *, const char *);
 const struct step *rules_step(const struct sop *, const char *);
+/*
+ * Does mail tmpl to rcpt go out? NULL: yes; else the "file:line" of the
+ * mail line that switches it off.
+ */
+const char	*rules_mail_off(const struct rules *, const char *,
+		     const char *);
 /* May this sender open a case of this SOP? */
 int		 rules_applicant_ok(const struct sop *, const char *);
 /*

@@ -10,6 +10,7 @@
  *			keyword: a sop's, and the values they take
  *   rules-kw-doc.c	a document's and a notice's statements
  *   rules-kw-step.c	a step's statements
+ *   rules-kw-mail.c	"mail" lines: which of the robot's mails go out
  *   rules.c		loading: files, includes, names resolved once
  *			every file is read, reachability, the kinds'
  *			checks; freeing; look-ups
@@ -88,6 +89,14 @@ struct supref {
 	size_t		 delegate;
 };
 
+/* A mail line's names, checked once every file is read. */
+struct mailinfo {
+	struct loc	 loc;		/* of the template's name */
+	char		**roles;
+	struct loc	*locs;
+	size_t		 nroles;
+};
+
 /* What the parser knows of a step and the structs do not keep. */
 struct stepinfo {
 	struct loc	 loc;		/* of the step's name */
@@ -117,6 +126,7 @@ struct parse {
 	int		 sop_seen;	/* a "sop" keyword, even a broken one */
 	struct supref	*sups;		/* supervisor lines, resolved last */
 	size_t		 nsups;
+	struct mailinfo	*mailinfo;	/* parallel to r->mails */
 
 	/* Where the parser is. */
 	struct lexer	*lx;
@@ -173,6 +183,11 @@ int		 rules_cal_remind(struct parse *);
 int		 rules_cal_escalate(struct parse *);
 void		 rules_cal_default(struct calendar *);
 void		 rules_cal_resolve(struct parse *);
+
+/* rules-kw-mail.c: which mails go out. */
+int		 rules_kw_mail(struct parse *);
+void		 rules_kw_mail_resolve(struct parse *);
+void		 rules_kw_mail_free(struct rules *);
 
 /* rules-parse.c */
 /* Parses one file's bytes, then frees buf; path is kept for errors. */

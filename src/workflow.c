@@ -285,7 +285,7 @@ flow_docs(struct flow *f, const char *kind, char **cause)
 }
 
 /* A letter about the case with what every mail of this message shares. */
-static void
+void
 flow_letter(struct flow *f, const struct decide *d, struct letter *lt,
     const struct attachment **list)
 {
@@ -517,45 +517,6 @@ flow_settle(struct flow *f, const struct effect *fx, char **cause)
 	return (rv);
 }
 
-/*
- * A notice proves the step's work done: its waiting dispositions close
- * with the notice as evidence, and each official is told no Y is needed.
- */
-static int
-flow_proved(struct flow *f, const struct decide *d, const struct effect *fx,
-    char **cause)
-{
-	const struct attachment	*list[MAX_DOCS];
-	struct letter		 lt;
-	char			**who, *why, *detail;
-	size_t			 n = 0, i;
-	int			 rv;
-
-	xasprintf(&why, "proved done by AMS notice %s", fx->arg);
-	xasprintf(&detail, "%s: %s", fx->step->name, fx->arg);
-	rv = store_dispatch_close_step(f->ctx->store, f->c->id, f->c->step,
-	    f->c->round, why, &who, &n);
-	if (rv == 0)
-		rv = store_event(f->ctx->store, f->c->id, "AMS", "terbukti",
-		    detail);
-	log_info("%s: step %s", f->c->ref, detail);
-	flow_letter(f, d, &lt, list);
-	lt.notice = rules_notice(f->ctx->rules, fx->arg);
-	for (i = 0; rv == 0 && i < n; i++) {
-		lt.official = who[i];
-		lt.to_title = fx->step->role ? fx->step->role->title : NULL;
-		rv = letter_send(&lt, fx->tmpl, who[i], lt.to_title, NULL,
-		    cause);
-	}
-	if (rv == -1 && *cause == NULL)
-		xasprintf(cause, "%s: cannot close step %s", f->c->ref,
-		    fx->step->name);
-	xfreelist(who, n);
-	free(why);
-	free(detail);
-	return (rv);
-}
-
 /* Records the official's answer on the dispatch, exactly once. */
 static int
 flow_answer(struct flow *f, char **cause)
@@ -615,8 +576,10 @@ flow_apply(struct flow *f, const struct decide *d, char **cause)
 				return (-1);
 			break;
 		case FX_DISPATCH:
-			if (dispatch_step(f, fx->step, cause) == -1)
+			if (dispatch_to(f, fx->step, NULL, 0, f->proved[0] ?
+			    f->proved : NULL, cause) == -1)
 				return (-1);
+			f->proved[0] = '\0';
 			break;
 		case FX_ANSWER:
 			if (flow_answer(f, cause) == -1)
@@ -650,7 +613,7 @@ flow_apply(struct flow *f, const struct decide *d, char **cause)
 				return (-1);
 			break;
 		case FX_PROVED:
-			if (flow_proved(f, d, fx, cause) == -1)
+			if (dispatch_proved(f, d, fx, cause) == -1)
 				return (-1);
 			break;
 		}

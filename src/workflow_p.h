@@ -45,6 +45,8 @@ struct flow {
 	const struct step	*next;	/* where the effects take the case */
 	char			 expires[64];
 	char			*tell;	/* a sentence for the applicant's mail */
+	char			 proved[512];	/* the next disposition says a
+						   proved step needs no answer */
 };
 
 
@@ -57,6 +59,8 @@ int		 flood_check(struct flow *, char **);
 int		 flow_limited(struct flow *, const char *const *, size_t,
 		    const char *);
 void		 flow_evdocs(struct flow *, struct event *);
+void		 flow_letter(struct flow *, const struct decide *, struct letter *,
+		    const struct attachment **);
 /* The one place a case changes state (compare-and-set, event, log). */
 int		 flow_enter(struct flow *, enum case_state, const struct step *,
 		    const char *, char **);
@@ -68,9 +72,10 @@ int		 flow_db_error(struct flow *, char **);
 /* dispatch.c */
 /* Reloads f->docs, the case's documents. */
 int		 dispatch_docs(struct flow *, char **);
+int		 dispatch_proved(struct flow *, const struct decide *,
+		    const struct effect *, char **);
 int		 dispatch_to(struct flow *, const struct step *, const char *,
 		    int, const char *, char **);
-int		 dispatch_step(struct flow *, const struct step *, char **);
 int		 dispatch_again(struct flow *, const struct step *, const char *,
 		    const char *, char **);
 int		 dispatch_as(struct flow *, const struct step *, const char *,

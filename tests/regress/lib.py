@@ -451,3 +451,18 @@ hmac_secret_file = hmac.key
     def logtext(self):
         with open(self.log, errors="replace") as f:
             return f.read()
+
+
+def robot_with_rules(sb, name, files):
+    """A robot (not started) on a copy of the shipped rules/ with files
+    ({"name.conf": text}) written over it; and the copy's path."""
+    r = Robot(sb, name)
+    rules = os.path.join(r.dir, "rules")
+    shutil.copytree(os.path.join(ROOT, "rules"), rules)
+    for fn, text in files.items():
+        with open(os.path.join(rules, fn), "w") as f:
+            f.write(text)
+    conf = open(r.conf).read().replace(os.path.join(ROOT, "rules"), rules)
+    with open(r.conf, "w") as f:
+        f.write(conf)
+    return r, rules

@@ -243,5 +243,23 @@ def test_outside_world(sb):
     inbound = r.scalar("SELECT count(*) FROM inbound")
     sent = r.scalar("SELECT count(*) FROM outbox")
     by = r.sql("SELECT rcpt, count(*) FROM outbox GROUP BY rcpt ORDER BY 2 DESC")
+    kinds = r.sql("SELECT rcpt, kind, count(*) FROM outbox GROUP BY rcpt, kind"
+                  " ORDER BY 1, 3 DESC")
     print("    outside world: 2 cases, %d mails in, %d out, %.1f s; out by recipient: %s"
           % (inbound, sent, time.time() - t0, by))
+    # Who hears what (issue 16; rules/mails.conf): each verifier one mail
+    # per step of theirs and case (rows 5, 7, 9, 11, 13), the proofs of
+    # rows 9 and 11 said in rows 11's and 13's dispositions; no receipts
+    # to officials, no progress notes to applicants. 99 mails went out
+    # before (17/17/16 to the verifiers), 53 now.
+    check(r.scalar("SELECT count(*) FROM outbox WHERE kind IN ('kemajuan', 'tercatat',"
+                   " 'tidak-perlu-dijawab')") == 0, "no progress notes, receipts or 'not"
+          " needed' mails: %s" % kinds)
+    for v in VERIFIERS:
+        check(r.scalar("SELECT count(*) FROM outbox WHERE rcpt = ?", addr(v)) == 10,
+              "%s: five mails a case: %s" % (v, kinds))
+    check(r.scalar("SELECT count(*) FROM case_events WHERE event = 'tidak-dikirim'") == 46,
+          "every mail not sent recorded on its case: %s"
+          % r.sql("SELECT detail, count(*) FROM case_events WHERE event = 'tidak-dikirim'"
+                  " GROUP BY 1"))
+    check(sent == 53, "53 mails out for two cases: %s" % kinds)

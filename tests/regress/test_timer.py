@@ -72,8 +72,9 @@ def test_reminders_and_escalation(sb):
     r.run_at(wib(2026, 12, 8, 7, 31), "next morning")
     esc = reminders(sb, "kadis", ref, "Eskalasi")
     check(len(esc) == 1, "the Head told when the office opens")
-    check("sekdis@" + DOMAIN in esc[0].get_body(preferencelist=("plain",)).get_content(),
-          "the escalation names who has not answered")
+    text = esc[0].get_body(preferencelist=("plain",)).get_content()
+    check("Sekretaris Dinas Kominfo" in text and "sekdis@" not in text,
+          "the escalation names who has not answered by title, not address: %s" % text)
     r.run_at(wib(2026, 12, 8, 9, 0), "later that morning")
     check(len(reminders(sb, "kadis", ref, "Eskalasi")) == 1, "one escalation, once")
     check(r.scalar("SELECT count(*) FROM reminders") == 2, "two recorded, for one case")

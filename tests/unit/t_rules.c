@@ -130,6 +130,13 @@ test_shipped(void)
 		return;
 	}
 	TEST_ASSERT(is_version(r->version));
+	/* mails.conf: progress notes and receipts off, the rest on. */
+	TEST_ASSERT(rules_mail_off(r, "kemajuan", "x@gmail.com") != NULL);
+	TEST_ASSERT(rules_mail_off(r, "tercatat",
+	    "kadis@muaraenimkab.go.id") != NULL);
+	TEST_ASSERT(rules_mail_off(r, "selesai", "x@gmail.com") == NULL);
+	TEST_ASSERT(rules_mail_off(r, "tidak-perlu-dijawab",
+	    "verifikator1@muaraenimkab.go.id") == NULL);
 	r2 = rules_load("rules", &cause);
 	TEST_ASSERT(r2 != NULL && strcmp(r->version, r2->version) == 0);
 	rules_free(r2);
@@ -359,6 +366,30 @@ test_ok(void)
 		TEST_ASSERT(st->value_domain == NULL && !st->skip_in_office);
 		TEST_ASSERT(st->yes.kind == TARGET_DONE);
 		TEST_STREQ(target_name(&st->no), "atasan");
+	}
+	rules_free(r);
+
+	/* Mail lines: for everyone, by role, before what they name. */
+	r = load_in(OK_DIR "/mails", &cause);
+	if (cause != NULL)
+		fprintf(stderr, "mails: %s\n", cause);
+	TEST_ASSERT(r != NULL && cause == NULL);
+	free(cause);
+	if (r != NULL) {
+		TEST_STREQ(rules_mail_off(r, "tercatat", "a@contoh.go.id"),
+		    "sop.conf:4");
+		TEST_ASSERT(rules_mail_off(r, "tercatat",
+		    "Kepala@Contoh.go.id") == NULL);
+		TEST_STREQ(rules_mail_off(r, "kemajuan", "x@gmail.com"),
+		    "sop.conf:6");
+		TEST_ASSERT(rules_mail_off(r, "selesai", "x@gmail.com") ==
+		    NULL);
+		TEST_STREQ(rules_mail_off(r, "pengingat", "b@contoh.go.id"),
+		    "sop.conf:9");
+		TEST_ASSERT(rules_mail_off(r, "pengingat",
+		    "kepala@contoh.go.id") == NULL);
+		TEST_ASSERT(rules_mail_off(r, "disposisi", "a@contoh.go.id") ==
+		    NULL);
 	}
 	rules_free(r);
 
