@@ -161,7 +161,8 @@ static const struct {
 	{ "surat-susulan", SHOW_QUIET, NULL },
 	{ "surel-pantul", SHOW_DETAIL, "mail bounced" },
 	{ "tautan-ditahan", 0, "link %s withheld" },
-	{ "terbukti", SHOW_DETAIL, "notice proves the step" }
+	{ "terbukti", SHOW_DETAIL, "notice proves the step" },
+	{ "tidak-dikirim", SHOW_ROBOT | SHOW_TO, "not mailed (%s) to" }
 };
 
 /* A case being shown: its head's cells and what the lines need. */

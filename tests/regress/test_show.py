@@ -90,7 +90,7 @@ def test_show_readable(sb):
                     ("robot", "mailed tanda-terima to pemohon"),
                     ("robot", "now at step sekdis, disposition to Sekretaris Dinas Kominfo"),
                     ("Sekretaris Dinas Kominfo", "Y at step sekdis"),
-                    ("robot", "mailed tercatat to Sekretaris Dinas Kominfo"),
+                    ("robot", "not mailed (tercatat, step sekdis round 1: off by"),
                     ("robot", "now at step kadis, disposition to Kepala Dinas Kominfo"),
                     ("Sekretaris Dinas Kominfo", "answer to a step already decided"),
                     ("robot", "mailed sudah-diproses to Sekretaris Dinas Kominfo")])
