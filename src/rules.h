@@ -100,6 +100,7 @@ struct step {
 	const struct role *role;	/* NULL when the applicant acts */
 	int		 minutes;	/* standard time (Mutu Baku Waktu) */
 	char		*task;
+	char		*activity;	/* the SOP's short name, or NULL */
 	char		**send;		/* document kinds mailed to the actor */
 	size_t		 nsend;
 	char		**needs;	/* kinds needed before the step starts */
@@ -151,6 +152,8 @@ struct rules {
 	size_t		 ndelegates;
 	char		**shared;	/* shared-mailbox: nobody's own */
 	size_t		 nshared;
+	char		*report_role;	/* report monthly to ROLE, or NULL */
+	const struct role *report_to;	/* resolved */
 	char		 version[13];	/* SHA-256 of the files read, cut */
 };
 /*
@@ -170,6 +173,8 @@ const struct notice *rules_notice(const struct rules *, const char *);
 const struct doctype *rules_doctype(const struct rules *, const char *);
 const struct sop *rules_sop(const struct rules *, const char *);
 const struct step *rules_step(const struct sop *, const char *);
+/* What the Head's report calls a step: its activity, else its task. */
+const char	*rules_step_label(const struct step *);
 /* May this sender open a case of this SOP? */
 int		 rules_applicant_ok(const struct sop *, const char *);
 /*
