@@ -343,6 +343,8 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	vars_add(vs, "penerima", lt->rcpt);
 	vars_add(vs, "kode", lt->code);
 	vars_add(vs, "message_id", lt->message_id);
+	vars_add(vs, "periode", lt->period);
+	vars_add(vs, "ringkasan", lt->summary);
 }
 
 /*
@@ -438,7 +440,7 @@ static const char *const letter_templates[] = {
 	"di-luar-kantor", "dikembalikan", "ditolak", "dokumen-diperlukan",
 	"eskalasi", "eskalasi-pemantauan", "gagal-kirim", "kelengkapan-kurang",
 	"kemajuan", "konfirmasi-jawaban", "lampiran-kurang",
-	"laporan-pemantauan", "nilai-diperlukan", "pemantauan-dijawab",
+	"laporan-bulanan", "laporan-pemantauan", "nilai-diperlukan", "pemantauan-dijawab",
 	"pemantauan-dilaporkan", "pemberitahuan-ams", "pengingat",
 	"pengingat-pembaharuan", "pengingat-pemantauan", "rujukan-ganda",
 	"selesai", "sudah-diproses", "surel-ditahan", "surel-pantul",

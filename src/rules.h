@@ -190,6 +190,10 @@ const struct step_kind *rules_step_kind(const char *);
 int		 cal_is_open(const struct calendar *, time_t);
 time_t		 cal_next_open(const struct calendar *, time_t);
 long		 cal_office_minutes(const struct calendar *, time_t, time_t);
+/* Office days after from's date up to to's: Monday to Wednesday is 2. */
+long		 cal_office_days(const struct calendar *, time_t, time_t);
+/* Calendar days between their office dates. */
+long		 cal_calendar_days(const struct calendar *, time_t, time_t);
 const struct holiday *cal_holiday(const struct calendar *, time_t);
 int		 cal_date(const struct calendar *, time_t);
 
