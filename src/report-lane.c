@@ -225,7 +225,7 @@ lane_visit(struct lane *l, const struct step *s, size_t r)
 
 	for (i = 0; i < r && i < l->t.nrows; i++)
 		again += strcmp(TABLE_CELL(&l->t, i, 0), s->name) == 0;
-	x = LABEL_W + lane_col(l, s) * LANE_W + 14 + (again % 2) * 44;
+	x = LABEL_W + lane_col(l, s) * LANE_W + 14 + (again % 2) * 56;
 	y = HEAD_H + lane_row(l, s) * ROW_H + ROW_H / 2;
 	lane_point(l, x, y, l->back, took < 0 ? "#e0a100" : took > s->minutes ?
 	    "#b3261e" : "#1e7a3c");

@@ -144,8 +144,8 @@ report_cases(struct report *r)
 	char	 from[32];
 
 	snprintf(from, sizeof from, "%lld", (long long)r->p->from);
-	if (store_table(r->ctx->store, "SELECT id, ref, coalesce("
-	    "applicant_name, applicant), state, step_name, sop, opened_at,"
+	if (store_table(r->ctx->store, "SELECT id, ref, coalesce(nullif("
+	    "applicant_name, ''), applicant), state, step_name, sop, opened_at,"
 	    " closed_at FROM cases WHERE opened_at >= ?1 ORDER BY opened_at,"
 	    " id", from, &r->cases) == -1)
 		return (-1);
