@@ -9,9 +9,6 @@
 #include <sys/stat.h>
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
 #include "disposisi.h"
 

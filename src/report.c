@@ -140,7 +140,6 @@ int
 report_cases(struct report *r)
 {
 	size_t	 i;
-
 	char	 from[32];
 
 	snprintf(from, sizeof from, "%lld", (long long)r->p->from);
@@ -497,10 +496,11 @@ report_lanes(struct report *r)
 int
 report_write(FILE *f, struct ctx *ctx, const struct report_period *p)
 {
-	struct report	 r = { 0 };
-	char		 now[64];
-	size_t		 i;
-	int		 rv = 0;
+	struct report		 r = { 0 };
+	struct report_totals	 t;
+	char			 now[64];
+	size_t			 i;
+	int			 rv = 0;
 
 	r.f = f;
 	r.ctx = ctx;
@@ -524,8 +524,6 @@ report_write(FILE *f, struct ctx *ctx, const struct report_period *p)
 		report_summary_html(&r);
 		report_list(&r);
 		for (i = 0; rv == 0 && i < ctx->rules->nsops; i++) {
-			struct report_totals t;
-
 			report_count(&r, &ctx->rules->sops[i], &t);
 			if (t.received > 0)
 				rv = report_steps(&r, &ctx->rules->sops[i]);
