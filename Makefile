@@ -41,7 +41,7 @@ UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
 	   tests/unit/t_document \
 	   tests/unit/t_decide tests/unit/t_calendar tests/unit/t_mime \
 	   tests/unit/t_store tests/unit/t_retention tests/unit/t_plan \
-	   tests/unit/t_read tests/unit/t_clock
+	   tests/unit/t_read tests/unit/t_clock tests/unit/t_report
 LIBOBJS	 = $(filter-out src/disposisi.o src/cmd-%.o,$(OBJS))
 
 all: disposisi
@@ -86,6 +86,7 @@ tests/unit/t_mime: src/mime.o src/mime-out.o src/screen.o src/spool.o src/classi
 tests/unit/t_plan: $(STORE_OBJS)
 tests/unit/t_read: $(PARSE_OBJS)
 tests/unit/t_reply: $(REPLY_OBJS)
+tests/unit/t_report: src/report.o src/report-lane.o src/calendar.o $(STORE_OBJS)
 tests/unit/t_retention: src/retention.o $(STORE_OBJS)
 tests/unit/t_rules: $(RULES_OBJS)
 tests/unit/t_sniff: $(filter src/sniff%.o,$(OBJS)) $(BASE_OBJS)
