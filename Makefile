@@ -25,7 +25,7 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/intake-ahead.c \
 	   src/jail.c \
 	   src/letter.c src/log.c src/metrics.c src/mime.c src/mime-out.c src/notice.c src/ocr.c src/outbox.c src/parse.c src/parse-child.c src/pdf.c src/people.c \
-	   src/queue.c src/re.c src/reply.c src/reply-cut.c src/reply-subject.c src/reply-words.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-kw-doc.c src/rules-kw-mail.c src/rules-kw-step.c src/rules-lex.c \
+	   src/queue.c src/re.c src/report.c src/report-lane.c src/report-mail.c src/reply.c src/reply-cut.c src/reply-subject.c src/reply-words.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-kw-doc.c src/rules-kw-mail.c src/rules-kw-step.c src/rules-lex.c \
 	   src/rules-parse.c src/screen.c src/smtp.c src/sniff.c src/sniff-name.c src/sniff-zip.c \
 	   src/spool.c src/step-decision.c src/step-document.c \
 	   src/step-notice.c src/step-quorum.c src/step-value.c src/store.c \
@@ -35,14 +35,14 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 OBJS	 = $(SRCS:.c=.o)
 HDRS	 = src/disposisi.h src/rules.h src/store.h src/cmd.h src/log.h src/xmalloc.h \
 	   src/reply.h src/reply_p.h src/re.h src/html.h src/text.h src/sniff.h \
-	   src/sniff_p.h src/workflow_p.h src/rules_p.h src/parse_p.h src/store_p.h
+	   src/sniff_p.h src/workflow_p.h src/rules_p.h src/parse_p.h src/store_p.h src/report_p.h
 
 UNIT	 = tests/unit/t_reply tests/unit/t_conf tests/unit/t_caseref \
 	   tests/unit/t_auth tests/unit/t_sniff tests/unit/t_rules \
 	   tests/unit/t_document \
 	   tests/unit/t_decide tests/unit/t_calendar tests/unit/t_mime \
 	   tests/unit/t_store tests/unit/t_retention tests/unit/t_plan \
-	   tests/unit/t_read tests/unit/t_clock
+	   tests/unit/t_read tests/unit/t_clock tests/unit/t_report
 LIBOBJS	 = $(filter-out src/disposisi.o src/cmd-%.o,$(OBJS))
 
 all: disposisi
@@ -87,6 +87,7 @@ tests/unit/t_mime: src/mime.o src/mime-out.o src/screen.o src/spool.o src/classi
 tests/unit/t_plan: $(STORE_OBJS)
 tests/unit/t_read: $(PARSE_OBJS)
 tests/unit/t_reply: $(REPLY_OBJS)
+tests/unit/t_report: src/report.o src/report-lane.o src/calendar.o $(STORE_OBJS)
 tests/unit/t_retention: src/retention.o $(STORE_OBJS)
 tests/unit/t_rules: $(RULES_OBJS)
 tests/unit/t_sniff: $(filter src/sniff%.o,$(OBJS)) $(BASE_OBJS)

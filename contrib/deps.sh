@@ -18,7 +18,7 @@ libsystemd-dev"
 # pictures and PDFs the tests read are drawn with python3-pil and DejaVu;
 # make deb and check-deb build the package with debhelper and check it
 # with lintian.
-TESTPKGS="libxml2-utils chromium time isync clang libclang-rt-14-dev
+TESTPKGS="libxml2-utils chromium poppler-utils time isync clang libclang-rt-14-dev
 python3-pil fonts-dejavu-core debhelper lintian"
 
 [ "${1:-}" = build ] || PKGS="$PKGS $TESTPKGS"

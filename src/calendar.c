@@ -193,3 +193,22 @@ cal_office_minutes(const struct calendar *cal, time_t from, time_t to)
 	}
 	return ((long)(secs / 60));
 }
+
+long
+cal_office_days(const struct calendar *cal, time_t from, time_t to)
+{
+	long	 day = cal_daynum(cal, from), last = cal_daynum(cal, to), n = 0;
+	int	 open, close;
+
+	for (day++; day <= last && n < CAL_MAX_DAYS; day++)
+		n += cal_hours(cal, day, &open, &close);
+	return (n);
+}
+
+long
+cal_calendar_days(const struct calendar *cal, time_t from, time_t to)
+{
+	long	 d = cal_daynum(cal, to) - cal_daynum(cal, from);
+
+	return (d > 0 ? d : 0);
+}

@@ -388,6 +388,21 @@ void		 auth_gate(const struct conf *, const struct msg *,
 
 #include "rules.h"
 
+/* report*.c: the Head's report of the cases opened in a period. */
+struct ctx;
+struct report_period {
+	time_t		 from, to;	/* cases opened in [from, to) */
+	char		 label[64];	/* "November 2026", "sejak ..." */
+	char		 month[32];	/* "2026-11" for a month, else "" */
+};
+int		 report_period_month(const char *, struct report_period *);
+int		 report_period_since(const char *, struct report_period *);
+void		 report_period_before(time_t, struct report_period *);
+int		 report_write(FILE *, struct ctx *, const struct report_period *);
+char		*report_summary(struct ctx *, const struct report_period *);
+/* report-mail.c: the month's report to the rules' role, once a month. */
+int		 report_monthly(struct ctx *, time_t, char **);
+
 /* timer.c: reminders and escalations, checked every minute. */
 struct ctx;
 int		 timer_run(struct ctx *);
@@ -760,6 +775,8 @@ struct letter {
 	const char	*rcpt;		/* undelivered mail: to whom, */
 	const char	*code;		/*   the server's code */
 	const char	*message_id;	/*   and which mail */
+	const char	*period;	/* the monthly report: its month */
+	const char	*summary;	/*   and its totals, a few lines */
 	const struct notice *notice;
 	const char	*missing[16];	/* document kinds */
 	size_t		 nmissing;

@@ -408,6 +408,8 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	vars_add(vs, "penerima", lt->rcpt);
 	vars_add(vs, "kode", lt->code);
 	vars_add(vs, "message_id", lt->message_id);
+	vars_add(vs, "periode", lt->period);
+	vars_add(vs, "ringkasan", lt->summary);
 }
 
 /*

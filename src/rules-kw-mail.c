@@ -63,6 +63,9 @@ const struct mail_kind rules_mail_kinds[] = {
 	    " official confirms it from this mail" },
 	{ "lampiran-kurang", MAIL_TO_SENDER,
 	    "no case is opened until the files come: the sender must know" },
+	{ "laporan-bulanan", MAIL_TO_OFFICIAL,
+	    "the Head's monthly report goes only where 'report monthly to"
+	    " ROLE' says: remove that line instead" },
 	{ "laporan-pemantauan", MAIL_TO_ADMIN,
 	    "an official's report that only the admin acts on" },
 	{ "nilai-diperlukan", MAIL_TO_SENDER,

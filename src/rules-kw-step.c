@@ -80,6 +80,16 @@ rules_kw_step_task(struct parse *ps)
 	return (rules_lex_end_stmt(ps));
 }
 
+/* The SOP's own short name of the step, for the Head's report. */
+int
+rules_kw_step_activity(struct parse *ps)
+{
+	if ((cur_step(ps)->activity = rules_lex_get_tok(ps, NULL, TK_STRING,
+	    "the activity in double quotes")) == NULL)
+		return (-1);
+	return (rules_lex_end_stmt(ps));
+}
+
 int
 rules_kw_step_send(struct parse *ps)
 {

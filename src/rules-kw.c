@@ -473,3 +473,38 @@ rules_kw_shared_mailbox(struct parse *ps)
 	rules_lex_free_words(words, locs, n);
 	return (rv == 0 ? rules_lex_end_stmt(ps) : -1);
 }
+
+/* report monthly to ROLE: the Head's report, mailed each month. */
+int
+rules_kw_report(struct parse *ps)
+{
+	static const char *const words[] = { "monthly", "to" };
+	struct loc	 loc;
+	char		*s;
+	size_t		 i;
+
+	for (i = 0; i < nitems(words); i++) {
+		if ((s = rules_lex_get_tok(ps, &loc, TK_WORD, words[i])) ==
+		    NULL)
+			return (-1);
+		if (strcmp(s, words[i]) != 0) {
+			rules_lex_error(ps, &loc, "expected \"%s\", got \"%s\":"
+			    " write report monthly to ROLE", words[i], s);
+			free(s);
+			return (-1);
+		}
+		free(s);
+	}
+	if ((s = rules_lex_get_tok(ps, &loc, TK_WORD, "a role")) == NULL)
+		return (-1);
+	/* One Head, one report: a second line in another file is a mistake. */
+	if (ps->r->report_role != NULL) {
+		rules_lex_error(ps, &ps->kw, "the monthly report is given"
+		    " already (to %s)", ps->r->report_role);
+		free(s);
+		return (-1);
+	}
+	ps->r->report_role = s;
+	ps->report_loc = loc;
+	return (rules_lex_end_stmt(ps));
+}

@@ -60,6 +60,7 @@ static const struct keyword top_kw[] = {
 	{ "include",		rules_include,			1 },
 	{ "mail",		rules_kw_mail,			1 },
 	{ "notice",		kw_notice,			1 },
+	{ "report",		rules_kw_report,		0 },
 	{ "role",		kw_role,			1 },
 	{ "shared-mailbox",	rules_kw_shared_mailbox,	1 },
 	{ "sop",		kw_sop,				1 },
@@ -100,6 +101,7 @@ static const struct keyword sop_kw[] = {
 	{ "subject",		rules_kw_sop_subject,		0 },
 };
 static const struct keyword step_kw[] = {
+	{ "activity",		rules_kw_step_activity,		0 },
 	{ "actor",		rules_kw_step_actor,		0 },
 	{ "document",		rules_kw_step_document,		0 },
 	{ "kind",		rules_kw_step_kind,		0 },

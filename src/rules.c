@@ -319,6 +319,10 @@ resolve(struct parse *ps)
 	}
 	rules_cal_resolve(ps);
 	rules_kw_mail_resolve(ps);
+	if (r->report_role != NULL && (r->report_to = rules_role(r,
+	    r->report_role)) == NULL)
+		rules_lex_error(ps, &ps->report_loc, "unknown role \"%s\": the"
+		    " monthly report goes to a role", r->report_role);
 	for (i = 0; i < r->nsops; i++) {
 		check_reach(ps, i);
 		for (j = 0; j < r->sops[i].nsteps; j++) {
@@ -490,6 +494,7 @@ step_free(struct step *st)
 	free(st->number);
 	free(st->actor);
 	free(st->task);
+	free(st->activity);
 	xfreelist(st->send, st->nsend);
 	xfreelist(st->needs, st->nneeds);
 	free(st->yes.step);
@@ -532,6 +537,7 @@ rules_free(struct rules *r)
 	free(r->delegates);
 	xfreelist(r->shared, r->nshared);
 	rules_kw_mail_free(r);
+	free(r->report_role);
 	for (i = 0; i < r->nroles; i++) {
 		free(r->roles[i].name);
 		free(r->roles[i].title);
@@ -677,6 +683,12 @@ rules_step(const struct sop *sop, const char *name)
 			return (&sop->steps[i]);
 	}
 	return (NULL);
+}
+
+const char *
+rules_step_label(const struct step *s)
+{
+	return (s->activity != NULL ? s->activity : s->task);
 }
 
 /*

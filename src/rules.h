@@ -100,6 +100,7 @@ struct step {
 	const struct role *role;	/* NULL when the applicant acts */
 	int		 minutes;	/* standard time (Mutu Baku Waktu) */
 	char		*task;
+	char		*activity;	/* the SOP's short name, or NULL */
 	char		**send;		/* document kinds mailed to the actor */
 	size_t		 nsend;
 	char		**needs;	/* kinds needed before the step starts */
@@ -178,6 +179,8 @@ struct rules {
 	size_t		 nshared;
 	struct mail_rule *mails;
 	size_t		 nmails;
+	char		*report_role;	/* report monthly to ROLE, or NULL */
+	const struct role *report_to;	/* resolved */
 	char		 version[13];	/* SHA-256 of the files read, cut */
 };
 /*
@@ -203,6 +206,8 @@ const struct step *rules_step(const struct sop *, const char *);
  */
 const char	*rules_mail_off(const struct rules *, const char *,
 		     const char *);
+/* What the Head's report calls a step: its activity, else its task. */
+const char	*rules_step_label(const struct step *);
 /* May this sender open a case of this SOP? */
 int		 rules_applicant_ok(const struct sop *, const char *);
 /*
@@ -219,6 +224,10 @@ int		 cal_is_open(const struct calendar *, time_t);
 time_t		 cal_next_open(const struct calendar *, time_t);
 long		 cal_office_minutes(const struct calendar *, time_t, time_t);
 time_t		 cal_office_after(const struct calendar *, time_t, long);
+/* Office days after from's date up to to's: Monday to Wednesday is 2. */
+long		 cal_office_days(const struct calendar *, time_t, time_t);
+/* Calendar days between their office dates. */
+long		 cal_calendar_days(const struct calendar *, time_t, time_t);
 const struct holiday *cal_holiday(const struct calendar *, time_t);
 int		 cal_date(const struct calendar *, time_t);
 int		 cal_holidays_gap(const struct calendar *, time_t, time_t);

@@ -127,6 +127,7 @@ struct parse {
 	struct supref	*sups;		/* supervisor lines, resolved last */
 	size_t		 nsups;
 	struct mailinfo	*mailinfo;	/* parallel to r->mails */
+	struct loc	 report_loc;	/* report monthly to ROLE: the role */
 
 	/* Where the parser is. */
 	struct lexer	*lx;
@@ -251,6 +252,9 @@ int		 rules_kw_step_template(struct parse *);
 int		 rules_kw_step_time(struct parse *);
 int		 rules_kw_step_value(struct parse *);
 int		 rules_kw_step_yes(struct parse *);
+/* The Head's report: a step's activity name, the monthly mail. */
+int		 rules_kw_step_activity(struct parse *);
+int		 rules_kw_report(struct parse *);
 
 /* rules.c */
 /* include "path", a top-level statement: it reads another file. */

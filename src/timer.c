@@ -302,6 +302,7 @@ timer_run(struct ctx *ctx)
 	struct timer	 t = { 0 };
 	char		*cause = NULL;
 	size_t		 i;
+	int		 rv;
 
 	t.ctx = ctx;
 	t.now = clock_now();
@@ -322,6 +323,10 @@ timer_run(struct ctx *ctx)
 	}
 	if (timer_expiries(&t, &cause) == -1)
 		goto fail;
+	/* The Head's monthly report: the first office hour of the month. */
+	if ((rv = report_monthly(ctx, t.now, &cause)) == -1)
+		goto fail;
+	t.sent += rv;
 	store_waiting_free(t.rows, t.n);
 	if (store_commit(ctx->store) == -1) {
 		store_rollback(ctx->store);

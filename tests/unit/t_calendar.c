@@ -58,6 +58,19 @@ main(void)
 	    wib(2026, 12, 14, 0, 0)) == 4 * 510 + 540);
 	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 8, 0, 0),
 	    wib(2026, 12, 7, 0, 0)) == 0);
+	/* The report's days: Wednesday 23 to Monday 28 December is one
+	 * office day (24-25 off, then the weekend) and five calendar days;
+	 * the same day is none; late at night is the next office date. */
+	TEST_ASSERT(cal_office_days(cal, wib(2026, 12, 23, 15, 50),
+	    wib(2026, 12, 28, 8, 0)) == 1);
+	TEST_ASSERT(cal_calendar_days(cal, wib(2026, 12, 23, 15, 50),
+	    wib(2026, 12, 28, 8, 0)) == 5);
+	TEST_ASSERT(cal_office_days(cal, wib(2026, 12, 7, 7, 30),
+	    wib(2026, 12, 7, 15, 0)) == 0);
+	TEST_ASSERT(cal_office_days(cal, wib(2026, 12, 7, 23, 0),
+	    wib(2026, 12, 8, 1, 0)) == 1);
+	TEST_ASSERT(cal_calendar_days(cal, wib(2026, 12, 8, 0, 0),
+	    wib(2026, 12, 7, 0, 0)) == 0);
 
 	/* The inverse: when N office minutes will have passed. */
 	TEST_ASSERT(cal_office_after(cal, wib(2026, 12, 7, 9, 0), 25) ==

@@ -244,6 +244,8 @@ test_shipped(void)
 			    rules_role(r, tte_steps[i].actor));
 		TEST_ASSERT(st->minutes == tte_steps[i].minutes);
 		TEST_ASSERT(st->task != NULL && *st->task != '\0');
+		/* The Head's report names each row as the SOP does. */
+		TEST_ASSERT(st->activity != NULL && strlen(st->activity) < 48);
 		TEST_ASSERT(st->non == tte_steps[i].non);
 		/* Row 13's verifier watches AMS: a mail of its own. */
 		TEST_STREQ(st->tmpl, strcmp(st->name, "persetujuan") == 0 ?
@@ -343,7 +345,8 @@ test_ok(void)
 		TEST_ASSERT(r->nnotices == 1 &&
 		    r->notices[0].expires_months == 18 &&
 		    r->notices[0].to != NULL && r->notices[0].from != NULL);
-		TEST_STREQ(r->notices[0].where, "cuti.conf:15");
+		TEST_STREQ(r->notices[0].where, "cuti.conf:16");
+		TEST_ASSERT(r->report_to == rules_role(r, "sdm"));
 	}
 	if (r != NULL && (sop = rules_sop(r, "cuti")) != NULL &&
 	    sop->nsteps == 2) {
@@ -358,9 +361,12 @@ test_ok(void)
 		st = &sop->steps[0];
 		TEST_ASSERT(st->minutes == 90 && st->kind == &step_decision);
 		TEST_STREQ(st->tmpl, "cuti-atasan");
-		TEST_STREQ(st->where, "cuti.conf:29");
-		TEST_STREQ(st->yes.where, "cuti.conf:35");
+		TEST_STREQ(st->where, "cuti.conf:30");
+		TEST_STREQ(st->yes.where, "cuti.conf:37");
+		/* The report names a step by its activity, else its task. */
+		TEST_STREQ(rules_step_label(st), "Persetujuan atasan langsung");
 		st = &sop->steps[1];
+		TEST_STREQ(rules_step_label(st), st->task);
 		TEST_ASSERT(st->minutes == 2 * 24 * 60);
 		TEST_STREQ(st->value_type, "text");
 		TEST_ASSERT(st->value_domain == NULL && !st->skip_in_office);
