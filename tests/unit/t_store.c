@@ -150,7 +150,7 @@ readers_rest(struct store *st, const struct seen *w, int fail)
 	    (fail ? -1 : 1));
 	store_dispatch_free(d);
 	TEST_ASSERT(store_confirm_get(st, "nope", &cf) == (fail ? -1 : 0));
-	TEST_ASSERT((store_dispatch_yes(st, w->case_id, "sekdis", 1, &l,
+	TEST_ASSERT((store_dispatch_who(st, w->case_id, "sekdis", 1, "Y", &l,
 	    &n) == -1) == fail);
 	free_list(l, n);
 	TEST_ASSERT((store_dispatch_count(st, w->case_id, "sekdis", 1,
