@@ -10,8 +10,10 @@
  * body (template.c) gives each line's shape from the admin's wording
  * alone: "Label : {{x}}" lines are the case at a glance, "Label: {{link}}"
  * lines buttons, a line of variables alone holding several lines a list,
- * "===" a note, "-- " the footer. Values are only ever escaped text: what
- * a sender wrote never becomes markup, nor a row, a button or a list.
+ * "===" a note, "-----" a rule, "-- " the footer. Values are only ever
+ * escaped text: what a sender wrote never becomes markup, nor a row, a
+ * button, a list or a live link (but in BSrE's own notice, relayed for
+ * its links: html_live).
  */
 
 #include <stdlib.h>
@@ -33,7 +35,8 @@
 #define TABLE	"role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\"" \
 		" border=\"0\""
 
-enum hkind { H_BLANK, H_TEXT, H_ROW, H_BUTTON, H_BLOCK, H_NOTE, H_SIG };
+enum hkind { H_BLANK, H_TEXT, H_ROW, H_BUTTON, H_BLOCK, H_NOTE, H_SIG,
+	H_RULE };
 
 /* One line of the marked body, with what it expands to. */
 struct hline {
@@ -43,6 +46,21 @@ struct hline {
 	const char	*var;		/* H_BUTTON: the link's variable; H_TEXT:
 					   the line's only variable, if so */
 };
+
+/* The values whose links stay live: BSrE's notice, checked by auth.c. */
+static const char *const html_live[] = { "isi_pemberitahuan" };
+
+static int
+html_is_live(const struct tvar *v)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof html_live / sizeof html_live[0]; i++) {
+		if (strcmp(v->name, html_live[i]) == 0)
+			return (1);
+	}
+	return (0);
+}
 
 /* The variable a mark at p stands for; *end after the mark. */
 static const struct tvar *
@@ -69,6 +87,7 @@ html_expand(const struct mail_out *mo, const char *s, size_t n)
 	const char		*e = s + n, *next, *q;
 	GString			*g = g_string_new(NULL);
 	char			*p;
+	int			 live;
 
 	while (s < e) {
 		if (*s != TMARK_OPEN) {
@@ -76,9 +95,10 @@ html_expand(const struct mail_out *mo, const char *s, size_t n)
 			continue;
 		}
 		v = html_mark(mo, s, &next);
+		live = v != NULL && html_is_live(v);
 		for (q = v != NULL && v->value != NULL ? v->value : ""; *q != '\0';
 		    q++)
-			g_string_append_c(g, *q == ':' ? INERT_COLON :
+			g_string_append_c(g, *q == ':' && !live ? INERT_COLON :
 			    ((unsigned char)*q < 0x20 && *q != '\n') ||
 			    *q == 0x7f ? ' ' : *q);
 		s = next;
@@ -159,6 +179,8 @@ html_classify(const struct mail_out *mo, const char *s, size_t n,
 		l->kind = H_NOTE;
 	else if ((n == 2 || n == 3) && strncmp(s, "-- ", n) == 0)
 		l->kind = H_SIG;
+	else if (n >= 5 && strspn(s, "-") == n)
+		l->kind = H_RULE;
 	else if (html_blank(l->text))
 		l->kind = H_BLANK;
 	else if (colon != NULL && colon > s && (mark == NULL || colon < mark) &&
@@ -261,12 +283,13 @@ html_text(GString *h, const char *p)
 }
 
 
-enum hstyle { S_BODY, S_FOOTER, S_HEAD, S_NOTE };
+enum hstyle { S_BODY, S_FOOTER, S_HEAD, S_NOTE, S_SHOW };
 
 /*
  * A paragraph: body text, the footer's small print, a heading (a line
- * ending in ':' over a list, a table or buttons), or the note under the
- * buttons (what T does), boxed in a cell as Outlook pads only cells.
+ * ending in ':' over a list, a table or buttons), the note under the
+ * buttons (what T does) or an indented line shown large (a reference),
+ * these two boxed in a cell as Outlook pads only cells.
  */
 static void
 html_para(GString *h, const char *text, enum hstyle st)
@@ -277,13 +300,21 @@ html_para(GString *h, const char *text, enum hstyle st)
 		    "padding:10px 14px;background-color:#fff7e0;border-left:4px"
 		    " solid #e0a800;font-size:14px;line-height:1.5;color:" INK
 		    ";\">");
-	else
+	else if (st == S_SHOW) {
+		g_string_append(h, "<table " TABLE " style=\"margin:0 0 16px"
+		    " 0;\"><tr><td style=\"" FONT "padding:10px 18px;"
+		    "background-color:#f4f7fb;border:1px solid #d6dee8;"
+		    "font-size:20px;font-weight:bold;letter-spacing:1px;color:"
+		    NAVY ";\">");
+		text += strspn(text, " ");
+	} else
 		g_string_append_printf(h, "<p style=\"margin:0 0 %s 0;%s\">",
 		    st == S_HEAD ? "8px" : "14px", st == S_FOOTER ?
 		    "font-size:12px;line-height:1.5;color:" MUTED ";" :
 		    st == S_HEAD ? "font-weight:bold;color:" NAVY ";" : "");
 	html_text(h, text);
-	g_string_append(h, st == S_NOTE ? "</td></tr></table>\n" : "</p>\n");
+	g_string_append(h, st == S_NOTE || st == S_SHOW ?
+	    "</td></tr></table>\n" : "</p>\n");
 }
 
 /* Rows of "Label : value" lines: the case at a glance. */
@@ -429,7 +460,7 @@ html_block(GString *h, const char *text, enum hstyle st)
 	g_strfreev(lines);
 }
 
-/* The page around the content: background, the card, the header band. */
+/* The page around the card: its background. */
 static void
 html_open(GString *h, const struct mail_out *mo)
 {
@@ -441,8 +472,15 @@ html_open(GString *h, const struct mail_out *mo)
 	g_string_append(h, "</title>\n</head>\n<body style=\"margin:0;padding:0;"
 	    "background-color:#eef1f5;\">\n<table " TABLE " width=\"100%\""
 	    " style=\"width:100%;background-color:#eef1f5;\">\n<tr><td"
-	    " align=\"center\" style=\"padding:20px 10px;\">\n"
-	    "<!--[if mso]><table " TABLE " width=\"600\"><tr><td><![endif]-->\n"
+	    " align=\"center\" style=\"padding:14px 10px 20px 10px;\">\n");
+}
+
+/* The card: the header band, the subject. */
+static void
+html_card(GString *h, const struct mail_out *mo)
+{
+	g_string_append(h, "<!--[if mso]><table " TABLE " width=\"600\"><tr>"
+	    "<td><![endif]-->\n"
 	    "<table " TABLE " width=\"100%\" style=\"width:100%;max-width:600px;"
 	    "background-color:#ffffff;border:1px solid #d6dee8;\">\n"
 	    "<tr><td style=\"" FONT "background-color:" NAVY ";padding:16px"
@@ -477,6 +515,8 @@ html_text_style(const struct hline *l, size_t i, size_t j, size_t n,
 		return (S_FOOTER);
 	if (j == i + 1 && l[i].var != NULL && strcmp(l[i].var, "jika_t") == 0)
 		return (S_NOTE);
+	if (j == i + 1 && strncmp(l[i].text, "  ", 2) == 0)
+		return (S_SHOW);
 	if (j == i + 1 && len > 0 && l[i].text[len - 1] == ':' && j < n &&
 	    (l[j].kind == H_BLOCK || l[j].kind == H_ROW ||
 	    l[j].kind == H_BUTTON))
@@ -515,11 +555,14 @@ html_lines(GString *h, const struct hline *l, size_t n)
 		else if (l[i].kind == H_BLOCK)
 			html_block(h, l[i].text, footer ? S_FOOTER : S_BODY);
 		else if (l[i].kind == H_NOTE) {
-			g_string_append(h, "<p style=\"margin:0 0 16px 0;"
-			    "font-size:12px;color:#7b8794;text-align:center;\">");
+			g_string_append(h, "<p style=\"" FONT "margin:0 0 14px"
+			    " 0;font-size:12px;color:#7b8794;text-align:center;\">");
 			html_text(h, l[i].text);
 			g_string_append(h, "</p>\n");
-		} else if (l[i].kind == H_SIG) {
+		} else if (l[i].kind == H_RULE)
+			g_string_append(h, "<hr style=\"border:0;border-top:1px"
+			    " dashed #c3ccd7;margin:4px 0 14px 0;\">\n");
+		else if (l[i].kind == H_SIG) {
 			g_string_append(h, "<hr style=\"border:0;border-top:1px"
 			    " solid #d6dee8;margin:8px 0 14px 0;\">\n");
 			footer = 1;
@@ -549,8 +592,16 @@ mime_html(const struct mail_out *mo)
 		}
 		html_classify(mo, p, (size_t)(e - p), &l[n++]);
 	}
+	/*
+	 * The "=== Balas di atas garis ini ===" note above the card: quoted
+	 * in a reply, it comes first, where reply-cut.c cuts.
+	 */
+	for (i = 0; i < n && (l[i].kind == H_NOTE || l[i].kind == H_BLANK); i++)
+		;
 	html_open(h, mo);
-	html_lines(h, l, n);
+	html_lines(h, l, i);
+	html_card(h, mo);
+	html_lines(h, l + i, n - i);
 	html_close(h);
 	for (i = 0; i < n; i++) {
 		free(l[i].label);

@@ -5,13 +5,13 @@ make demo's whole SOP sends passes tidy and the layout's rules
 token and the case's earlier decisions, and an applicant's name or an
 official's reason written as markup stays text."""
 
+import base64
 import importlib.util
 import os
-import base64
 import re
 
 from lib import DOMAIN, ROBOT, ROOT, Robot, answer, application, body_text, check, disposition, \
-    subject_has, wait_until
+    reply_to, subject_has, wait_until
 import mailhtml
 
 HOSTILE = '<img src="http://evil.example/x.png" onerror="alert(1)"> Budi & <b>Santoso</b>'
@@ -65,7 +65,12 @@ def test_mailhtml_hostile_text(sb):
             sender=BUDI, rcpts=[ROBOT])
     d = sb.wait_mail("sekdis", subject_has("Disposisi permohonan"), what="row 2")[0]
     ref = re.search(r"TTE-\d{4}-\d{5}", str(d["Subject"])).group(0)
-    answer(sb, d, "sekdis", "Y")
+    # An HTML-only reply quoting the layout whole, in no container a
+    # client marks as a quote: the note on top is where the robot cuts.
+    y = reply_to(d, "sekdis@" + DOMAIN, "Y")
+    quoted = re.search(r"<body[^>]*>(.*)</body>", mailhtml.html_part(d), re.S).group(1)
+    y.set_content("<div>Y</div><div><br></div><div>%s</div>" % quoted, subtype="html")
+    sb.send(y)
     answer(sb, disposition(sb, "kadis", ref), "kadis", REASON)
     # The Head's T refuses (rules/sop-tte.conf): the applicant is told why.
     no = sb.wait_mail("budi", subject_has("tidak dapat diteruskan"), what="the refusal")[0]
