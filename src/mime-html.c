@@ -175,7 +175,7 @@ html_classify(const struct mail_out *mo, const char *s, size_t n,
 	memset(l, 0, sizeof *l);
 	mark = memchr(s, TMARK_OPEN, n);
 	l->text = html_expand(mo, s, n);
-	if (strncmp(s, "===", 3) == 0 && n >= 3)
+	if (n >= 3 && strncmp(s, "===", 3) == 0)
 		l->kind = H_NOTE;
 	else if ((n == 2 || n == 3) && strncmp(s, "-- ", n) == 0)
 		l->kind = H_SIG;
