@@ -268,8 +268,10 @@ html_text(GString *h, const char *p)
 			    "text-decoration:underline;\">");
 			/* A mailto shows its address, not its query. */
 			if (*p == 'm')
-				p += 7;
-			html_escape(h, p, strcspn(p, " \t\r\n<>\"?"));
+				html_escape(h, p + 7, strcspn(p + 7,
+				    "? \t\r\n<>\""));
+			else
+				html_escape(h, p, (size_t)(e - p));
 			g_string_append(h, "</a>");
 			p = e;
 			continue;

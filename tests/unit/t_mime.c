@@ -96,7 +96,8 @@ test_html(void)
 	TEST_ASSERT(strstr(h, "<a href=\"https://bsre.go.id/\"") != NULL);
 	/* But BSrE's notice is relayed for its links. */
 	TEST_ASSERT(strstr(h, "<a href=\"https://portal-bsre.example/a?t=1\"")
-	    != NULL);
+	    != NULL && strstr(h, ">https://portal-bsre.example/a?t=1</a>") !=
+	    NULL);
 	TEST_ASSERT(strstr(h, "<hr style=\"border:0;border-top:1px dashed") !=
 	    NULL);
 	/* The rows: the empty one left out. */
