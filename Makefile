@@ -24,7 +24,7 @@ SRCS	 = src/admin.c src/auth.c src/calendar.c src/caseref.c src/classify.c src/c
 	   src/handle-followup.c src/handle-notice.c src/html.c src/imap.c src/intake.c \
 	   src/intake-ahead.c \
 	   src/jail.c \
-	   src/letter.c src/log.c src/metrics.c src/mime.c src/mime-out.c src/notice.c src/ocr.c src/outbox.c src/parse.c src/parse-child.c src/pdf.c src/people.c \
+	   src/letter.c src/log.c src/metrics.c src/mime.c src/mime-out.c src/mime-html.c src/notice.c src/ocr.c src/outbox.c src/parse.c src/parse-child.c src/pdf.c src/people.c \
 	   src/queue.c src/re.c src/report.c src/report-lane.c src/report-mail.c src/reply.c src/reply-cut.c src/reply-subject.c src/reply-words.c src/retention.c src/rules.c src/rules-cal.c src/rules-kw.c src/rules-kw-doc.c src/rules-kw-mail.c src/rules-kw-step.c src/rules-lex.c \
 	   src/rules-parse.c src/screen.c src/smtp.c src/sniff.c src/sniff-name.c src/sniff-zip.c \
 	   src/spool.c src/step-decision.c src/step-document.c \
@@ -76,13 +76,13 @@ PARSE_OBJS = src/parse.o src/parse-child.o src/jail.o src/mime.o src/pdf.o \
 tests/unit/t_auth: src/auth.o src/conf.o $(UTIL_OBJS)
 tests/unit/t_calendar: src/calendar.o src/clock.o $(RULES_OBJS)
 tests/unit/t_caseref: src/caseref.o
-tests/unit/t_clock: src/calendar.o src/mime.o src/mime-out.o src/spool.o src/html.o \
+tests/unit/t_clock: src/calendar.o src/mime.o src/mime-out.o src/mime-html.o src/spool.o src/html.o \
 	src/text.o $(STORE_OBJS)
 tests/unit/t_conf: src/conf.o $(UTIL_OBJS)
 tests/unit/t_decide: $(RULES_OBJS)
 tests/unit/t_document: $(RULES_OBJS)
 # mime.c's tests read each message to its verdict (classify.c).
-tests/unit/t_mime: src/mime.o src/mime-out.o src/screen.o src/spool.o src/classify.o \
+tests/unit/t_mime: src/mime.o src/mime-out.o src/mime-html.o src/screen.o src/spool.o src/classify.o \
 	src/notice.o src/caseref.o src/conf.o $(REPLY_OBJS) $(RULES_OBJS)
 tests/unit/t_plan: $(STORE_OBJS)
 tests/unit/t_read: $(PARSE_OBJS)

@@ -17,9 +17,9 @@ libsystemd-dev"
 # recommends the runtime that holds it (deps.sh build skips them); the
 # pictures and PDFs the tests read are drawn with python3-pil and DejaVu;
 # make deb and check-deb build the package with debhelper and check it
-# with lintian.
+# with lintian; tidy checks the HTML of the robot's mail.
 TESTPKGS="libxml2-utils chromium poppler-utils time isync clang libclang-rt-14-dev
-python3-pil fonts-dejavu-core debhelper lintian"
+python3-pil fonts-dejavu-core debhelper lintian tidy"
 
 [ "${1:-}" = build ] || PKGS="$PKGS $TESTPKGS"
 missing=

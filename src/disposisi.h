@@ -311,6 +311,9 @@ struct mail_out {
 	const struct attachment *att;
 	size_t		 natt;
 	const char	*doctor;	/* X-Disposisi-Doctor: doctor's test */
+	const char	*marked;	/* the text, marked (template.c), or NULL */
+	const struct tvar *vars;	/* what the marks stand for */
+	size_t		 nvars;
 };
 void		 mime_init(void);
 void		 mime_shutdown(void);
@@ -318,6 +321,8 @@ int		 mime_parse(int, struct spool *, const struct conf *,
 		     struct msg **, char **);
 void		 mime_free(struct msg *);
 int		 mime_build(const struct mail_out *, const char *, char **);
+/* mime-html.c: the HTML part of the robot's mail. */
+char		*mime_html(const struct mail_out *);
 int		 mime_utf8_valid(const char *, size_t);
 time_t		 mime_header_date(const char *);
 
@@ -565,8 +570,10 @@ struct tvar {
 	const char	*name;
 	const char	*value;
 };
+#define TMARK_OPEN	'\001'	/* a marked body's variable: open, index, */
+#define TMARK_CLOSE	'\002'	/* close */
 int		 template_render(const char *, const char *, const struct tvar *,
-		     size_t, char **, char **, char **);
+		     size_t, char **, char **, char **, char **);
 
 #include "store.h"
 

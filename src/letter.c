@@ -342,9 +342,53 @@ letter_time(time_t t)
 	return (xstrdup(buf));
 }
 
+/*
+ * The case's earlier answers, one line each: "1. 06-12-2026 09.12 WIB,
+ * langkah 2 (Kepala Bidang): T, alasan: ...". The reason is the
+ * official's text, made inert. -1 if the store cannot read them.
+ */
+static int
+letter_history(const struct letter *lt, char **out)
+{
+	const struct rules	*r = lt->ctx->rules;
+	const struct sop	*sop;
+	const struct step	*s;
+	const struct role	*role;
+	struct decision_row	*d;
+	size_t			 i, n;
+	char			*t, *why, when[64];
+
+	*out = xstrdup("");
+	if (lt->c == NULL || lt->ctx->store == NULL)
+		return (0);
+	if (store_decisions(lt->ctx->store, lt->c->id, &d, &n) == -1)
+		return (-1);
+	sop = lt->sop ? lt->sop : rules_sop(r, lt->c->sop);
+	for (i = 0; i < n; i++) {
+		s = sop ? rules_step(sop, d[i].step) : NULL;
+		role = d[i].role ? rules_role(r, d[i].role) : NULL;
+		clock_format(d[i].at, CLOCK_TIME, when, sizeof when);
+		why = d[i].reason ? util_inert(d[i].reason) : NULL;
+		xasprintf(&t, "%s%zu. %s, langkah %s (%s): %s%s%s\n", *out,
+		    i + 1, when, s ? s->number : d[i].step, role ? role->title :
+		    s ? letter_title(s) : d[i].role ? d[i].role : "-",
+		    d[i].verdict, why && *why ? ", alasan: " : "", why && *why ?
+		    why : "");
+		free(why);
+		free(*out);
+		*out = t;
+	}
+	if (n == 0) {
+		free(*out);
+		*out = xstrdup("(belum ada)\n");
+	}
+	store_decisions_free(d, n);
+	return (0);
+}
+
 static void
 letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
-    const char *token)
+    const char *token, char *history)
 {
 	const struct case_row	*c = lt->c;
 	const struct step	*s = lt->step;
@@ -410,6 +454,7 @@ letter_vars(const struct letter *lt, struct vars *vs, const char *reply_to,
 	vars_add(vs, "message_id", lt->message_id);
 	vars_add(vs, "periode", lt->period);
 	vars_add(vs, "ringkasan", lt->summary);
+	vars_own(vs, "riwayat", history != NULL ? history : xstrdup(""));
 }
 
 /*
@@ -464,14 +509,19 @@ letter_send(const struct letter *lt, const char *tmpl, const char *to,
 	const char	*robot = ctx->conf->robot_address;
 	struct mail_out	 mo = { 0 };
 	struct vars	 vs = { 0 };
-	char		*ref = NULL, *reply_to = NULL, *mid = NULL;
-	char		*subject, *body, rnd[13];
+	char		*ref = NULL, *reply_to = NULL, *mid = NULL, *history;
+	char		*subject, *body, *marked, rnd[13];
 	int		 rv = -1;
 
 	switch (letter_off(lt, tmpl, to, cause)) {
 	case 1:
 		return (0);
 	case -1:
+		return (-1);
+	}
+	if (letter_history(lt, &history) == -1) {
+		free(history);
+		xasprintf(cause, "cannot read the decisions of %s", lt->c->ref);
 		return (-1);
 	}
 	crypto_random_hex(rnd, sizeof rnd);
@@ -490,9 +540,9 @@ letter_send(const struct letter *lt, const char *tmpl, const char *to,
 	else if (ref != NULL)
 		xasprintf(&mid, "%s.%s-%s@%s", ref, tmpl, rnd,
 		    conf_domain(ctx->conf));
-	letter_vars(lt, &vs, reply_to, token);
+	letter_vars(lt, &vs, reply_to, token, history);
 	if (template_render(ctx->conf->templates_dir, tmpl, vs.v, vs.n,
-	    &subject, &body, cause) == -1)
+	    &subject, &body, &marked, cause) == -1)
 		goto out;
 	mo.to_addr = to;
 	mo.to_name = to_name;
@@ -503,9 +553,13 @@ letter_send(const struct letter *lt, const char *tmpl, const char *to,
 	mo.text = body;
 	mo.att = lt->att;
 	mo.natt = lt->natt;
+	mo.marked = marked;
+	mo.vars = vs.v;
+	mo.nvars = vs.n;
 	rv = queue_add(ctx, lt->c ? lt->c->id : 0, tmpl, &mo, cause);
 	free(subject);
 	free(body);
+	free(marked);
 out:
 	vars_free(&vs);
 	free(ref);
@@ -550,9 +604,9 @@ letter_check_one(const struct letter *lt, const char *tmpl, char **cause)
 	char		*subject, *body;
 	int		 rv;
 
-	letter_vars(lt, &vs, "x", NULL);
+	letter_vars(lt, &vs, "x", NULL, NULL);
 	rv = template_render(lt->ctx->conf->templates_dir, tmpl, vs.v, vs.n,
-	    &subject, &body, cause);
+	    &subject, &body, NULL, cause);
 	if (rv == 0) {
 		free(subject);
 		free(body);

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The robot's own mail, for mime.c's other half: mime_build() writes it,
- * CRLF, ready for SMTP: the text as plain and simple HTML alternatives,
- * the files attached in base64.
+ * CRLF, ready for SMTP: the text as plain and HTML (mime-html.c)
+ * alternatives, the files attached in base64.
  */
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -14,64 +13,6 @@
 #include <gmime/gmime.h>
 
 #include "disposisi.h"
-
-/* Plain text to simple HTML: paragraphs, line breaks, live links. */
-static char *
-mime_text_html(const char *text)
-{
-	GString		*h = g_string_new("<!DOCTYPE html><html><head>"
-	    "<meta charset=\"utf-8\"></head><body style=\"font-family:"
-	    "sans-serif;font-size:15px;line-height:1.5\"><p>");
-	const char	*p = text, *e;
-	char		*url, *esc;
-	size_t		 n;
-
-	while (*p != '\0') {
-		if (strncmp(p, "mailto:", 7) == 0 ||
-		    strncmp(p, "https://", 8) == 0 ||
-		    strncmp(p, "http://", 7) == 0) {
-			for (e = p; *e != '\0' && !isspace((unsigned char)*e) &&
-			    *e != '>' && *e != '<'; e++)
-				;
-			n = (size_t)(e - p);
-			url = xstrndup(p, n);
-			esc = g_markup_escape_text(url, -1);
-			g_string_append_printf(h, "<a href=\"%s\">%s</a>",
-			    esc, strncmp(url, "mailto:", 7) == 0 ?
-			    "(klik untuk membalas)" : esc);
-			g_free(esc);
-			free(url);
-			p = e;
-			continue;
-		}
-		if (p[0] == '\n' && p[1] == '\n') {
-			g_string_append(h, "</p>\n<p>");
-			p += 2;
-			continue;
-		}
-		switch (*p) {
-		case '\n':
-			g_string_append(h, "<br>\n");
-			break;
-		case '<':
-			g_string_append(h, "&lt;");
-			break;
-		case '>':
-			g_string_append(h, "&gt;");
-			break;
-		case '&':
-			g_string_append(h, "&amp;");
-			break;
-		default:
-			g_string_append_c(h, *p);
-		}
-		p++;
-	}
-	g_string_append(h, "</p></body></html>\n");
-	esc = xstrdup(h->str);
-	g_string_free(h, TRUE);
-	return (esc);
-}
 
 /* A UTF-8 text part, quoted-printable: GMime would otherwise pick Latin-1. */
 static GMimeObject *
@@ -183,7 +124,7 @@ mime_out_body(GMimeMessage *gm, const struct mail_out *mo, char **cause)
 	part = mime_text_part("plain", mo->text);
 	g_mime_multipart_add(alt, part);
 	g_object_unref(part);
-	html = mime_text_html(mo->text);
+	html = mime_html(mo);
 	part = mime_text_part("html", html);
 	free(html);
 	g_mime_multipart_add(alt, part);

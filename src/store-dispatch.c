@@ -105,6 +105,33 @@ store_dispatch_count(struct store *st, int64_t case_id, const char *step,
 	    official)));
 }
 
+static const struct store_col decision_cols[] = {
+	STORE_COL(COL_NUM, struct decision_row, at),
+	STORE_COL(COL_STR, struct decision_row, step),
+	STORE_COL(COL_STR, struct decision_row, role),
+	STORE_COL(COL_STR, struct decision_row, verdict),
+	STORE_COL(COL_STR, struct decision_row, reason)
+};
+static const struct store_shape decision_shape = STORE_SHAPE(
+    struct decision_row, decision_cols);
+
+/* A case's answers Y and T so far, oldest first. */
+int
+store_decisions(struct store *st, int64_t case_id, struct decision_row **d,
+    size_t *n)
+{
+	return (store_rows(st, store_stmt(st, "SELECT answered_at, step_name,"
+	    " role, verdict, reason FROM dispatches WHERE case_id = ? AND"
+	    " verdict IN ('Y', 'T') ORDER BY answered_at, id", "i", case_id),
+	    d, n, &decision_shape));
+}
+
+void
+store_decisions_free(struct decision_row *d, size_t n)
+{
+	store_rows_free(d, n, &decision_shape);
+}
+
 /* Records the answer once; returns 1 if this call recorded it. */
 int
 store_dispatch_answer(struct store *st, int64_t id, const char *verdict,

@@ -42,6 +42,13 @@ struct dispatch_row {
 	char		*message_id;
 	int		 answered;
 };
+struct decision_row {			/* an official's Y or T */
+	time_t		 at;
+	char		*step;
+	char		*role;
+	char		*verdict;
+	char		*reason;	/* NULL: none given */
+};
 struct doc_row {
 	struct attachment a;
 	char		*kind;		/* NULL: not recognised */
@@ -216,6 +223,9 @@ int		 store_dispatch_pending(struct store *, int64_t,
 /* Who answered Y (or, NULL, not yet) at a step in a round; xfreelist. */
 int		 store_dispatch_who(struct store *, int64_t, const char *, int,
 		     const char *, char ***, size_t *);
+int		 store_decisions(struct store *, int64_t, struct decision_row **,
+		     size_t *);
+void		 store_decisions_free(struct decision_row *, size_t);
 int		 store_dispatch_count(struct store *, int64_t, const char *,
 		     int, const char *);
 void		 store_dispatch_free(struct dispatch_row *);

@@ -48,6 +48,77 @@ parse(struct spool *sp, const char *name)
 	return (m);
 }
 
+/*
+ * The HTML part from a marked text (template.c's marks: \001 index
+ * \002): the template's lines give the layout, the values stay text.
+ */
+static void
+test_html(void)
+{
+	static const struct tvar v[] = {
+		{ "ref", "TTE-2026-00001" },
+		{ "pemohon", "<b>Budi</b> & \"Siti\" mailto:evil@example.org" },
+		{ "lampiran", "1. ktp.jpg (1 KB)\n2. <i>.pdf (2 KB)\n" },
+		{ "tautan_y", "mailto:tte+r.tok@d.id?subject=Re&body=Y" },
+		{ "tautan_t", "mailto:tte+r.tok@d.id?subject=Re&body=T" },
+		{ "alasan", "https://evil.example/ lihat" },
+		{ "jika_t", "Jika Bapak/Ibu membalas T, permohonan ditolak." },
+		{ "perihal", "" },
+		{ "isi_pemberitahuan", "Aktivasi: https://portal-bsre.example/a"
+		    "?t=1\nTerima kasih.\n" }
+	};
+	struct mail_out	 mo = { 0 };
+	char		*h, *p;
+	int		 n;
+
+	mo.from_name = "Diskominfo <Muara Enim>";
+	mo.subject = "[TTE-2026-00001] Disposisi";
+	mo.text = "unused: the marked text is laid out";
+	mo.marked = "=== Balas di atas garis ini ===\n\nYth. \0011\002,\n\n"
+	    "Nomor registrasi : \0010\002\nPemohon          : \0011\002\n"
+	    "Perihal          : \0017\002\n\nBerkas:\n\0012\002\n"
+	    "Alasan: \0015\002\nLihat https://bsre.go.id/\n\n"
+	    "Setujui (Y): \0013\002\nTolak (T): \0014\002\n\n\0016\002\n"
+	    "----------\n\0018\002\n----------\n";
+	mo.vars = v;
+	mo.nvars = sizeof v / sizeof v[0];
+	h = mime_html(&mo);
+	TEST_ASSERT(strncmp(h, "<!DOCTYPE html>\n<html lang=\"id\">", 31) == 0);
+	TEST_ASSERT(strstr(h, "<style") == NULL && strstr(h, "<b>") == NULL &&
+	    strstr(h, "<i>") == NULL);
+	TEST_ASSERT(strstr(h, "Diskominfo &lt;Muara Enim&gt;") != NULL);
+	TEST_ASSERT(strstr(h, "&lt;b&gt;Budi&lt;/b&gt; &amp; &quot;Siti&quot;"
+	    " mailto:evil@example.org") != NULL);
+	/* A value's link stays text; the template's own is live. */
+	TEST_ASSERT(strstr(h, "href=\"mailto:evil") == NULL);
+	TEST_ASSERT(strstr(h, "href=\"https://evil") == NULL);
+	TEST_ASSERT(strstr(h, "https://evil.example/ lihat") != NULL);
+	TEST_ASSERT(strstr(h, "<a href=\"https://bsre.go.id/\"") != NULL);
+	/* But BSrE's notice is relayed for its links. */
+	TEST_ASSERT(strstr(h, "<a href=\"https://portal-bsre.example/a?t=1\"")
+	    != NULL && strstr(h, ">https://portal-bsre.example/a?t=1</a>") !=
+	    NULL);
+	TEST_ASSERT(strstr(h, "<hr style=\"border:0;border-top:1px dashed") !=
+	    NULL);
+	/* The rows: the empty one left out. */
+	TEST_ASSERT(strstr(h, ">Nomor registrasi</td>") != NULL);
+	TEST_ASSERT(strstr(h, ">TTE-2026-00001</td>") != NULL);
+	TEST_ASSERT(strstr(h, ">Perihal</td>") == NULL);
+	/* The list, the buttons, the note under them. */
+	TEST_ASSERT(strstr(h, ">1.</td>") != NULL &&
+	    strstr(h, "&lt;i&gt;.pdf (2 KB)</td>") != NULL);
+	TEST_ASSERT(strstr(h, "href=\"mailto:tte+r.tok@d.id?subject=Re&amp;"
+	    "body=Y\"") != NULL);
+	TEST_ASSERT(strstr(h, ">Y \xe2\x80\x94 Setujui</a>") != NULL);
+	TEST_ASSERT(strstr(h, ">T \xe2\x80\x94 Tolak</a>") != NULL);
+	for (n = 0, p = h; (p = strstr(p, "display:block")) != NULL; p++)
+		n++;
+	TEST_ASSERT(n == 2);
+	TEST_ASSERT(strstr(h, "#fff7e0;") != NULL &&
+	    strstr(h, "membalas T, permohonan ditolak.</td>") != NULL);
+	free(h);
+}
+
 int
 main(void)
 {
@@ -206,5 +277,6 @@ main(void)
 	spool_close(sp);
 	mime_shutdown();
 	rules_free(rules);
+	test_html();
 	return (test_done());
 }
