@@ -42,7 +42,8 @@ def test_mailhtml_every_kind(sb):
                            token, rcpt) == 1, "%s's token" % rcpt)
         mailhtml.check_html(kind, mailhtml.html_part(m), token)
         kinds.add(kind)
-    check({"disposisi", "dikembalikan", "kelengkapan-kurang", "selesai", "tercatat"} <= kinds,
+    check({"disposisi", "dikembalikan", "kelengkapan-kurang", "selesai", "berkas-diterima",
+           "pemantauan-ams", "ams-aktivasi", "ams-terbit"} <= kinds,
           "the demo's kinds: %s" % sorted(kinds))
     # The last disposition shows what came before, in both parts.
     last = [m for kind, _, m in mails if kind == "disposisi"][-1]
