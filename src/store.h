@@ -112,7 +112,8 @@ struct case_file {
 int		 store_case_files(struct store *, const char *,
 		     struct case_file **, size_t *);
 void		 store_case_files_free(struct case_file *, size_t);
-int		 store_retention_cases(struct store *, struct retention_case **,
+int		 store_retention_cases(struct store *, time_t,
+		    struct retention_case **,
 		     size_t *);
 int		 store_retention_holders(struct store *, const char *,
 		     struct retention_case **, size_t *);

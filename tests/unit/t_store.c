@@ -175,7 +175,7 @@ readers_rest(struct store *st, const struct seen *w, int fail)
 	    fail);
 	TEST_ASSERT((store_case_files(st, w->ref, &files, &n) == -1) == fail);
 	store_case_files_free(files, n);
-	TEST_ASSERT((store_retention_cases(st, &rc, &n) == -1) == fail);
+	TEST_ASSERT((store_retention_cases(st, 0, &rc, &n) == -1) == fail);
 	store_retention_free(rc, n);
 	TEST_ASSERT((store_retention_holders(st, "x", &rc, &n) == -1) == fail);
 	store_retention_free(rc, n);
