@@ -326,6 +326,9 @@ def rows(table):
         since = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 30 * 86400))
         out = "/tmp/ds%s-history" % (lib.SLOT or "")
         cmds = [
+            # The floor under every command: the program's start alone
+            # (its ~100 shared libraries loaded and relocated).
+            ("version (program start)", lambda r, k: ["version"]),
             ("status", lambda r, k: ["status", "-f", r.conf]),
             ("status CASE", lambda r, k: ["status", "-f", r.conf, refs[k]]),
             ("cases (open)", lambda r, k: ["cases", "-f", r.conf]),
