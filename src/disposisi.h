@@ -311,6 +311,7 @@ struct timespec;
 char		*pdf_text(const char *, int, const struct timespec *,
 		     enum text_source *, int *);
 char		*ocr_image(const char *, const struct timespec *);
+void		 ocr_warm(void);
 char		*ocr_grey(const unsigned char *, int, int, int,
 		     const struct timespec *);
 

@@ -384,7 +384,7 @@ parse_child(int argc, char **argv)
 	struct rusage		 ru;
 	FILE			*out;
 	char			*cause = NULL, warm[17];
-	int			 flags, fds[PARSE_REQUEST_FDS], i;
+	int			 flags, fds[PARSE_REQUEST_FDS], i, warmed = 0;
 	pid_t			 pid;
 
 	if (argc != PARSE_ARGC)
@@ -423,15 +423,28 @@ parse_child(int argc, char **argv)
 		parse_tell(&r);
 		/* The next message's child confines itself meanwhile. */
 		parse_prepare(&ready, &c, &j, fds[3]);
+		if (pid != -1) {	/* pid 0: no child, no status */
+			while (wait4(pid, &r.status, 0, &ru) == -1 &&
+			    errno == EINTR)
+				;
+			r.cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
+			    1000L + (ru.ru_utime.tv_usec +
+			    ru.ru_stime.tv_usec) / 1000;
+			r.maxrss_kb = ru.ru_maxrss;
+			parse_tell(&r);
+		}
+		/*
+		 * Tesseract loaded once, after the first answer (a lone
+		 * message, as ingest's, does not wait for it), and the ready
+		 * child made again to inherit it.
+		 */
+		if (!warmed) {
+			warmed = 1;
+			ocr_warm();
+			parse_discard(&ready);
+			parse_prepare(&ready, &c, &j, fds[3]);
+		}
 		close(fds[3]);
-		if (pid == -1)
-			continue;	/* pid 0: no child, no status */
-		while (wait4(pid, &r.status, 0, &ru) == -1 && errno == EINTR)
-			;
-		r.cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000L +
-		    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
-		r.maxrss_kb = ru.ru_maxrss;
-		parse_tell(&r);
 	}
 	return (0);
 }
