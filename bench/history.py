@@ -235,6 +235,11 @@ def seed(robot, closed, nopen):
     # The daily retention run is done for today.
     db.execute("INSERT OR REPLACE INTO jobs VALUES ('retensi', ?)", (now,))
     db.execute("COMMIT")
+    # The seal checkpoint, as the robot writes it after its commits.
+    last = db.execute("SELECT id, seal FROM case_events ORDER BY id DESC LIMIT 1").fetchone()
+    with open(robot.db + ".seal", "w") as f:
+        f.write("%d %s\n" % last)
+    os.chmod(robot.db + ".seal", 0o600)
     counts = {t: db.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
               for t in ("cases", "outbox", "case_events", "dispatches", "inbound", "documents")}
     db.close()
@@ -321,6 +326,9 @@ def rows(table):
         since = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 30 * 86400))
         out = "/tmp/ds%s-history" % (lib.SLOT or "")
         cmds = [
+            # The floor under every command: the program's start alone
+            # (its ~100 shared libraries loaded and relocated).
+            ("version (program start)", lambda r, k: ["version"]),
             ("status", lambda r, k: ["status", "-f", r.conf]),
             ("status CASE", lambda r, k: ["status", "-f", r.conf, refs[k]]),
             ("cases (open)", lambda r, k: ["cases", "-f", r.conf]),
@@ -337,7 +345,10 @@ def rows(table):
             ("export ADDRESS", lambda r, k: ["export", "-f", r.conf, applicant if k == "history"
                                              else "budi@" + DOMAIN, out + "-x%d" %
                                              random.randint(0, 1 << 30)]),
+            # The first run checks all and marks where it found the trail
+            # whole; the median is a run from that mark.
             ("audit verify", lambda r, k: ["audit", "-f", r.conf, "verify"]),
+            ("audit verify --full", lambda r, k: ["audit", "-f", r.conf, "verify", "--full"]),
             ("purge --dry-run", lambda r, k: ["purge", "-f", r.conf, "--dry-run"]),
         ]
         adm = {c: {k: [] for k in robots} for c, _ in cmds}
@@ -364,9 +375,10 @@ def rows(table):
         for name, _ in cmds:
             table.add(Row("history: %s (anchor: empty database)" % name, ms(adm[name]["history"]),
                           ms(adm[name]["empty"]), "ms",
-                          "-" if name in ("audit verify", "purge --dry-run") else "< 50 ms",
-                          note="reads the whole history by design" if name in
-                          ("audit verify", "purge --dry-run") else ""))
+                          "≤ 1,000 ms" if name in ("audit verify", "purge --dry-run") else
+                          "-" if name == "audit verify --full" else "< 50 ms",
+                          note="reads the whole history by design" if
+                          name == "audit verify --full" else ""))
     finally:
         for r in robots.values():
             r.stop()

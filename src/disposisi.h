@@ -179,6 +179,7 @@ int		 util_write_file(const char *, const void *, size_t, int, char **);
 int		 util_copy_file(const char *, const char *, int, char **);
 int		 util_mkdirs(const char *, int, char **);
 void		 util_rmtree(const char *);
+int		 util_empty_dir(const char *);
 char		*util_path(const char *, const char *);
 void		 util_json_str(FILE *, const char *);
 void		 util_json_key(const char *, const char *, int);
@@ -204,6 +205,7 @@ int		 spool_sync(struct spool *, char **);
 void		 spool_close(struct spool *);
 void		 spool_clean(struct spool *);
 char		*spool_tmp_path(struct spool *);
+char		*spool_fresh_path(struct spool *, const char *);
 /* Moves a finished temp file into dir "kind"; *sha_r gets its SHA-256. */
 char		*spool_commit(struct spool *, const char *, const char *,
 		     char *, char **);
@@ -331,6 +333,7 @@ struct timespec;
 char		*pdf_text(const char *, int, const struct timespec *,
 		     enum text_source *, int *);
 char		*ocr_image(const char *, const struct timespec *);
+void		 ocr_warm(void);
 char		*ocr_grey(const unsigned char *, int, int, int,
 		     const struct timespec *);
 
@@ -360,7 +363,7 @@ struct jail {
 	size_t		 memory_max;	/* bytes of address space */
 };
 int		 jail_parser(const struct jail *, int, char **);
-int		 jail_child(const struct jail *, char **);
+int		 jail_child(const struct jail *, int, char **);
 void		 jail_ids(const struct jail *, uid_t *, gid_t *);
 int		 jail_landlock_abi(void);
 

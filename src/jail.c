@@ -3,7 +3,7 @@
  * Confinement of the parser (parse-child.c), in two stages. The parser
  * process, which only forks, becomes another user when started as root,
  * takes no new privileges, gets its address space and descriptors bounded
- * and a file system of the spool's tmp/ and the few read-only system
+ * and a file system of the spool's work/ and the few read-only system
  * files parsing needs (Landlock). Each per-message child narrows that to its own
  * work directory, bounds its CPU time and file sizes, and installs a
  * seccomp allow-list. Each layer alone keeps a message that took over
@@ -256,10 +256,12 @@ static const int jail_syscalls[] = {
 };
 
 static int
-jail_seccomp(char **cause)
+jail_seccomp(int sock, char **cause)
 {
 	struct scmp_arg_cmp self = { .arg = 0, .op = SCMP_CMP_EQ,
 	    .datum_a = (scmp_datum_t)getpid(), .datum_b = 0 };
+	struct scmp_arg_cmp onsock = { .arg = 0, .op = SCMP_CMP_EQ,
+	    .datum_a = (scmp_datum_t)sock, .datum_b = 0 };
 	scmp_filter_ctx	 sc;
 	size_t		 i;
 	int		 rv;
@@ -282,6 +284,13 @@ jail_seccomp(char **cause)
 	    &self)) < 0 || (rv = seccomp_rule_add_array(sc, SCMP_ACT_ALLOW,
 	    SCMP_SYS(tgkill), 1, &self)) < 0)
 		goto fail;
+	/*
+	 * The message's descriptors arrive on sock once the child is
+	 * confined: recvmsg there only (socket() kills, so no other one).
+	 */
+	if ((rv = seccomp_rule_add_array(sc, SCMP_ACT_ALLOW, SCMP_SYS(recvmsg),
+	    1, &onsock)) < 0)
+		goto fail;
 	if (JAIL_SANITIZED && ((rv = seccomp_rule_add(sc,
 	    SCMP_ACT_KILL_PROCESS, SCMP_SYS(socket), 0)) < 0 ||
 	    (rv = seccomp_rule_add(sc, SCMP_ACT_KILL_PROCESS,
@@ -299,11 +308,11 @@ fail:
 
 /*
  * Confines the parser process: limits, parse_user if root, no new
- * privileges, a file system of what is beneath tmpfd (the spool's tmp/)
+ * privileges, a file system of what is beneath workfd (the spool's work/)
  * and the read-only system files. Returns -1 with *cause on failure.
  */
 int
-jail_parser(const struct jail *j, int tmpfd, char **cause)
+jail_parser(const struct jail *j, int workfd, char **cause)
 {
 	if (jail_limits(j, cause) == -1 || jail_user(j, cause) == -1)
 		return (-1);
@@ -313,16 +322,18 @@ jail_parser(const struct jail *j, int tmpfd, char **cause)
 	}
 	/* libseccomp probes the kernel once; the children inherit that. */
 	seccomp_api_get();
-	return (jail_landlock(tmpfd, cause) == -1 ? -1 : 0);
+	return (jail_landlock(workfd, cause) == -1 ? -1 : 0);
 }
 
 /*
  * Confines one message's child, in its work directory (the current
- * one): CPU time and file sizes bounded, only that directory writable,
- * the seccomp allow-list. The caller must not parse if this fails.
+ * one), before its message exists: CPU time and file sizes bounded, only
+ * that directory writable, the seccomp allow-list, with recvmsg on sock
+ * (where the message's descriptors come). The caller must not parse if
+ * this fails.
  */
 int
-jail_child(const struct jail *j, char **cause)
+jail_child(const struct jail *j, int sock, char **cause)
 {
 	int	 fd, r;
 
@@ -337,5 +348,5 @@ jail_child(const struct jail *j, char **cause)
 	close(fd);
 	if (r == -1)
 		return (-1);
-	return (jail_seccomp(cause));
+	return (jail_seccomp(sock, cause));
 }

@@ -29,7 +29,7 @@
 static TessBaseAPI	*ocr_api;
 static int		 ocr_broken;
 
-/* Tesseract, started on the first picture decoded: most mail has none. */
+/* Tesseract, started on the first picture decoded, or by ocr_warm(). */
 static TessBaseAPI *
 ocr_start(void)
 {
@@ -47,6 +47,17 @@ ocr_start(void)
 	/* No guess at the resolution (and no line on stderr saying it). */
 	TessBaseAPISetVariable(ocr_api, "user_defined_dpi", "150");
 	return (ocr_api);
+}
+
+/*
+ * Starts Tesseract ahead of any picture, in the parser: each child then
+ * has its language data copy-on-write instead of loading it (0.1 s of
+ * CPU) for its first picture.
+ */
+void
+ocr_warm(void)
+{
+	ocr_start();
 }
 
 /* Milliseconds left before end, on the monotonic clock. */

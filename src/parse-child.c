@@ -4,7 +4,7 @@
  * itself with argv[0] PARSE_ARGV0 and the limits: a fresh address space
  * that never held the HMAC key, a database page or an IMAP session. It
  * confines itself (jail_parser: its own user, no new privileges, a file
- * system of the spool's tmp/ and read-only system files), then forks one
+ * system of the spool's work/ and read-only system files), then forks one
  * child per message the robot sends. The child confines itself further
  * (jail_child: its work directory only, CPU and file limits, a seccomp
  * allow-list), runs screen.c and mime.c, writes the attachments into its
@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
@@ -208,26 +209,63 @@ parse_fault(char **cause)
 	return (0);
 }
 
-/* One message, in the child: never returns. */
-static void
-parse_one(const struct conf *c, const struct jail *j, int fds[3], int flags)
+/*
+ * Takes one request on sock: 1 with its flags and n fds, 0 when the
+ * sender is gone.
+ */
+static int
+parse_take(int sock, int *flags, int *fds, int n)
 {
-	struct spool	*sp;
+	struct parse_request	 rq;
+	struct cmsghdr		*ch;
+	ssize_t			 r;
+
+	parse_request_init(&rq);
+	while ((r = recvmsg(sock, &rq.mh, MSG_CMSG_CLOEXEC)) == -1 &&
+	    errno == EINTR)
+		;
+	if (r <= 0)
+		return (0);
+	ch = CMSG_FIRSTHDR(&rq.mh);
+	if (ch == NULL || ch->cmsg_type != SCM_RIGHTS ||
+	    ch->cmsg_len != CMSG_LEN((size_t)n * sizeof(int)))
+		return (0);	/* not the robot's: stop */
+	memcpy(fds, CMSG_DATA(ch), (size_t)n * sizeof(int));
+	*flags = rq.flags;
+	return (1);
+}
+
+/*
+ * One message's child: confines itself in its work directory (dirfd),
+ * then waits, ready, for its message's descriptors on sock. Never
+ * returns. A child that could not confine itself says so for the
+ * message it is given, and parses nothing.
+ */
+static void
+parse_one(const struct conf *c, const struct jail *j, int sock, int dirfd)
+{
+	struct spool	*sp = NULL;
 	struct msg	*m = NULL;
 	FILE		*out;
 	char		*cause = NULL;
-	int		 r = -1;
+	int		 fds[PARSE_CHILD_FDS], flags, r = -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (fchdir(dirfd) == -1)
+		xasprintf(&cause, "work directory: %s", strerror(errno));
+	/* Nothing of the parser's but its own socket, at PARSE_FD_SOCK. */
+	if (dup2(sock, PARSE_FD_SOCK) == -1)
+		_exit(70);
+	close_range(PARSE_FD_SOCK + 1, ~0U, 0);
+	if (cause == NULL && jail_child(j, PARSE_FD_SOCK, &cause) == 0 &&
+	    (sp = spool_open(".", &cause)) != NULL)
+		spool_scratch(sp);
+	if (!parse_take(PARSE_FD_SOCK, &flags, fds, PARSE_CHILD_FDS))
+		_exit(0);	/* never used: the parser is gone */
 	close(PARSE_FD_SOCK);
-	close(PARSE_FD_TMP);
 	if ((out = fdopen(fds[1], "w")) == NULL)
 		_exit(70);
-	if (fchdir(fds[2]) == -1 || close(fds[2]) == -1)
-		xasprintf(&cause, "work directory: %s", strerror(errno));
-	else if (jail_child(j, &cause) == 0 &&
-	    (sp = spool_open(".", &cause)) != NULL) {
-		spool_scratch(sp);
+	if (sp != NULL) {
 		if (!(flags & PARSE_PROBE) && parse_fault(&cause))
 			r = 1;
 		else if ((r = screen_raw(c, fds[0], &cause)) == 0 &&
@@ -247,27 +285,82 @@ parse_one(const struct conf *c, const struct jail *j, int fds[3], int flags)
 	_exit(fclose(out) == 0 ? 0 : 71);
 }
 
-/* Takes one request: 1 with its flags and fds, 0 when the robot is gone. */
-static int
-parse_take(int *flags, int fds[3])
-{
-	struct parse_request	 rq;
-	struct cmsghdr		*ch;
-	ssize_t			 n;
+/* The next message's child, confined and waiting in its work directory. */
+struct parse_ready {
+	pid_t	 pid;		/* -1: none */
+	int	 sock;		/* where its message's descriptors go */
+	dev_t	 dev;		/* its work directory */
+	ino_t	 ino;
+};
 
-	parse_request_init(&rq);
-	while ((n = recvmsg(PARSE_FD_SOCK, &rq.mh, MSG_CMSG_CLOEXEC)) == -1 &&
-	    errno == EINTR)
+/* Forks a child for the work directory dirfd; none on failure. */
+static void
+parse_prepare(struct parse_ready *rd, const struct conf *c,
+    const struct jail *j, int dirfd)
+{
+	struct stat	 sb;
+	int		 sv[2];
+
+	rd->pid = -1;
+	if (fstat(dirfd, &sb) == -1 || socketpair(AF_UNIX, SOCK_SEQPACKET |
+	    SOCK_CLOEXEC, 0, sv) == -1)
+		return;
+	if ((rd->pid = fork()) == 0)
+		parse_one(c, j, sv[1], dirfd);
+	close(sv[1]);
+	if (rd->pid == -1) {
+		close(sv[0]);
+		return;
+	}
+	rd->sock = sv[0];
+	rd->dev = sb.st_dev;
+	rd->ino = sb.st_ino;
+}
+
+/* Ends a ready child that will get no message. */
+static void
+parse_discard(struct parse_ready *rd)
+{
+	if (rd->pid == -1)
+		return;
+	close(rd->sock);
+	kill(rd->pid, SIGKILL);
+	while (waitpid(rd->pid, NULL, 0) == -1 && errno == EINTR)
 		;
-	if (n <= 0)
-		return (0);
-	ch = CMSG_FIRSTHDR(&rq.mh);
-	if (ch == NULL || ch->cmsg_type != SCM_RIGHTS ||
-	    ch->cmsg_len != CMSG_LEN(3 * sizeof(int)))
-		return (0);	/* not the robot's: stop */
-	memcpy(fds, CMSG_DATA(ch), 3 * sizeof(int));
-	*flags = rq.flags;
-	return (1);
+	rd->pid = -1;
+}
+
+/*
+ * Hands the request's message to the ready child if it waits in the
+ * request's work directory, else to one made now. Returns its pid, -1
+ * if no child could be had.
+ */
+static pid_t
+parse_start(struct parse_ready *rd, const struct conf *c,
+    const struct jail *j, int flags, const int fds[PARSE_REQUEST_FDS])
+{
+	struct stat	 sb;
+	pid_t		 pid;
+	int		 tries;
+
+	if (rd->pid != -1 && (fstat(fds[2], &sb) == -1 ||
+	    sb.st_dev != rd->dev || sb.st_ino != rd->ino))
+		parse_discard(rd);
+	for (tries = 0; tries < 2; tries++) {
+		if (rd->pid == -1)
+			parse_prepare(rd, c, j, fds[2]);
+		if (rd->pid == -1)
+			return (-1);
+		if (parse_send_fds(rd->sock, flags, fds, PARSE_CHILD_FDS) == 0)
+			break;
+		parse_discard(rd);	/* died waiting */
+	}
+	if (tries == 2)
+		return (-1);
+	pid = rd->pid;
+	close(rd->sock);
+	rd->pid = -1;
+	return (pid);
 }
 
 static void
@@ -287,10 +380,11 @@ parse_child(int argc, char **argv)
 	struct conf		 c = { 0 };
 	struct jail		 j = { 0 };
 	struct parse_reply	 r = { 0 };
+	struct parse_ready	 ready = { .pid = -1, .sock = -1 };
 	struct rusage		 ru;
 	FILE			*out;
 	char			*cause = NULL, warm[17];
-	int			 flags, fds[3], i;
+	int			 flags, fds[PARSE_REQUEST_FDS], i, warmed = 0;
 	pid_t			 pid;
 
 	if (argc != PARSE_ARGC)
@@ -306,9 +400,10 @@ parse_child(int argc, char **argv)
 	c.parse_timeout = (int)j.cpu_seconds - 1;
 	/* A part past RLIMIT_FSIZE is an error to report, not a signal. */
 	signal(SIGXFSZ, SIG_IGN);
-	if (jail_parser(&j, PARSE_FD_TMP, &cause) == -1) {
+	if (jail_parser(&j, PARSE_FD_WORK, &cause) == -1) {
 		/* Said to the robot's probe, in answer to its request. */
-		if (parse_take(&flags, fds) && (out = fdopen(fds[1], "w"))) {
+		if (parse_take(PARSE_FD_SOCK, &flags, fds, PARSE_REQUEST_FDS) &&
+		    (out = fdopen(fds[1], "w"))) {
 			parse_put(out, T_MACHINE, cause);
 			putc(T_END, out);
 			fclose(out);
@@ -319,22 +414,37 @@ parse_child(int argc, char **argv)
 	mime_init();
 	/* OpenSSL's random generator set up once, not in every child. */
 	crypto_random_hex(warm, sizeof warm);
-	while (parse_take(&flags, fds)) {
-		if ((pid = fork()) == 0)
-			parse_one(&c, &j, fds, flags);
+	while (parse_take(PARSE_FD_SOCK, &flags, fds, PARSE_REQUEST_FDS)) {
+		pid = parse_start(&ready, &c, &j, flags, fds);
 		for (i = 0; i < 3; i++)
 			close(fds[i]);
 		r.pid = pid == -1 ? 0 : pid;
 		r.status = 0;
 		parse_tell(&r);
-		if (pid == -1)
-			continue;	/* pid 0: no child, no status */
-		while (wait4(pid, &r.status, 0, &ru) == -1 && errno == EINTR)
-			;
-		r.cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000L +
-		    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
-		r.maxrss_kb = ru.ru_maxrss;
-		parse_tell(&r);
+		/* The next message's child confines itself meanwhile. */
+		parse_prepare(&ready, &c, &j, fds[3]);
+		if (pid != -1) {	/* pid 0: no child, no status */
+			while (wait4(pid, &r.status, 0, &ru) == -1 &&
+			    errno == EINTR)
+				;
+			r.cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
+			    1000L + (ru.ru_utime.tv_usec +
+			    ru.ru_stime.tv_usec) / 1000;
+			r.maxrss_kb = ru.ru_maxrss;
+			parse_tell(&r);
+		}
+		/*
+		 * Tesseract loaded once, after the first answer (a lone
+		 * message, as ingest's, does not wait for it), and the ready
+		 * child made again to inherit it.
+		 */
+		if (!warmed) {
+			warmed = 1;
+			ocr_warm();
+			parse_discard(&ready);
+			parse_prepare(&ready, &c, &j, fds[3]);
+		}
+		close(fds[3]);
 	}
 	return (0);
 }

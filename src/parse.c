@@ -5,15 +5,19 @@
  * itself for each process). The robot starts the parser once, by
  * executing its own binary (parse-child.c), so it never held the HMAC
  * key, a database page or the IMAP session; for each message it sends
- * the parser three descriptors over a socket:
+ * the parser four descriptors over a socket:
  *
  *	the raw message (read-only), the write end of a pipe for the
- *	answer, an empty work directory under the spool's tmp/
+ *	answer, an empty work directory under the spool's work/, and the
+ *	empty one for the next message
  *
- * and the parser forks a child that confines itself (jail.c), parses,
- * writes the attachments into the work directory and the rest of struct
- * msg as records on the pipe. The robot reads the answer with a deadline
- * and gets the child's wait status from the parser; then it trusts
+ * and the parser hands the first two to a child it forked before the
+ * message came, already confined (jail.c) in that work directory, and
+ * forks the next message's child in the other while this one parses. A
+ * child parses one message only; it writes the attachments into the
+ * work directory and the rest of struct msg as records on the pipe. The
+ * robot reads the answer with a deadline and gets the child's wait
+ * status from the parser; then it trusts
  * nothing it was told: every string is checked, every attachment is
  * opened without following links, hashed anew and moved into the spool
  * under its real digest.
@@ -53,10 +57,19 @@ const struct parse_field parse_fields[] = {
 };
 const size_t parse_nfields = sizeof parse_fields / sizeof parse_fields[0];
 
+/*
+ * A work directory, owned by the user the child becomes. A robot keeps
+ * two, used in turn and emptied between messages: the message's child
+ * works in one while the next one's waits, confined, in the other.
+ */
+struct parse_dir {
+	char		*path;
+	int		 fd;
+};
+
 struct parse_job {
 	const struct conf *conf;
-	char		*dir;		/* the work directory */
-	int		 dirfd;
+	struct parse_dir *wd;		/* the message's work directory */
 	pid_t		 pid;		/* the child, in the parser */
 	char		*buf;		/* what the child said */
 	size_t		 len;
@@ -65,21 +78,25 @@ struct parse_job {
 /* The parser: started at the first message, again if it dies. */
 static pid_t	 parse_pid = -1;
 static int	 parse_sock = -1;
+static struct parse_dir parse_dirs[2] = { { NULL, -1 }, { NULL, -1 } };
+static unsigned	 parse_turn;
+static uid_t	 parse_uid;	/* the work directories' owner */
+static gid_t	 parse_gid;
 
 /* Environment the parser keeps: the sanitizers' and the test's fault. */
 static const char *parse_env_keep[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS",
     "LSAN_OPTIONS", "DISPOSISI_PARSER_FAULT", "DISPOSISI_PARSER_FAULT_FILE" };
 
 static void
-parse_exec(const struct conf *c, int sock, int tmpfd)
+parse_exec(const struct conf *c, int sock, int workfd)
 {
 	char		*argv[PARSE_ARGC + 1], *envp[7];
 	size_t		 i, n = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (dup2(sock, PARSE_FD_SOCK) == -1 || dup2(tmpfd, PARSE_FD_TMP) == -1)
+	if (dup2(sock, PARSE_FD_SOCK) == -1 || dup2(workfd, PARSE_FD_WORK) == -1)
 		_exit(72);
-	close_range(PARSE_FD_TMP + 1, ~0U, 0);
+	close_range(PARSE_FD_WORK + 1, ~0U, 0);
 	argv[0] = PARSE_ARGV0;
 	argv[1] = c->parse_user;
 	/* The CPU limit backs the robot's clock (parse_read). */
@@ -106,8 +123,8 @@ parse_exec(const struct conf *c, int sock, int tmpfd)
 static int
 parse_spawn(const struct conf *c, struct spool *sp, char **cause)
 {
-	char	*tmp;
-	int	 sv[2], tmpfd;
+	char	*work;
+	int	 sv[2], workfd;
 
 	if (jail_landlock_abi() < 2 && !c->parse_unconfined) {
 		/* Without it the child reads all this user can: the password. */
@@ -116,20 +133,20 @@ parse_spawn(const struct conf *c, struct spool *sp, char **cause)
 		    " = allow-unconfined-i-understand runs without it");
 		return (-1);
 	}
-	tmp = spool_path(sp, "tmp", ".");
-	tmpfd = open(tmp, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	free(tmp);
-	if (tmpfd == -1 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC,
+	work = spool_path(sp, "work", ".");
+	workfd = open(work, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	free(work);
+	if (workfd == -1 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC,
 	    0, sv) == -1) {
 		xasprintf(cause, "starting the parser: %s", strerror(errno));
-		if (tmpfd != -1)
-			close(tmpfd);
+		if (workfd != -1)
+			close(workfd);
 		return (-1);
 	}
 	if ((parse_pid = fork()) == 0)
-		parse_exec(c, sv[1], tmpfd);
+		parse_exec(c, sv[1], workfd);
 	close(sv[1]);
-	close(tmpfd);
+	close(workfd);
 	if (parse_pid == -1) {
 		xasprintf(cause, "starting the parser: fork: %s",
 		    strerror(errno));
@@ -140,9 +157,9 @@ parse_spawn(const struct conf *c, struct spool *sp, char **cause)
 	return (0);
 }
 
-/* Stops the parser (it also dies with the robot). */
-void
-parse_stop(void)
+/* Stops the parser (it also dies with the robot), its ready child too. */
+static void
+parse_kill(void)
 {
 	if (parse_pid <= 0)
 		return;
@@ -151,6 +168,27 @@ parse_stop(void)
 	while (waitpid(parse_pid, NULL, 0) == -1 && errno == EINTR)
 		;
 	parse_pid = parse_sock = -1;
+}
+
+static void
+parse_dir_drop(struct parse_dir *d)
+{
+	if (d->path == NULL)
+		return;
+	close(d->fd);
+	util_rmtree(d->path);
+	free(d->path);
+	d->path = NULL;
+	d->fd = -1;
+}
+
+/* Stops the parser and removes the work directories: the robot's end. */
+void
+parse_stop(void)
+{
+	parse_kill();
+	parse_dir_drop(&parse_dirs[0]);
+	parse_dir_drop(&parse_dirs[1]);
 }
 
 /* Points a request's message at its own flag byte and descriptor room. */
@@ -166,22 +204,22 @@ parse_request_init(struct parse_request *rq)
 	rq->mh.msg_controllen = sizeof rq->cm.buf;
 }
 
-/* Sends a request: flags and the three descriptors. */
-static int
-parse_send(int flags, int rawfd, int outfd, int dirfd)
+/* Sends a request on sock: flags and n descriptors. */
+int
+parse_send_fds(int sock, int flags, const int *fds, int n)
 {
 	struct parse_request	 rq;
 	struct cmsghdr		*ch;
-	int			 fds[3] = { rawfd, outfd, dirfd };
 
 	parse_request_init(&rq);
 	rq.flags = (unsigned char)flags;
+	rq.mh.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
 	ch = CMSG_FIRSTHDR(&rq.mh);
 	ch->cmsg_level = SOL_SOCKET;
 	ch->cmsg_type = SCM_RIGHTS;
-	ch->cmsg_len = CMSG_LEN(sizeof fds);
-	memcpy(CMSG_DATA(ch), fds, sizeof fds);
-	return (sendmsg(parse_sock, &rq.mh, MSG_NOSIGNAL) == 1 ? 0 : -1);
+	ch->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+	memcpy(CMSG_DATA(ch), fds, (size_t)n * sizeof(int));
+	return (sendmsg(sock, &rq.mh, MSG_NOSIGNAL) == 1 ? 0 : -1);
 }
 
 /* Reads one of the parser's answers; -1 if it is gone. */
@@ -195,29 +233,58 @@ parse_hear(struct parse_reply *r)
 	return (n == sizeof *r ? 0 : -1);
 }
 
-/* The work directory, owned by the user the child becomes. */
+/* Whether d is still the directory made, 0700 and the child user's. */
 static int
-parse_workdir(struct parse_job *job, struct spool *sp, char **cause)
+parse_dir_ok(const struct parse_dir *d)
+{
+	struct stat	 sb, lsb;
+
+	return (fstat(d->fd, &sb) == 0 && lstat(d->path, &lsb) == 0 &&
+	    sb.st_dev == lsb.st_dev && sb.st_ino == lsb.st_ino &&
+	    S_ISDIR(sb.st_mode) && (sb.st_mode & 07777) == 0700 &&
+	    sb.st_uid == parse_uid && sb.st_gid == parse_gid);
+}
+
+/* A work directory for a child: d as it is, or made (again). */
+static int
+parse_workdir(struct parse_dir *d, const struct conf *c, struct spool *sp,
+    char **cause)
 {
 	static struct jail j;
-	static uid_t	 uid;
-	static gid_t	 gid;
 
-	job->dir = spool_tmp_path(sp);
-	if (mkdir(job->dir, 0700) == -1 || (job->dirfd = open(job->dir,
+	if (d->path != NULL && parse_dir_ok(d))
+		return (0);
+	parse_dir_drop(d);	/* removed under us (or changed): anew */
+	if (j.user == NULL) {		/* looked up once, not per message */
+		j.user = c->parse_user;
+		jail_ids(&j, &parse_uid, &parse_gid);
+	}
+	d->path = spool_fresh_path(sp, "work");
+	if (mkdir(d->path, 0700) == -1 || (d->fd = open(d->path,
 	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		xasprintf(cause, "%s: %s", job->dir, strerror(errno));
+		xasprintf(cause, "%s: %s", d->path, strerror(errno));
+		free(d->path);
+		d->path = NULL;
 		return (-1);
 	}
-	if (j.user == NULL) {		/* looked up once, not per message */
-		j.user = job->conf->parse_user;
-		jail_ids(&j, &uid, &gid);
-	}
-	if (fchown(job->dirfd, uid, gid) == -1) {
-		xasprintf(cause, "chown %s: %s", job->dir, strerror(errno));
+	if (fchown(d->fd, parse_uid, parse_gid) == -1) {
+		xasprintf(cause, "chown %s: %s", d->path, strerror(errno));
+		parse_dir_drop(d);
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * Empties the message's work directory for a later child; one not
+ * emptied, or no longer as made (the child owned it), is removed.
+ */
+static void
+parse_dir_reuse(struct parse_dir *d)
+{
+	if (d->path != NULL && (util_empty_dir(d->path) == -1 ||
+	    !parse_dir_ok(d)))
+		parse_dir_drop(d);
 }
 
 /* Reads the child's answer until EOF, the deadline or the size cap. */
@@ -275,7 +342,7 @@ parse_status(struct parse_job *job, int timedout, char **cause)
 	if (timedout)
 		kill(job->pid, SIGKILL);
 	if (parse_hear(&r) == -1 || r.pid != job->pid) {
-		parse_stop();
+		parse_kill();
 		xasprintf(cause, "the parser stopped");
 		return (-1);
 	}
@@ -329,7 +396,7 @@ parse_take_file(struct parse_job *job, struct spool *sp, struct attachment *a,
 		xasprintf(cause, "the parser named a file outside its place");
 		return (1);
 	}
-	if ((fd = openat(job->dirfd, a->path, O_RDONLY | O_NOFOLLOW |
+	if ((fd = openat(job->wd->fd, a->path, O_RDONLY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1 || fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 		xasprintf(cause, "the parser's file %s: %s", a->path + 6,
 		    fd == -1 ? strerror(errno) : "not a plain file");
@@ -344,7 +411,7 @@ parse_take_file(struct parse_job *job, struct spool *sp, struct attachment *a,
 	}
 	close(fd);
 	a->size = (size_t)sb.st_size;
-	path = util_path(job->dir, a->path + 2);
+	path = util_path(job->wd->path, a->path + 2);
 	free(a->path);
 	a->path = spool_commit(sp, path, "doc", a->sha256, cause);
 	free(path);
@@ -547,31 +614,32 @@ parse_decode(struct parse_job *job, struct spool *sp, struct msg *m,
 static void
 parse_job_end(struct parse_job *job)
 {
-	if (job->dirfd != -1)
-		close(job->dirfd);
-	if (job->dir != NULL)
-		util_rmtree(job->dir);
-	free(job->dir);
+	parse_dir_reuse(job->wd);
 	free(job->buf);
 }
 
-/* Hands the message to the parser, started again once if it died. */
+/*
+ * Hands the message to the parser, started again once if it died, with
+ * the work directory of the next message's child (nextfd).
+ */
 static int
 parse_ask(struct parse_job *job, struct spool *sp, int flags, int rawfd,
-    int outfd, char **cause)
+    int outfd, int nextfd, char **cause)
 {
 	struct parse_reply	 r;
 	int			 tries;
+	const int		 fds[PARSE_REQUEST_FDS] = { rawfd, outfd,
+				    job->wd->fd, nextfd };
 
 	for (tries = 0; tries < 2; tries++) {
 		if (parse_pid == -1 && parse_spawn(job->conf, sp, cause) == -1)
 			return (-1);
-		if (parse_send(flags, rawfd, outfd, job->dirfd) == 0 &&
-		    parse_hear(&r) == 0) {
+		if (parse_send_fds(parse_sock, flags, fds,
+		    PARSE_REQUEST_FDS) == 0 && parse_hear(&r) == 0) {
 			job->pid = r.pid;
 			return (0);
 		}
-		parse_stop();
+		parse_kill();
 	}
 	xasprintf(cause, "the parser does not answer");
 	return (-1);
@@ -581,7 +649,8 @@ static int
 parse_run(const struct conf *c, int flags, struct spool *sp, const char *path,
     struct msg **mp, char **cause)
 {
-	struct parse_job job = { .conf = c, .dirfd = -1, .pid = -1 };
+	struct parse_job job = { .conf = c, .pid = -1 };
+	struct parse_dir *next;
 	struct msg	*m;
 	char		*why = NULL;
 	int		 rawfd, p[2], r;
@@ -591,7 +660,10 @@ parse_run(const struct conf *c, int flags, struct spool *sp, const char *path,
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
-	if (parse_workdir(&job, sp, cause) == -1 ||
+	job.wd = &parse_dirs[parse_turn++ % 2];
+	next = &parse_dirs[parse_turn % 2];
+	if (parse_workdir(job.wd, c, sp, cause) == -1 ||
+	    parse_workdir(next, c, sp, cause) == -1 ||
 	    pipe2(p, O_CLOEXEC) == -1) {
 		if (*cause == NULL)
 			xasprintf(cause, "pipe: %s", strerror(errno));
@@ -599,7 +671,7 @@ parse_run(const struct conf *c, int flags, struct spool *sp, const char *path,
 		parse_job_end(&job);
 		return (-1);
 	}
-	r = parse_ask(&job, sp, flags, rawfd, p[1], cause);
+	r = parse_ask(&job, sp, flags, rawfd, p[1], next->fd, cause);
 	close(rawfd);
 	close(p[1]);
 	if (r == 0)

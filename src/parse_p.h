@@ -10,15 +10,21 @@
 #include <sys/socket.h>
 
 #define PARSE_FD_SOCK	3	/* the parser: its socket to the robot */
-#define PARSE_FD_TMP	4	/* the parser: the spool's tmp/ (O_PATH) */
+#define PARSE_FD_WORK	4	/* the parser: the spool's work/ (O_PATH) */
 #define PARSE_ARGC	9	/* PARSE_ARGV0 and eight limits */
 
 /*
- * A request on the socket: one byte of flags with three descriptors
+ * A request on the socket: one byte of flags with four descriptors
  * (SCM_RIGHTS): the raw message, the write end of the answer's pipe, the
- * empty work directory. The parser answers twice, each a struct
- * parse_reply: the child's pid at once, its wait status when it is gone.
+ * empty work directory, and the empty one for the next message, where
+ * the parser makes that message's child ready while this one parses.
+ * The parser answers twice, each a struct parse_reply: the child's pid at
+ * once, its wait status when it is gone. A ready child gets the first two
+ * descriptors and the flags the same way, on its own socket (PARSE_FD_SOCK
+ * in the child).
  */
+#define PARSE_REQUEST_FDS	4
+#define PARSE_CHILD_FDS		2
 #define PARSE_PROBE	0x01	/* parse_selftest(): no test faults */
 struct parse_request {
 	struct msghdr	 mh;
@@ -26,10 +32,12 @@ struct parse_request {
 	unsigned char	 flags;
 	union {
 		struct cmsghdr	 hdr;
-		char		 buf[CMSG_SPACE(3 * sizeof(int))];
+		char		 buf[CMSG_SPACE(PARSE_REQUEST_FDS *
+				    sizeof(int))];
 	} cm;
 };
 void	parse_request_init(struct parse_request *);
+int	parse_send_fds(int, int, const int *, int);
 struct parse_reply {
 	int	 pid;
 	int	 status;

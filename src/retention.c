@@ -449,7 +449,9 @@ retention_run(struct ctx *ctx, int dry, FILE *out,
 	int			 rv = 0;
 
 	memset(total, 0, sizeof *total);
-	if (store_retention_cases(ctx->store, &rows, &n) == -1)
+	/* Only those past keeping can be due: the rest stay unread. */
+	if (store_retention_cases(ctx->store, now - (time_t)
+	    ctx->conf->retention_days * DAY, &rows, &n) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
 		if (ctx->term != NULL && *ctx->term)

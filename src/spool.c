@@ -29,7 +29,8 @@ struct spool {
 	int	 dirty;		/* files committed since the last sync */
 };
 
-static const char *spool_kinds[] = { "tmp", "raw", "doc", "out" };
+/* work/: the parser children's work directories (parse.c), reused. */
+static const char *spool_kinds[] = { "tmp", "raw", "doc", "out", "work" };
 
 /*
  * Makes a directory that already existed private again: one made by hand
@@ -83,23 +84,19 @@ spool_open(const char *dir, char **cause)
 	return (sp);
 }
 
-/*
- * Removes what a killed process left in tmp/ (files, and a parser's work
- * directories): never named by the database, so never needed. Call only
- * while holding the robot's lock.
- */
-void
-spool_clean(struct spool *sp)
+/* Removes what is in sp's kind directory; how many. */
+static int
+spool_clean_kind(struct spool *sp, const char *kind)
 {
 	DIR		*d;
 	struct dirent	*e;
 	char		*dir, *p;
 	int		 n = 0;
 
-	dir = util_path(sp->dir, "tmp");
+	dir = util_path(sp->dir, kind);
 	if ((d = opendir(dir)) == NULL) {
 		free(dir);
-		return;
+		return (0);
 	}
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
@@ -114,9 +111,24 @@ spool_clean(struct spool *sp)
 		free(p);
 	}
 	closedir(d);
-	if (n > 0)
-		log_info("spool: removed %d unfinished file(s) from %s", n, dir);
 	free(dir);
+	return (n);
+}
+
+/*
+ * Removes what a killed process left in tmp/ and work/ (files, and a
+ * parser's work directories): never named by the database, so never
+ * needed. Call only while holding the robot's lock.
+ */
+void
+spool_clean(struct spool *sp)
+{
+	int	 n;
+
+	n = spool_clean_kind(sp, "tmp") + spool_clean_kind(sp, "work");
+	if (n > 0)
+		log_info("spool: removed %d unfinished file(s) from %s/tmp and"
+		    " work", n, sp->dir);
 }
 
 void
@@ -178,17 +190,26 @@ spool_sync(struct spool *sp, char **cause)
 	return (rv);
 }
 
-/* A fresh temp path; leftovers from a crash are harmless and never named by the database. */
+/*
+ * A fresh path in sp's kind directory (tmp, work); leftovers from a
+ * crash are harmless and never named by the database.
+ */
 char *
-spool_tmp_path(struct spool *sp)
+spool_fresh_path(struct spool *sp, const char *kind)
 {
 	char	 rnd[17];
 	char	*p;
 
 	crypto_random_hex(rnd, sizeof rnd);
-	xasprintf(&p, "%s/tmp/%ld.%u.%s", sp->dir, (long)getpid(), sp->seq++,
-	    rnd);
+	xasprintf(&p, "%s/%s/%ld.%u.%s", sp->dir, kind, (long)getpid(),
+	    sp->seq++, rnd);
 	return (p);
+}
+
+char *
+spool_tmp_path(struct spool *sp)
+{
+	return (spool_fresh_path(sp, "tmp"));
 }
 
 char *

@@ -143,6 +143,26 @@ store_checkpoint_read(const char *path, long long *id, char *seal,
 }
 
 /*
+ * Whether the trail holds event id with this seal: 1; 0 when it holds
+ * no event id, 2 when another seal; -1 on error.
+ */
+static int
+store_event_fits(struct store *st, int64_t id, const char *seal)
+{
+	char	**had;
+	size_t	 n;
+	int	 fits;
+
+	if (store_strings(st, store_stmt(st, "SELECT seal FROM case_events"
+	    " WHERE id = ?", "i", id), &had, &n) == -1)
+		return (-1);
+	fits = n == 0 ? 0 : n == 1 && had[0] != NULL &&
+	    crypto_token_eq(had[0], seal) ? 1 : 2;
+	store_strings_free(had, n);
+	return (fits);
+}
+
+/*
  * Compares the checkpoint at path ("ID SEAL") with the trail: 0 when
  * event ID is in the database with that seal (the database may be
  * ahead: a crash between COMMIT and the checkpoint's write), 1 when it
@@ -154,10 +174,9 @@ int
 store_checkpoint_check(struct store *st, const char *path, int64_t *idp,
     char **why)
 {
-	char		 seal[65], newest[65], **had;
+	char		 seal[65], newest[65];
 	long long	 id;
 	int64_t		 last;
-	size_t		 n;
 	int		 fits;
 
 	*idp = 0;
@@ -166,17 +185,14 @@ store_checkpoint_check(struct store *st, const char *path, int64_t *idp,
 	if (store_checkpoint_read(path, &id, seal, why) == 1)
 		return (1);
 	*idp = id;
-	if (store_strings(st, store_stmt(st, "SELECT seal FROM case_events"
-	    " WHERE id = ?", "i", (int64_t)id), &had, &n) == -1 ||
+	if ((fits = store_event_fits(st, (int64_t)id, seal)) == -1 ||
 	    (last = store_event_last(st, newest, sizeof newest)) == -1) {
 		*why = store_error(st);
 		return (-1);
 	}
-	fits = n == 1 && had[0] != NULL && crypto_token_eq(had[0], seal);
-	store_strings_free(had, n);
-	if (fits)
+	if (fits == 1)
 		return (0);
-	if (n == 0)
+	if (fits == 0)
 		xasprintf(why, "events after #%lld are missing: the checkpoint"
 		    " %s says #%lld with seal %s", (long long)last, path, id,
 		    seal);
@@ -271,33 +287,84 @@ static const struct store_shape trail_shape = STORE_SHAPE(struct trail_event,
     trail_cols);
 
 /*
- * Checks the sealed trail from its first sealed event on. Returns 0 and
- * the counts when every seal fits, the id of the first event that does
- * not (changed, or after one removed or changed), or -1 when the trail
- * cannot be read.
+ * Where audit verify last found the trail whole, from the file at path
+ * ("ID SEAL", as the checkpoint, and outside the database like it: one
+ * who edits the database cannot move it): sp->from and sp->from_seal
+ * when the trail still holds that event with that seal, else 0 (no
+ * file, or it does not fit: verify from the first event). -1 on a
+ * database error.
+ */
+int
+store_audit_mark_read(struct store *st, const char *path,
+    struct audit_span *sp)
+{
+	long long	 id;
+	char		*why = NULL;
+	int		 fits;
+
+	sp->from = 0;
+	if (access(path, F_OK) == -1 ||
+	    store_checkpoint_read(path, &id, sp->from_seal, &why) == 1) {
+		free(why);
+		return (0);
+	}
+	if ((fits = store_event_fits(st, (int64_t)id, sp->from_seal)) == 1)
+		sp->from = (int64_t)id;
+	return (fits == -1 ? -1 : 0);
+}
+
+/* Records sp's last event as verified (store_audit_mark_read). */
+int
+store_audit_mark(const char *path, const struct audit_span *sp,
+    char **cause)
+{
+	char	*line;
+	int	 rv;
+
+	if (sp->last == 0)
+		return (0);
+	xasprintf(&line, "%lld %s\n", (long long)sp->last, sp->last_seal);
+	rv = util_write_file(path, line, strlen(line), 0600, cause);
+	free(line);
+	return (rv);
+}
+
+/*
+ * Checks the sealed trail after sp->from (whose seal is sp->from_seal),
+ * or from its first sealed event on when sp->from is 0. Returns 0 with
+ * the counts and the last event checked when every seal fits, the id of
+ * the first event that does not (changed, or after one removed or
+ * changed), or -1 when the trail cannot be read.
  */
 int64_t
-store_audit_verify(struct store *st, int64_t *sealed, int64_t *unsealed)
+store_audit_verify(struct store *st, struct audit_span *sp)
 {
 	sqlite3_stmt		*s;
 	struct trail_event	 e;
-	char			*prev = NULL, want[65];
+	char			*prev, want[65];
 	int64_t			 bad = 0;
 	int			 rc;
 
-	*sealed = *unsealed = 0;
+	sp->sealed = sp->unsealed = sp->last = 0;
+	prev = sp->from > 0 ? xstrdup(sp->from_seal) : NULL;
 	s = store_stmt(st, "SELECT id, coalesce(case_id, 0), at, actor,"
-	    " event, detail, seal FROM case_events ORDER BY id", "");
+	    " event, detail, seal FROM case_events WHERE id > ? ORDER BY id",
+	    "i", sp->from);
 	while (bad == 0 && (rc = store_step(st, s)) == STORE_ROW) {
 		store_fill(s, &trail_shape, &e);
-		if (e.seal == NULL && *sealed == 0)
-			(*unsealed)++;		/* from before the seal */
+		if (e.seal == NULL && prev == NULL)
+			sp->unsealed++;		/* from before the seal */
 		else {
 			store_event_seal(st, prev, e.id, e.case_id, e.at,
 			    e.actor, e.event, e.detail, want, sizeof want);
 			if (e.seal == NULL || !crypto_token_eq(e.seal, want))
 				bad = e.id;
-			(*sealed)++;
+			else {
+				sp->last = e.id;
+				snprintf(sp->last_seal, sizeof sp->last_seal,
+				    "%s", e.seal);
+			}
+			sp->sealed++;
 			free(prev);
 			prev = e.seal;
 			e.seal = NULL;

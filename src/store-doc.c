@@ -143,13 +143,20 @@ static const struct store_col retention_cols[] = {
 static const struct store_shape retention_shape = STORE_SHAPE(
     struct retention_case, retention_cols);
 
-/* Every closed case, with the facts retention decides on. */
+/*
+ * The closed cases whose keeping counts from before since (the later of
+ * the close and the certificate's end, as retention_until), with the
+ * facts retention decides on: found by that time's index (cases_keep_from),
+ * not by reading every closed case's file rows.
+ */
 int
-store_retention_cases(struct store *st, struct retention_case **rows,
-    size_t *n)
+store_retention_cases(struct store *st, time_t since,
+    struct retention_case **rows, size_t *n)
 {
 	return (store_rows(st, store_stmt(st, "SELECT " RETENTION_COLS " FROM"
-	    " cases c WHERE c.state IN (?, ?, ?) ORDER BY c.id", "ttt",
+	    " cases c INDEXED BY cases_keep_from WHERE max(coalesce("
+	    "c.expires_at, 0), coalesce(c.closed_at, c.updated_at)) <= ? AND"
+	    " c.state IN (?, ?, ?) ORDER BY c.id", "ittt", (int64_t)since,
 	    CLOSED_STATES), rows, n, &retention_shape));
 }
 

@@ -98,7 +98,19 @@ struct store	*store_open(const char *, char **);
 void		 store_close(struct store *);
 int		 store_begin(struct store *);
 void		 store_set_key(struct store *, const unsigned char *, size_t);
-int64_t		 store_audit_verify(struct store *, int64_t *, int64_t *);
+/* A verification of the trail: where it starts, what it saw. */
+struct audit_span {
+	int64_t	 from;		/* verified before: check after it; 0 all */
+	char	 from_seal[65];
+	int64_t	 last;		/* the last event found whole, its seal */
+	char	 last_seal[65];
+	int64_t	 sealed, unsealed;
+};
+int64_t		 store_audit_verify(struct store *, struct audit_span *);
+int		 store_audit_mark_read(struct store *, const char *,
+		    struct audit_span *);
+int		 store_audit_mark(const char *, const struct audit_span *,
+		    char **);
 int		 store_event_where(struct store *, int64_t, char **);
 struct case_file {
 	char	*name;		/* where it goes in an export */
@@ -108,7 +120,8 @@ struct case_file {
 int		 store_case_files(struct store *, const char *,
 		     struct case_file **, size_t *);
 void		 store_case_files_free(struct case_file *, size_t);
-int		 store_retention_cases(struct store *, struct retention_case **,
+int		 store_retention_cases(struct store *, time_t,
+		    struct retention_case **,
 		     size_t *);
 int		 store_retention_holders(struct store *, const char *,
 		     struct retention_case **, size_t *);

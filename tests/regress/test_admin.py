@@ -156,13 +156,39 @@ def test_admin_commands(sb):
     n = r.scalar("SELECT count(*) FROM case_events")
     check(rc == 0 and ("%d event(s) sealed, the trail is whole" % n) in out,
           "audit verify: %s" % out)
+    mark = r.db + ".seal.verified"
+    verified = r.scalar("SELECT max(id) FROM case_events")
+    check(open(mark).read().split()[0] == str(verified) and
+          os.stat(mark).st_mode & 0o777 == 0o600, "where it was found whole is kept")
+    # Later events: verify checks those after the mark, --full all.
+    rc, out = run("export", "-f", r.conf, ref, exp + "3")
+    check(rc == 0, "a second export: %s" % out)
     r.stop()
     ids = [i for (i,) in r.sql("SELECT id FROM case_events ORDER BY id")]
+    later = [i for i in ids if i > verified]
+    check(len(later) >= 1, "the export's event after the mark: %s" % later)
+    detail = r.scalar("SELECT detail FROM case_events WHERE id = ?", later[0])
+    r.sql("UPDATE case_events SET detail = 'diubah' WHERE id = ?", later[0])
+    rc, out = run("audit", "-f", r.conf, "verify")
+    check(rc == 65 and ("event %d (%s" % (later[0], ref)) in out,
+          "an edit after the mark named: %s" % out)
+    r.sql("UPDATE case_events SET detail = ? WHERE id = ?", detail, later[0])
+    rc, out = run("audit", "-f", r.conf, "verify")
+    check(rc == 0 and ("%d event(s) sealed since #%d" % (len(later), verified)) in out,
+          "only the events after the mark: %s" % out)
     r.sql("UPDATE case_events SET detail = 'diubah' WHERE id = ?", ids[3])
     rc, out = run("audit", "-f", r.conf, "verify")
-    check(rc == 65 and ("event %d (%s" % (ids[3], ref)) in out, "an edit named: %s" % out)
+    check(rc == 0 and "0 event(s) sealed since #%d" % later[-1] in out,
+          "before the mark is not read again: %s" % out)
+    rc, out = run("audit", "-f", r.conf, "verify", "--full")
+    check(rc == 65 and ("event %d (%s" % (ids[3], ref)) in out,
+          "an edit before the mark named by --full: %s" % out)
     r.sql("DELETE FROM case_events WHERE id = ?", ids[3])
-    rc, out = run("audit", "-f", r.conf, "verify")
+    rc, out = run("audit", "-f", r.conf, "verify", "--full")
     check(rc == 65 and ("event %d " % ids[4]) in out, "a removal named: %s" % out)
+    # The event the mark names removed: verify checks from the first.
+    r.sql("DELETE FROM case_events WHERE id = ?", later[-1])
+    rc, out = run("audit", "-f", r.conf, "verify")
+    check(rc == 65 and ("event %d " % ids[4]) in out, "a cut mark checks all: %s" % out)
     rc, out = run("audit", "-f", r.conf, "check")
     check(rc == 64 and "usage" in out, "a wrong word: %s" % out)

@@ -69,8 +69,8 @@ def test_upgrade_keeps_open_cases(sb):
     check(r.sql("SELECT state, step_name, round FROM cases WHERE id < 3 ORDER BY id") ==
           [("proses", "kadis", 1), ("proses", "email-dinas", 1)],
           "open cases keep their place by name: %s" % r.sql("SELECT * FROM cases"))
-    wait_until(lambda: "schema upgraded from version 10 to 11" in r.logtext(), "last step logged")
-    check(r.scalar("PRAGMA user_version") == 13, "schema version 13, step by step")
+    wait_until(lambda: "schema upgraded from version 13 to 14" in r.logtext(), "last step logged")
+    check(r.scalar("PRAGMA user_version") == 14, "schema version 14, step by step")
     check(r.scalar("SELECT count(*) FROM confirmations") == 0, "the confirmations table made")
     check(r.scalar("SELECT count(*) FROM confirmation_docs") == 0, "and the table of their files")
     check("schema upgraded from version 3 to 4" in r.logtext(), "each step logged")

@@ -38,8 +38,9 @@ static const struct {
 	const char	*table;
 	const char	*why;
 } whole[] = {
-	{ "FROM case_events ORDER BY id", "case_events",
-	    "audit verify: the seal chain is checked from its first event" },
+	{ "FROM case_events ORDER BY id DESC LIMIT 1", "case_events",
+	    "the newest event (the seal checkpoint): read backwards by rowid"
+	    " and stopped after one row" },
 	{ "FROM cases c ORDER BY c.id", "cases",
 	    "cases --all: the list of every case is the output; the default,"
 	    " open cases, is a statement of its own and a SEARCH" },

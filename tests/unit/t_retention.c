@@ -148,10 +148,14 @@ test_store(void)
 	store_commit(st);
 
 	/* The closed ones, with their close time and file rows. */
-	TEST_ASSERT(store_retention_cases(st, &rows, &n) == 0 && n == 2);
+	TEST_ASSERT(store_retention_cases(st, NOW, &rows, &n) == 0 && n == 2);
 	TEST_ASSERT(n == 2 && rows[0].id == a->id && rows[0].closed_at ==
 	    NOW && rows[0].files == 1 && rows[0].purged == -1 &&
 	    rows[1].state == CASE_DONE);
+	store_retention_free(rows, n);
+	/* Kept from NOW: a run whose cut-off is earlier reads neither. */
+	TEST_ASSERT(store_retention_cases(st, NOW - 1, &rows, &n) == 0 &&
+	    n == 0);
 	store_retention_free(rows, n);
 	TEST_ASSERT(store_retention_holders(st, "abc", &rows, &n) == 0 &&
 	    n == 3);
@@ -165,7 +169,7 @@ test_store(void)
 	store_commit(st);
 	TEST_ASSERT(store_case_purged_at(st, a->id) == NOW);
 	TEST_ASSERT(store_case_purged_at(st, b->id) == 0);
-	TEST_ASSERT(store_retention_cases(st, &rows, &n) == 0 && n == 2 &&
+	TEST_ASSERT(store_retention_cases(st, NOW, &rows, &n) == 0 && n == 2 &&
 	    rows[0].purged == 1 && !retention_due(&rows[0], 1, NOW + 2 * DAY));
 	store_retention_free(rows, n);
 

@@ -134,7 +134,7 @@ readers_rest(struct store *st, const struct seen *w, int fail)
 	struct table		 t;
 	char			**l, *where = NULL;
 	size_t			 n;
-	int64_t			 a, b;
+	struct audit_span	 span = { 0 };
 	time_t			 when;
 	FILE			*devnull = fopen("/dev/null", "w");
 
@@ -175,13 +175,13 @@ readers_rest(struct store *st, const struct seen *w, int fail)
 	    fail);
 	TEST_ASSERT((store_case_files(st, w->ref, &files, &n) == -1) == fail);
 	store_case_files_free(files, n);
-	TEST_ASSERT((store_retention_cases(st, &rc, &n) == -1) == fail);
+	TEST_ASSERT((store_retention_cases(st, 0, &rc, &n) == -1) == fail);
 	store_retention_free(rc, n);
 	TEST_ASSERT((store_retention_holders(st, "x", &rc, &n) == -1) == fail);
 	store_retention_free(rc, n);
 	TEST_ASSERT((store_case_purged_at(st, w->case_id) == -1) == fail);
 	TEST_ASSERT((store_job_last(st, "j") == -1) == fail);
-	TEST_ASSERT(store_audit_verify(st, &a, &b) == (fail ? -1 : 0));
+	TEST_ASSERT(store_audit_verify(st, &span) == (fail ? -1 : 0));
 	TEST_ASSERT(store_event_where(st, w->event_id, &where) == (fail ? -1 :
 	    1));
 	free(where);
