@@ -70,10 +70,25 @@ class Row:
                 "ratio": self.ratio(), "note": self.note}
 
 
+def machine(load_start):
+    """What the figures were measured on, and how busy it was: a shared
+    machine's load beside its figures is how they are read later."""
+    model = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {"cpus": os.cpu_count(), "model": model, "kernel": os.uname().release,
+            "loadavg_start": [round(x, 2) for x in load_start],
+            "loadavg_end": [round(x, 2) for x in os.getloadavg()]}
+
+
 class Table:
     def __init__(self):
         self.rows = []
         self.started = time.time()
+        self.load = os.getloadavg()
 
     def add(self, row):
         self.rows.append(row)
@@ -95,5 +110,7 @@ class Table:
             json.dump({"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                        "quick": QUICK, "repeats": REPEATS,
                        "seconds": round(time.time() - self.started),
+                       "machine": machine(self.load),
                        "rows": [r.json() for r in self.rows]}, f, indent=1)
-        print("\n(written to %s; medians of %d repeats, [min-max])" % (path, REPEATS))
+        print("\n(written to %s; medians of %d repeats, [min-max]; load average %.2f at"
+              " the start, %.2f at the end)" % (path, REPEATS, self.load[0], os.getloadavg()[0]))
