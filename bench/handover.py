@@ -119,10 +119,10 @@ def rows(table):
                           "≤ 1.05× the bare IDLE client"))
         table.add(Row("robot's share, EXISTS -> last 250, p50", spread(
             [ms * pct(share[k::benchlib.REPEATS], 50) for k in range(benchlib.REPEATS)]),
-            None, "ms", "≤ 20 ms"))
+            None, "ms", "≤ 15 ms"))
         table.add(Row("robot's share, EXISTS -> last 250, p99", spread(
             [ms * pct(share[k::benchlib.REPEATS], 99) for k in range(benchlib.REPEATS)]),
-            None, "ms", "≤ 100 ms"))
+            None, "ms", "≤ 50 ms"))
     finally:
         r.stop()
         sb.stop()

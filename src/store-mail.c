@@ -293,9 +293,12 @@ store_outbox_next_due(struct store *st, time_t *when)
 {
 	int64_t	 t;
 
-	/* 0 for none: no row is due at the epoch. */
-	if ((t = store_int(st, store_stmt(st, "SELECT coalesce(min("
-	    "next_attempt_at), 0) FROM outbox WHERE status = 'queued'",
+	/*
+	 * 0 for none (min of no row is NULL, and so is max(NULL, 1)); a row
+	 * due at the epoch (put there by hand) is due now, not "none".
+	 */
+	if ((t = store_int(st, store_stmt(st, "SELECT max(min("
+	    "next_attempt_at), 1) FROM outbox WHERE status = 'queued'",
 	    ""))) == -1)
 		return (-1);
 	if (t == 0)
