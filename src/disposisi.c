@@ -400,6 +400,7 @@ cmd_exec(const struct cmd_entry *e, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	char	*file;
 	size_t	 i;
 
 	/* _exit: LeakSanitizer's exit scan needs calls the jail forbids. */
@@ -410,6 +411,13 @@ main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return (64);
+	}
+	/* "disposisi -f FILE CMD ..." is "disposisi CMD -f FILE ...". */
+	if (argc >= 4 && strcmp(argv[1], "-f") == 0) {
+		file = argv[2];
+		argv[1] = argv[3];
+		argv[2] = (char *)"-f";
+		argv[3] = file;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {

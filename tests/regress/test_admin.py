@@ -29,6 +29,7 @@ def test_admin_commands(sb):
 
     rc, out = run("cases", "-f", r.conf)
     check(rc == 0 and ref in out and "sekdis@" + DOMAIN in out, "cases lists it: %s" % out)
+    check(run("-f", r.conf, "cases") == (rc, out), "-f FILE may come before the command too")
     rc, out = run("cases", "-f", r.conf, "--json")
     row = json.loads(out.splitlines()[0])
     check(row["case"] == ref and row["step"] == "sekdis" and row["late"] is False and
