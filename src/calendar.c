@@ -135,6 +135,22 @@ cal_next_open(const struct calendar *cal, time_t t)
 	return (0);
 }
 
+/* A day's office hours from from on, [*a, *b): 0 when the day is closed. */
+static int
+cal_span(const struct calendar *cal, long day, time_t from, time_t *a,
+    time_t *b)
+{
+	int	 open, close;
+
+	if (!cal_hours(cal, day, &open, &close))
+		return (0);
+	*a = cal_time(cal, day, open);
+	*b = cal_time(cal, day, close);
+	if (*a < from)
+		*a = from;
+	return (1);
+}
+
 /*
  * The moment minutes office minutes have passed since from: the inverse
  * of cal_office_minutes, so the timer knows when a step falls due
@@ -146,18 +162,11 @@ cal_office_after(const struct calendar *cal, time_t from, long minutes)
 	long		 day = cal_daynum(cal, from), i;
 	long long	 left = (long long)minutes * 60;
 	time_t		 a, b;
-	int		 open, close;
 
 	if (left <= 0)
 		return (from);
 	for (i = 0; i < CAL_MAX_DAYS; i++, day++) {
-		if (!cal_hours(cal, day, &open, &close))
-			continue;
-		a = cal_time(cal, day, open);
-		b = cal_time(cal, day, close);
-		if (a < from)
-			a = from;
-		if (b <= a)
+		if (!cal_span(cal, day, from, &a, &b) || b <= a)
 			continue;
 		if (b - a >= left)
 			return (a + (time_t)left);
@@ -173,19 +182,14 @@ cal_office_minutes(const struct calendar *cal, time_t from, time_t to)
 	long		 day, last, i;
 	time_t		 a, b;
 	long long	 secs = 0;
-	int		 open, close;
 
 	if (to <= from)
 		return (0);
 	day = cal_daynum(cal, from);
 	last = cal_daynum(cal, to);
 	for (i = 0; day <= last && i < CAL_MAX_DAYS; day++, i++) {
-		if (!cal_hours(cal, day, &open, &close))
+		if (!cal_span(cal, day, from, &a, &b))
 			continue;
-		a = cal_time(cal, day, open);
-		b = cal_time(cal, day, close);
-		if (a < from)
-			a = from;
 		if (b > to)
 			b = to;
 		if (b > a)
