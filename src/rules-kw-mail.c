@@ -171,7 +171,9 @@ mail_named(const struct rules *r, const char *tmpl, char **whose)
 
 	for (i = 0; i < r->nsops; i++) {
 		for (j = 0; j < r->sops[i].nsteps; j++) {
-			if (strcmp(r->sops[i].steps[j].tmpl, tmpl) == 0) {
+			/* No template: a step a mistake left half-read. */
+			if (r->sops[i].steps[j].tmpl != NULL &&
+			    strcmp(r->sops[i].steps[j].tmpl, tmpl) == 0) {
 				xasprintf(whose, "step %s's disposition",
 				    r->sops[i].steps[j].name);
 				return (r->sops[i].steps[j].where);
@@ -179,7 +181,8 @@ mail_named(const struct rules *r, const char *tmpl, char **whose)
 		}
 	}
 	for (i = 0; i < r->nnotices; i++) {
-		if (strcmp(r->notices[i].tmpl, tmpl) == 0) {
+		if (r->notices[i].tmpl != NULL &&
+		    strcmp(r->notices[i].tmpl, tmpl) == 0) {
 			xasprintf(whose, "the relay of BSrE's notice %s, the"
 			    " applicant's mail", r->notices[i].event);
 			return (r->notices[i].where);
