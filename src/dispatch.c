@@ -143,7 +143,8 @@ dispatch_letter(struct flow *f, const struct step *s,
 	lt->att = att;
 	lt->natt = n;
 	lt->first_dispatch = 1;
-	lt->att_note = "Berkas terlampir pada surel ini.";
+	/* A step that sends no document says so once, in the list. */
+	lt->att_note = n > 0 ? "Berkas terlampir pada surel ini." : "";
 	/* Zimbra refuses 10 MB after base64: better listed than bounced. */
 	if (total > f->ctx->conf->max_attachments) {
 		lt->natt = 0;

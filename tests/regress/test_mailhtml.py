@@ -45,6 +45,11 @@ def test_mailhtml_every_kind(sb):
     check({"disposisi", "dikembalikan", "kelengkapan-kurang", "selesai", "berkas-diterima",
            "pemantauan-ams", "ams-aktivasi", "ams-terbit"} <= kinds,
           "the demo's kinds: %s" % sorted(kinds))
+    # A step that sends no document says so once, not "attached" after it.
+    bare = [body_text(m) for kind, _, m in mails if kind == "disposisi" and
+            "(tidak ada berkas)" in body_text(m)]
+    check(bare and not any("Berkas terlampir" in t for t in bare),
+          "a disposition without documents says so once (%d)" % len(bare))
     # The last disposition shows what came before, in both parts.
     last = [m for kind, _, m in mails if kind == "disposisi"][-1]
     text = body_text(last)
