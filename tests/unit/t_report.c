@@ -17,17 +17,11 @@
 #include "report_p.h"
 #include "test.h"
 
+/* An epoch time from a WIB wall-clock time. */
 static time_t
 wib(int y, int mo, int d, int h, int mi)
 {
-	struct tm	 tm = { 0 };
-
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	return (timegm(&tm) - 7 * 3600);
+	return (test_wall(y, mo, d, h, mi, 7 * 60));
 }
 
 /* A case opened at a, moved to the first step, and to state at b. */
