@@ -12,13 +12,6 @@
 #include "disposisi.h"
 #include "test.h"
 
-/* An epoch time from a WIB wall-clock time. */
-static time_t
-wib(int y, int mo, int d, int h, int mi)
-{
-	return (test_wall(y, mo, d, h, mi, 7 * 60));
-}
-
 int
 main(void)
 {
@@ -33,58 +26,58 @@ main(void)
 	}
 	cal = &r->cal;
 	/* Monday 7 December 2026. */
-	TEST_ASSERT(cal_is_open(cal, wib(2026, 12, 7, 9, 0)));
-	TEST_ASSERT(cal_is_open(cal, wib(2026, 12, 7, 7, 30)));
-	TEST_ASSERT(!cal_is_open(cal, wib(2026, 12, 7, 7, 29)));
-	TEST_ASSERT(!cal_is_open(cal, wib(2026, 12, 7, 16, 0)));
-	TEST_ASSERT(cal_is_open(cal, wib(2026, 12, 4, 16, 15)));	/* Fri */
-	TEST_ASSERT(!cal_is_open(cal, wib(2026, 12, 5, 10, 0)));	/* Sat */
-	TEST_ASSERT(!cal_is_open(cal, wib(2026, 12, 24, 10, 0))); /* cuti */
-	TEST_ASSERT(cal_holiday(cal, wib(2026, 12, 25, 10, 0)) != NULL);
-	TEST_ASSERT(cal_holiday(cal, wib(2026, 12, 28, 10, 0)) == NULL);
+	TEST_ASSERT(cal_is_open(cal, test_wib(2026, 12, 7, 9, 0)));
+	TEST_ASSERT(cal_is_open(cal, test_wib(2026, 12, 7, 7, 30)));
+	TEST_ASSERT(!cal_is_open(cal, test_wib(2026, 12, 7, 7, 29)));
+	TEST_ASSERT(!cal_is_open(cal, test_wib(2026, 12, 7, 16, 0)));
+	TEST_ASSERT(cal_is_open(cal, test_wib(2026, 12, 4, 16, 15)));	/* Fri */
+	TEST_ASSERT(!cal_is_open(cal, test_wib(2026, 12, 5, 10, 0)));	/* Sat */
+	TEST_ASSERT(!cal_is_open(cal, test_wib(2026, 12, 24, 10, 0))); /* cuti */
+	TEST_ASSERT(cal_holiday(cal, test_wib(2026, 12, 25, 10, 0)) != NULL);
+	TEST_ASSERT(cal_holiday(cal, test_wib(2026, 12, 28, 10, 0)) == NULL);
 
-	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 7, 9, 0),
-	    wib(2026, 12, 7, 9, 25)) == 25);
+	TEST_ASSERT(cal_office_minutes(cal, test_wib(2026, 12, 7, 9, 0),
+	    test_wib(2026, 12, 7, 9, 25)) == 25);
 	/* Friday evening to Monday morning: the weekend does not count. */
-	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 4, 16, 20),
-	    wib(2026, 12, 7, 7, 45)) == 25);
+	TEST_ASSERT(cal_office_minutes(cal, test_wib(2026, 12, 4, 16, 20),
+	    test_wib(2026, 12, 7, 7, 45)) == 25);
 	/* Across Christmas: Wednesday's last ten minutes, Monday's first 30. */
-	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 23, 15, 50),
-	    wib(2026, 12, 28, 8, 0)) == 40);
+	TEST_ASSERT(cal_office_minutes(cal, test_wib(2026, 12, 23, 15, 50),
+	    test_wib(2026, 12, 28, 8, 0)) == 40);
 	/* A night counts nothing; a whole week 4 x 510 + 540. */
-	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 7, 17, 0),
-	    wib(2026, 12, 8, 7, 0)) == 0);
-	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 7, 0, 0),
-	    wib(2026, 12, 14, 0, 0)) == 4 * 510 + 540);
-	TEST_ASSERT(cal_office_minutes(cal, wib(2026, 12, 8, 0, 0),
-	    wib(2026, 12, 7, 0, 0)) == 0);
+	TEST_ASSERT(cal_office_minutes(cal, test_wib(2026, 12, 7, 17, 0),
+	    test_wib(2026, 12, 8, 7, 0)) == 0);
+	TEST_ASSERT(cal_office_minutes(cal, test_wib(2026, 12, 7, 0, 0),
+	    test_wib(2026, 12, 14, 0, 0)) == 4 * 510 + 540);
+	TEST_ASSERT(cal_office_minutes(cal, test_wib(2026, 12, 8, 0, 0),
+	    test_wib(2026, 12, 7, 0, 0)) == 0);
 	/* The report's days: Wednesday 23 to Monday 28 December is one
 	 * office day (24-25 off, then the weekend) and five calendar days;
 	 * the same day is none; late at night is the next office date. */
-	TEST_ASSERT(cal_office_days(cal, wib(2026, 12, 23, 15, 50),
-	    wib(2026, 12, 28, 8, 0)) == 1);
-	TEST_ASSERT(cal_calendar_days(cal, wib(2026, 12, 23, 15, 50),
-	    wib(2026, 12, 28, 8, 0)) == 5);
-	TEST_ASSERT(cal_office_days(cal, wib(2026, 12, 7, 7, 30),
-	    wib(2026, 12, 7, 15, 0)) == 0);
-	TEST_ASSERT(cal_office_days(cal, wib(2026, 12, 7, 23, 0),
-	    wib(2026, 12, 8, 1, 0)) == 1);
-	TEST_ASSERT(cal_calendar_days(cal, wib(2026, 12, 8, 0, 0),
-	    wib(2026, 12, 7, 0, 0)) == 0);
+	TEST_ASSERT(cal_office_days(cal, test_wib(2026, 12, 23, 15, 50),
+	    test_wib(2026, 12, 28, 8, 0)) == 1);
+	TEST_ASSERT(cal_calendar_days(cal, test_wib(2026, 12, 23, 15, 50),
+	    test_wib(2026, 12, 28, 8, 0)) == 5);
+	TEST_ASSERT(cal_office_days(cal, test_wib(2026, 12, 7, 7, 30),
+	    test_wib(2026, 12, 7, 15, 0)) == 0);
+	TEST_ASSERT(cal_office_days(cal, test_wib(2026, 12, 7, 23, 0),
+	    test_wib(2026, 12, 8, 1, 0)) == 1);
+	TEST_ASSERT(cal_calendar_days(cal, test_wib(2026, 12, 8, 0, 0),
+	    test_wib(2026, 12, 7, 0, 0)) == 0);
 
 	/* The inverse: when N office minutes will have passed. */
-	TEST_ASSERT(cal_office_after(cal, wib(2026, 12, 7, 9, 0), 25) ==
-	    wib(2026, 12, 7, 9, 25));
-	TEST_ASSERT(cal_office_after(cal, wib(2026, 12, 4, 16, 20), 25) ==
-	    wib(2026, 12, 7, 7, 45));
-	TEST_ASSERT(cal_office_after(cal, wib(2026, 12, 23, 15, 50), 40) ==
-	    wib(2026, 12, 28, 8, 0));
-	TEST_ASSERT(cal_office_after(cal, wib(2026, 12, 7, 17, 0), 1) ==
-	    wib(2026, 12, 8, 7, 31));
-	TEST_ASSERT(cal_office_after(cal, wib(2026, 12, 7, 9, 0), 0) ==
-	    wib(2026, 12, 7, 9, 0));
+	TEST_ASSERT(cal_office_after(cal, test_wib(2026, 12, 7, 9, 0), 25) ==
+	    test_wib(2026, 12, 7, 9, 25));
+	TEST_ASSERT(cal_office_after(cal, test_wib(2026, 12, 4, 16, 20), 25) ==
+	    test_wib(2026, 12, 7, 7, 45));
+	TEST_ASSERT(cal_office_after(cal, test_wib(2026, 12, 23, 15, 50), 40) ==
+	    test_wib(2026, 12, 28, 8, 0));
+	TEST_ASSERT(cal_office_after(cal, test_wib(2026, 12, 7, 17, 0), 1) ==
+	    test_wib(2026, 12, 8, 7, 31));
+	TEST_ASSERT(cal_office_after(cal, test_wib(2026, 12, 7, 9, 0), 0) ==
+	    test_wib(2026, 12, 7, 9, 0));
 	{
-		time_t	 from = wib(2026, 12, 3, 14, 7), t;
+		time_t	 from = test_wib(2026, 12, 3, 14, 7), t;
 		long	 m;
 
 		/* Round trips across a weekend and the Christmas holidays. */
@@ -95,27 +88,27 @@ main(void)
 		}
 	}
 
-	TEST_ASSERT(cal_next_open(cal, wib(2026, 12, 5, 10, 0)) ==
-	    wib(2026, 12, 7, 7, 30));
-	TEST_ASSERT(cal_next_open(cal, wib(2026, 12, 7, 9, 0)) ==
-	    wib(2026, 12, 7, 9, 0));
-	TEST_ASSERT(cal_next_open(cal, wib(2026, 12, 23, 17, 0)) ==
-	    wib(2026, 12, 28, 7, 30));
+	TEST_ASSERT(cal_next_open(cal, test_wib(2026, 12, 5, 10, 0)) ==
+	    test_wib(2026, 12, 7, 7, 30));
+	TEST_ASSERT(cal_next_open(cal, test_wib(2026, 12, 7, 9, 0)) ==
+	    test_wib(2026, 12, 7, 9, 0));
+	TEST_ASSERT(cal_next_open(cal, test_wib(2026, 12, 23, 17, 0)) ==
+	    test_wib(2026, 12, 28, 7, 30));
 
 	/*
 	 * The shipped rules hold 2026 and 2027: a gap only where the span
 	 * reaches 2028, the year on its office date (WIB, not UTC).
 	 */
-	TEST_ASSERT(cal_holidays_gap(cal, wib(2026, 12, 7, 9, 0),
-	    wib(2027, 12, 7, 9, 0)) == 0);
-	TEST_ASSERT(cal_holidays_gap(cal, wib(2027, 2, 1, 9, 0),
-	    wib(2028, 2, 1, 9, 0)) == 2028);
-	TEST_ASSERT(cal_holidays_gap(cal, wib(2027, 1, 1, 0, 0),
-	    wib(2027, 12, 31, 23, 59)) == 0);
-	TEST_ASSERT(cal_holidays_gap(cal, wib(2027, 1, 1, 0, 0),
-	    wib(2028, 1, 1, 0, 0)) == 2028);
-	TEST_ASSERT(cal_holidays_gap(cal, wib(2025, 6, 1, 9, 0),
-	    wib(2026, 6, 1, 9, 0)) == 2025);
+	TEST_ASSERT(cal_holidays_gap(cal, test_wib(2026, 12, 7, 9, 0),
+	    test_wib(2027, 12, 7, 9, 0)) == 0);
+	TEST_ASSERT(cal_holidays_gap(cal, test_wib(2027, 2, 1, 9, 0),
+	    test_wib(2028, 2, 1, 9, 0)) == 2028);
+	TEST_ASSERT(cal_holidays_gap(cal, test_wib(2027, 1, 1, 0, 0),
+	    test_wib(2027, 12, 31, 23, 59)) == 0);
+	TEST_ASSERT(cal_holidays_gap(cal, test_wib(2027, 1, 1, 0, 0),
+	    test_wib(2028, 1, 1, 0, 0)) == 2028);
+	TEST_ASSERT(cal_holidays_gap(cal, test_wib(2025, 6, 1, 9, 0),
+	    test_wib(2026, 6, 1, 9, 0)) == 2025);
 
 	/* The shipped supervisors and thresholds. */
 	TEST_ASSERT(rules_role(r, "sekdis")->supervisor == rules_role(r,

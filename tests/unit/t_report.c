@@ -17,13 +17,6 @@
 #include "report_p.h"
 #include "test.h"
 
-/* An epoch time from a WIB wall-clock time. */
-static time_t
-wib(int y, int mo, int d, int h, int mi)
-{
-	return (test_wall(y, mo, d, h, mi, 7 * 60));
-}
-
 /* A case opened at a, moved to the first step, and to state at b. */
 static void
 one(struct store *st, const char *who, time_t a, enum case_state to,
@@ -55,17 +48,17 @@ periods(void)
 	struct report_period	 p;
 
 	TEST_ASSERT(report_period_month("2026-11", &p) == 0);
-	TEST_ASSERT(p.from == wib(2026, 11, 1, 0, 0) &&
-	    p.to == wib(2026, 12, 1, 0, 0));
+	TEST_ASSERT(p.from == test_wib(2026, 11, 1, 0, 0) &&
+	    p.to == test_wib(2026, 12, 1, 0, 0));
 	TEST_STREQ(p.label, "November 2026");
 	TEST_STREQ(p.month, "2026-11");
 	TEST_ASSERT(report_period_month("2026-13", &p) == -1);
 	TEST_ASSERT(report_period_month("2026-1", &p) == -1);
 	TEST_ASSERT(report_period_month("2026-11-01", &p) == -1);
 	/* The first office day of January: December, across the year. */
-	report_period_before(wib(2027, 1, 4, 7, 30), &p);
-	TEST_ASSERT(p.from == wib(2026, 12, 1, 0, 0) &&
-	    p.to == wib(2027, 1, 1, 0, 0));
+	report_period_before(test_wib(2027, 1, 4, 7, 30), &p);
+	TEST_ASSERT(p.from == test_wib(2026, 12, 1, 0, 0) &&
+	    p.to == test_wib(2027, 1, 1, 0, 0));
 	TEST_STREQ(p.month, "2026-12");
 	TEST_STREQ(p.label, "Desember 2026");
 }
@@ -89,23 +82,23 @@ main(void)
 		return (1);
 	TEST_ASSERT(store_begin(ctx.store) == 0);
 	/* Outside November: not counted. */
-	one(ctx.store, "okt@x", wib(2026, 10, 30, 9, 0), CASE_DONE,
-	    wib(2026, 11, 2, 9, 0));
-	one(ctx.store, "des@x", wib(2026, 12, 1, 8, 0), CASE_OPEN, 0);
+	one(ctx.store, "okt@x", test_wib(2026, 10, 30, 9, 0), CASE_DONE,
+	    test_wib(2026, 11, 2, 9, 0));
+	one(ctx.store, "des@x", test_wib(2026, 12, 1, 8, 0), CASE_OPEN, 0);
 	/* 60 office minutes, within the SOP's 380: on time, same day. */
-	one(ctx.store, "a@x", wib(2026, 11, 2, 9, 0), CASE_DONE,
-	    wib(2026, 11, 2, 10, 0));
+	one(ctx.store, "a@x", test_wib(2026, 11, 2, 9, 0), CASE_DONE,
+	    test_wib(2026, 11, 2, 10, 0));
 	/* Friday 15:00 to Tuesday 09:00: Monday and Tuesday, 4 days. */
-	one(ctx.store, "b@x", wib(2026, 11, 6, 15, 0), CASE_DONE,
-	    wib(2026, 11, 10, 9, 0));
+	one(ctx.store, "b@x", test_wib(2026, 11, 6, 15, 0), CASE_DONE,
+	    test_wib(2026, 11, 10, 9, 0));
 	/* Monday 08:00 to Wednesday 08:00: 2 office days, 2 days. */
-	one(ctx.store, "c@x", wib(2026, 11, 16, 8, 0), CASE_DONE,
-	    wib(2026, 11, 18, 8, 0));
-	one(ctx.store, "d@x", wib(2026, 11, 11, 9, 0), CASE_REJECTED,
-	    wib(2026, 11, 11, 10, 0));
-	one(ctx.store, "e@x", wib(2026, 11, 12, 9, 0), CASE_CANCELLED,
-	    wib(2026, 11, 13, 10, 0));
-	one(ctx.store, "f@x", wib(2026, 11, 30, 15, 0), CASE_OPEN, 0);
+	one(ctx.store, "c@x", test_wib(2026, 11, 16, 8, 0), CASE_DONE,
+	    test_wib(2026, 11, 18, 8, 0));
+	one(ctx.store, "d@x", test_wib(2026, 11, 11, 9, 0), CASE_REJECTED,
+	    test_wib(2026, 11, 11, 10, 0));
+	one(ctx.store, "e@x", test_wib(2026, 11, 12, 9, 0), CASE_CANCELLED,
+	    test_wib(2026, 11, 13, 10, 0));
+	one(ctx.store, "f@x", test_wib(2026, 11, 30, 15, 0), CASE_OPEN, 0);
 	TEST_ASSERT(store_commit(ctx.store) == 0);
 
 	TEST_ASSERT(report_period_month("2026-11", &p) == 0);
