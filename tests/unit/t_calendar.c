@@ -30,9 +30,10 @@ main(void)
 	TEST_ASSERT(cal_is_open(cal, test_wib(2026, 12, 7, 7, 30)));
 	TEST_ASSERT(!cal_is_open(cal, test_wib(2026, 12, 7, 7, 29)));
 	TEST_ASSERT(!cal_is_open(cal, test_wib(2026, 12, 7, 16, 0)));
-	TEST_ASSERT(cal_is_open(cal, test_wib(2026, 12, 4, 16, 15)));	/* Fri */
-	TEST_ASSERT(!cal_is_open(cal, test_wib(2026, 12, 5, 10, 0)));	/* Sat */
-	TEST_ASSERT(!cal_is_open(cal, test_wib(2026, 12, 24, 10, 0))); /* cuti */
+	/* Friday, Saturday, and a cuti bersama. */
+	TEST_ASSERT(cal_is_open(cal, test_wib(2026, 12, 4, 16, 15)));
+	TEST_ASSERT(!cal_is_open(cal, test_wib(2026, 12, 5, 10, 0)));
+	TEST_ASSERT(!cal_is_open(cal, test_wib(2026, 12, 24, 10, 0)));
 	TEST_ASSERT(cal_holiday(cal, test_wib(2026, 12, 25, 10, 0)) != NULL);
 	TEST_ASSERT(cal_holiday(cal, test_wib(2026, 12, 28, 10, 0)) == NULL);
 
@@ -84,7 +85,8 @@ main(void)
 		for (m = 1; m < 4000; m += 37) {
 			t = cal_office_after(cal, from, m);
 			TEST_ASSERT(cal_office_minutes(cal, from, t) == m);
-			TEST_ASSERT(cal_office_minutes(cal, from, t - 60) == m - 1);
+			TEST_ASSERT(cal_office_minutes(cal, from, t - 60) ==
+			    m - 1);
 		}
 	}
 
